@@ -1,0 +1,130 @@
+// Settings from the environment, parsed once with zod, every problem reported together, then
+// frozen and passed down as values: stages never read process.env themselves.
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  FEEDS_FILE: z.string().min(1).default('./feeds.yaml'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CONTACT_URL: z.url({ protocol: /^(https?|mailto)$/ }).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  PRIVATE_NETWORK_ALLOWLIST: z.string().default(''),
+  FETCH_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  FETCH_CONNECT_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  FETCH_MAX_BYTES: int(1024, 1024 ** 3).default(15 * 1024 * 1024),
+  FETCH_CONCURRENCY: int(1, 1000).default(16),
+  FETCH_HOST_CONCURRENCY: int(1, 100).default(2),
+  FETCH_MAX_ITEMS: int(1, 100_000).default(500),
+  SCHEDULER_TICK: z.string().min(1).default('*/20 * * * * *'),
+  MIN_INTERVAL_MINUTES: int(1, 10_080).default(15),
+  MAX_INTERVAL_MINUTES: int(1, 10_080).default(1440),
+  LEASE_SECONDS: int(10, 86_400).default(300),
+  FETCH_HISTORY: int(1, 10_000).default(50),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  feedsFile: string;
+  logLevel: string;
+  publicUrl: string;
+  adminToken?: string;
+  fetch: FetchSettings;
+  schedule: ScheduleSettings;
+}
+
+export interface FetchSettings {
+  userAgent: string;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  concurrency: number;
+  hostConcurrency: number;
+  maxItems: number;
+  allowPrivateNetworks: boolean;
+  /** CIDR ranges allowed even though they are private (e.g. an internal platform). */
+  privateAllowlist: string[];
+}
+
+export interface ScheduleSettings {
+  tick: string;
+  minIntervalMinutes: number;
+  maxIntervalMinutes: number;
+  leaseSeconds: number;
+  historyPerSource: number;
+}
+
+export const VERSION = '0.1.0';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // Empty strings in the environment mean "unset", as most shells and compose files intend.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      'environment',
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.MIN_INTERVAL_MINUTES > e.MAX_INTERVAL_MINUTES) {
+    problems.push('MIN_INTERVAL_MINUTES: must not exceed MAX_INTERVAL_MINUTES');
+  }
+  const allowlist = e.PRIVATE_NETWORK_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const cidr of allowlist) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) problems.push(`PRIVATE_NETWORK_ALLOWLIST: "${cidr}" is not an address or CIDR range`);
+  }
+  if (problems.length) throw new ConfigError(problems, 'environment');
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const contact = e.CONTACT_URL ?? publicUrl;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    feedsFile: path.resolve(e.FEEDS_FILE),
+    logLevel: e.LOG_LEVEL,
+    publicUrl,
+    adminToken: e.ADMIN_TOKEN,
+    fetch: Object.freeze({
+      userAgent: `Passerelle/${VERSION} (feed aggregator; +${contact})`,
+      timeoutMs: e.FETCH_TIMEOUT_MS,
+      connectTimeoutMs: e.FETCH_CONNECT_TIMEOUT_MS,
+      maxBytes: e.FETCH_MAX_BYTES,
+      maxRedirects: 5,
+      concurrency: e.FETCH_CONCURRENCY,
+      hostConcurrency: e.FETCH_HOST_CONCURRENCY,
+      maxItems: e.FETCH_MAX_ITEMS,
+      allowPrivateNetworks: e.ALLOW_PRIVATE_NETWORKS,
+      privateAllowlist: allowlist,
+    }),
+    schedule: Object.freeze({
+      tick: e.SCHEDULER_TICK,
+      minIntervalMinutes: e.MIN_INTERVAL_MINUTES,
+      maxIntervalMinutes: e.MAX_INTERVAL_MINUTES,
+      leaseSeconds: e.LEASE_SECONDS,
+      historyPerSource: e.FETCH_HISTORY,
+    }),
+  });
+}

@@ -1,0 +1,97 @@
+// Shared domain types. Two item shapes are kept apart on purpose: ParsedItem is what a
+// document said (loose), Item is what we keep (strict); normalize/ converts one into the other.
+
+export const REGIONS = ['national', 'atlantic', 'quebec', 'ontario', 'prairies', 'bc', 'north'] as const;
+export type Region = (typeof REGIONS)[number];
+
+export const PROVINCES = ['nl', 'pe', 'ns', 'nb', 'qc', 'on', 'mb', 'sk', 'ab', 'bc', 'yt', 'nt', 'nu'] as const;
+export type Province = (typeof PROVINCES)[number];
+
+/** Which region each province or territory belongs to. */
+export const PROVINCE_REGION: Record<Province, Region> = {
+  nl: 'atlantic', pe: 'atlantic', ns: 'atlantic', nb: 'atlantic',
+  qc: 'quebec', on: 'ontario',
+  mb: 'prairies', sk: 'prairies', ab: 'prairies',
+  bc: 'bc',
+  yt: 'north', nt: 'north', nu: 'north',
+};
+
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+/** An item's language: one of ours, or "other" for anything else. */
+export type ItemLanguage = Language | 'other';
+
+export const ITEM_TYPES = ['news', 'event', 'resource', 'research', 'funding', 'job'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+export type SourceStatus = 'active' | 'paused' | 'gone';
+
+/** A source as declared in feeds.yaml or through the admin API. */
+export interface SourceSpec {
+  slug: string;
+  url: string;
+  title: string;
+  organization: string;
+  region: Region;
+  province?: Province;
+  languages: Language[];
+  topics: string[];
+  siteUrl?: string;
+  /** Fetch interval override in minutes. */
+  intervalMinutes?: number;
+}
+
+export interface Topic {
+  slug: string;
+  label: { en: string; fr: string };
+  keywords: { en: string[]; fr: string[] };
+  categories: string[];
+}
+
+export interface Enclosure {
+  url: string;
+  type?: string;
+  length?: number;
+}
+
+export type FeedFormat = 'rss2' | 'rss1' | 'rss09' | 'atom' | 'json';
+
+/** One entry as the document gave it: strings as found, nothing trusted yet. */
+export interface ParsedItem {
+  guid?: string;
+  link?: string;
+  title?: string;
+  /** Title given as HTML (Atom type="html"/"xhtml", RSS titles with markup). */
+  titleIsHtml?: boolean;
+  contentHtml?: string;
+  summaryHtml?: string;
+  author?: string;
+  published?: string;
+  updated?: string;
+  categories: string[];
+  language?: string;
+  /** xml:base in effect for this entry, already resolved against outer bases. */
+  baseUrl?: string;
+  enclosure?: Enclosure;
+  /** Links to the same entry in other languages (Atom rel="alternate" hreflang). */
+  alternates?: { href: string; hreflang?: string }[];
+}
+
+export interface ParsedFeed {
+  format: FeedFormat;
+  title?: string;
+  link?: string;
+  description?: string;
+  language?: string;
+  baseUrl?: string;
+  selfUrl?: string;
+  hubUrl?: string;
+  /** RSS <ttl>, in minutes. */
+  ttlMinutes?: number;
+  /** sy:updatePeriod + sy:updateFrequency, as minutes between updates. */
+  updatePeriodMinutes?: number;
+  items: ParsedItem[];
+  /** Items dropped as unusable, counted by reason. */
+  dropped: Record<string, number>;
+  warnings: string[];
+}

@@ -1,0 +1,155 @@
+// Loads feeds.yaml: the sources to fetch and the bilingual topic taxonomy. Validated completely
+// with zod; every problem is reported with its line and field, and start-up stops on any.
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { LANGUAGES, PROVINCES, REGIONS, type SourceSpec, type Topic } from '../core/types.ts';
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const slug = z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+export const sourceSpecSchema = z.strictObject({
+  slug,
+  url: httpUrl,
+  title: z.string().trim().min(1).max(200),
+  organization: z.string().trim().min(1).max(200),
+  region: z.enum(REGIONS),
+  province: z.enum(PROVINCES).optional(),
+  languages: z.array(z.enum(LANGUAGES)).min(1).max(2),
+  topics: z.array(slug).default([]),
+  siteUrl: httpUrl.optional(),
+  intervalMinutes: z.number().int().min(1).max(10_080).optional(),
+});
+
+const keywordList = z.array(z.string().trim().min(1)).default([]);
+
+export const topicSchema = z.strictObject({
+  slug,
+  label: z.strictObject({ en: z.string().min(1), fr: z.string().min(1) }),
+  keywords: z.strictObject({ en: keywordList, fr: keywordList }).default({ en: [], fr: [] }),
+  categories: z.array(z.string().trim().min(1)).default([]),
+});
+
+const fileSchema = z
+  .strictObject({
+    topics: z.array(topicSchema).default([]),
+    sources: z.array(sourceSpecSchema).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const seenTopics = new Map<string, number>();
+    file.topics.forEach((t, i) => {
+      if (seenTopics.has(t.slug)) {
+        ctx.addIssue({ code: 'custom', path: ['topics', i, 'slug'], message: `duplicate topic slug "${t.slug}"` });
+      }
+      seenTopics.set(t.slug, i);
+    });
+    const seenSources = new Map<string, number>();
+    file.sources.forEach((s, i) => {
+      if (seenSources.has(s.slug)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'slug'], message: `duplicate source slug "${s.slug}"` });
+      }
+      seenSources.set(s.slug, i);
+      if (s.province && !provinceFits(s.region, s.province)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'province'], message: `province "${s.province}" is not in region "${s.region}"` });
+      }
+      s.topics.forEach((t, j) => {
+        if (file.topics.length > 0 && !seenTopics.has(t)) {
+          ctx.addIssue({ code: 'custom', path: ['sources', i, 'topics', j], message: `unknown topic "${t}"` });
+        }
+      });
+    });
+  });
+
+function provinceFits(region: string, province: string): boolean {
+  if (region === 'national') return true;
+  const map: Record<string, string[]> = {
+    atlantic: ['nl', 'pe', 'ns', 'nb'],
+    quebec: ['qc'],
+    ontario: ['on'],
+    prairies: ['mb', 'sk', 'ab'],
+    bc: ['bc'],
+    north: ['yt', 'nt', 'nu'],
+  };
+  return map[region]?.includes(province) ?? false;
+}
+
+export interface FeedsFile {
+  sources: SourceSpec[];
+  topics: Topic[];
+}
+
+export async function loadFeedsFile(file: string): Promise<FeedsFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read the file: ${(err as Error).message}`], file);
+  }
+  return parseFeedsFile(text, file);
+}
+
+export function parseFeedsFile(text: string, file = 'feeds.yaml'): FeedsFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${pos ? `line ${pos.line}: ` : ''}${e.message.split('\n')[0]}`;
+      }),
+      file,
+    );
+  }
+  const result = fileSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.flatMap((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+      return keys.map((key) => {
+        const where = locate(doc.contents, issue.path as (string | number)[], key, lineCounter);
+        const field = [...issue.path, ...(key ? [key] : [])].join('.');
+        const message = key ? `unknown key "${key}"` : issue.message;
+        return `${where ? `line ${where}: ` : ''}${field || '(top level)'}: ${message}`;
+      });
+    });
+    throw new ConfigError(problems, file);
+  }
+  return result.data as FeedsFile;
+}
+
+/** The line of the node at `path` (or of the key `key` inside it), for error messages. */
+function locate(root: unknown, path: (string | number)[], key: string | undefined, lc: LineCounter): number | undefined {
+  let node = root as Node | null | undefined;
+  let lastLine: number | undefined = lineOf(node, lc);
+  for (const part of [...path, ...(key ? [key] : [])]) {
+    if (!node || typeof node !== 'object') break;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === part);
+      if (!pair) break;
+      lastLine = lineOf(pair.key as Node, lc) ?? lastLine;
+      node = pair.value as Node;
+      if (part === key) break;
+    } else if ('items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+      node = (node as { items: Node[] }).items[part as number];
+      lastLine = lineOf(node, lc) ?? lastLine;
+    } else break;
+  }
+  return lastLine;
+}
+
+function lineOf(node: unknown, lc: LineCounter): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? lc.linePos(range[0]).line : undefined;
+}
