@@ -95,3 +95,28 @@ export interface ParsedFeed {
   dropped: Record<string, number>;
   warnings: string[];
 }
+
+/** One entry as we keep it: canonical, sanitized, every field trusted. Made only by normalizeItem. */
+export interface Item {
+  /** Identity within the source: "g:" + GUID, else "l:" + link, else "h:" + hash of title and date. */
+  key: string;
+  guid?: string;
+  url?: string;
+  title: string;
+  /** Sanitized HTML: safe to show anywhere as is. */
+  contentHtml: string;
+  /** Plain text, for lists and search. */
+  summary: string;
+  author?: string;
+  publishedAt: Date;
+  /** False when the feed's date was missing or implausible and publishedAt is the fetch time. */
+  dateFromFeed: boolean;
+  modifiedAt?: Date;
+  categories: string[];
+  language: ItemLanguage;
+  /** The language the document declared, as written. */
+  langHint?: string;
+  enclosure?: Enclosure;
+  /** Hash of what a reader sees; a change means the item was edited. */
+  contentHash: string;
+}

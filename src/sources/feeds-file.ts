@@ -49,29 +49,37 @@ const fileSchema = z
     sources: z.array(sourceSpecSchema).default([]),
   })
   .superRefine((file, ctx) => {
-    const seenTopics = new Map<string, number>();
-    file.topics.forEach((t, i) => {
-      if (seenTopics.has(t.slug)) {
-        ctx.addIssue({ code: 'custom', path: ['topics', i, 'slug'], message: `duplicate topic slug "${t.slug}"` });
-      }
-      seenTopics.set(t.slug, i);
-    });
-    const seenSources = new Map<string, number>();
+    const topics = new Set(file.topics.map((t) => t.slug));
     file.sources.forEach((s, i) => {
-      if (seenSources.has(s.slug)) {
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'slug'], message: `duplicate source slug "${s.slug}"` });
-      }
-      seenSources.set(s.slug, i);
       if (s.province && !provinceFits(s.region, s.province)) {
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'province'], message: `province "${s.province}" is not in region "${s.region}"` });
       }
       s.topics.forEach((t, j) => {
-        if (file.topics.length > 0 && !seenTopics.has(t)) {
+        if (topics.size > 0 && !topics.has(t)) {
           ctx.addIssue({ code: 'custom', path: ['sources', i, 'topics', j], message: `unknown topic "${t}"` });
         }
       });
     });
   });
+
+/** Duplicate slugs, found on the raw document so they are reported even when other fields are wrong. */
+function findDuplicateSlugs(raw: unknown): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  for (const list of ['sources', 'topics'] as const) {
+    const entries = (raw as Record<string, unknown> | null)?.[list];
+    if (!Array.isArray(entries)) continue;
+    const seen = new Map<string, number>();
+    entries.forEach((entry, i) => {
+      const slug = (entry as { slug?: unknown } | null)?.slug;
+      if (typeof slug !== 'string') return;
+      const first = seen.get(slug);
+      if (first !== undefined) {
+        issues.push({ path: [list, i, 'slug'], message: `duplicate ${list === 'sources' ? 'source' : 'topic'} slug "${slug}" (also entry ${first + 1})` });
+      } else seen.set(slug, i);
+    });
+  }
+  return issues;
+}
 
 function provinceFits(region: string, province: string): boolean {
   if (region === 'national') return true;
@@ -113,9 +121,12 @@ export function parseFeedsFile(text: string, file = 'feeds.yaml'): FeedsFile {
       file,
     );
   }
-  const result = fileSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.flatMap((issue) => {
+  const raw = doc.toJS() ?? {};
+  const result = fileSchema.safeParse(raw);
+  const duplicates = findDuplicateSlugs(raw);
+  if (!result.success || duplicates.length) {
+    const issues = [...(result.success ? [] : result.error.issues), ...duplicates.map((d) => ({ ...d, code: 'custom' as const }))];
+    const problems = issues.flatMap((issue) => {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
       return keys.map((key) => {
         const where = locate(doc.contents, issue.path as (string | number)[], key, lineCounter);
@@ -124,7 +135,8 @@ export function parseFeedsFile(text: string, file = 'feeds.yaml'): FeedsFile {
         return `${where ? `line ${where}: ` : ''}${field || '(top level)'}: ${message}`;
       });
     });
-    throw new ConfigError(problems, file);
+    const lineOfProblem = (p: string) => Number(/^line (\d+)/.exec(p)?.[1] ?? 0);
+    throw new ConfigError(problems.sort((a, b) => lineOfProblem(a) - lineOfProblem(b)), file);
   }
   return result.data as FeedsFile;
 }

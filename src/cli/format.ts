@@ -1,0 +1,15 @@
+// Small text helpers for the CLI's tables and durations.
+
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+/** "3 min ago", "in 2 h", "never". */
+export function relativeTime(date: Date | null | undefined, now = new Date()): string {
+  if (!date) return 'never';
+  const s = Math.round((date.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(s);
+  const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
+  return s < 0 ? `${text} ago` : `in ${text}`;
+}

@@ -1,0 +1,70 @@
+// Wires the stages together for one process: config → database → registry sync → fetcher.
+// Every command (serve, worker, fetch, sources) starts from here.
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/logger.ts';
+import { createHostLimiter } from '../fetch/host-limiter.ts';
+import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
+import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
+import { openDatabase, type Database } from '../store/db.ts';
+import { syncSources } from '../store/sources-repo.ts';
+
+export interface Hub {
+  config: Readonly<Config>;
+  feeds: FeedsFile;
+  database: Database;
+  pipeline: PipelineDeps;
+  scheduler: Scheduler;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface OpenHubOptions {
+  /** Overrides for tests: hooks into the pipeline. */
+  pipeline?: Partial<PipelineDeps>;
+}
+
+export async function openHub(config: Readonly<Config>, logger: Logger, options: OpenHubOptions = {}): Promise<Hub> {
+  const feeds = await loadFeedsFile(config.feedsFile);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const report = await syncSources(database.db, feeds.sources);
+    if (report.added.length || report.updated.length || report.retired.length) {
+      logger.info({ added: report.added.length, updated: report.updated.length, retired: report.retired }, 'sources synced from feeds file');
+    }
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
+  const pipeline: PipelineDeps = {
+    db: database.db,
+    fetch: config.fetch,
+    schedule: config.schedule,
+    limiter,
+    logger: logger.child({ component: 'pipeline' }),
+    ...options.pipeline,
+  };
+  const scheduler = createScheduler({
+    pipeline,
+    tick: config.schedule.tick,
+    leaseSeconds: config.schedule.leaseSeconds,
+    concurrency: config.fetch.concurrency,
+    logger,
+  });
+  let closed = false;
+  return {
+    config,
+    feeds,
+    database,
+    pipeline,
+    scheduler,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await scheduler.stop();
+      await database.close();
+    },
+  };
+}

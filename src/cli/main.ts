@@ -1,0 +1,88 @@
+// The `passerelle` command: serve, worker, fetch, sources, parse.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
+import { runFetch } from './fetch-command.ts';
+import { runParse } from './parse-command.ts';
+import { runServe } from './serve-command.ts';
+import { runSources } from './sources-command.ts';
+
+const USAGE = `passerelle — a bilingual feed hub for the settlement sector
+
+Usage:
+  passerelle serve [--no-scheduler]     serve the hub (web + fetcher); --no-scheduler: web only
+  passerelle worker                     fetch on schedule, no web server
+  passerelle fetch --once [--all] [--source SLUG …]
+                                        fetch due sources now (--all: every source; --source: those)
+  passerelle sources list               each source with its health
+  passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
+
+Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  env: process.env,
+};
+
+/** Runs a command; resolves to the exit code (long-running commands resolve when they stop). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve': {
+        const { values } = parseArgs({ args: rest, options: { 'no-scheduler': { type: 'boolean' } }, strict: true });
+        return await runServe(loadConfig(io.env), { scheduler: !values['no-scheduler'], web: true });
+      }
+      case 'worker':
+        parseArgs({ args: rest, options: {}, strict: true });
+        return await runServe(loadConfig(io.env), { scheduler: true, web: false });
+      case 'fetch': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { once: { type: 'boolean' }, all: { type: 'boolean' }, source: { type: 'string', multiple: true } },
+          strict: true,
+        });
+        return await runFetch(loadConfig(io.env), { all: !!values.all, slugs: values.source }, io);
+      }
+      case 'sources': {
+        const [sub, ...more] = rest;
+        parseArgs({ args: more, options: {}, strict: true });
+        if (sub !== 'list') throw new UsageError(`unknown sources command "${sub ?? ''}" (try: sources list)`);
+        return await runSources(loadConfig(io.env), io);
+      }
+      case 'parse': {
+        const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
+        if (positionals.length !== 1) throw new UsageError('parse needs one FILE');
+        return await runParse(positionals[0], values.url, io);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 78; // EX_CONFIG
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`error: ${(err as Error).stack ?? err}`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}

@@ -1,0 +1,61 @@
+// `passerelle serve` and `passerelle worker`: the long-running processes, with an orderly stop on
+// SIGTERM/SIGINT (stop taking work, let in-flight fetches finish or release them, close the db).
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { VERSION, type Config } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { createApp } from '../web/app.ts';
+import { openHub, type Hub } from './hub.ts';
+
+export interface ServeOptions {
+  web: boolean;
+  scheduler: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server for a hub; resolves once it listens. */
+export function startHttp(hub: Hub, host: string, port: number): Promise<RunningServer> {
+  const app = createApp({ database: hub.database, logger: hub.logger, publicUrl: hub.config.publicUrl, version: VERSION });
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+      const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as import('node:http').Server).closeIdleConnections?.();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
+
+export async function runServe(config: Readonly<Config>, options: ServeOptions): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  const hub = await openHub(config, logger);
+  const http = options.web ? await startHttp(hub, config.host, config.port) : undefined;
+  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind }, 'listening');
+  if (options.scheduler) {
+    hub.scheduler.start();
+    logger.info({ sources: hub.feeds.sources.length, owner: hub.scheduler.owner }, 'scheduler started');
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await http?.close();
+  await hub.close();
+  logger.info('stopped');
+  logger.flush();
+  return 0;
+}

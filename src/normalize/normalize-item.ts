@@ -1,0 +1,88 @@
+// The one conversion from what a document said (ParsedItem) to what we keep (Item). Pure: the
+// clock, the URLs and the limits come in through the context; warnings come back as data.
+import type { Item, Language, ParsedItem } from '../core/types.ts';
+import { parseFeedDate, plausibleDate } from './dates.ts';
+import { contentHash, itemKey } from './identity.ts';
+import { chooseLanguage } from './language.ts';
+import { sanitizeHtml } from './sanitize-html.ts';
+import { htmlToText, plainText, titleText, truncateText } from './text.ts';
+import { resolveHttpUrl } from './urls.ts';
+
+export interface NormalizeContext {
+  now: Date;
+  /** The URL the document was actually fetched from (after redirects). */
+  fetchUrl: string;
+  feed: { link?: string; baseUrl?: string; language?: string };
+  sourceLanguages: Language[];
+  /** Content longer than this (in characters of HTML) is cut, and the cut is said. */
+  maxContentChars?: number;
+}
+
+export type NormalizeOutcome = { item: Item; warnings: string[] } | { dropped: string };
+
+export const DEFAULT_MAX_CONTENT_CHARS = 200_000;
+const SUMMARY_CHARS = 400;
+const TITLE_FROM_TEXT_CHARS = 110;
+
+export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): NormalizeOutcome {
+  const warnings: string[] = [];
+  const feedBases = [ctx.feed.baseUrl, ctx.feed.link, ctx.fetchUrl];
+  const guid = stripControls(parsed.guid ?? '').trim() || undefined;
+  const url =
+    resolveHttpUrl(parsed.link, parsed.baseUrl, ...feedBases) ??
+    (guid && /^https?:\/\//i.test(guid) ? resolveHttpUrl(guid) : undefined);
+  const bases = [parsed.baseUrl, url, ...feedBases];
+
+  const maxChars = ctx.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
+  let rawContent = stripControls(parsed.contentHtml || parsed.summaryHtml || '');
+  if (rawContent.length > maxChars) {
+    rawContent = rawContent.slice(0, maxChars);
+    warnings.push(`content cut at ${maxChars} characters`);
+  }
+  let contentHtml = sanitizeHtml(rawContent, { bases });
+  if (warnings.length && contentHtml) contentHtml += '<p>[…]</p>';
+
+  const summarySource = parsed.contentHtml && parsed.summaryHtml ? sanitizeHtml(stripControls(parsed.summaryHtml), { bases }) : contentHtml;
+  const text = htmlToText(summarySource) || htmlToText(contentHtml);
+  const summary = truncateText(text, SUMMARY_CHARS);
+
+  let title = stripControls(titleText(parsed.title, parsed.titleIsHtml));
+  if (!title) {
+    title = truncateText(text, TITLE_FROM_TEXT_CHARS) || url || '';
+    if (!title) return { dropped: 'no title, link or content' };
+  }
+
+  const rawDate = parsed.published ?? parsed.updated;
+  const feedDate = plausibleDate(parseFeedDate(rawDate), ctx.now);
+  if (rawDate && !feedDate) warnings.push(`unusable date "${String(rawDate).slice(0, 40)}", first-seen time used`);
+  const modifiedAt = plausibleDate(parseFeedDate(parsed.updated), ctx.now);
+
+  const enclosureUrl = parsed.enclosure ? resolveHttpUrl(parsed.enclosure.url, ...bases) : undefined;
+  const categories = [...new Set(parsed.categories.map((c) => stripControls(plainText(c))).filter(Boolean))].slice(0, 30);
+  const author = stripControls(plainText(parsed.author)) || undefined;
+
+  const item: Item = {
+    key: itemKey(guid, url, title, rawDate),
+    guid,
+    url,
+    title,
+    contentHtml,
+    summary,
+    author,
+    publishedAt: feedDate ?? ctx.now,
+    dateFromFeed: feedDate !== undefined,
+    modifiedAt,
+    categories,
+    language: chooseLanguage(parsed.language, ctx.feed.language, ctx.sourceLanguages),
+    langHint: parsed.language ?? ctx.feed.language,
+    enclosure: enclosureUrl ? { ...parsed.enclosure, url: enclosureUrl } : undefined,
+    contentHash: '',
+  };
+  item.contentHash = contentHash([item.title, item.url, item.contentHtml, item.author, item.categories.join('\u0001'), rawDate]);
+  return { item, warnings };
+}
+
+/** Characters Postgres text cannot hold (NUL) or XML forbids; parse/ strips them too, this is the last guard. */
+function stripControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+}

@@ -1,0 +1,175 @@
+// Commits the outcome of one fetch: a feed's items, the source's new state and the fetch log,
+// in one transaction. A crash before commit leaves the old state, and the next run redoes the
+// work; inserts are idempotent through the (source_id, key) unique index.
+import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Item } from '../core/types.ts';
+import type { Db, Tx } from './db.ts';
+import { fetches, items, sources, type SourceRow } from './schema.ts';
+
+export type SourcePatch = Partial<
+  Pick<
+    SourceRow,
+    | 'url' | 'host' | 'aliases' | 'status' | 'etag' | 'lastModified' | 'bodyHash' | 'feedTitle' | 'feedLink'
+    | 'lastFetchAt' | 'lastSuccessAt' | 'lastStatus' | 'lastError' | 'lastErrorAt' | 'lastWarnings'
+    | 'errorCount' | 'intervalMinutes' | 'nextFetchAt' | 'redirectTo' | 'redirectSeen'
+  >
+>;
+
+export interface FetchLog {
+  startedAt: Date;
+  durationMs: number;
+  outcome: 'ok' | 'not-modified' | 'unchanged' | 'failed';
+  httpStatus?: number;
+  error?: string;
+  bytes?: number;
+}
+
+export interface IngestCommit {
+  sourceId: number;
+  /** The lease holder; the lease is released only if it is still ours. */
+  owner: string;
+  items?: Item[];
+  patch: SourcePatch;
+  log: FetchLog;
+  /** Fetch log rows kept per source. */
+  historyLimit: number;
+}
+
+export interface IngestCounts {
+  itemsNew: number;
+  itemsUpdated: number;
+  /** Items whose GUID changed but whose link and title match a stored item (GUID churn). */
+  itemsRekeyed: number;
+}
+
+const BATCH = 400;
+
+export async function commitIngest(db: Db, commit: IngestCommit): Promise<IngestCounts> {
+  return db.transaction(async (tx) => {
+    const counts = commit.items?.length
+      ? await upsertItems(tx, commit.sourceId, commit.items)
+      : { itemsNew: 0, itemsUpdated: 0, itemsRekeyed: 0 };
+    await tx
+      .update(sources)
+      .set({
+        ...commit.patch,
+        itemCount: sql`(select count(*) from ${items} where ${items.sourceId} = ${commit.sourceId})`,
+        leaseOwner: sql`case when ${sources.leaseOwner} = ${commit.owner} then null else ${sources.leaseOwner} end`,
+        leaseUntil: sql`case when ${sources.leaseOwner} = ${commit.owner} then null else ${sources.leaseUntil} end`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(sources.id, commit.sourceId));
+    await tx.insert(fetches).values({
+      sourceId: commit.sourceId,
+      ...commit.log,
+      itemsNew: counts.itemsNew,
+      itemsUpdated: counts.itemsUpdated,
+    });
+    await trimHistory(tx, commit.sourceId, commit.historyLimit);
+    return counts;
+  });
+}
+
+async function trimHistory(tx: Tx, sourceId: number, keep: number): Promise<void> {
+  const newest = tx
+    .select({ id: fetches.id })
+    .from(fetches)
+    .where(eq(fetches.sourceId, sourceId))
+    .orderBy(desc(fetches.startedAt), desc(fetches.id))
+    .limit(keep);
+  await tx.delete(fetches).where(and(eq(fetches.sourceId, sourceId), notInArray(fetches.id, newest)));
+}
+
+/**
+ * Inserts new items and updates changed ones in place. Keys are made unique within the batch
+ * (first wins), and a new key whose link and title match a stored item takes that item's key,
+ * so a feed that changes every GUID on every fetch does not multiply its items.
+ */
+async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<IngestCounts> {
+  const unique = new Map<string, Item>();
+  for (const item of batch) if (!unique.has(item.key)) unique.set(item.key, { ...item });
+  const list = [...unique.values()];
+
+  let itemsRekeyed = 0;
+  const known = new Set<string>();
+  for (let i = 0; i < list.length; i += BATCH) {
+    const keys = list.slice(i, i + BATCH).map((it) => it.key);
+    const rows = await tx.select({ key: items.key }).from(items).where(and(eq(items.sourceId, sourceId), inArray(items.key, keys)));
+    for (const r of rows) known.add(r.key);
+  }
+  const unknownWithUrl = list.filter((it) => !known.has(it.key) && it.url);
+  if (unknownWithUrl.length) {
+    const byUrlTitle = new Map<string, string>();
+    for (let i = 0; i < unknownWithUrl.length; i += BATCH) {
+      const urls = unknownWithUrl.slice(i, i + BATCH).map((it) => it.url!);
+      const rows = await tx
+        .select({ key: items.key, url: items.url, title: items.title })
+        .from(items)
+        .where(and(eq(items.sourceId, sourceId), inArray(items.url, urls)));
+      for (const r of rows) byUrlTitle.set(`${r.url}\u0000${r.title}`, r.key);
+    }
+    const taken = new Set(list.map((it) => it.key));
+    for (const it of unknownWithUrl) {
+      const existing = byUrlTitle.get(`${it.url}\u0000${it.title}`);
+      if (existing && !taken.has(existing)) {
+        taken.add(existing);
+        it.key = existing;
+        itemsRekeyed++;
+      }
+    }
+  }
+
+  let itemsNew = 0;
+  let itemsUpdated = 0;
+  for (let i = 0; i < list.length; i += BATCH) {
+    const rows = list.slice(i, i + BATCH).map((it) => ({
+      sourceId,
+      key: it.key,
+      guid: it.guid ?? null,
+      url: it.url ?? null,
+      title: it.title,
+      contentHtml: it.contentHtml,
+      summary: it.summary,
+      author: it.author ?? null,
+      publishedAt: it.publishedAt,
+      dateFromFeed: it.dateFromFeed,
+      modifiedAt: it.modifiedAt ?? null,
+      categories: it.categories,
+      language: it.language,
+      langHint: it.langHint ?? null,
+      enclosure: it.enclosure ?? null,
+      contentHash: it.contentHash,
+    }));
+    const result = await tx
+      .insert(items)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [items.sourceId, items.key],
+        set: {
+          guid: sql`excluded.guid`,
+          url: sql`excluded.url`,
+          title: sql`excluded.title`,
+          contentHtml: sql`excluded.content_html`,
+          summary: sql`excluded.summary`,
+          author: sql`excluded.author`,
+          // An item first seen without a usable date keeps the time we first saw it.
+          publishedAt: sql`case when excluded.date_from_feed then excluded.published_at else ${items.publishedAt} end`,
+          dateFromFeed: sql`excluded.date_from_feed or ${items.dateFromFeed}`,
+          modifiedAt: sql`excluded.modified_at`,
+          categories: sql`excluded.categories`,
+          language: sql`excluded.language`,
+          langHint: sql`excluded.lang_hint`,
+          enclosure: sql`excluded.enclosure`,
+          contentHash: sql`excluded.content_hash`,
+          updatedAt: sql`now()`,
+        },
+        setWhere: sql`${items.contentHash} <> excluded.content_hash`,
+      })
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    for (const r of result) {
+      if (r.inserted) itemsNew++;
+      else itemsUpdated++;
+    }
+  }
+  return { itemsNew, itemsUpdated, itemsRekeyed };
+}

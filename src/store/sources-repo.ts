@@ -1,0 +1,153 @@
+// Queries on sources: registry sync, health listing, and the leases that let several workers
+// share the fetching without ever fetching one source twice at once.
+import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import type { SourceSpec } from '../core/types.ts';
+import { hostOf } from '../normalize/urls.ts';
+import type { Db } from './db.ts';
+import { sources, type SourceRow } from './schema.ts';
+
+function specColumns(spec: SourceSpec) {
+  return {
+    title: spec.title,
+    organization: spec.organization,
+    region: spec.region,
+    province: spec.province ?? null,
+    languages: spec.languages,
+    topics: spec.topics,
+    siteUrl: spec.siteUrl ?? null,
+    intervalOverrideMinutes: spec.intervalMinutes ?? null,
+  };
+}
+
+export interface SyncReport {
+  added: string[];
+  updated: string[];
+  retired: string[];
+}
+
+/**
+ * Makes the database agree with feeds.yaml. The file wins for what it declares; a source the file
+ * no longer lists is paused (its items stay); sources added through the API are left alone.
+ */
+export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncReport> {
+  const report: SyncReport = { added: [], updated: [], retired: [] };
+  await db.transaction(async (tx) => {
+    const existing = new Map((await tx.select().from(sources)).map((s) => [s.slug, s]));
+    for (const spec of specs) {
+      const row = existing.get(spec.slug);
+      if (!row) {
+        await tx.insert(sources).values({ slug: spec.slug, url: spec.url, host: hostOf(spec.url), origin: 'file', ...specColumns(spec) });
+        report.added.push(spec.slug);
+        continue;
+      }
+      const cols = specColumns(spec);
+      const urlChanged = row.url !== spec.url && !row.aliases.includes(spec.url);
+      const changed =
+        urlChanged ||
+        row.origin !== 'file' ||
+        (row.status === 'paused' && row.lastError === RETIRED_REASON) ||
+        Object.entries(cols).some(([k, v]) => JSON.stringify(row[k as keyof SourceRow] ?? null) !== JSON.stringify(v));
+      if (!changed) continue;
+      await tx
+        .update(sources)
+        .set({
+          ...cols,
+          origin: 'file',
+          ...(urlChanged ? { url: spec.url, host: hostOf(spec.url), etag: null, lastModified: null, bodyHash: null, nextFetchAt: sql`now()`, redirectTo: null, redirectSeen: 0 } : {}),
+          ...(row.status === 'paused' && row.lastError === RETIRED_REASON ? { status: 'active', lastError: null } : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(sources.id, row.id));
+      report.updated.push(spec.slug);
+    }
+    const declared = specs.map((s) => s.slug);
+    const retired = await tx
+      .update(sources)
+      .set({ status: 'paused', lastError: RETIRED_REASON, updatedAt: sql`now()` })
+      .where(and(eq(sources.origin, 'file'), eq(sources.status, 'active'), declared.length ? notInArray(sources.slug, declared) : sql`true`))
+      .returning({ slug: sources.slug });
+    report.retired = retired.map((r) => r.slug);
+  });
+  return report;
+}
+
+export const RETIRED_REASON = 'no longer listed in feeds.yaml';
+
+export async function listSources(db: Db): Promise<SourceRow[]> {
+  return db.select().from(sources).orderBy(asc(sources.slug));
+}
+
+export async function getSourceBySlug(db: Db, slug: string): Promise<SourceRow | undefined> {
+  const [row] = await db.select().from(sources).where(eq(sources.slug, slug));
+  return row;
+}
+
+export interface LeaseOptions {
+  owner: string;
+  limit: number;
+  leaseSeconds: number;
+  /** 'due' (default): only sources whose next fetch has come; 'all': every active source. */
+  which?: 'due' | 'all';
+  /** Lease only these slugs (still skipping ones leased by someone else). */
+  slugs?: string[];
+  /** Hosts not to lease from right now (a Retry-After is in force for them). */
+  skipHosts?: string[];
+  /** Sources already handled in this run. */
+  excludeIds?: number[];
+}
+
+/**
+ * Leases sources for fetching. FOR UPDATE SKIP LOCKED makes concurrent workers take disjoint
+ * sets; the lease expiry hands a dead worker's sources to the others.
+ */
+export async function leaseSources(db: Db, options: LeaseOptions): Promise<SourceRow[]> {
+  if (options.limit <= 0) return [];
+  const conditions = [
+    eq(sources.status, 'active'),
+    or(isNull(sources.leaseUntil), lt(sources.leaseUntil, sql`now()`)),
+  ];
+  if ((options.which ?? 'due') === 'due') conditions.push(lte(sources.nextFetchAt, sql`now()`));
+  if (options.slugs) conditions.push(options.slugs.length ? inArray(sources.slug, options.slugs) : sql`false`);
+  if (options.skipHosts?.length) conditions.push(notInArray(sources.host, options.skipHosts));
+  if (options.excludeIds?.length) conditions.push(notInArray(sources.id, options.excludeIds));
+  const candidates = db
+    .select({ id: sources.id })
+    .from(sources)
+    .where(and(...conditions))
+    .orderBy(asc(sources.nextFetchAt), asc(sources.id))
+    .limit(options.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(sources)
+    .set({
+      leaseOwner: options.owner,
+      leaseUntil: sql`now() + make_interval(secs => ${options.leaseSeconds})`,
+    })
+    .where(inArray(sources.id, candidates))
+    .returning();
+}
+
+/** Gives a lease back without recording a fetch (shutdown before the fetch started). */
+export async function releaseLease(db: Db, sourceId: number, owner: string): Promise<void> {
+  await db
+    .update(sources)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(sources.id, sourceId), eq(sources.leaseOwner, owner)));
+}
+
+/** Pushes back every source on a host (a 429/503 with Retry-After is about the host, not one feed). */
+export async function deferHost(db: Db, host: string, until: Date): Promise<void> {
+  await db
+    .update(sources)
+    .set({ nextFetchAt: until })
+    .where(and(eq(sources.host, host), lt(sources.nextFetchAt, until)));
+}
+
+export async function setSourceStatus(db: Db, slug: string, status: 'active' | 'paused' | 'gone'): Promise<SourceRow | undefined> {
+  const [row] = await db
+    .update(sources)
+    .set({ status, updatedAt: sql`now()`, ...(status === 'active' ? { nextFetchAt: sql`now()`, errorCount: 0 } : {}) })
+    .where(eq(sources.slug, slug))
+    .returning();
+  return row;
+}

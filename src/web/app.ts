@@ -1,0 +1,67 @@
+// The HTTP face of the hub. createApp shows, on one screen, the middleware order and every mount;
+// handlers stay thin and errors are mapped to answers in one onError.
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { AppError, BadRequestError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Database } from '../store/db.ts';
+import { queryItems } from '../store/items-query.ts';
+import { listSources } from '../store/sources-repo.ts';
+import { itemJson, sourceJson } from './json-views.ts';
+import { encodeCursor, parseItemQuery } from './query-params.ts';
+
+export interface AppDeps {
+  database: Database;
+  logger: Logger;
+  publicUrl: string;
+  version: string;
+}
+
+export type AppEnv = { Variables: { requestId: string } };
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { database, logger } = deps;
+  const db = database.db;
+  const log = logger.child({ component: 'http' });
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    const durationMs = Math.round((performance.now() - t0) * 10) / 10;
+    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, 'request');
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version }));
+  app.get('/readyz', async (c) => {
+    const ok = await database.ping();
+    return c.json({ status: ok ? 'ready' : 'database unavailable' }, ok ? 200 : 503);
+  });
+
+  app.get('/api/items', async (c) => {
+    const url = new URL(c.req.url);
+    const known = (await listSources(db)).map((s) => s.slug);
+    const query = parseItemQuery(url, { sourceSlugs: known });
+    const rows = await queryItems(db, query);
+    const last = rows.at(-1);
+    return c.json({
+      items: rows.map(itemJson),
+      next: rows.length === query.limit && last ? encodeCursor(last.publishedAt, last.id) : null,
+    });
+  });
+
+  app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      const body: Record<string, unknown> = { error: err.message };
+      if (err instanceof BadRequestError && err.details) body.details = err.details;
+      return c.json(body, err.status as 400);
+    }
+    log.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
+  });
+  return app;
+}

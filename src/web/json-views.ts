@@ -1,0 +1,54 @@
+// The public JSON shapes of items and sources (the API is a contract: add fields, never rename).
+import type { ItemView } from '../store/items-query.ts';
+import type { SourceRow } from '../store/schema.ts';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function itemJson(item: ItemView) {
+  return {
+    id: item.id,
+    title: item.title,
+    url: item.url,
+    published: iso(item.publishedAt),
+    modified: iso(item.modifiedAt),
+    dateFromFeed: item.dateFromFeed,
+    source: item.source.slug,
+    organization: item.source.organization,
+    region: item.source.region,
+    province: item.source.province,
+    language: item.language,
+    author: item.author,
+    categories: item.categories,
+    summary: item.summary,
+    content: item.contentHtml,
+    enclosure: item.enclosure,
+  };
+}
+
+export function sourceJson(s: SourceRow) {
+  return {
+    slug: s.slug,
+    title: s.title,
+    organization: s.organization,
+    url: s.url,
+    siteUrl: s.siteUrl,
+    region: s.region,
+    province: s.province,
+    languages: s.languages,
+    topics: s.topics,
+    status: s.status,
+    origin: s.origin,
+    health: {
+      lastFetch: iso(s.lastFetchAt),
+      lastSuccess: iso(s.lastSuccessAt),
+      httpStatus: s.lastStatus,
+      lastError: s.lastError,
+      lastErrorAt: iso(s.lastErrorAt),
+      consecutiveFailures: s.errorCount,
+      itemCount: s.itemCount,
+      nextFetch: iso(s.nextFetchAt),
+      intervalMinutes: s.intervalOverrideMinutes ?? s.intervalMinutes,
+      warnings: s.lastWarnings ?? [],
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { Database } from '../../src/store/db.ts';
+import { commitIngest } from '../../src/store/ingest.ts';
+import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
+import { createApp } from '../../src/web/app.ts';
+import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
+import { item, spec } from '../helpers/items.ts';
+
+describe.each(databaseKinds)('JSON API on %s', (kind) => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    ({ database, cleanup } = await freshDatabase(kind));
+    await syncSources(database.db, [spec('alpha', { languages: ['fr'], region: 'quebec', province: 'qc' }), spec('beta')]);
+    const alpha = (await getSourceBySlug(database.db, 'alpha'))!;
+    const beta = (await getSourceBySlug(database.db, 'beta'))!;
+    const log = { startedAt: new Date(), durationMs: 1, outcome: 'ok' as const };
+    await commitIngest(database.db, {
+      sourceId: alpha.id, owner: 't', historyLimit: 5, log,
+      patch: { lastFetchAt: new Date('2024-06-01T00:00:00Z'), lastStatus: 200 },
+      items: [1, 2, 3].map((n) => item(`a${n}`, { language: 'fr', title: `Nouvelle ${n}`, publishedAt: new Date(Date.UTC(2024, 4, n)) })),
+    });
+    await commitIngest(database.db, {
+      sourceId: beta.id, owner: 't', historyLimit: 5, log,
+      patch: { lastError: 'feed not found (404)', lastStatus: 404, errorCount: 2 },
+      items: [4, 5].map((n) => item(`b${n}`, { publishedAt: new Date(Date.UTC(2024, 4, n)) })),
+    });
+    app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test' });
+  });
+  afterAll(() => cleanup());
+
+  it('GET /api/items returns the newest items with title, url, published, source, language, content', async () => {
+    const res = await app.request('/api/items?limit=2');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.items).toHaveLength(2);
+    expect(body.items[0]).toMatchObject({ title: 'Title b5', source: 'beta', language: 'en', published: '2024-05-05T00:00:00.000Z', url: 'https://example.org/b5', content: '<p>Content b5</p>' });
+    expect(body.items[1].title).toBe('Title b4');
+    expect(body.next).toEqual(expect.any(String));
+  });
+
+  it('pages with the cursor it returns, without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const res = await app.request(`/api/items?limit=2${next ? `&before=${next}` : ''}`);
+      const body = await res.json();
+      seen.push(...body.items.map((i: { title: string }) => i.title));
+      next = body.next;
+    } while (next);
+    expect(seen).toEqual(['Title b5', 'Title b4', 'Nouvelle 3', 'Nouvelle 2', 'Nouvelle 1']);
+  });
+
+  it('filters by source and language', async () => {
+    const fr = await (await app.request('/api/items?lang=fr')).json();
+    expect(fr.items.map((i: { title: string }) => i.title)).toEqual(['Nouvelle 3', 'Nouvelle 2', 'Nouvelle 1']);
+    const beta = await (await app.request('/api/items?source=beta&since=2024-05-05')).json();
+    expect(beta.items.map((i: { title: string }) => i.title)).toEqual(['Title b5']);
+  });
+
+  it.each([
+    ['/api/items?limit=0', /limit: must be a whole number from 1 to 200/],
+    ['/api/items?limit=abc', /limit/],
+    ['/api/items?limit=201', /limit/],
+    ['/api/items?source=nope', /source: unknown value "nope"; accepted: alpha, beta/],
+    ['/api/items?lang=de', /lang: unknown value "de"; accepted: en, fr, other/],
+    ['/api/items?since=yesterday', /since: must be a date/],
+    ['/api/items?before=garbage', /before: not a cursor/],
+  ])('%s → 400 naming the parameter', async (path, message) => {
+    const res = await app.request(path);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(message);
+  });
+
+  it('GET /api/sources returns each source with its health', async () => {
+    const body = await (await app.request('/api/sources')).json();
+    expect(body.sources.map((s: { slug: string }) => s.slug)).toEqual(['alpha', 'beta']);
+    const beta = body.sources[1];
+    expect(beta.health).toMatchObject({ httpStatus: 404, lastError: 'feed not found (404)', itemCount: 2, consecutiveFailures: 2, nextFetch: expect.any(String) });
+    expect(body.sources[0]).toMatchObject({ region: 'quebec', province: 'qc', languages: ['fr'] });
+    expect(body.sources[0].health.lastFetch).toBe('2024-06-01T00:00:00.000Z');
+  });
+
+  it('answers /healthz and /readyz, and 404 with JSON elsewhere', async () => {
+    expect((await app.request('/healthz')).status).toBe(200);
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const missing = await app.request('/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-request-id')).toBeTruthy();
+  });
+});
+
+describe('readiness', () => {
+  it('/readyz fails while the database is away', async () => {
+    const { database, cleanup } = await freshDatabase('pglite');
+    const app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test' });
+    await cleanup();
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+  });
+});
