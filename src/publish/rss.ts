@@ -1,0 +1,48 @@
+// RSS 2.0 view (https://www.rssboard.org/rss-specification): the summary in <description>, the
+// sanitized HTML in content:encoded, the original publisher in <source>, topics as categories.
+import type { OutputFeed } from './output-feed.ts';
+import { attributes, element, escapeXml, rfc822 } from './xml.ts';
+
+/**
+ * RSS does not say whether <title> and <description> hold text or HTML, so readers guess. Writing
+ * & and < as hexadecimal references is the unambiguous form the RSS Advisory Board recommends.
+ */
+function plain(name: string, text: string): string {
+  return `<${name}>${escapeXml(text).replace(/&amp;/g, '&#x26;').replace(/&lt;/g, '&#x3C;')}</${name}>`;
+}
+
+export function renderRss(feed: OutputFeed): string {
+  const out: string[] = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '<channel>',
+    plain('title', feed.title),
+    element('link', feed.homeUrl),
+    plain('description', feed.description),
+    element('language', feed.language === 'fr' ? 'fr-ca' : 'en-ca'),
+    element('lastBuildDate', rfc822(feed.updated)),
+    element('generator', `${feed.generator.name} ${feed.generator.version}`),
+    element('docs', 'https://www.rssboard.org/rss-specification'),
+    `<atom:link${attributes({ rel: 'self', type: 'application/rss+xml', href: feed.selfUrls.rss })}/>`,
+  ];
+  if (feed.hubUrl) out.push(`<atom:link${attributes({ rel: 'hub', href: feed.hubUrl })}/>`);
+  for (const e of feed.entries) {
+    out.push('<item>');
+    out.push(plain('title', e.title));
+    if (e.url) out.push(element('link', e.url));
+    out.push(plain('description', e.summary || e.title));
+    if (e.contentHtml) out.push(`<content:encoded>${escapeXml(e.contentHtml)}</content:encoded>`);
+    out.push(element('guid', e.id, { isPermaLink: 'false' }));
+    out.push(element('pubDate', rfc822(e.published)));
+    out.push(element('dc:creator', e.author ?? e.organization));
+    out.push(element('dc:language', e.language));
+    for (const c of e.categories) out.push(element('category', c.label, { domain: c.scheme }));
+    out.push(element('source', e.sourceTitle, { url: e.sourceFeedUrl }));
+    if (e.enclosure) {
+      out.push(`<enclosure${attributes({ url: e.enclosure.url, length: e.enclosure.length ?? 0, type: e.enclosure.type ?? 'application/octet-stream' })}/>`);
+    }
+    out.push('</item>');
+  }
+  out.push('</channel>', '</rss>');
+  return `${out.join('\n')}\n`;
+}
