@@ -5,6 +5,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { charsetFromContentType, decodeFeedBytes, type DecodedText } from '../../src/fetch/charset.ts';
+import { FEEDPARSER_CORPUS, hasFeedparserCorpus, readCorpusFile } from './feedparser-corpus.ts';
 
 const FRENCH = 'Été : Québec célèbre à Montréal, garçon, œuvre, l’accueil, 5 € — « fin »';
 const FRENCH_CHARS = ['é', 'è', 'à', 'ç', 'œ', '’', '€'];
@@ -207,9 +208,9 @@ describe('JSON and repairs', () => {
   });
 });
 
-describe('feedparser encoding corpus, decoded directly', () => {
-  const root = '/work/shared/corpus/feedparser';
-  const read = (p: string) => fs.readFileSync(path.join(root, p));
+describe.runIf(hasFeedparserCorpus)('feedparser encoding corpus, decoded directly', () => {
+  const root = FEEDPARSER_CORPUS;
+  const read = readCorpusFile;
 
   it.each([
     ['encoding/utf-8-bom.xml', 'utf-8'],
