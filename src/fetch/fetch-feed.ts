@@ -42,7 +42,7 @@ interface FetchCommon {
   permanentRedirect?: string;
   warnings: string[];
   durationMs: number;
-  /** Headers of the last response, names lowercased. */
+  /** Headers of the response from `url`, names lowercased; empty when none arrived. */
   headers: Record<string, string>;
   /** Freshness from Cache-Control max-age or Expires, when the response gave one. */
   cacheMaxAgeSeconds?: number;
@@ -451,6 +451,7 @@ export async function fetchFeed(request: FetchRequest, settings: FetchSettings, 
     for (;;) {
       if (deadline.signal.aborted) throw deadline.signal.reason;
       currentUrl = url.href;
+      headers = {};
       const exchange = await sendRequest(url, requestHeaders, settings, deps, deadline.signal);
       try {
         const { res } = exchange;
