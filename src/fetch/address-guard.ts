@@ -94,24 +94,24 @@ export function isPublicAddress(ip: string): boolean {
   return addr !== undefined && isPublicParsed(addr);
 }
 
+/** An allowlist entry as a range: "10.0.0.0/8", or a plain address meaning just itself. */
+function parseRange(entry: string): [Address, number] | undefined {
+  try {
+    if (entry.includes('/')) return ipaddr.parseCIDR(entry);
+    const one = ipaddr.parse(entry);
+    return [one, one.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return undefined; // config validation reports bad entries; here they simply match nothing
+  }
+}
+
 function isAllowlisted(addr: Address, allowlist: readonly string[]): boolean {
   const forms: Address[] = [addr];
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) forms.push((addr as ipaddr.IPv6).toIPv4Address());
-  for (const entry of allowlist) {
-    let range: [Address, number];
-    try {
-      range = entry.includes('/') ? ipaddr.parseCIDR(entry) : (() => {
-        const one = ipaddr.parse(entry);
-        return [one, one.kind() === 'ipv4' ? 32 : 128] as [Address, number];
-      })();
-    } catch {
-      continue; // config validation reports bad entries; here they simply match nothing
-    }
-    for (const form of forms) {
-      if (form.kind() === range[0].kind() && form.match(range)) return true;
-    }
-  }
-  return false;
+  return allowlist.some((entry) => {
+    const range = parseRange(entry.trim());
+    return range !== undefined && forms.some((form) => form.kind() === range[0].kind() && form.match(range));
+  });
 }
 
 /** True when the settings let a fetch connect to `ip`: public, allowlisted, or private networks allowed. */
