@@ -28,8 +28,9 @@ export class BlockedAddressError extends Error {
 
 /**
  * Host names refused at subscribe time without asking DNS: RFC 6761 `localhost`, mDNS `.local`,
- * RFC 8375 `home.arpa`, the `.internal` private-use TLD, and the cloud metadata aliases.
- * At fetch time the resolved address decides instead (see createGuardedLookup).
+ * RFC 8375 `home.arpa`, the `.internal` private-use TLD, the cloud metadata aliases, and
+ * single-label names (only an intranet resolves those). At fetch time the resolved address
+ * decides instead (see createGuardedLookup).
  */
 const BLOCKED_NAMES = ['localhost', 'metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal'];
 const BLOCKED_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.localdomain'];

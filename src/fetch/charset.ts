@@ -1,5 +1,6 @@
 // Turns feed bytes into text: BOM, then the HTTP charset, then the XML declaration, then UTF-8,
-// with a checked windows-1252 fallback so French sources keep their accents and nothing decodes to mojibake silently.
+// with a checked windows-1252 fallback, so French sources keep their accents and nothing
+// becomes mojibake silently.
 import iconv from 'iconv-lite';
 
 export type DecodedText = { ok: true; text: string; encoding: string; warnings: string[] };
@@ -35,8 +36,11 @@ const ALIASES: Record<string, string> = {
 /** What iconv-lite should use for each canonical name (supersets, as browsers do). */
 const DECODER: Record<string, string> = { 'big5': 'big5hkscs', 'shift_jis': 'cp932', 'euc-kr': 'cp949' };
 
-/** Labels iconv-lite knows but a feed must not get: UTF-7 can smuggle markup past filters. */
-const REFUSED = new Set(['utf-7', 'utf7', 'unicode-1-1-utf-7', 'csunicode11utf7']);
+/**
+ * Labels iconv-lite knows but a feed must not get: UTF-7 can smuggle markup past filters, and
+ * base64/hex are transfer forms, not character encodings.
+ */
+const REFUSED = new Set(['utf-7', 'utf7', 'unicode-1-1-utf-7', 'csunicode11utf7', 'utf-7-imap', 'utf7imap', 'base64', 'hex']);
 
 /** Maps a charset label to a canonical encoding name, or undefined when we cannot decode it. */
 function normalizeLabel(label: string): string | undefined {

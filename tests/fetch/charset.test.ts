@@ -177,6 +177,12 @@ describe('labels', () => {
     expect(decoded.warnings.join()).toMatch(/unknown charset "x-nonsense" in the Content-Type/);
   });
 
+  it('ignores labels that are transfer forms, not charsets', () => {
+    const decoded = expectFrench(decodeFeedBytes(Buffer.from(rss(FRENCH, 'base64'))));
+    expect(decoded.encoding).toBe('utf-8');
+    expect(decoded.warnings).toContain('unknown charset "base64" in the XML declaration; ignored');
+  });
+
   it('refuses UTF-7, which can smuggle markup', () => {
     const decoded = expectDecoded(decodeFeedBytes(Buffer.from(rss('+ADw-script+AD4-', 'utf-7'))));
     expect(decoded.encoding).toBe('utf-8');
