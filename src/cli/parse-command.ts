@@ -12,7 +12,7 @@ import type { Io } from './main.ts';
 export async function runParse(file: string, url: string | undefined, io: Io): Promise<number> {
   const bytes = await readFile(file);
   const decoded = decodeFeedBytes(bytes, file.endsWith('.json') ? 'application/json' : undefined);
-  if ('error' in decoded) {
+  if (!decoded.ok) {
     io.err(`${file}: ${decoded.error}`);
     return 1;
   }

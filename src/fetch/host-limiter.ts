@@ -21,6 +21,8 @@ export interface HostLimiter {
   blockHost(host: string, untilMs: number): void;
   /** When `host` may be contacted again, or undefined when it is not blocked. */
   blockedUntil(host: string): number | undefined;
+  /** Hosts blocked right now (so a scheduler can avoid leasing their sources). */
+  blockedHosts(): string[];
   /** Tasks running now. */
   active(): number;
   /** Tasks waiting for a slot. */
@@ -128,6 +130,7 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
       }
     },
     blockedUntil,
+    blockedHosts: () => [...blocks.keys()].filter((h) => blockedUntil(h) !== undefined),
     active: () => running,
     pending: () => queue.length,
   };

@@ -7,7 +7,7 @@ import { ParseError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Item, Language, ParsedFeed } from '../core/types.ts';
 import { fetchFeed, type FetchDeps, type FetchFailed, type FetchResult } from '../fetch/fetch-feed.ts';
-import type { HostLimiter } from '../fetch/host-limiter.ts';
+import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
 import { normalizeItem } from '../normalize/normalize-item.ts';
 import { hostOf } from '../normalize/urls.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
@@ -61,12 +61,14 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
     ...extra,
   });
 
-  const blockedUntil = deps.limiter.blockedUntil(source.host);
-  if (blockedUntil && blockedUntil > started.getTime()) {
-    await deferHost(deps.db, source.host, new Date(blockedUntil));
+  // A host that asked us to wait (Retry-After) is not contacted: the source goes back, due then.
+  const postpone = async (untilMs: number) => {
+    await deferHost(deps.db, source.host, new Date(untilMs));
     await releaseLease(deps.db, source.id, owner);
     return done('released');
-  }
+  };
+  const blockedUntil = deps.limiter.blockedUntil(source.host);
+  if (blockedUntil) return postpone(blockedUntil);
 
   let result: FetchResult;
   try {
@@ -74,6 +76,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       fetchFeed({ url: source.url, etag: source.etag, lastModified: source.lastModified, signal }, deps.fetch, deps.fetchDeps),
     );
   } catch (err) {
+    if (err instanceof HostBlockedError) return postpone(err.untilMs);
     result = {
       kind: 'failed',
       code: 'network',

@@ -7,6 +7,9 @@ import { createApp } from '../../src/web/app.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { item, spec } from '../helpers/items.ts';
 
+// Response bodies are checked field by field.
+const json = (res: Response): Promise<any> => res.json();
+
 describe.each(databaseKinds)('JSON API on %s', (kind) => {
   let database: Database;
   let cleanup: () => Promise<void>;
@@ -34,7 +37,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
   it('GET /api/items returns the newest items with title, url, published, source, language, content', async () => {
     const res = await app.request('/api/items?limit=2');
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.items).toHaveLength(2);
     expect(body.items[0]).toMatchObject({ title: 'Title b5', source: 'beta', language: 'en', published: '2024-05-05T00:00:00.000Z', url: 'https://example.org/b5', content: '<p>Content b5</p>' });
     expect(body.items[1].title).toBe('Title b4');
@@ -46,7 +49,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
     let next: string | null = null;
     do {
       const res = await app.request(`/api/items?limit=2${next ? `&before=${next}` : ''}`);
-      const body = await res.json();
+      const body = await json(res);
       seen.push(...body.items.map((i: { title: string }) => i.title));
       next = body.next;
     } while (next);
@@ -54,9 +57,9 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
   });
 
   it('filters by source and language', async () => {
-    const fr = await (await app.request('/api/items?lang=fr')).json();
+    const fr = await json(await app.request('/api/items?lang=fr'));
     expect(fr.items.map((i: { title: string }) => i.title)).toEqual(['Nouvelle 3', 'Nouvelle 2', 'Nouvelle 1']);
-    const beta = await (await app.request('/api/items?source=beta&since=2024-05-05')).json();
+    const beta = await json(await app.request('/api/items?source=beta&since=2024-05-05'));
     expect(beta.items.map((i: { title: string }) => i.title)).toEqual(['Title b5']);
   });
 
@@ -71,11 +74,11 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
   ])('%s → 400 naming the parameter', async (path, message) => {
     const res = await app.request(path);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(message);
+    expect((await json(res)).error).toMatch(message);
   });
 
   it('GET /api/sources returns each source with its health', async () => {
-    const body = await (await app.request('/api/sources')).json();
+    const body = await json(await app.request('/api/sources'));
     expect(body.sources.map((s: { slug: string }) => s.slug)).toEqual(['alpha', 'beta']);
     const beta = body.sources[1];
     expect(beta.health).toMatchObject({ httpStatus: 404, lastError: 'feed not found (404)', itemCount: 2, consecutiveFailures: 2, nextFetch: expect.any(String) });
@@ -87,7 +90,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
     expect((await app.request('/healthz')).status).toBe(200);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await json(ready)).toEqual({ status: 'ready' });
     const missing = await app.request('/nope');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-request-id')).toBeTruthy();
