@@ -44,6 +44,8 @@ const KNOWN_NAMESPACES = new Map<string, string>([
   [XHTML, 'xhtml'],
 ]);
 
+const CANONICAL_PREFIXES = new Set([...KNOWN_NAMESPACES.values(), 'atom'].filter((p) => p && p !== ATOM));
+
 /** Element names whose content may be markup that xml2js would split up and reorder. */
 const MARKUP_NAMES = new Set([
   'title', 'subtitle', 'tagline', 'summary', 'content', 'description', 'encoded', 'body', 'rights', 'copyright', 'info',
@@ -153,7 +155,12 @@ function canonicalName(rawName: string, scope: Map<string, string>, atomPrefix: 
   if (uri === undefined) return rawName;
   const known = KNOWN_NAMESPACES.get(namespaceKey(uri));
   const local = localName(rawName);
-  if (known === undefined) return prefix ? rawName : local;
+  if (known === undefined) {
+    if (!prefix) return local;
+    // A prefix we use for a known namespace but bound here to another one (`content:` for a
+    // private namespace) must not be mistaken for ours: name it in Clark notation instead.
+    return CANONICAL_PREFIXES.has(prefix) ? `{${uri}}${local}` : rawName;
+  }
   const canonical = known === ATOM ? atomPrefix : known;
   return canonical ? `${canonical}:${local}` : local;
 }
@@ -218,6 +225,8 @@ function markupToHtml(markup: string, scope: Map<string, string>, attributes: Xm
     const alternatives = [...prefixes].map((p) => p.replace(/[.-]/g, '\\$&')).join('|');
     html = html.replace(new RegExp(`<(/?)(?:${alternatives}):`, 'g'), '<$1');
   }
+  // In HTML the XHTML namespace is implied; its declarations are noise.
+  html = html.replace(/\s+xmlns(?::[\w.-]+)?\s*=\s*(["'])http:\/\/www\.w3\.org\/1999\/xhtml\/?\1/g, '');
   html = html.trim();
   const type = typeof attributes?.type === 'string' ? attributes.type.trim().toLowerCase() : '';
   return type === 'xhtml' ? unwrapDiv(html) : html;
