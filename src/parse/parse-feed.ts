@@ -29,23 +29,23 @@ export const DEFAULT_MAX_ITEMS = 500;
 export async function parseFeed(text: string, options: ParseFeedOptions = {}): Promise<ParsedFeed> {
   const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
   try {
-    const start = text.replace(/^[\s\uFEFF]+/, '').slice(0, 1);
+    const start = /[^\s\uFEFF]/.exec(text)?.[0];
     if (!start) throw new ParseError('empty document');
-    const json = start === '{' || (start !== '<' && /^application\/([\w.+-]*\+)?json\b/i.test(options.contentType ?? ''));
-    const format = json ? 'json' : undefined;
+    const declaredJson = /^application\/([\w.-]+\+)?json\b/i.test(options.contentType ?? '');
     let raw: RawFeed;
-    let detected: ParsedFeed['format'];
-    if (format === 'json') {
+    let format: ParsedFeed['format'];
+    // The body wins over the Content-Type: servers label feeds wrongly more often than not.
+    if (start === '{' || (declaredJson && start !== '<')) {
       raw = readJsonFeed(text, options.url);
-      detected = 'json';
+      format = 'json';
     } else {
       const xml = readXmlFeed(text, options.url);
       raw = extractXmlFeed(xml, options.url);
-      detected = xml.format;
+      format = xml.format;
     }
     const coerced = coerceItems(raw.items, maxItems);
     return {
-      format: detected,
+      format,
       ...coerceFeed(raw.feed),
       items: coerced.items,
       dropped: coerced.dropped,

@@ -93,6 +93,7 @@ export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
   const cleaned = cleanXml(input);
   if (cleaned.notes.length) warnings.push(`stripped: ${cleaned.notes.join(', ')}`);
   if (!cleaned.text.trim()) throw new ParseError('empty document');
+  if (!cleaned.text.includes('<')) throw new ParseError('unsupported format (neither XML nor JSON)');
   if (isHtmlPage(cleaned.text)) throw new ParseError('not a feed (HTML page)');
   let text = stripDoctype(cleaned.text);
   if (measureDepth(text, MAX_DEPTH) > MAX_DEPTH) throw new ParseError('document too deeply nested');
@@ -165,7 +166,8 @@ function detectFormat(rootName: string, root: XmlNode): FeedFormat {
     return namespace.includes('my.netscape.com/rdf/simple/0.9') ? 'rss09' : 'rss1';
   }
   if (/^(html|head|body)$/i.test(rootName)) throw new ParseError('not a feed (HTML page)');
-  throw new ParseError(`unsupported format (root element <${rootName.replace(/[^\w:.-]/g, '').slice(0, 40)}>)`);
+  const name = rootName.replace(/[^\w:.-]/g, '');
+  throw new ParseError(`unsupported format (root element <${name.length > 32 ? `${name.slice(0, 32)}…` : name}>)`);
 }
 
 export function listOf(value: unknown): unknown[] {
