@@ -59,7 +59,9 @@ class XmlExtractor {
     return {
       title: firstText(node, 'title', 'dc:title') ?? builtString(built.title),
       link: pickLink(links)?.href ?? builtString(built.link),
-      description: this.readText(first(node, 'description'), true)?.value ?? builtString(built.description),
+      description:
+        this.readText(first(node, 'description') ?? first(node, 'dc:description') ?? first(node, 'itunes:summary'), true)?.value ??
+        builtString(built.description),
       language: firstText(node, 'language', 'dc:language') ?? context.lang,
       baseUrl: context.base,
       selfUrl: links.find((l) => l.rel === 'self')?.href ?? builtString(built.feedUrl),
@@ -87,8 +89,8 @@ class XmlExtractor {
 
   private readRssItem(node: XmlNode, built: XmlNode, feedContext: NodeContext): ItemCandidate {
     const context = this.contextOf(node, feedContext);
-    const contentNode = first(node, 'content:encoded') ?? first(node, 'xhtml:body');
-    const summaryNode = first(node, 'description');
+    const contentNode = first(node, 'content:encoded') ?? first(node, 'xhtml:body') ?? first(node, 'body') ?? first(node, 'fullitem');
+    const summaryNode = first(node, 'description') ?? first(node, 'dc:description') ?? first(node, 'itunes:summary');
     const bodyContext = this.contextOf(contentNode ?? summaryNode, context);
     const language = firstText(node, 'dc:language') ?? bodyContext.lang;
 
@@ -186,12 +188,14 @@ class XmlExtractor {
     for (const name of names) {
       for (const element of listOf(isRecord(node) ? node[name] : undefined)) {
         const attributes = attributesOf(element);
-        const href = trimmed(typeof attributes.href === 'string' ? attributes.href : textOf(element));
-        if (!href) continue;
+        const base = this.contextOf(element, context).base ?? this.documentUrl;
+        const written = typeof attributes.href === 'string' ? attributes.href.trim() : trimmed(textOf(element));
+        // href="" names the base itself (RFC 3986 §5.2.2); with no base it names nothing.
+        if (written === undefined || (written === '' && base === undefined)) continue;
         let rel = trimmed(attributes.rel)?.toLowerCase() ?? 'alternate'; // RFC 4287 §4.2.7.2
         if (rel.startsWith(IANA_RELATIONS)) rel = rel.slice(IANA_RELATIONS.length);
         links.push({
-          href: resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl),
+          href: resolveHref(written, base),
           rel,
           type: trimmed(attributes.type)?.toLowerCase(),
           hreflang: trimmed(attributes.hreflang),
@@ -211,7 +215,10 @@ class XmlExtractor {
     let text = typeof value._ === 'string' ? value._ : '';
     if (trimmed(attributes.mode)?.toLowerCase() === 'base64') text = Buffer.from(text, 'base64').toString('utf8');
     const type = trimmed(attributes.type)?.toLowerCase() ?? '';
-    const html = HTML_TYPES.has(type) ? true : TEXT_TYPES.has(type) ? false : htmlByDefault;
+    // RFC 4287 §4.1.3.3: other media types are text/* (plain text), XML, or base64 binary,
+    // which is nothing a reader can show.
+    if (type.includes('/') && !HTML_TYPES.has(type) && !TEXT_TYPES.has(type) && !/^text\/|[/+]xml$/.test(type)) return undefined;
+    const html = HTML_TYPES.has(type) ? true : TEXT_TYPES.has(type) || type.startsWith('text/') ? false : htmlByDefault;
     return { value: text.trim(), html };
   }
 
@@ -319,11 +326,24 @@ function htmlToText(html: string): string {
   let i = 0;
   while (i < html.length) {
     const open = html.indexOf('<', i);
-    if (open < 0) break;
-    const close = html.indexOf('>', open);
-    if (close < 0) break;
+    if (open < 0 || !/[A-Za-z/!?]/.test(html.charAt(open + 1))) {
+      text += html.slice(i, open < 0 ? html.length : open + 1);
+      if (open < 0) break;
+      i = open + 1;
+      continue;
+    }
     text += html.slice(i, open);
-    i = close + 1;
+    let j = open + 1;
+    let quote = '';
+    for (; j < html.length; j++) {
+      const c = html[j];
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '>') break;
+    }
+    if (j >= html.length) break; // an unterminated tag: drop the rest
+    i = j + 1;
   }
-  return decodeHTML(text + html.slice(i)).trim();
+  return decodeHTML(text).trim();
 }

@@ -38,7 +38,7 @@ interface ParserInternals {
 
 // Item children that rss-parser would run through its snippet regexes, which are quadratic on
 // text with many "<" and no ">" (a few hundred kilobytes take minutes). We read them ourselves.
-const HEAVY_CHILDREN = ['description', 'content:encoded', 'content', 'summary', 'xhtml:body', 'body'];
+const HEAVY_CHILDREN = ['description', 'content:encoded', 'content', 'summary', 'xhtml:body', 'body', 'fullitem'];
 
 const ATOM_DATES = ['published', 'updated', 'issued', 'modified', 'created'];
 

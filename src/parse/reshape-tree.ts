@@ -48,7 +48,7 @@ const CANONICAL_PREFIXES = new Set([...KNOWN_NAMESPACES.values(), 'atom'].filter
 
 /** Element names whose content may be markup that xml2js would split up and reorder. */
 const MARKUP_NAMES = new Set([
-  'title', 'subtitle', 'tagline', 'summary', 'content', 'description', 'encoded', 'body', 'rights', 'copyright', 'info',
+  'title', 'subtitle', 'tagline', 'summary', 'content', 'description', 'encoded', 'body', 'fullitem', 'rights', 'copyright', 'info',
 ]);
 
 export function wantsMarkup(qualifiedName: string): boolean {
@@ -183,6 +183,7 @@ const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 
 /** xml:base resolves against the base in effect (XML Base §4.2); only http(s) bases are kept. */
 function resolveBase(value: string, outer: string | undefined): string | undefined {
+  if (ABSOLUTE.test(value)) return /^https?:/i.test(value) ? value : undefined;
   if (outer !== undefined && ABSOLUTE.test(outer)) {
     try {
       const url = new URL(value, outer);
@@ -191,13 +192,14 @@ function resolveBase(value: string, outer: string | undefined): string | undefin
       return undefined;
     }
   }
-  if (ABSOLUTE.test(value)) return /^https?:/i.test(value) ? value : undefined;
   return value || undefined;
 }
 
 /** Resolves an href against the base in effect; absolute hrefs are kept exactly as written. */
 export function resolveHref(href: string, base: string | undefined): string {
   if (ABSOLUTE.test(href) || base === undefined || !ABSOLUTE.test(base)) return href;
+  // RFC 3986 §5.2.2: an empty reference is the base itself (kept as written, IRIs included).
+  if (href === '') return base.replace(/#.*$/, '');
   try {
     return new URL(href, base).href;
   } catch {
