@@ -57,14 +57,14 @@ class XmlExtractor {
     const { feedNode: node, built } = this.xml;
     const links = this.readLinks(node, ['link', 'atom:link'], context);
     return {
-      title: firstText(node, 'title', 'dc:title') ?? builtString(built.title),
-      link: pickLink(links)?.href ?? builtString(built.link),
+      title: firstText(node, 'title', 'dc:title') ?? trimmed(built.title),
+      link: pickLink(links)?.href ?? trimmed(built.link),
       description:
         this.readText(first(node, 'description') ?? first(node, 'dc:description') ?? first(node, 'itunes:summary'), true)?.value ??
-        builtString(built.description),
+        trimmed(built.description),
       language: firstText(node, 'language', 'dc:language') ?? context.lang,
       baseUrl: context.base,
-      selfUrl: links.find((l) => l.rel === 'self')?.href ?? builtString(built.feedUrl),
+      selfUrl: links.find((l) => l.rel === 'self')?.href ?? trimmed(built.feedUrl),
       hubUrl: links.find((l) => l.rel === 'hub')?.href,
       ttlMinutes: readPositiveInteger(firstText(node, 'ttl')),
       updatePeriodMinutes: readUpdatePeriod(node),
@@ -76,7 +76,7 @@ class XmlExtractor {
     const links = this.readLinks(node, ['link'], context);
     const title = this.readText(first(node, 'title'), false);
     return {
-      title: title ? (title.html ? htmlToText(title.value) : title.value) : builtString(built.title),
+      title: title ? (title.html ? htmlToText(title.value) : title.value) : trimmed(built.title),
       link: pickLink(links, context.lang)?.href,
       description: this.readText(first(node, 'subtitle') ?? first(node, 'tagline'), false)?.value,
       language: context.lang ?? firstText(node, 'dc:language'),
@@ -95,7 +95,7 @@ class XmlExtractor {
     const language = firstText(node, 'dc:language') ?? bodyContext.lang;
 
     const guidNode = first(node, 'guid');
-    const guid = trimmed(textOf(guidNode)) ?? builtString(built.guid) ?? trimmed(attributesOf(node)['rdf:about']);
+    const guid = trimmed(textOf(guidNode)) ?? trimmed(built.guid) ?? trimmed(attributesOf(node)['rdf:about']);
     const links = this.readLinks(node, ['link', 'atom:link'], context);
     const chosen = pickLink(links, language);
     let link = chosen?.href;
@@ -110,13 +110,13 @@ class XmlExtractor {
     const creators = texts(node, 'dc:creator');
     return {
       guid,
-      link: link ?? builtString(built.link),
+      link: link ?? trimmed(built.link),
       title: title?.value,
       titleIsHtml: title ? title.html || MARKUP_IN_TITLE.test(title.value) : undefined,
       contentHtml: content && asHtml(content),
       summaryHtml: summary && asHtml(summary),
-      author: (creators.length ? creators.join(', ') : undefined) ?? firstText(node, 'author') ?? builtString(built.creator) ?? firstText(node, 'itunes:author'),
-      published: firstText(node, 'pubDate', 'dc:date', 'atom:published', 'dcterms:issued') ?? builtString(built.pubDate),
+      author: (creators.length ? creators.join(', ') : undefined) ?? firstText(node, 'author') ?? trimmed(built.creator) ?? firstText(node, 'itunes:author'),
+      published: firstText(node, 'pubDate', 'dc:date', 'atom:published', 'dcterms:issued') ?? trimmed(built.pubDate),
       updated: firstText(node, 'atom:updated', 'dcterms:modified'),
       categories: readCategories(node),
       language,
@@ -145,7 +145,7 @@ class XmlExtractor {
     const sourceAuthors = authors.length ? authors : this.readAtomAuthors(first(node, 'source'));
     const allAuthors = sourceAuthors.length ? sourceAuthors : feedAuthors;
     return {
-      guid: firstText(node, 'id') ?? builtString(built.id),
+      guid: firstText(node, 'id') ?? trimmed(built.id),
       link: chosen?.href,
       title: title?.value,
       titleIsHtml: title?.html,
@@ -239,10 +239,6 @@ function textOf(value: unknown): string | undefined {
 
 function trimmed(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function builtString(value: unknown): string | undefined {
-  return trimmed(value);
 }
 
 function attributesOf(value: unknown): XmlNode {
