@@ -55,7 +55,7 @@ type JsonAuthor = z.infer<typeof author> | undefined;
 export function readJsonFeed(text: string, documentUrl?: string): RawFeed {
   let data: unknown;
   try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    data = JSON.parse(text.replace(/^\s*\uFEFF/, ''));
   } catch (error) {
     throw new ParseError(describeJsonError(error, text), { cause: error });
   }

@@ -27,7 +27,7 @@ export interface ParseFeedOptions {
 export const DEFAULT_MAX_ITEMS = 500;
 
 export async function parseFeed(text: string, options: ParseFeedOptions = {}): Promise<ParsedFeed> {
-  const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+  const maxItems = Number.isFinite(options.maxItems) ? Math.max(0, Math.floor(options.maxItems!)) : DEFAULT_MAX_ITEMS;
   try {
     const start = /[^\s\uFEFF]/.exec(text)?.[0];
     if (!start) throw new ParseError('empty document');

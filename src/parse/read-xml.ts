@@ -65,7 +65,8 @@ class FeedXmlParser extends Parser {
     try {
       this.internals.xmlParser.parseString(xml, done);
     } catch (error) {
-      // xml2js rethrows errors raised after the root element closed; the tree is complete by then.
+      // xml2js sometimes throws instead of calling back, e.g. for junk after the root element
+      // closed, when the tree is already complete: the first outcome wins.
       if (!settled) done(error, null);
     }
     if (failure) throw failure;
@@ -237,8 +238,10 @@ function isHtmlPage(text: string): boolean {
 
 function describeXmlError(error: unknown): ParseError {
   const message = error instanceof Error ? error.message : String(error);
+  // sax's first line is the reason; what follows a colon there (a tag name, a buffer name) and
+  // its "Char:" line come from the document, so they are left out.
   const [first] = message.split('\n');
-  const reason = first.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()).slice(0, 80);
+  const reason = first.replace(/:.*$/, '').replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()).slice(0, 60);
   const line = /\bLine: (\d+)/.exec(message);
   // sax counts lines from 0.
   return new ParseError(`invalid XML: ${reason}${line ? ` at line ${Number(line[1]) + 1}` : ''}`, { cause: error });

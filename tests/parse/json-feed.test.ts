@@ -17,6 +17,11 @@ describe('readJsonFeed', () => {
     }
   });
 
+  it('ignores a byte order mark, after whitespace too', () => {
+    expect(readJsonFeed(`\uFEFF${feed({})}`).feed.title).toBe('T');
+    expect(readJsonFeed(`\n\uFEFF${feed({})}`).feed.title).toBe('T');
+  });
+
   it('refuses JSON that is not a JSON Feed', () => {
     for (const text of ['{}', '[]', '"x"', '{"version": "2.0", "items": []}', '{"version": 1.1, "items": []}']) {
       expect(() => readJsonFeed(text)).toThrow(new ParseError('not a feed (JSON without a JSON Feed version)'));

@@ -41,6 +41,8 @@ describe('parseFeed errors', () => {
     const inputs = [
       `<${secret}>x</${secret}>`,
       `<rss version="2.0"><channel><title>${secret}</titl></channel></rss>`,
+      `<rss version="2.0"><channel></${secret}></channel></rss>`,
+      `<rss version="2.0"><channel><title>${secret}${'<'.repeat(3)}</title></channel></rss>`,
       `<rss version="2.0"><channel><title a=${secret}>x</title></channel></rss>`,
       `<?xml version="1.0"?>\n<rss>${secret}`,
       `{"version": "https://jsonfeed.org/version/1.1", "title": ${secret}}`,
