@@ -1,0 +1,133 @@
+// The one gate between what a document said and ParsedItem: every candidate, whatever its format,
+// goes through itemSchema. An unusable item is dropped with a counted reason and the rest survive.
+
+import { z } from 'zod';
+
+import type { ParsedFeed, ParsedItem } from '../core/types.ts';
+import type { FeedCandidate } from './raw-feed.ts';
+import { stripIllegalXmlChars } from './repair-xml.ts';
+
+export const NO_CONTENT = 'no title, link or content';
+export const MALFORMED = 'malformed item';
+export const DUPLICATE_GUID = 'duplicate guid';
+
+/** A string as found, trimmed, without characters XML (and Postgres text) cannot hold; "" is absent. */
+function toText(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  return stripIllegalXmlChars(value).trim() || undefined;
+}
+
+function toCount(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.trunc(value);
+  if (typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function toList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+const text = z.preprocess(toText, z.string().optional());
+const requiredText = z.preprocess(toText, z.string());
+const count = z.preprocess(toCount, z.number().int().nonnegative().optional());
+const positiveCount = z.preprocess(toCount, z.number().int().positive().optional());
+
+const enclosureSchema = z.object({ url: requiredText, type: text, length: count });
+const alternateSchema = z.object({ href: requiredText, hreflang: text });
+
+const itemSchema = z
+  .object({
+    guid: text,
+    link: text,
+    title: text,
+    titleIsHtml: z.boolean().optional().catch(undefined),
+    contentHtml: text,
+    summaryHtml: text,
+    author: text,
+    published: text,
+    updated: text,
+    categories: z.preprocess(toList, z.array(text)),
+    language: text,
+    baseUrl: text,
+    enclosure: enclosureSchema.optional().catch(undefined),
+    alternates: z.preprocess(toList, z.array(alternateSchema.optional().catch(undefined))),
+  })
+  .refine((item) => Boolean(item.title || item.link || item.contentHtml || item.summaryHtml || item.enclosure), {
+    message: NO_CONTENT,
+  });
+
+const feedSchema = z.object({
+  title: text,
+  link: text,
+  description: text,
+  language: text,
+  baseUrl: text,
+  selfUrl: text,
+  hubUrl: text,
+  ttlMinutes: positiveCount,
+  updatePeriodMinutes: positiveCount,
+});
+
+export type FeedFields = Omit<ParsedFeed, 'format' | 'items' | 'dropped' | 'warnings'>;
+
+export interface CoercedItems {
+  items: ParsedItem[];
+  dropped: Record<string, number>;
+  warnings: string[];
+}
+
+export function coerceItems(candidates: unknown[], maxItems: number): CoercedItems {
+  const dropped: Record<string, number> = {};
+  const count = (reason: string, n = 1) => {
+    dropped[reason] = (dropped[reason] ?? 0) + n;
+  };
+  const items: ParsedItem[] = [];
+  const guids = new Set<string>();
+  for (const candidate of candidates) {
+    const result = itemSchema.safeParse(candidate);
+    if (!result.success) {
+      count(result.error.issues.some((issue) => issue.message === NO_CONTENT) ? NO_CONTENT : MALFORMED);
+      continue;
+    }
+    const item = toParsedItem(result.data);
+    if (item.guid !== undefined) {
+      if (guids.has(item.guid)) {
+        count(DUPLICATE_GUID);
+        continue;
+      }
+      guids.add(item.guid);
+    }
+    items.push(item);
+  }
+  const warnings: string[] = [];
+  if (items.length > maxItems) {
+    count(`over the per-feed cap (${maxItems})`, items.length - maxItems);
+    warnings.push(`kept the first ${maxItems} of ${items.length} items`);
+    items.length = maxItems;
+  }
+  return { items, dropped, warnings };
+}
+
+export function coerceFeed(candidate: FeedCandidate): FeedFields {
+  const result = feedSchema.safeParse(candidate);
+  return result.success ? withoutUndefined(result.data) : {};
+}
+
+function toParsedItem(data: z.infer<typeof itemSchema>): ParsedItem {
+  const categories = [...new Set(data.categories.filter((c): c is string => c !== undefined))];
+  const alternates = data.alternates.filter((a): a is { href: string; hreflang?: string } => a !== undefined);
+  const item: ParsedItem = {
+    ...data,
+    titleIsHtml: data.title !== undefined ? (data.titleIsHtml ?? false) : undefined,
+    categories,
+    enclosure: data.enclosure && withoutUndefined(data.enclosure),
+    alternates: alternates.length ? alternates.map(withoutUndefined) : undefined,
+  };
+  return withoutUndefined(item);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,16 @@
+// The loose shapes format readers hand to coercion: every value unchecked until coerce-item.ts.
+
+import type { ParsedFeed, ParsedItem } from '../core/types.ts';
+
+/** One entry as a format reader found it; coerceItems() decides what survives. */
+export type ItemCandidate = { [K in keyof ParsedItem]?: unknown };
+
+/** Feed-level values as a format reader found them. */
+export type FeedCandidate = { [K in keyof Omit<ParsedFeed, 'format' | 'items' | 'dropped' | 'warnings'>]?: unknown };
+
+export interface RawFeed {
+  feed: FeedCandidate;
+  /** Entries in document order; anything that is not an object is a malformed item. */
+  items: unknown[];
+  warnings: string[];
+}

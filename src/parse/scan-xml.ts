@@ -1,0 +1,158 @@
+// A forgiving, linear tag scanner over XML text: nesting depth before parsing, and the source
+// of elements whose mixed content xml2js would reorder.
+
+type TagKind = 'open' | 'close' | 'empty';
+
+/** Calls `onTag` for every start, end and empty-element tag; returning false stops the scan. */
+export function scanTags(
+  text: string,
+  onTag: (kind: TagKind, name: string, start: number, end: number) => boolean | void,
+): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0 || lt + 1 >= n) return;
+    const next = text.charCodeAt(lt + 1);
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', lt)) {
+        const end = text.indexOf('-->', lt + 4);
+        if (end < 0) return;
+        i = end + 3;
+      } else if (text.startsWith('<![CDATA[', lt)) {
+        const end = text.indexOf(']]>', lt + 9);
+        if (end < 0) return;
+        i = end + 3;
+      } else {
+        i = skipDeclaration(text, lt);
+      }
+      continue;
+    }
+    if (next === 63 /* ? */) {
+      const end = text.indexOf('?>', lt + 2);
+      if (end < 0) return;
+      i = end + 2;
+      continue;
+    }
+    const closing = next === 47; /* / */
+    const nameStart = closing ? lt + 2 : lt + 1;
+    let j = nameStart;
+    while (j < n && !isNameEnd(text.charCodeAt(j))) j++;
+    if (j === nameStart) {
+      i = lt + 1; // a bare "<" in text: not a tag
+      continue;
+    }
+    const name = text.slice(nameStart, j);
+    // Find the closing ">" outside quotes; "<" cannot occur inside a tag (XML 1.0 §2.3), so
+    // stopping there keeps a runaway quote from swallowing the rest of the document.
+    let quote = 0;
+    for (; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 60 /* < */) break;
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) {
+        quote = c;
+      } else if (c === 62 /* > */) {
+        break;
+      }
+    }
+    if (j >= n) return;
+    if (text.charCodeAt(j) === 60) {
+      i = j;
+      continue;
+    }
+    const kind: TagKind = closing ? 'close' : text.charCodeAt(j - 1) === 47 ? 'empty' : 'open';
+    if (onTag(kind, name, lt, j + 1) === false) return;
+    i = j + 1;
+  }
+}
+
+function isNameEnd(c: number): boolean {
+  // whitespace, "/", ">", "<", quotes, "="
+  return c <= 32 || c === 47 || c === 62 || c === 60 || c === 34 || c === 39 || c === 61;
+}
+
+/** Skips `<!DOCTYPE …>` or another markup declaration, internal subset and quotes included. */
+export function skipDeclaration(text: string, start: number): number {
+  let bracket = 0;
+  let quote = 0;
+  for (let j = start + 2; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) {
+      quote = c;
+    } else if (c === 91 /* [ */) {
+      bracket++;
+    } else if (c === 93 /* ] */) {
+      bracket = Math.max(0, bracket - 1);
+    } else if (c === 62 /* > */ && bracket === 0) {
+      return j + 1;
+    } else if (bracket > 0 && c === 60 && text.startsWith('<!--', j)) {
+      const end = text.indexOf('-->', j + 4);
+      if (end < 0) return text.length;
+      j = end + 2;
+    }
+  }
+  return text.length;
+}
+
+/** The deepest element nesting, counting no further than `limit + 1`. */
+export function measureDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  scanTags(text, (kind) => {
+    if (kind === 'open') {
+      depth++;
+      if (depth > max) max = depth;
+      return depth <= limit;
+    }
+    if (kind === 'close' && depth > 0) depth--;
+    return true;
+  });
+  return max;
+}
+
+interface Frame {
+  /** Path of this element as `name[index]/…`, or null inside a captured element. */
+  path: string | null;
+  capture: boolean;
+  innerStart: number;
+  hasChild: boolean;
+  counts: Map<string, number> | null;
+}
+
+/**
+ * The inner source of every element whose name `wants` and that has child elements, keyed by its
+ * path (`rss[0]/channel[0]/item[2]/description[0]`). The indices count same-named siblings, the
+ * way xml2js arrays do, so a path finds the same element in the parsed tree.
+ */
+export function collectInnerMarkup(text: string, wants: (name: string) => boolean): Map<string, string> {
+  const found = new Map<string, string>();
+  const stack: Frame[] = [{ path: '', capture: false, innerStart: 0, hasChild: false, counts: new Map() }];
+  const childPath = (parent: Frame, name: string): string | null => {
+    if (parent.path === null || parent.capture || parent.counts === null) return null;
+    const index = parent.counts.get(name) ?? 0;
+    parent.counts.set(name, index + 1);
+    return parent.path === '' ? `${name}[${index}]` : `${parent.path}/${name}[${index}]`;
+  };
+  scanTags(text, (kind, name, start, end) => {
+    const top = stack[stack.length - 1];
+    if (kind === 'close') {
+      if (stack.length === 1) return true;
+      const frame = stack.pop()!;
+      if (frame.capture && frame.hasChild && frame.path !== null) {
+        found.set(frame.path, text.slice(frame.innerStart, start));
+      }
+      return true;
+    }
+    top.hasChild = true;
+    const path = childPath(top, name);
+    if (kind === 'empty') return true;
+    const capture = path !== null && wants(name);
+    stack.push({ path, capture, innerStart: end, hasChild: false, counts: path !== null && !capture ? new Map() : null });
+    return true;
+  });
+  return found;
+}
