@@ -13,7 +13,7 @@ export interface FetchCommandOptions {
 
 export async function runFetch(config: Readonly<Config>, options: FetchCommandOptions, io: Io): Promise<number> {
   // Progress goes to stdout as text; the JSON log keeps only warnings and worse, on stderr.
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel === 'info' ? 'error' : config.logLevel, process.stderr);
   const hub = await openHub(config, logger);
   try {
     const known = new Set(hub.feeds.sources.map((s) => s.slug));

@@ -22,6 +22,8 @@ export type NormalizeOutcome = { item: Item; warnings: string[] } | { dropped: s
 
 export const DEFAULT_MAX_CONTENT_CHARS = 200_000;
 const SUMMARY_CHARS = 400;
+/** A summary field longer than this is not a summary; only its start can become one. */
+const SUMMARY_SOURCE_CHARS = 20_000;
 const TITLE_FROM_TEXT_CHARS = 110;
 
 export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): NormalizeOutcome {
@@ -34,15 +36,18 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const bases = [parsed.baseUrl, url, ...feedBases];
 
   const maxChars = ctx.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
+  // Cut before sanitizing: parsing cost grows faster than the length on hostile nesting.
   let rawContent = stripControls(parsed.contentHtml || parsed.summaryHtml || '');
-  if (rawContent.length > maxChars) {
+  const wasCut = rawContent.length > maxChars;
+  if (wasCut) {
     rawContent = rawContent.slice(0, maxChars);
     warnings.push(`content cut at ${maxChars} characters`);
   }
   let contentHtml = sanitizeHtml(rawContent, { bases });
-  if (warnings.length && contentHtml) contentHtml += '<p>[…]</p>';
+  if (wasCut && contentHtml) contentHtml += '<p>[…]</p>';
 
-  const summarySource = parsed.contentHtml && parsed.summaryHtml ? sanitizeHtml(stripControls(parsed.summaryHtml), { bases }) : contentHtml;
+  const summarySource =
+    parsed.contentHtml && parsed.summaryHtml ? sanitizeHtml(stripControls(parsed.summaryHtml.slice(0, SUMMARY_SOURCE_CHARS)), { bases }) : contentHtml;
   const text = htmlToText(summarySource) || htmlToText(contentHtml);
   const summary = truncateText(text, SUMMARY_CHARS);
 
