@@ -13,7 +13,7 @@ import net, { type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface RecordedRequest {
   method: string;
