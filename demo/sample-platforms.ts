@@ -109,7 +109,7 @@ export const PLATFORMS: DemoPlatform[] = [
     feeds: [{
       slug: 'carrefour-acadien', path: '/carrefour/fr/atom.xml', file: 'carrefour.atom', format: 'atom',
       contentType: 'application/atom+xml; charset=utf-8', charset: 'utf-8',
-      mess: 'Atom 1.0 with xml:lang="fr", a relative xml:base on the feed and on an entry, relative links and images; cross-posts the francophone measures story with utm_* and a #fragment',
+      mess: 'Atom 1.0 with xml:lang="fr", xml:base on the feed and a relative one on an entry, relative links, images and icon; cross-posts the francophone measures story with utm_* and a #fragment',
     }],
   },
   {
