@@ -120,7 +120,8 @@ async function runDemo(): Promise<void> {
     return;
   }
   for (const w of composed.warnings) console.warn(`demo: ${w}`);
-  console.log(`demo: sample platforms on ${platforms.url}/ — ${DEMO_FEEDS.length} sources, ${composed.topics} topics; starting the hub…`);
+  const taxonomy = composed.topics ? `${composed.topics} topics from feeds.yaml` : 'no topics in feeds.yaml yet';
+  console.log(`demo: sample platforms on ${platforms.url}/ — ${composed.sources} sources, ${taxonomy}; starting the hub…`);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
