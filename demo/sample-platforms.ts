@@ -211,7 +211,7 @@ interface Rendered {
 }
 
 export function startSamplePlatforms(options: SamplePlatformsOptions = {}): Promise<SamplePlatforms> {
-  const port = options.port ?? Number(process.env.DEMO_PLATFORMS_PORT ?? 8090);
+  const port = options.port ?? Number(process.env.DEMO_PLATFORMS_PORT || 8090);
   const now = options.now ?? new Date();
   // HTTP dates have whole seconds; so does Last-Modified.
   const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000);
