@@ -10,6 +10,7 @@ export function relativeTime(date: Date | null | undefined, now = new Date()): s
   if (!date) return 'never';
   const s = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(s);
+  if (abs < 2) return 'just now';
   const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
   return s < 0 ? `${text} ago` : `in ${text}`;
 }
