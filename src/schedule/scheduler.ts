@@ -2,8 +2,10 @@
 // up to the free fetch slots and runs the pipeline on each. Several processes can run it on one
 // Postgres; leases keep them from fetching a source twice.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
+import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { ingestSource, type PipelineDeps, type SourceOutcome } from '../pipeline/ingest-source.ts';
 import { leaseSources, type LeaseOptions } from '../store/sources-repo.ts';
@@ -35,10 +37,13 @@ export interface Scheduler {
 }
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
+  if (!cron.validate(options.tick)) throw new ConfigError([`SCHEDULER_TICK: "${options.tick}" is not a cron expression`], 'environment');
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const log = options.logger.child({ component: 'scheduler' });
   const running = new Map<number, Promise<SourceOutcome>>();
   const abort = new AbortController();
+  // Every fetch in flight listens to this one signal; more than ten at once is the normal case.
+  setMaxListeners(0, abort.signal);
   let task: ScheduledTask | undefined;
   let stopping = false;
   let pumping = false;

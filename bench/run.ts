@@ -1,0 +1,19 @@
+// npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
+// what it compares side by side, in the same process and the same run.
+import { benchIngest } from './ingest.ts';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  ingest: benchIngest,
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+for (const name of names) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n## ${name}\n`);
+  await bench();
+}
