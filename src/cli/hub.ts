@@ -6,7 +6,9 @@ import { createHostLimiter } from '../fetch/host-limiter.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
+import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
 import { openDatabase, type Database } from '../store/db.ts';
+import { readGeneration } from '../store/hub-state.ts';
 import { syncSources } from '../store/sources-repo.ts';
 
 export interface Hub {
@@ -15,6 +17,8 @@ export interface Hub {
   database: Database;
   pipeline: PipelineDeps;
   scheduler: Scheduler;
+  /** Rendered output feeds, told at once when this process ingests a change. */
+  feedCache: FeedCache;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -36,6 +40,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     await database.close();
     throw err;
   }
+  const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
   const pipeline: PipelineDeps = {
     db: database.db,
@@ -43,6 +48,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     schedule: config.schedule,
     limiter,
     logger: logger.child({ component: 'pipeline' }),
+    onItemsChanged: () => feedCache.invalidate(),
     ...options.pipeline,
   };
   const scheduler = createScheduler({
@@ -59,6 +65,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     database,
     pipeline,
     scheduler,
+    feedCache,
     logger,
     async close() {
       if (closed) return;

@@ -119,4 +119,16 @@ export interface Item {
   enclosure?: Enclosure;
   /** Hash of what a reader sees; a change means the item was edited. */
   contentHash: string;
+  /** Topic slugs from the taxonomy, the feed's categories and the source's defaults. */
+  topics: string[];
+  type: ItemType;
+  /** The source's region, and the region of the province the item is about when that differs. */
+  regions: Region[];
+  province?: Province;
+  /** The link with tracking parameters, fragments, www., scheme and trailing slashes set aside. */
+  canonicalUrl?: string;
+  /** The link with its language marker (/en/, /fr/, ?lang=) set aside, to pair translations. */
+  translationKey?: string;
+  /** 64-bit SimHash of title and summary, as a signed decimal string. */
+  fingerprint: string;
 }

@@ -3,8 +3,11 @@
 // work; inserts are idempotent through the (source_id, key) unique index.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Item } from '../core/types.ts';
+import { fingerprintBands } from '../normalize/fingerprint.ts';
 import type { Db, Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
+import { bumpGeneration } from './hub-state.ts';
+import { assignStories } from './stories.ts';
 
 export type SourcePatch = Partial<
   Pick<
@@ -66,6 +69,7 @@ export async function commitIngest(db: Db, commit: IngestCommit): Promise<Ingest
       itemsUpdated: counts.itemsUpdated,
     });
     await trimHistory(tx, commit.sourceId, commit.historyLimit);
+    if (counts.itemsNew || counts.itemsUpdated) await bumpGeneration(tx);
     return counts;
   });
 }
@@ -121,6 +125,7 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
 
   let itemsNew = 0;
   let itemsUpdated = 0;
+  const insertedIds: number[] = [];
   for (let i = 0; i < list.length; i += BATCH) {
     const rows = list.slice(i, i + BATCH).map((it) => ({
       sourceId,
@@ -139,6 +144,14 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
       langHint: it.langHint ?? null,
       enclosure: it.enclosure ?? null,
       contentHash: it.contentHash,
+      topics: it.topics,
+      type: it.type,
+      regions: it.regions,
+      province: it.province ?? null,
+      canonicalUrl: it.canonicalUrl ?? null,
+      translationKey: it.translationKey ?? null,
+      fingerprint: BigInt(it.fingerprint),
+      ...bandColumns(it.fingerprint),
     }));
     const result = await tx
       .insert(items)
@@ -161,15 +174,34 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
           langHint: sql`excluded.lang_hint`,
           enclosure: sql`excluded.enclosure`,
           contentHash: sql`excluded.content_hash`,
+          topics: sql`excluded.topics`,
+          type: sql`excluded.type`,
+          regions: sql`excluded.regions`,
+          province: sql`excluded.province`,
+          canonicalUrl: sql`excluded.canonical_url`,
+          translationKey: sql`excluded.translation_key`,
+          fingerprint: sql`excluded.fingerprint`,
+          fpBand0: sql`excluded.fp_band0`,
+          fpBand1: sql`excluded.fp_band1`,
+          fpBand2: sql`excluded.fp_band2`,
+          fpBand3: sql`excluded.fp_band3`,
           updatedAt: sql`now()`,
         },
         setWhere: sql`${items.contentHash} <> excluded.content_hash`,
       })
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+      .returning({ id: items.id, inserted: sql<boolean>`(xmax = 0)` });
     for (const r of result) {
-      if (r.inserted) itemsNew++;
-      else itemsUpdated++;
+      if (r.inserted) {
+        itemsNew++;
+        insertedIds.push(r.id);
+      } else itemsUpdated++;
     }
   }
+  await assignStories(tx, insertedIds);
   return { itemsNew, itemsUpdated, itemsRekeyed };
+}
+
+function bandColumns(fingerprint: string) {
+  const [fpBand0, fpBand1, fpBand2, fpBand3] = fingerprintBands(fingerprint);
+  return { fpBand0, fpBand1, fpBand2, fpBand3 };
 }

@@ -1,16 +1,40 @@
-// Reading items back: one query shape (a Query) for every list the product shows.
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { ItemLanguage } from '../core/types.ts';
+// Reading items back: one query shape (an ItemQuery) for every list the product shows. AND
+// across dimensions, OR within one. With clusters on, a story told by several sources appears
+// once: as its earliest copy among those the filter keeps, with the others listed in `also`.
+import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { ItemLanguage, ItemType, Province, Region } from '../core/types.ts';
 import type { Db } from './db.ts';
 import { items, sources } from './schema.ts';
 
 export interface ItemQuery {
-  sources?: string[];
+  topics?: string[];
+  regions?: Region[];
+  provinces?: Province[];
   languages?: ItemLanguage[];
+  types?: ItemType[];
+  /** Source slugs. */
+  sources?: string[];
+  /** Full-text search, in English and French at once. */
+  q?: string;
   since?: Date;
   limit: number;
   /** Keyset pagination: items strictly older than this (publishedAt, id) pair. */
   before?: { publishedAt: Date; id: number };
+  /** One entry per story (default) or every copy. */
+  clusters?: boolean;
+  /** 'relevance' (only with q) ranks by full-text match; pages then go by offset. */
+  order?: 'date' | 'relevance';
+  offset?: number;
+}
+
+export interface ItemRef {
+  id: number;
+  title: string;
+  url: string | null;
+  language: string;
+  source: string;
+  organization: string;
 }
 
 export interface ItemView {
@@ -20,55 +44,142 @@ export interface ItemView {
   publishedAt: Date;
   dateFromFeed: boolean;
   modifiedAt: Date | null;
+  updatedAt: Date;
   author: string | null;
   summary: string;
   contentHtml: string;
   language: string;
   categories: string[];
+  topics: string[];
+  type: string;
+  regions: string[];
+  province: string | null;
   enclosure: { url: string; type?: string; length?: number } | null;
-  source: { slug: string; title: string; organization: string; region: string; province: string | null };
+  clusterId: number | null;
+  source: { slug: string; title: string; organization: string; region: string; province: string | null; url: string; siteUrl: string | null; lastSuccessAt: Date | null };
+  /** The same story from other sources. */
+  also: ItemRef[];
+  /** The same item in the other official language. */
+  translation?: ItemRef;
+}
+
+const other = alias(items, 'other');
+type ItemsTable = typeof items | typeof other;
+
+// Everything but the search vector and the fingerprint bands, which only queries use.
+const { search: _search, fpBand0: _b0, fpBand1: _b1, fpBand2: _b2, fpBand3: _b3, ...itemColumns } = getTableColumns(items);
+const sourceColumns = {
+  slug: sources.slug,
+  title: sources.title,
+  organization: sources.organization,
+  region: sources.region,
+  province: sources.province,
+  url: sources.url,
+  siteUrl: sources.siteUrl,
+  lastSuccessAt: sources.lastSuccessAt,
+};
+
+/** The filter as SQL over one alias of the items table (the NOT EXISTS below needs it twice). */
+function filterOn(t: ItemsTable, q: ItemQuery, sourceIds: number[] | undefined): SQL[] {
+  const where: SQL[] = [];
+  if (sourceIds) where.push(sourceIds.length ? inArray(t.sourceId, sourceIds) : sql`false`);
+  if (q.topics?.length) where.push(sql`${t.topics} && ${sqlTextArray(q.topics)}`);
+  if (q.regions?.length) where.push(sql`${t.regions} && ${sqlTextArray(q.regions)}`);
+  if (q.provinces?.length) where.push(inArray(t.province, q.provinces));
+  if (q.languages?.length) where.push(inArray(t.language, q.languages));
+  if (q.types?.length) where.push(inArray(t.type, q.types));
+  if (q.since) where.push(gte(t.publishedAt, q.since));
+  if (q.q) where.push(sql`${t.search} @@ ${searchQuery(q.q)}`);
+  return where;
+}
+
+function sqlTextArray(values: string[]): SQL {
+  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+}
+
+/** The words in English, French and language-neutral form: "logement" and "housing" both find their items. */
+export function searchQuery(q: string): SQL {
+  return sql`(websearch_to_tsquery('passerelle_en', ${q}) || websearch_to_tsquery('passerelle_fr', ${q}) || websearch_to_tsquery('passerelle_simple', ${q}))`;
 }
 
 export async function queryItems(db: Db, q: ItemQuery): Promise<ItemView[]> {
-  const where: SQL[] = [];
-  if (q.sources?.length) where.push(inArray(sources.slug, q.sources));
-  if (q.languages?.length) where.push(inArray(items.language, q.languages));
-  if (q.since) where.push(gte(items.publishedAt, q.since));
-  if (q.before) {
+  let sourceIds: number[] | undefined;
+  if (q.sources?.length) {
+    sourceIds = (await db.select({ id: sources.id }).from(sources).where(inArray(sources.slug, q.sources))).map((r) => r.id);
+  }
+  const where = filterOn(items, q, sourceIds);
+  if (q.clusters !== false) {
+    // Another copy of the same story that this filter keeps and that came first hides this one.
     where.push(
-      or(
-        lt(items.publishedAt, q.before.publishedAt),
-        and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)),
-      )!,
+      sql`not exists (select 1 from ${items} as ${sql.identifier('other')} where ${other.clusterId} = ${items.clusterId} and ${other.id} < ${items.id} and ${and(...filterOn(other, q, sourceIds).map((c) => c), sql`true`)})`,
     );
   }
+  if (q.before) {
+    where.push(or(lt(items.publishedAt, q.before.publishedAt), and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)))!);
+  }
+  const byRelevance = q.order === 'relevance' && q.q;
   const rows = await db
-    .select({
-      id: items.id,
-      title: items.title,
-      url: items.url,
-      publishedAt: items.publishedAt,
-      dateFromFeed: items.dateFromFeed,
-      modifiedAt: items.modifiedAt,
-      author: items.author,
-      summary: items.summary,
-      contentHtml: items.contentHtml,
-      language: items.language,
-      categories: items.categories,
-      enclosure: items.enclosure,
-      sourceSlug: sources.slug,
-      sourceTitle: sources.title,
-      organization: sources.organization,
-      region: sources.region,
-      province: sources.province,
-    })
+    .select({ item: itemColumns, source: sourceColumns })
     .from(items)
     .innerJoin(sources, eq(items.sourceId, sources.id))
     .where(where.length ? and(...where) : sql`true`)
-    .orderBy(desc(items.publishedAt), desc(items.id))
-    .limit(q.limit);
-  return rows.map(({ sourceSlug, sourceTitle, organization, region, province, ...rest }) => ({
-    ...rest,
-    source: { slug: sourceSlug, title: sourceTitle, organization, region, province },
-  }));
+    .orderBy(...(byRelevance ? [desc(sql`ts_rank(${items.search}, ${searchQuery(q.q!)})`)] : []), desc(items.publishedAt), desc(items.id))
+    .limit(q.limit)
+    .offset(q.offset ?? 0);
+  return attachRelations(db, rows);
+}
+
+type Row = { item: Omit<typeof items.$inferSelect, 'search' | 'fpBand0' | 'fpBand1' | 'fpBand2' | 'fpBand3'>; source: ItemView['source'] };
+
+async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
+  const ids = rows.map((r) => r.item.id);
+  const clusterIds = [...new Set(rows.map((r) => r.item.clusterId).filter((c): c is number => c !== null))];
+  const translationIds = rows.map((r) => r.item.translationOf).filter((t): t is number => t !== null);
+  const refSelect = {
+    id: items.id,
+    title: items.title,
+    url: items.url,
+    language: items.language,
+    clusterId: items.clusterId,
+    translationOf: items.translationOf,
+    source: sources.slug,
+    organization: sources.organization,
+  };
+  const related =
+    ids.length === 0
+      ? []
+      : await db
+          .select(refSelect)
+          .from(items)
+          .innerJoin(sources, eq(items.sourceId, sources.id))
+          .where(
+            or(
+              clusterIds.length ? inArray(items.clusterId, clusterIds) : sql`false`,
+              translationIds.length ? inArray(items.id, translationIds) : sql`false`,
+              inArray(items.translationOf, ids),
+            ),
+          )
+          .orderBy(items.id);
+  return rows.map(({ item, source }) => {
+    const also = related
+      .filter((r) => r.clusterId !== null && r.clusterId === item.clusterId && r.id !== item.id)
+      .map(toRef);
+    const translationRow = related.find((r) => (item.translationOf !== null && r.id === item.translationOf) || r.translationOf === item.id);
+    const { fingerprint: _f, key: _k, contentHash: _h, ...rest } = item;
+    return {
+      ...rest,
+      source,
+      also,
+      ...(translationRow ? { translation: toRef(translationRow) } : {}),
+    } as ItemView;
+  });
+}
+
+function toRef(r: { id: number; title: string; url: string | null; language: string; source: string; organization: string }): ItemRef {
+  return { id: r.id, title: r.title, url: r.url, language: r.language, source: r.source, organization: r.organization };
+}
+
+export async function getItem(db: Db, id: number): Promise<ItemView | undefined> {
+  const rows = await db.select({ item: itemColumns, source: sourceColumns }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(eq(items.id, id));
+  return (await attachRelations(db, rows))[0];
 }

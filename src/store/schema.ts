@@ -2,6 +2,7 @@
 // (`npm run db:generate`) and never edited once applied.
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigserial,
   bigint,
   boolean,
@@ -16,6 +17,16 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * The text search configuration for an item's language. The passerelle_* configurations
+ * (migration 0001) add unaccent, so "evenement" finds "événement".
+ */
+const SEARCH_VECTOR = sql`to_tsvector(
+  case language when 'fr' then 'passerelle_fr'::regconfig when 'en' then 'passerelle_en'::regconfig else 'passerelle_simple'::regconfig end,
+  coalesce(title, '') || ' ' || coalesce(summary, ''))`;
 
 export const sources = pgTable(
   'sources',
@@ -92,11 +103,39 @@ export const items = pgTable(
     langHint: text('lang_hint'),
     enclosure: jsonb('enclosure').$type<{ url: string; type?: string; length?: number }>(),
     contentHash: text('content_hash').notNull(),
+    topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+    type: text('type').notNull().default('news'),
+    /** The source's region, plus the region of the province the item is about when that differs. */
+    regions: text('regions').array().notNull().default(sql`'{}'::text[]`),
+    province: text('province'),
+    canonicalUrl: text('canonical_url'),
+    translationKey: text('translation_key'),
+    /** 64-bit SimHash of title and summary, and its four 16-bit bands (the candidate index for near duplicates). */
+    fingerprint: bigint('fingerprint', { mode: 'bigint' }),
+    fpBand0: integer('fp_band0'),
+    fpBand1: integer('fp_band1'),
+    fpBand2: integer('fp_band2'),
+    fpBand3: integer('fp_band3'),
+    /** Items telling one story share a cluster: the id of its first item. */
+    clusterId: bigint('cluster_id', { mode: 'number' }),
+    /** The same item in the other official language, when known. */
+    translationOf: bigint('translation_of', { mode: 'number' }),
+    search: tsvector('search').generatedAlwaysAs(SEARCH_VECTOR),
   },
   (t) => [
     uniqueIndex('items_source_key').on(t.sourceId, t.key),
     index('items_published_idx').on(t.publishedAt.desc(), t.id.desc()),
     index('items_source_published_idx').on(t.sourceId, t.publishedAt.desc()),
+    index('items_cluster_idx').on(t.clusterId),
+    index('items_canonical_url_idx').on(t.canonicalUrl),
+    index('items_translation_key_idx').on(t.translationKey),
+    index('items_fp_band0_idx').on(t.fpBand0),
+    index('items_fp_band1_idx').on(t.fpBand1),
+    index('items_fp_band2_idx').on(t.fpBand2),
+    index('items_fp_band3_idx').on(t.fpBand3),
+    index('items_topics_idx').using('gin', t.topics),
+    index('items_regions_idx').using('gin', t.regions),
+    index('items_search_idx').using('gin', t.search),
   ],
 );
 
@@ -124,3 +163,23 @@ export type SourceRow = typeof sources.$inferSelect;
 export type ItemRow = typeof items.$inferSelect;
 export type NewItemRow = typeof items.$inferInsert;
 export type FetchRow = typeof fetches.$inferSelect;
+
+/**
+ * One row: a counter bumped in every ingest transaction that changes items. Web processes
+ * compare it to decide whether a rendered feed is still current.
+ */
+export const hubState = pgTable('hub_state', {
+  id: integer('id').primaryKey(),
+  generation: bigint('generation', { mode: 'number' }).notNull().default(0),
+  changedAt: tz('changed_at').notNull().defaultNow(),
+});
+
+/** A filter saved under a short stable URL (/f/{id}.rss). */
+export const savedFeeds = pgTable('saved_feeds', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  /** The canonical filter query string (publish/feed-query.ts). */
+  query: text('query').notNull(),
+  ui: text('ui').notNull().default('en'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});

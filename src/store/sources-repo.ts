@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'dri
 import type { SourceSpec } from '../core/types.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { Db } from './db.ts';
+import { bumpGeneration } from './hub-state.ts';
 import { sources, type SourceRow } from './schema.ts';
 
 function specColumns(spec: SourceSpec) {
@@ -67,6 +68,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
       .where(and(eq(sources.origin, 'file'), eq(sources.status, 'active'), declared.length ? notInArray(sources.slug, declared) : sql`true`))
       .returning({ slug: sources.slug });
     report.retired = retired.map((r) => r.slug);
+    if (report.added.length || report.updated.length || report.retired.length) await bumpGeneration(tx);
   });
   return report;
 }

@@ -1,5 +1,5 @@
 // The public JSON shapes of items and sources (the API is a contract: add fields, never rename).
-import type { ItemView } from '../store/items-query.ts';
+import type { ItemRef, ItemView } from '../store/items-query.ts';
 import type { SourceRow } from '../store/schema.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -15,14 +15,23 @@ export function itemJson(item: ItemView) {
     source: item.source.slug,
     organization: item.source.organization,
     region: item.source.region,
-    province: item.source.province,
+    province: item.province,
+    regions: item.regions,
     language: item.language,
+    type: item.type,
+    topics: item.topics,
     author: item.author,
     categories: item.categories,
     summary: item.summary,
     content: item.contentHtml,
     enclosure: item.enclosure,
+    also: item.also.map(refJson),
+    translation: item.translation ? refJson(item.translation) : null,
   };
+}
+
+function refJson(r: ItemRef) {
+  return { id: r.id, title: r.title, url: r.url, language: r.language, source: r.source, organization: r.organization };
 }
 
 export function sourceJson(s: SourceRow) {

@@ -27,6 +27,10 @@ export function item(key: string, extra: Partial<Item> = {}): Item {
     categories: [],
     language: 'en',
     contentHash: `hash-${key}`,
+    topics: [],
+    type: 'news',
+    regions: ['national'],
+    fingerprint: '0',
     ...extra,
   };
 }

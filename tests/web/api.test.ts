@@ -30,7 +30,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
       patch: { lastError: 'feed not found (404)', lastStatus: 404, errorCount: 2 },
       items: [4, 5].map((n) => item(`b${n}`, { publishedAt: new Date(Date.UTC(2024, 4, n)) })),
     });
-    app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test' });
+    app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test', topics: [] });
   });
   afterAll(() => cleanup());
 
@@ -100,7 +100,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
 describe('readiness', () => {
   it('/readyz fails while the database is away', async () => {
     const { database, cleanup } = await freshDatabase('pglite');
-    const app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test' });
+    const app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test', topics: [] });
     await cleanup();
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);

@@ -1,0 +1,49 @@
+// Which province or territory an item is about, from the names it mentions (English and French,
+// plus the cities settlement staff write instead of the province). One clear mention narrows
+// the item; none, or several, leave it to its source.
+import { PROVINCE_REGION, type Province, type Region } from '../core/types.ts';
+
+const PLACES: Record<Province, string[]> = {
+  nl: ['newfoundland', 'labrador', 'terre-neuve', "st. john's", 'st john’s', 'corner brook', 'gander'],
+  pe: ['prince edward island', 'p.e.i.', 'pei', 'île-du-prince-édouard', 'ile-du-prince-edouard', 'charlottetown', 'summerside'],
+  ns: ['nova scotia', 'nouvelle-écosse', 'nouvelle-ecosse', 'halifax', 'dartmouth', 'truro', 'antigonish', 'cape breton', 'yarmouth'],
+  nb: ['new brunswick', 'nouveau-brunswick', 'moncton', 'fredericton', 'saint john', 'dieppe', 'edmundston', 'bathurst', 'miramichi'],
+  qc: ['quebec', 'québec', 'montreal', 'montréal', 'sherbrooke', 'gatineau', 'trois-rivières', 'trois-rivieres', 'saguenay', 'rimouski', 'laval'],
+  on: ['ontario', 'toronto', 'ottawa', 'hamilton', 'mississauga', 'brampton', 'sudbury', 'thunder bay', 'kitchener', 'waterloo', 'timmins', 'north bay', 'sault ste. marie', 'kingston', 'peterborough'],
+  mb: ['manitoba', 'winnipeg', 'brandon', 'steinbach', 'winkler', 'morden', 'thompson'],
+  sk: ['saskatchewan', 'regina', 'saskatoon', 'moose jaw', 'prince albert', 'swift current'],
+  ab: ['alberta', 'calgary', 'edmonton', 'lethbridge', 'red deer', 'brooks', 'medicine hat', 'grande prairie', 'fort mcmurray'],
+  bc: ['british columbia', 'colombie-britannique', 'vancouver', 'surrey', 'burnaby', 'kelowna', 'kamloops', 'prince george', 'nanaimo', 'abbotsford'],
+  yt: ['yukon', 'whitehorse', 'dawson city'],
+  nt: ['northwest territories', 'territoires du nord-ouest', 'yellowknife', 'inuvik', 'hay river'],
+  nu: ['nunavut', 'iqaluit', 'rankin inlet'],
+};
+
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[’‘]/g, "'");
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const MATCHERS: [Province, RegExp][] = (Object.entries(PLACES) as [Province, string[]][]).map(([province, names]) => [
+  province,
+  new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...new Set(names.map(fold))].map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'u'),
+]);
+
+/** The one province or territory the text names, if exactly one. */
+export function detectProvince(text: string): Province | undefined {
+  const folded = fold(text);
+  const found = MATCHERS.filter(([, re]) => re.test(folded)).map(([p]) => p);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** Regions of an item: its source's, plus the province's when the item is about one elsewhere. */
+export function placeItem(
+  text: string,
+  source: { region: Region; province?: Province },
+): { regions: Region[]; province?: Province } {
+  const province = source.province ?? detectProvince(text);
+  const regions = new Set<Region>([source.region]);
+  if (province) regions.add(PROVINCE_REGION[province]);
+  return { regions: [...regions], province };
+}

@@ -1,0 +1,85 @@
+// From a query and the items it selected to an OutputFeed: titles and labels in the reader's
+// language, stable ids, self links for every format, "also published by" for cross-posts.
+import type { Language, Topic } from '../core/types.ts';
+import type { ItemView } from '../store/items-query.ts';
+import { canonicalFilter, type FeedQuery } from './feed-query.ts';
+import type { OutputEntry, OutputFeed, OutputFormat } from './output-feed.ts';
+import { escapeHtmlText } from './xml.ts';
+import { describeQuery, t } from './wording.ts';
+
+export interface FeedContext {
+  publicUrl: string;
+  version: string;
+  topics: Topic[];
+  /** Where this feed lives, without extension: "/feeds/all", "/topics/housing", "/f/abc123". */
+  path: string;
+  /** The query string that belongs in self links (empty for friendly and saved-feed paths). */
+  selfQuery: string;
+  /** A title chosen by whoever saved the feed. */
+  title?: string;
+}
+
+const EXTENSIONS: Record<OutputFormat, string> = { rss: 'rss', atom: 'atom', json: 'json' };
+
+/** A tag URI authority that stays put when PUBLIC_URL changes scheme or port. */
+function authority(publicUrl: string): string {
+  return new URL(publicUrl).hostname;
+}
+
+export function itemTagUri(publicUrl: string, id: number): string {
+  return `tag:${authority(publicUrl)},2026:item:${id}`;
+}
+
+export function buildOutputFeed(query: FeedQuery, rows: ItemView[], ctx: FeedContext): OutputFeed {
+  const ui: Language = query.ui;
+  const labels = new Map(ctx.topics.map((topic) => [topic.slug, topic.label[ui]]));
+  const withUi = (qs: string) => [qs, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
+  const self = (format: OutputFormat) => {
+    const qs = withUi(ctx.selfQuery);
+    return `${ctx.publicUrl}${ctx.path}.${EXTENSIONS[format]}${qs ? `?${qs}` : ''}`;
+  };
+  const filter = canonicalFilter(query);
+  const description = describeQuery(query, ui, labels);
+  const updated = rows.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), new Date(0));
+  return {
+    id: `tag:${authority(ctx.publicUrl)},2026:feed:${ctx.path}${ctx.selfQuery ? `?${ctx.selfQuery}` : ''}`,
+    title: ctx.title ?? `Passerelle — ${description}`,
+    description: `${t(ui, 'feedDescription')} ${description}.`,
+    language: ui,
+    selfUrls: { rss: self('rss'), atom: self('atom'), json: self('json') },
+    homeUrl: `${ctx.publicUrl}/${ui}/${filter ? `?${filter}` : ''}`,
+    hubUrl: `${ctx.publicUrl}/websub`,
+    updated: rows.length ? updated : new Date(0),
+    generator: { name: 'Passerelle', version: ctx.version, uri: `${ctx.publicUrl}/` },
+    entries: rows.map((r) => toEntry(r, ctx, ui, labels)),
+  };
+}
+
+function toEntry(r: ItemView, ctx: FeedContext, ui: Language, labels: Map<string, string>): OutputEntry {
+  let contentHtml = r.contentHtml;
+  if (r.also.length) {
+    // Content is sanitized HTML; what we add is escaped text and http(s) links only.
+    const links = r.also.map((a) => (a.url ? `<a href="${escapeHtmlText(a.url).replace(/"/g, '&quot;')}">${escapeHtmlText(a.organization)}</a>` : escapeHtmlText(a.organization)));
+    contentHtml += `<p>${escapeHtmlText(t(ui, 'alsoPublishedBy'))} ${links.join(', ')}</p>`;
+  }
+  return {
+    id: itemTagUri(ctx.publicUrl, r.id),
+    url: r.url ?? undefined,
+    title: r.title,
+    contentHtml,
+    summary: r.summary,
+    published: r.publishedAt,
+    updated: r.modifiedAt && r.modifiedAt > r.publishedAt ? r.modifiedAt : r.updatedAt > r.publishedAt ? r.updatedAt : r.publishedAt,
+    language: r.language,
+    author: r.author ?? undefined,
+    organization: r.source.organization,
+    sourceTitle: r.source.title,
+    sourceFeedUrl: r.source.url,
+    sourceSiteUrl: r.source.siteUrl ?? undefined,
+    sourceUpdated: r.source.lastSuccessAt ?? undefined,
+    categories: r.topics.map((slug) => ({ term: slug, label: labels.get(slug) ?? slug, scheme: `${ctx.publicUrl}/topics/` })),
+    also: r.also.map((a) => ({ organization: a.organization, url: a.url ?? undefined })),
+    translation: r.translation?.url ? { url: r.translation.url, language: r.translation.language } : undefined,
+    enclosure: r.enclosure ?? undefined,
+  };
+}

@@ -1,0 +1,143 @@
+// The one query vocabulary of the product: topic, region, province, lang, type, source, q, since,
+// limit (plus before/page for paging, clusters, ui). The reader, every feed format, the JSON API,
+// saved feeds and WebSub topics all parse it here, so a copied URL means the same everywhere.
+// Every problem is a 400 that names the parameter and the accepted values.
+import { BadRequestError } from '../core/errors.ts';
+import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type ItemType, type Language, type Province, type Region } from '../core/types.ts';
+import type { ItemQuery } from '../store/items-query.ts';
+
+export interface QueryVocabulary {
+  topicSlugs: string[];
+  sourceSlugs: string[];
+}
+
+export interface FeedQuery extends ItemQuery {
+  /** Language of titles and labels in what we render (not a filter). */
+  ui: Language;
+}
+
+/** Parameters that select items; their canonical form names a feed. */
+const FILTER_PARAMS = ['topic', 'region', 'province', 'lang', 'type', 'source', 'q', 'since', 'clusters'] as const;
+
+const LIST_SEPARATOR = /[,\s]+/;
+
+/** All values of a repeatable, comma-separable parameter: `?topic=a,b&topic=c` → [a, b, c]. */
+export function listParam(params: URLSearchParams, name: string): string[] {
+  return params
+    .getAll(name)
+    .flatMap((v) => v.split(LIST_SEPARATOR))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+export function oneOf<T extends string>(name: string, values: string[], allowed: readonly T[]): T[] {
+  const bad = values.filter((v) => !allowed.includes(v as T));
+  if (bad.length) {
+    throw new BadRequestError(`${name}: unknown value${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; accepted: ${allowed.join(', ')}`);
+  }
+  return [...new Set(values)] as T[];
+}
+
+export function parseLimit(params: URLSearchParams, fallback: number, max: number): number {
+  const raw = params.get('limit');
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw new BadRequestError(`limit: must be a whole number from 1 to ${max}`);
+  }
+  return Number(raw);
+}
+
+export function parseSince(params: URLSearchParams): Date | undefined {
+  const raw = params.get('since');
+  if (!raw) return undefined;
+  // RFC 3339 timestamps and plain dates; nothing else is unambiguous.
+  if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) {
+    throw new BadRequestError('since: must be a date (2024-05-01) or an RFC 3339 timestamp (2024-05-01T12:00:00Z)');
+  }
+  const d = new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  if (Number.isNaN(d.getTime())) throw new BadRequestError('since: not a valid date');
+  return d;
+}
+
+function parseBoolean(params: URLSearchParams, name: string, fallback: boolean): boolean {
+  const raw = params.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new BadRequestError(`${name}: must be true or false`);
+}
+
+/** Opaque cursor for the next page: keyset by date, or an offset when ranked by relevance. */
+export function encodeCursor(next: { publishedAt: Date; id: number } | { offset: number }): string {
+  const text = 'offset' in next ? `o:${next.offset}` : `${next.publishedAt.getTime()}:${next.id}`;
+  return Buffer.from(text).toString('base64url');
+}
+
+function parseCursor(params: URLSearchParams): Pick<ItemQuery, 'before' | 'offset'> {
+  const raw = params.get('before') ?? params.get('page');
+  if (!raw) return {};
+  const text = Buffer.from(raw, 'base64url').toString();
+  const offset = /^o:(\d{1,6})$/.exec(text);
+  if (offset) return { offset: Number(offset[1]) };
+  const m = /^(-?\d+):(\d+)$/.exec(text);
+  if (!m) throw new BadRequestError('before: not a cursor returned by this API');
+  return { before: { publishedAt: new Date(Number(m[1])), id: Number(m[2]) } };
+}
+
+export interface ParseOptions {
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+export function parseFeedQuery(params: URLSearchParams, vocab: QueryVocabulary, options: ParseOptions = { defaultLimit: 20, maxLimit: 200 }): FeedQuery {
+  const topics = oneOf('topic', listParam(params, 'topic'), vocab.topicSlugs);
+  const regions = oneOf<Region>('region', listParam(params, 'region'), REGIONS);
+  const provinces = oneOf<Province>('province', listParam(params, 'province'), PROVINCES);
+  const languages = oneOf<ItemLanguage>('lang', listParam(params, 'lang'), ['en', 'fr', 'other']);
+  const types = oneOf<ItemType>('type', listParam(params, 'type'), ITEM_TYPES);
+  const sources = oneOf('source', listParam(params, 'source'), vocab.sourceSlugs);
+  const [ui] = oneOf<Language>('ui', listParam(params, 'ui'), ['en', 'fr']);
+  const q = params.get('q')?.trim().slice(0, 200) || undefined;
+  const sort = oneOf('sort', listParam(params, 'sort'), ['date', 'relevance'] as const)[0];
+  return {
+    topics: topics.length ? topics : undefined,
+    regions: regions.length ? regions : undefined,
+    provinces: provinces.length ? provinces : undefined,
+    languages: languages.length ? languages : undefined,
+    types: types.length ? types : undefined,
+    sources: sources.length ? sources : undefined,
+    q,
+    since: parseSince(params),
+    limit: parseLimit(params, options.defaultLimit, options.maxLimit),
+    clusters: parseBoolean(params, 'clusters', true),
+    order: q && sort !== 'date' ? 'relevance' : 'date',
+    ui: ui ?? 'en',
+    ...parseCursor(params),
+  };
+}
+
+/**
+ * The filter part of a query as a canonical query string (sorted, lists joined): the identity of
+ * an output feed, used for self links, cache keys and saved feeds.
+ */
+export function canonicalFilter(q: ItemQuery): string {
+  const entries: [string, string][] = [];
+  const add = (name: string, values: string[] | undefined) => {
+    if (values?.length) entries.push([name, [...values].sort().join(',')]);
+  };
+  add('lang', q.languages);
+  add('province', q.provinces);
+  add('region', q.regions);
+  add('source', q.sources);
+  add('topic', q.topics);
+  add('type', q.types);
+  if (q.q) entries.push(['q', q.q]);
+  if (q.since) entries.push(['since', q.since.toISOString()]);
+  if (q.clusters === false) entries.push(['clusters', 'false']);
+  entries.sort(([a], [b]) => a.localeCompare(b));
+  return new URLSearchParams(entries).toString();
+}
+
+export function isFilterParam(name: string): boolean {
+  return (FILTER_PARAMS as readonly string[]).includes(name);
+}

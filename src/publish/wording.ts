@@ -1,0 +1,37 @@
+// The words of output feeds, in English and French: feed titles that say what is filtered.
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS } from '../core/labels.ts';
+import type { Language } from '../core/types.ts';
+import type { ItemQuery } from '../store/items-query.ts';
+
+const WORDS = {
+  feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle :' },
+  alsoPublishedBy: { en: 'Also published by:', fr: 'Aussi publié par :' },
+  everything: { en: 'all items', fr: 'tous les contenus' },
+  search: { en: 'search', fr: 'recherche' },
+  since: { en: 'since', fr: 'depuis' },
+  sources: { en: 'from', fr: 'de' },
+  topicsOpml: { en: 'Passerelle topic feeds', fr: 'Fils thématiques de Passerelle' },
+  sourcesOpml: { en: 'Sources gathered by Passerelle', fr: 'Sources réunies par Passerelle' },
+} as const;
+
+export function t(ui: Language, key: keyof typeof WORDS): string {
+  return WORDS[key][ui];
+}
+
+/** "Housing, Health · Atlantic · French · Events" — what a query selects, in words. */
+export function describeQuery(q: ItemQuery, ui: Language, topicLabels: Map<string, string>): string {
+  const parts: string[] = [];
+  const join = (values: string[] | undefined, label: (v: string) => string) => {
+    if (values?.length) parts.push(values.map(label).join(', '));
+  };
+  join(q.topics, (s) => topicLabels.get(s) ?? s);
+  join(q.regions, (r) => REGION_LABELS[r as keyof typeof REGION_LABELS][ui]);
+  join(q.provinces, (p) => PROVINCE_LABELS[p as keyof typeof PROVINCE_LABELS][ui]);
+  join(q.languages, (l) => LANGUAGE_LABELS[l as keyof typeof LANGUAGE_LABELS][ui]);
+  join(q.types, (ty) => TYPE_LABELS[ty as keyof typeof TYPE_LABELS][ui]);
+  if (q.sources?.length) parts.push(`${t(ui, 'sources')} ${q.sources.join(', ')}`);
+  if (q.q) parts.push(`${t(ui, 'search')} « ${q.q} »`.replace(/« (.*) »/, ui === 'fr' ? '« $1 »' : '“$1”'));
+  if (q.since) parts.push(`${t(ui, 'since')} ${q.since.toISOString().slice(0, 10)}`);
+  if (!parts.length) return t(ui, 'everything').replace(/^./, (c) => c.toUpperCase());
+  return parts.join(' · ');
+}
