@@ -12,17 +12,14 @@
 //   - a keyword starting with "-" masks a phrase for its topic ("-offre d'emploi" keeps a job
 //     posting out of employment; "-study permit" keeps study permits out of research);
 //   - keywords of both languages apply to every item (French items use English acronyms too).
-// An item gets a topic when a keyword is in its title or categories, when its summary holds
-// evidence worth 2 (a phrase or an acronym counts 2, a single word 1, each distinct keyword
-// once), when one of its feed categories is listed in the topic's `categories`, or when the
-// source lists the topic as a default.
+// An item gets a topic when one of its keywords is in the title, when two different ones are in
+// the summary (one passing mention is not what an item is about), when one of its feed
+// categories is listed in the topic's `categories`, or when the source lists it as a default.
 import type { ItemLanguage, Topic } from '../core/types.ts';
 import { foldAccents, wordText } from './words.ts';
 
 interface CompiledKeyword {
   keyword: string;
-  /** Evidence one summary match gives: 2 for phrases and acronyms, 1 for single words. */
-  weight: number;
 }
 
 interface CompiledTopic {
@@ -47,7 +44,8 @@ export interface TopicInput {
   language: ItemLanguage;
 }
 
-const SUMMARY_THRESHOLD = 2;
+/** Distinct keywords a summary must hold to give its topic (a title needs one). */
+const SUMMARY_KEYWORDS = 2;
 const BEFORE = '(?<![\\p{L}\\p{N}])';
 const AFTER = '(?![\\p{L}\\p{N}])';
 
@@ -72,8 +70,8 @@ export function compileTaxonomy(topics: Topic[]): Taxonomy {
         if (!spec) continue;
         const source = keywordPattern(spec, lang);
         if (spec.mask) masks.push(source);
-        else if (spec.caseSensitive) cs.push({ source, kw: { keyword: raw, weight: 2 }, short: spec.letters <= 3 });
-        else ci.push({ source, kw: { keyword: raw, weight: spec.words > 1 ? 2 : 1 } });
+        else if (spec.caseSensitive) cs.push({ source, kw: { keyword: raw }, short: spec.letters <= 3 });
+        else ci.push({ source, kw: { keyword: raw } });
       }
     }
     // Longest first, so a phrase wins over a word it contains at the same position.
@@ -99,16 +97,13 @@ export function tagTopics(input: TopicInput, taxonomy: Taxonomy, defaults: strin
   }
   const title = prepareField(input.title);
   const summary = prepareField(input.summary);
-  const cats = prepareField(input.categories.join(' ; '));
   for (const topic of taxonomy.topics) {
     if (found.has(topic.slug)) continue;
-    if (matchField(topic, title).size > 0 || matchField(topic, cats).size > 0) {
+    if (matchField(topic, title).size > 0) {
       found.add(topic.slug);
       continue;
     }
-    let evidence = 0;
-    for (const kw of matchField(topic, summary)) evidence += kw.weight;
-    if (evidence >= SUMMARY_THRESHOLD) found.add(topic.slug);
+    if (matchField(topic, summary).size >= SUMMARY_KEYWORDS) found.add(topic.slug);
   }
   return [...found].sort();
 }
