@@ -50,21 +50,23 @@ const TYPE_CUES: Record<Exclude<ItemType, 'news'>, Cue[]> = {
   event: cues(
     [
       'webinars?', 'webinaires?', 'conferences?', 'colloques?', 'symposium', 'forums?', 'summit', 'sommet', 'workshops?', 'ateliers?', 'info sessions?',
-      'information sessions?', 'seances? d information', 'sessions? d information', 'town hall', 'panel discussion', 'table ronde', 'register', 'registration',
-      'inscriptions?', 'inscrivez-vous', 'inscrivez vous', 'join us', 'joignez-vous a nous', 'save the date', 'reservez la date', 'job fair', 'career fair',
+      'information sessions?', 'seances? d information', 'sessions? d information', 'town hall', 'panel discussion', 'table ronde',
+      'register (?:now|today|here|online|by|for)', 'registration (?:is )?(?:now )?open', 'registration required', 'free registration', 'to register',
+      'inscriptions?', 'inscri(?:vez|re)', 'join us', 'joignez-vous a nous', 'save the date', 'reservez la date', 'job fair', 'career fair',
       'salon de l emploi', 'open house', 'portes ouvertes', 'livestream', 'meetup', 'launch event', 'lunch and learn', 'networking event', 'clinic on',
-      'rsvp', 'training session', 'seance de formation', TIME,
+      'rsvp', 'training session', 'seance de formation', 'retreat', 'limited (?:seats|spaces|places)', 'places limitees', '^formation :', TIME,
     ],
-    ['events?', 'evenements?', 'zoom', 'in-person', 'en personne', 'hybrid', 'hybride', 'speakers?', 'conferencier', 'panelists?', 'celebrat(?:e|ion)', 'week', 'semaine'],
+    ['events?', 'evenements?', 'activites', 'zoom', 'in-person', 'en personne', 'hybrid', 'hybride', 'speakers?', 'conferencier', 'panelists?',
+      'celebrat(?:e|ion)', 'week', 'semaine', 'register', 'registration'],
   ),
   research: cues(
     [
       'reports?', 'rapports?', 'research', 'recherches?', 'study', 'etudes?', 'survey results', 'resultats du sondage', 'findings', 'evaluation', 'research brief',
       'policy brief', 'note de politique', 'working paper', 'literature review', 'revue de litterature', 'environmental scan', 'needs assessment', 'census',
-      'recensement', 'statistics', 'statistiques', 'data', 'donnees', 'analysis', 'analyse', 'summary report', 'conference report', 'rapport de conference',
-      'new paper', 'dataset', 'survey', 'sondage', 'enquete',
+      'recensement', 'summary report', 'conference report', 'rapport de conference', 'new paper', 'dataset', 'survey', 'sondage', 'enquete', 'our analysis', 'notre analyse',
     ],
-    ['published', 'publie', 'publiee', 'finds', 'revele', 'evidence', 'researchers?', 'chercheu(?:r|se)s?', 'paper'],
+    ['published', 'publie', 'publiee', 'finds', 'revele', 'evidence', 'researchers?', 'chercheu(?:r|se)s?', 'paper', 'statistics', 'statistiques', 'data',
+      'donnees', 'analysis', 'analyse'],
   ),
   resource: cues(
     [
@@ -72,11 +74,24 @@ const TYPE_CUES: Record<Exclude<ItemType, 'news'>, Cue[]> = {
       'tip sheets?', 'templates?', 'modeles?', 'checklists?', 'liste de verification', 'infographics?', 'infographies?', 'e-learning', 'online course',
       'cours en ligne', 'self-paced', 'module', 'modules', 'faq', 'directory', 'repertoire', 'worksheets?', 'lesson plans?', 'plans? de lecon', 'teaching materials',
       'materiel pedagogique', 'resource hub', 'resources? for', 'ressources? pour', 'new resource', 'nouvelle ressource', 'tools? for', 'outils? pour',
-      'podcast', 'balado', 'video series', 'serie de videos', 'map of',
+      'podcast', 'balado', 'video series', 'serie de videos', 'map of', 'online tool', 'new tool', 'nouvel outil', 'outil en ligne',
+      '^how (?:do|can|to|does)', '^where (?:can|do|to)', '^what (?:is|are|to)', '^comment (?:trouver|obtenir|faire|choisir)', '^ou trouver',
     ],
     ['resources?', 'ressources?', 'tools?', 'outils?', 'download', 'telecharger', 'available', 'disponibles?', 'learn', 'tips', 'conseils'],
   ),
 };
+
+/** Phrases that look like cues and are not: a study permit is not a study, an annual report not research. */
+const NOT_CUES = /(?<![a-z0-9])(?:study permits?|permis d etudes|annual report|rapport annuel|register (?:discrimination|racism|a complaint))(?![a-z0-9])/g;
+
+/** The feeds' own category names for each type. */
+const CATEGORY_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
+  [/(?<![a-z])(?:jobs?|careers?|job board|job postings?|emplois?|offres d emploi|carrieres?)(?![a-z])/, 'job'],
+  [/(?<![a-z])(?:funding|funding opportunities|grants|calls? for proposals|financement|appels? de propositions|subventions)(?![a-z])/, 'funding'],
+  [/(?<![a-z])(?:events?|webinars?|workshops?|evenements?|webinaires?|ateliers?|colloques?|activites|conferences?)(?![a-z])/, 'event'],
+  [/(?<![a-z])(?:research|reports?|publications?|research briefs|recherche|rapports?)(?![a-z])/, 'research'],
+  [/(?<![a-z])(?:resources?|toolkits?|tools|info sheets|guides?|ressources?|outils|trousses?)(?![a-z])/, 'resource'],
+];
 
 const PATH_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
   [/\/(?:jobs?|careers?|emplois?|carrieres?|job-board|offres-d-emploi|job-postings?)(?:\/|$)/, 'job'],
@@ -90,17 +105,16 @@ const NEWS_CUES = cues(['announces?', 'annonce', 'statement', 'declaration', 'pr
 
 /** When two types score the same, the more specific one wins: a webinar about a report is an event. */
 const PRECEDENCE: ItemType[] = ['job', 'event', 'funding', 'research', 'resource', 'news'];
-const FIELD_WEIGHT = { title: 3, categories: 2, summary: 1 };
+const FIELD_WEIGHT = { title: 3, summary: 1 };
+/** A feed category that names a type outright ("Jobs", "Événements"). */
+const CATEGORY_NAME_WEIGHT = 2;
 /** A type must beat plain news by this much evidence. */
 const NEWS_BASELINE = 1.5;
 
 /** Classifies an item; news when nothing points elsewhere. */
 export function classifyType(input: TypeInput): ItemType {
-  const fields = {
-    title: prepare(input.title),
-    categories: prepare(input.categories.join(' ; ')),
-    summary: prepare(input.summary),
-  };
+  const fields = { title: prepare(input.title), summary: prepare(input.summary) };
+  const categoryNames = input.categories.map(prepare);
   const scores: Record<ItemType, number> = { news: NEWS_BASELINE, event: 0, resource: 0, research: 0, funding: 0, job: 0 };
   for (const [type, list] of Object.entries(TYPE_CUES) as [Exclude<ItemType, 'news'>, Cue[]][]) {
     for (const [field, weight] of Object.entries(FIELD_WEIGHT) as [keyof typeof fields, number][]) {
@@ -108,6 +122,7 @@ export function classifyType(input: TypeInput): ItemType {
     }
   }
   for (const cue of NEWS_CUES) if (cue.pattern.test(fields.title)) scores.news += FIELD_WEIGHT.title * cue.weight * 0.5;
+  for (const [pattern, type] of CATEGORY_CUES) if (categoryNames.some((c) => pattern.test(c))) scores[type] += CATEGORY_NAME_WEIGHT;
   const path = urlPath(input.url);
   for (const [pattern, type] of PATH_CUES) if (pattern.test(path)) scores[type] += 2;
 
@@ -117,7 +132,7 @@ export function classifyType(input: TypeInput): ItemType {
 }
 
 function prepare(text: string): string {
-  return foldAccents(text).toLowerCase().replace(/[’'`]/g, ' ').replace(/[^a-z0-9:$/+-]+/g, ' ').trim();
+  return foldAccents(text).toLowerCase().replace(/[’'`]/g, ' ').replace(/[^a-z0-9:$/+-]+/g, ' ').trim().replace(NOT_CUES, ' ');
 }
 
 function urlPath(url: string | undefined): string {
