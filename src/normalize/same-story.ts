@@ -57,8 +57,10 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
 
   const titleA = titleWords(a.title);
   const titleB = titleWords(b.title);
-  // A different date, number or issue in the titles is a different occurrence of a series.
+  // A different date, number or issue in the titles is a different occurrence of a series; a
+  // different place or name on each side is a different posting of one template.
   if (substitutes(titleA, titleB, isNumberOrMonth)) return null;
+  if (swapsNames(a.title, b.title, titleA, titleB)) return null;
   if (substitutes(datesIn(a.summary), datesIn(b.summary), () => true)) return null;
 
   const titleSimilarity = overlap(titleA, titleB);
@@ -114,6 +116,28 @@ function substitutes(a: Set<string>, b: Set<string>, kind: (w: string) => boolea
   const onlyA = [...a].some((w) => kind(w) && !b.has(w));
   const onlyB = [...b].some((w) => kind(w) && !a.has(w));
   return onlyA && onlyB;
+}
+
+/** True when each headline has a name (a capitalised word that does not open it) the other lacks. */
+function swapsNames(rawA: string, rawB: string, wordsA: Set<string>, wordsB: Set<string>): boolean {
+  const namesA = [...namesIn(rawA)].filter((w) => !wordsB.has(w));
+  const namesB = [...namesIn(rawB)].filter((w) => !wordsA.has(w));
+  return namesA.length > 0 && namesB.length > 0;
+}
+
+/**
+ * Capitalised words that do not open the headline or a part after a colon, where capitals are
+ * mere convention ("Job Posting: Youth Worker — Brooks" → posting, worker, brooks).
+ */
+function namesIn(title: string): Set<string> {
+  const names = new Set<string>();
+  for (const part of title.split(/[:|]/)) {
+    const words = part.match(/[\p{L}\p{N}]+/gu) ?? [];
+    words.slice(1).forEach((w) => {
+      if (/^\p{Lu}/u.test(w)) names.add(foldAccents(w).toLowerCase());
+    });
+  }
+  return names;
 }
 
 function isNumberOrMonth(word: string): boolean {
