@@ -7,11 +7,11 @@ import { languageFromTag } from './language.ts';
 
 /**
  * Function words of the languages we must recognise as "not ours": the sector's third
- * languages (Spanish, Tagalog, Portuguese, German, Italian). Words shared between lists count
- * as a fraction for each, so "de", "la", "en", "que" prove little on their own.
+ * languages (Spanish, Tagalog, Portuguese, German, Italian). Only words in exactly one list
+ * count: "de", "la", "en", "que" are French and Spanish alike and prove nothing.
  */
 const OTHER_STOP_WORDS: Record<string, string> = {
-  es: 'el los las del y para con por una un es en que de la se su sus al como más pero este esta estos estas sobre también puede hay ser está están nuestro nuestra nuestros lo sin muy cuando donde usted ustedes hoy todos todas cada hasta desde ya tiene tienen fue han ha si sí nos aquí',
+  es: 'el los las del y para con por una un es en que de la se su sus al como más pero este esta estos estas sobre también puede hay ser está están nuestro nuestra nuestros lo sin muy cuando donde usted ustedes hoy todos todas cada hasta desde ya tiene tienen fue han ha si sí nos aquí a me te tu mi mis mes',
   tl: 'ang ng mga sa na at ay para ito mo ko kayo namin natin po hindi may kung nang pag siya sila kami tayo iyong inyong ninyo ka rin din lang ba naman',
   pt: 'o os as do da dos das em no na nos nas um uma para com não é são por mais como mas ao pelo pela seu sua também você',
   de: 'der die das und ist nicht mit für auf ein eine den dem des zu von im sich auch wie sie wir ihr oder bei werden',
@@ -24,9 +24,9 @@ const LISTS: Record<string, ReadonlySet<string>> = {
   ...Object.fromEntries(Object.entries(OTHER_STOP_WORDS).map(([lang, words]) => [lang, new Set(words.split(' '))])),
 };
 
-/** How many lists each word is in, to share its evidence between them. */
-const SHARES = new Map<string, number>();
-for (const list of Object.values(LISTS)) for (const w of list) SHARES.set(w, (SHARES.get(w) ?? 0) + 1);
+/** Each word found in exactly one list, with that list's language. */
+const OWNER = new Map<string, string | null>();
+for (const [lang, list] of Object.entries(LISTS)) for (const w of list) OWNER.set(w, OWNER.has(w) ? null : lang);
 
 /** Letters French uses and English does not; Spanish marks that French never uses. */
 const FRENCH_MARKS = /[àâçèêëîïôûùüÿœ]/g;
@@ -53,9 +53,8 @@ export function guessLanguage(text: string): LanguageGuess | undefined {
   const lower = text.toLowerCase();
   const scores: Record<string, number> = Object.fromEntries(Object.keys(LISTS).map((lang) => [lang, 0]));
   for (const word of lower.match(/\p{L}+/gu) ?? []) {
-    const shares = SHARES.get(word);
-    if (!shares) continue;
-    for (const [lang, list] of Object.entries(LISTS)) if (list.has(word)) scores[lang] += 1 / shares;
+    const owner = OWNER.get(word);
+    if (owner) scores[owner] += 1;
   }
   scores.fr += 0.5 * (lower.match(FRENCH_MARKS)?.length ?? 0) + 0.25 * (lower.match(FRENCH_ACUTE)?.length ?? 0);
   scores.es += 0.5 * (lower.match(SPANISH_MARKS)?.length ?? 0);
