@@ -167,8 +167,8 @@ function inflect(word: string, lang: 'en' | 'fr'): string {
     return `${escape(word)}s?`;
   }
   if (/al$/.test(word)) return `${escape(word.slice(0, -2))}(?:al|aux|ale|ales|als)`;
-  if (/[sx]$/.test(word)) return escape(word);
-  if (/e$/.test(word)) return `${escape(word)}s?`;
+  // Folded "réfugié" ends in e: its feminine "réfugiée" is one more e, so every word may take one.
+  if (/[sx]$/.test(word)) return `${escape(word)}(?:e|es)?`;
   return `${escape(word)}(?:e|s|x|es)?`;
 }
 
