@@ -14,14 +14,14 @@ export interface TypeInput {
 
 interface Cue {
   pattern: RegExp;
-  /** 1 for a cue that decides on its own, 0.4 for one that only leans. */
+  /** 1 for a cue that decides on its own, 0.4 for one that only leans, 2 for a time of day. */
   weight: number;
 }
 
 /** Cues are written for folded, lower-cased text (no accents), one space between words. */
-function cues(strong: string[], weak: string[] = []): Cue[] {
+function cues(strong: string[], weak: string[] = [], decisive: string[] = []): Cue[] {
   const make = (words: string, weight: number): Cue => ({ pattern: new RegExp(`(?<![a-z0-9])(?:${words})(?![a-z0-9])`), weight });
-  return [...strong.map((w) => make(w, 1)), ...weak.map((w) => make(w, 0.4))];
+  return [...strong.map((w) => make(w, 1)), ...weak.map((w) => make(w, 0.4)), ...decisive.map((w) => make(w, 2))];
 }
 
 const TIME = '\\d{1,2}(?::\\d{2})? ?(?:a ?m|p ?m)|\\d{1,2} ?h ?(?:\\d{2})?(?= |$)|\\d{1,2}:\\d{2} ?(?:et|pt|mt|ct|at|est|edt|pst|pdt|hne|hae|he)';
@@ -54,14 +54,16 @@ const TYPE_CUES: Record<Exclude<ItemType, 'news'>, Cue[]> = {
       'register (?:now|today|here|online|by|for)', 'registration (?:is )?(?:now )?open', 'registration required', 'free registration', 'to register',
       'inscriptions?', 'inscri(?:vez|re)', 'join us', 'joignez-vous a nous', 'save the date', 'reservez la date', 'job fair', 'career fair',
       'salon de l emploi', 'open house', 'portes ouvertes', 'livestream', 'meetup', 'launch event', 'lunch and learn', 'networking event', 'clinic on',
-      'rsvp', 'training session', 'seance de formation', 'retreat', 'limited (?:seats|spaces|places)', 'places limitees', '^formation :', TIME,
+      'rsvp', 'training session', 'seance de formation', 'retreat', 'limited (?:seats|spaces|places)', 'places limitees', '^formation :',
     ],
     ['events?', 'evenements?', 'activites', 'zoom', 'in-person', 'en personne', 'hybrid', 'hybride', 'speakers?', 'conferencier', 'panelists?',
       'celebrat(?:e|ion)', 'week', 'semaine', 'register', 'registration'],
+    // A time of day is said of events, rarely of news.
+    [TIME],
   ),
   research: cues(
     [
-      'reports?', 'rapports?', 'research', 'recherches?', 'study', 'etudes?', 'survey results', 'resultats du sondage', 'findings', 'evaluation', 'research brief',
+      'reports?', 'rapports?', 'research', 'recherches?', 'study', 'etudes?', 'survey results', 'resultats du sondage', 'findings', 'evaluat(?:ion|ions|ing)', 'research brief',
       'policy brief', 'note de politique', 'working paper', 'literature review', 'revue de litterature', 'environmental scan', 'needs assessment', 'census',
       'recensement', 'summary report', 'conference report', 'rapport de conference', 'new paper', 'dataset', 'survey', 'sondage', 'enquete', 'our analysis', 'notre analyse',
     ],
@@ -107,7 +109,7 @@ const NEWS_CUES = cues(['announces?', 'annonce', 'statement', 'declaration', 'pr
 const PRECEDENCE: ItemType[] = ['job', 'event', 'funding', 'research', 'resource', 'news'];
 const FIELD_WEIGHT = { title: 3, summary: 1 };
 /** A feed category that names a type outright ("Jobs", "Événements"). */
-const CATEGORY_NAME_WEIGHT = 2;
+const CATEGORY_NAME_WEIGHT = 3;
 /** A type must beat plain news by this much evidence. */
 const NEWS_BASELINE = 1.5;
 
