@@ -30,8 +30,10 @@ export function hammingDistance(a: string | bigint, b: string | bigint): number 
 /**
  * The fingerprint cut into `bands` equal slices, each a small integer: two fingerprints at most
  * `bands - 1` bits apart share at least one slice, so a store can find candidates by equality.
+ * Eight 8-bit bands catch lightly edited reposts (often 8–15 bits apart) most of the time while
+ * unrelated items share one about 3% of the time, cheap to weed out with compareStories.
  */
-export function fingerprintBands(fingerprint: string | bigint, bands = 4): number[] {
+export function fingerprintBands(fingerprint: string | bigint, bands = 8): number[] {
   const value = BigInt.asUintN(64, BigInt(fingerprint));
   const width = BigInt(BITS / bands);
   const mask = (1n << width) - 1n;
