@@ -1,6 +1,6 @@
 // Prints the normalize/ evaluation as readable tables: `npm run eval` (add --errors to list
 // every miss).
-import { evaluate, type PrecisionRecall } from './evaluate.ts';
+import { evaluate, HOLDOUT_DIR, type PrecisionRecall } from './evaluate.ts';
 
 const report = await evaluate();
 const showErrors = process.argv.includes('--errors');
@@ -25,7 +25,20 @@ console.log(`${'accuracy'.padEnd(24)} ${pct(report.language.accuracy)}   (declar
 console.log(`\nSame story (all pairs compared, duplicates closed into clusters)\n${header}  true pairs`);
 console.log(row('duplicate pairs', report.duplicates, `  ${String(report.duplicates.pairs).padStart(10)}`));
 console.log(row('translation pairs', report.translations, `  ${String(report.translations.pairs).padStart(10)}`));
+console.log(
+  row('duplicates, store-style', report.duplicatesFromCandidates, `  ${String(report.duplicatesFromCandidates.pairs).padStart(10)}`) +
+    `   (only same-URL or shared-band pairs: ${report.duplicatesFromCandidates.candidates} of ${(report.items * (report.items - 1)) / 2} compared)`,
+);
 console.log(`${'near misses merged'.padEnd(24)} ${report.nearMisses.merged.length} of ${report.nearMisses.pairs}${report.nearMisses.merged.length ? `: ${report.nearMisses.merged.join(', ')}` : ''}`);
+
+const holdout = await evaluate({ dir: HOLDOUT_DIR });
+console.log(`\nHeld-out set — ${holdout.items} items written after tuning (tests/fixtures/eval-holdout/)\n${header}`);
+console.log(row('topics (micro)', holdout.topics.micro));
+console.log(row('duplicate pairs', holdout.duplicates));
+console.log(row('translation pairs', holdout.translations));
+console.log(`${'language accuracy'.padEnd(24)} ${pct(holdout.language.accuracy)}`);
+console.log(`${'type accuracy'.padEnd(24)} ${pct(holdout.type.accuracy)}`);
+console.log(`${'near misses merged'.padEnd(24)} ${holdout.nearMisses.merged.length} of ${holdout.nearMisses.pairs}`);
 
 if (showErrors) {
   console.log('\nTopic errors (missing / extra)');
@@ -34,4 +47,9 @@ if (showErrors) {
   for (const e of report.language.errors) console.log(`  ${e.id.padEnd(12)} expected ${e.expected}, got ${e.got}`);
   console.log('\nType errors');
   for (const e of report.type.errors) console.log(`  ${e.id.padEnd(12)} expected ${e.expected}, got ${e.got}`);
+  console.log('\nHeld-out errors');
+  for (const e of holdout.topicErrors) console.log(`  ${e.id.padEnd(12)} topics -[${e.missing.join(', ')}] +[${e.extra.join(', ')}]`);
+  for (const e of holdout.language.errors) console.log(`  ${e.id.padEnd(12)} language expected ${e.expected}, got ${e.got}`);
+  for (const e of holdout.type.errors) console.log(`  ${e.id.padEnd(12)} type expected ${e.expected}, got ${e.got}`);
+  for (const m of holdout.nearMisses.merged) console.log(`  near miss merged: ${m}`);
 }
