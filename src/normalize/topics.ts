@@ -112,9 +112,8 @@ interface KeywordSpec {
   mask: boolean;
   prefix: boolean;
   caseSensitive: boolean;
-  /** Words with the separator that follows each ("" for a hyphen: optional space). */
+  /** Words with the pattern that joins each to the next (" ?" after a hyphen: a space or nothing). */
   parts: { word: string; joiner: string }[];
-  words: number;
   letters: number;
 }
 
@@ -140,7 +139,6 @@ function parseKeyword(raw: string): KeywordSpec | undefined {
     prefix,
     caseSensitive,
     parts,
-    words: parts.length,
     letters: parts.reduce((n, p) => n + p.word.length, 0),
   };
 }
