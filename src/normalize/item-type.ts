@@ -1,0 +1,147 @@
+// What kind of item this is: news, event, resource, research, funding opportunity or job
+// posting, from bilingual cues in the title, summary, feed categories and URL path. A job
+// posting is an opening to apply for (type job); an item about employment programs for
+// newcomers is news or a resource tagged with the topic employment.
+import type { ItemType } from '../core/types.ts';
+import { foldAccents } from './words.ts';
+
+export interface TypeInput {
+  title: string;
+  summary: string;
+  categories: string[];
+  url?: string;
+}
+
+interface Cue {
+  pattern: RegExp;
+  /** 1 for a cue that decides on its own, 0.4 for one that only leans, 2 for a time of day. */
+  weight: number;
+}
+
+/** Cues are written for folded, lower-cased text (no accents), one space between words. */
+function cues(strong: string[], weak: string[] = [], decisive: string[] = []): Cue[] {
+  const make = (words: string, weight: number): Cue => ({ pattern: new RegExp(`(?<![a-z0-9])(?:${words})(?![a-z0-9])`), weight });
+  return [...strong.map((w) => make(w, 1)), ...weak.map((w) => make(w, 0.4)), ...decisive.map((w) => make(w, 2))];
+}
+
+const TIME = '\\d{1,2}(?::\\d{2})? ?(?:a ?m|p ?m)|\\d{1,2} ?h ?(?:\\d{2})?(?= |$)|\\d{1,2}:\\d{2} ?(?:et|pt|mt|ct|at|est|edt|pst|pdt|hne|hae|he)';
+
+const TYPE_CUES: Record<Exclude<ItemType, 'news'>, Cue[]> = {
+  job: cues(
+    [
+      'job posting', 'job postings', 'job opening', 'job openings', 'job opportunity', 'career opportunit(?:y|ies)', "we ?(?:a)?re hiring", 'now hiring',
+      'is hiring', 'hiring:', 'position available', 'positions available', 'employment opportunity', 'offre d emploi', 'offres d emploi',
+      'postes? a pourvoir', 'emplois? a pourvoir', 'nous embauchons', 'on embauche', 'est a la recherche d une?', 'recherche une? (?:conseill|coordonn|agent|interven|gestionn|direct|formatr|format)',
+      'join our team', 'joignez-vous a notre equipe', 'joignez vous a notre equipe', 'rejoignez notre equipe', 'description de poste', 'job description',
+      'cover letter', 'lettre de presentation', 'lettre de motivation', 'apply with your resume',
+    ],
+    ['full[- ]time', 'part[- ]time', 'temps plein', 'temps partiel', 'permanent position', 'contract position', 'poste permanent', 'poste contractuel',
+      'salary', 'salaire', 'per hour', 'l heure', 'closing date', 'qualifications', 'apply by', 'postulez', 'postuler', 'candidature', 'hiring'],
+  ),
+  funding: cues(
+    [
+      'calls? for proposals', 'call for concepts', 'calls? for applications', 'requests? for proposals', 'expressions? of interest', 'funding opportunit(?:y|ies)',
+      'grant program', 'grants? available', 'apply for funding', 'apply for a grant', 'funding stream', 'now accepting applications', 'appels? de propositions',
+      'appels? a propositions', 'appels? de projets', 'appels? a projets', 'possibilites? de financement', 'occasions? de financement', 'programme de subventions',
+      'demande de subvention', 'demandes de subvention', 'cfp', 'micro-?grants?', 'microsubventions?',
+    ],
+    ['deadline', 'date limite', 'grants?', 'subventions?', 'funding', 'financement', 'apply', 'eligible', 'admissibles?', 'applications'],
+  ),
+  event: cues(
+    [
+      'webinars?', 'webinaires?', 'conferences?', 'colloques?', 'symposium', 'forums?', 'summit', 'sommet', 'workshops?', 'ateliers?', 'info sessions?',
+      'information sessions?', 'seances? d information', 'sessions? d information', 'town hall', 'panel discussion', 'table ronde',
+      'register (?:now|today|here|online|by|for)', 'registration (?:is )?(?:now )?open', 'registration required', 'free registration', 'to register',
+      'inscriptions?', 'inscri(?:vez|re)', 'join us', 'joignez-vous a nous', 'save the date', 'reservez la date', 'job fair', 'career fair',
+      'salon de l emploi', 'open house', 'portes ouvertes', 'livestream', 'meetup', 'launch event', 'lunch and learn', 'networking event', 'clinic on',
+      'rsvp', 'training session', 'seance de formation', 'retreat', 'limited (?:seats|spaces|places)', 'places limitees', '^formation :',
+    ],
+    ['events?', 'evenements?', 'activites', 'zoom', 'in-person', 'en personne', 'hybrid', 'hybride', 'speakers?', 'conferencier', 'panelists?',
+      'celebrat(?:e|ion)', 'week', 'semaine', 'register', 'registration'],
+    // A time of day is said of events, rarely of news.
+    [TIME],
+  ),
+  research: cues(
+    [
+      'reports?', 'rapports?', 'research', 'recherches?', 'study', 'etudes?', 'survey results', 'resultats du sondage', 'findings', 'evaluat(?:ion|ions|ing)', 'research brief',
+      'policy brief', 'note de politique', 'working paper', 'literature review', 'revue de litterature', 'environmental scan', 'needs assessment', 'census',
+      'recensement', 'summary report', 'conference report', 'rapport de conference', 'new paper', 'dataset', 'survey', 'sondage', 'enquete', 'our analysis', 'notre analyse',
+    ],
+    ['published', 'publie', 'publiee', 'finds', 'revele', 'evidence', 'researchers?', 'chercheu(?:r|se)s?', 'paper', 'statistics', 'statistiques', 'data',
+      'donnees', 'analysis', 'analyse'],
+  ),
+  resource: cues(
+    [
+      'toolkits?', 'tool kits?', 'guides?', 'guidebook', 'handbook', 'trousses?', 'boite a outils', 'fiches?', 'fiches? d information', 'fact ?sheets?',
+      'tip sheets?', 'templates?', 'modeles?', 'checklists?', 'liste de verification', 'infographics?', 'infographies?', 'e-learning', 'online course',
+      'cours en ligne', 'self-paced', 'module', 'modules', 'faq', 'directory', 'repertoire', 'worksheets?', 'lesson plans?', 'plans? de lecon', 'teaching materials',
+      'materiel pedagogique', 'resource hub', 'resources? for', 'ressources? pour', 'new resource', 'nouvelle ressource', 'tools? for', 'outils? pour',
+      'podcast', 'balado', 'video series', 'serie de videos', 'map of', 'online tool', 'new tool', 'nouvel outil', 'outil en ligne',
+      '^how (?:do|can|to|does)', '^where (?:can|do|to)', '^what (?:is|are|to)', '^comment (?:trouver|obtenir|faire|choisir)', '^ou trouver',
+    ],
+    ['resources?', 'ressources?', 'tools?', 'outils?', 'download', 'telecharger', 'available', 'disponibles?', 'learn', 'tips', 'conseils'],
+  ),
+};
+
+/** Phrases that look like cues and are not: a study permit is not a study, an annual report not research. */
+const NOT_CUES = /(?<![a-z0-9])(?:study permits?|permis d etudes|annual report|rapport annuel|register (?:discrimination|racism|a complaint))(?![a-z0-9])/g;
+
+/** The feeds' own category names for each type. */
+const CATEGORY_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
+  [/(?<![a-z])(?:jobs?|careers?|job board|job postings?|emplois?|offres d emploi|carrieres?)(?![a-z])/, 'job'],
+  [/(?<![a-z])(?:funding|funding opportunities|grants|calls? for proposals|financement|appels? de propositions|subventions)(?![a-z])/, 'funding'],
+  [/(?<![a-z])(?:events?|webinars?|workshops?|evenements?|webinaires?|ateliers?|colloques?|activites|conferences?)(?![a-z])/, 'event'],
+  [/(?<![a-z])(?:research|reports?|publications?|research briefs|recherche|rapports?)(?![a-z])/, 'research'],
+  [/(?<![a-z])(?:resources?|toolkits?|tools|info sheets|guides?|ressources?|outils|trousses?)(?![a-z])/, 'resource'],
+];
+
+const PATH_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
+  [/\/(?:jobs?|careers?|emplois?|carrieres?|job-board|offres-d-emploi|job-postings?)(?:\/|$)/, 'job'],
+  [/\/(?:funding|grants?|financement|cfp|calls-for-proposals|appels-de-propositions)(?:\/|$)/, 'funding'],
+  [/\/(?:events?|evenements?|webinars?|webinaires?|calendar|calendrier|agenda)(?:\/|$)/, 'event'],
+  [/\/(?:research|recherche|publications?|reports?|rapports?|library|bibliotheque)(?:\/|$)/, 'research'],
+  [/\/(?:resources?|ressources?|toolkits?|guides?|tools?|outils|learning|apprentissage)(?:\/|$)/, 'resource'],
+];
+
+const NEWS_CUES = cues(['announces?', 'annonce', 'statement', 'declaration', 'press release', 'communique', 'news', 'nouvelles', 'minister', 'ministre', 'reacts?', 'reagit']);
+
+/** When two types score the same, the more specific one wins: a webinar about a report is an event. */
+const PRECEDENCE: ItemType[] = ['job', 'event', 'funding', 'research', 'resource', 'news'];
+const FIELD_WEIGHT = { title: 3, summary: 1 };
+/** A feed category that names a type outright ("Jobs", "Événements"). */
+const CATEGORY_NAME_WEIGHT = 3;
+/** A type must beat plain news by this much evidence. */
+const NEWS_BASELINE = 1.5;
+
+/** Classifies an item; news when nothing points elsewhere. */
+export function classifyType(input: TypeInput): ItemType {
+  const fields = { title: prepare(input.title), summary: prepare(input.summary) };
+  const categoryNames = input.categories.map(prepare);
+  const scores: Record<ItemType, number> = { news: NEWS_BASELINE, event: 0, resource: 0, research: 0, funding: 0, job: 0 };
+  for (const [type, list] of Object.entries(TYPE_CUES) as [Exclude<ItemType, 'news'>, Cue[]][]) {
+    for (const [field, weight] of Object.entries(FIELD_WEIGHT) as [keyof typeof fields, number][]) {
+      for (const cue of list) if (cue.pattern.test(fields[field])) scores[type] += weight * cue.weight;
+    }
+  }
+  for (const cue of NEWS_CUES) if (cue.pattern.test(fields.title)) scores.news += FIELD_WEIGHT.title * cue.weight * 0.5;
+  for (const [pattern, type] of CATEGORY_CUES) if (categoryNames.some((c) => pattern.test(c))) scores[type] += CATEGORY_NAME_WEIGHT;
+  const path = urlPath(input.url);
+  for (const [pattern, type] of PATH_CUES) if (pattern.test(path)) scores[type] += 2;
+
+  let best: ItemType = 'news';
+  for (const type of PRECEDENCE) if (scores[type] > scores[best]) best = type;
+  return best;
+}
+
+function prepare(text: string): string {
+  return foldAccents(text).toLowerCase().replace(/[’'`]/g, ' ').replace(/[^a-z0-9:$/+-]+/g, ' ').trim().replace(NOT_CUES, ' ');
+}
+
+function urlPath(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return foldAccents(decodeURIComponent(new URL(url).pathname)).toLowerCase();
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,166 @@
+// Decides whether two items tell the same story: a duplicate (one story cross-posted by
+// another source: joins its cluster) or a translation (the English and French versions from one
+// organization: linked, never merged). Cheap enough for every candidate pair the store finds
+// (same canonical URL, or a shared fingerprint band, inside the time window).
+import type { ItemLanguage } from '../core/types.ts';
+import { hammingDistance } from './fingerprint.ts';
+import { contentWords, foldAccents } from './words.ts';
+
+export interface StoryFacts {
+  sourceSlug: string;
+  organization: string;
+  url?: string;
+  canonicalUrl?: string;
+  translationKey?: string;
+  title: string;
+  summary: string;
+  language: ItemLanguage;
+  publishedAt: Date;
+  fingerprint: string;
+  /** Canonical URLs the item itself names as its other-language versions (Atom rel="alternate" hreflang). */
+  alternateUrls?: string[];
+}
+
+export interface SameStoryOptions {
+  /** Near-identical text only counts inside this many days. */
+  windowDays?: number;
+  /** SimHash distance under which title + summary are the same text. */
+  nearIdenticalBits?: number;
+}
+
+export type StoryRelation = 'duplicate' | 'translation' | null;
+
+const DEFAULTS: Required<SameStoryOptions> = { windowDays: 4, nearIdenticalBits: 3 };
+
+/** Words a platform adds to a headline it reposts; they neither make nor break a match. */
+const DECORATION = new Set(
+  ('new nouveau nouvelle nouveaux nouvelles now maintenant available disponible update mise jour reminder rappel read lire more plus ' +
+    'via repost shared partage news nouvelles recap launch launches launched lance lancement released releases publie publiee today ' +
+    'aujourd hui upcoming prochain prochaine').split(' '),
+);
+
+const MONTHS = new Set(
+  ('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
+    'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre janv fevr avr juil').split(' '),
+);
+
+/** 'duplicate', 'translation' or null for a candidate pair; symmetric. */
+export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryOptions = {}): StoryRelation {
+  const opts = { ...DEFAULTS, ...options };
+  if (a.language !== b.language) return isTranslation(a, b) ? 'translation' : null;
+  // Within one source, the source's own GUIDs say what is one item; two items are two stories.
+  if (a.sourceSlug === b.sourceSlug) return null;
+  if (a.canonicalUrl && a.canonicalUrl === b.canonicalUrl) return 'duplicate';
+
+  const days = Math.abs(a.publishedAt.getTime() - b.publishedAt.getTime()) / 86_400_000;
+  if (days > opts.windowDays) return null;
+
+  const titleA = titleWords(a.title);
+  const titleB = titleWords(b.title);
+  // A different date, number or issue in the titles is a different occurrence of a series; a
+  // different place or name on each side is a different posting of one template.
+  if (substitutes(titleA, titleB, isNumberOrMonth)) return null;
+  if (swapsNames(a.title, b.title, titleA, titleB)) return null;
+  if (substitutes(datesIn(a.summary), datesIn(b.summary), () => true)) return null;
+
+  const titleSimilarity = overlap(titleA, titleB);
+  const summarySimilarity = overlap(new Set(contentWords(a.summary)), new Set(contentWords(b.summary)));
+  const bits = hammingDistance(a.fingerprint, b.fingerprint);
+  const shortSummaries = Math.min(a.summary.length, b.summary.length) < 40;
+
+  // Same headline, and the bodies agree (or one has none to compare).
+  if (titleSimilarity >= 0.8 && (summarySimilarity >= 0.5 || shortSummaries)) return 'duplicate';
+  // An edited headline over the same body; a word swapped on both sides (city, program) is a different posting.
+  if (titleSimilarity >= 0.5 && summarySimilarity >= 0.7 && !substitutes(titleA, titleB, () => true)) return 'duplicate';
+  // Nearly the same text throughout.
+  if (bits <= opts.nearIdenticalBits && !substitutes(titleA, titleB, () => true)) return 'duplicate';
+  return null;
+}
+
+function isTranslation(a: StoryFacts, b: StoryFacts): boolean {
+  const pair = new Set([a.language, b.language]);
+  if (!(pair.has('en') && pair.has('fr'))) return false;
+  const aUrl = a.canonicalUrl;
+  const bUrl = b.canonicalUrl;
+  if ((bUrl && a.alternateUrls?.includes(bUrl)) || (aUrl && b.alternateUrls?.includes(aUrl))) return true;
+  if (!a.translationKey || a.translationKey !== b.translationKey || aUrl === bUrl) return false;
+  return sameOrganization(a, b);
+}
+
+/** Organizations name themselves per language in feeds.yaml ("Canadian Council for Refugees" / "Conseil canadien pour les réfugiés"); one site is one organization. */
+function sameOrganization(a: StoryFacts, b: StoryFacts): boolean {
+  if (foldAccents(a.organization).toLowerCase().trim() === foldAccents(b.organization).toLowerCase().trim()) return true;
+  const hostA = hostOf(a.canonicalUrl ?? a.url);
+  return hostA !== '' && hostA === hostOf(b.canonicalUrl ?? b.url);
+}
+
+function titleWords(title: string): Set<string> {
+  return new Set(contentWords(title).filter((w) => !DECORATION.has(w)));
+}
+
+/** Month-day and day-month mentions ("March 5", "5 mars"), normalised to "month day". */
+function datesIn(text: string): Set<string> {
+  const words = contentWords(text);
+  const dates = new Set<string>();
+  words.forEach((w, i) => {
+    if (!MONTHS.has(w)) return;
+    const month = w.slice(0, 3);
+    if (/^\d{1,2}$/.test(words[i + 1] ?? '')) dates.add(`${month} ${Number(words[i + 1])}`);
+    else if (/^\d{1,2}$/.test(words[i - 1] ?? '')) dates.add(`${month} ${Number(words[i - 1])}`);
+  });
+  return dates;
+}
+
+/** True when each side has something of `kind` the other lacks: a swap, not an addition. */
+function substitutes(a: Set<string>, b: Set<string>, kind: (w: string) => boolean): boolean {
+  const onlyA = [...a].some((w) => kind(w) && !b.has(w));
+  const onlyB = [...b].some((w) => kind(w) && !a.has(w));
+  return onlyA && onlyB;
+}
+
+/** True when each headline has a name (a capitalised word that does not open it) the other lacks. */
+function swapsNames(rawA: string, rawB: string, wordsA: Set<string>, wordsB: Set<string>): boolean {
+  const namesA = [...namesIn(rawA)].filter((w) => !wordsB.has(w));
+  const namesB = [...namesIn(rawB)].filter((w) => !wordsA.has(w));
+  return namesA.length > 0 && namesB.length > 0;
+}
+
+/**
+ * Capitalised words that do not open the headline or a part after a colon, where capitals are
+ * mere convention ("Job Posting: Youth Worker — Brooks" → posting, worker, brooks).
+ */
+function namesIn(title: string): Set<string> {
+  const names = new Set<string>();
+  for (const part of title.split(/[:|]/)) {
+    const words = part.match(/[\p{L}\p{N}]+/gu) ?? [];
+    words.slice(1).forEach((w) => {
+      if (/^\p{Lu}/u.test(w)) names.add(foldAccents(w).toLowerCase());
+    });
+  }
+  return names;
+}
+
+function isNumberOrMonth(word: string): boolean {
+  return /\d/.test(word) || MONTHS.has(word);
+}
+
+/**
+ * Overlap coefficient: shared words over the smaller set, so a headline with words added still
+ * matches; Jaccard when one side has under three words, where containment proves nothing.
+ */
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  const smaller = Math.min(a.size, b.size);
+  return smaller < 3 ? shared / (a.size + b.size - shared) : shared / smaller;
+}
+
+function hostOf(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).hostname.replace(/^(?:www|en|fr)\./, '');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,57 @@
+// Word-level text handling shared by topics, type, language detection and fingerprints:
+// accent folding, word splitting, and the English and French function words.
+
+/** Letters NFD does not decompose, spelled out so "œuvre" folds to "oeuvre". */
+const LIGATURES: Record<string, string> = { œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ß: 'ss', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L' };
+
+/** Removes diacritics (é → e, ç → c, œ → oe); keeps case and every other character. */
+export function foldAccents(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[œŒæÆßøØłŁ]/g, (c) => LIGATURES[c]);
+}
+
+/** Folded text with every run of non-letters/digits turned into one space: the form keywords match against. */
+export function wordText(text: string): string {
+  return ` ${foldAccents(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+}
+
+/** Lower-cased, accent-folded words (letters and digits runs). */
+export function splitWords(text: string): string[] {
+  return foldAccents(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** English function words (lower case). */
+export const EN_STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between both ' +
+    'but by can could did do does doing down during each few for from further had has have having he her here hers him his ' +
+    'how i if in into is it its itself just me more most my no nor not now of off on once only or other our ours out over own ' +
+    'same she should so some such than that the their theirs them then there these they this those through to too under until ' +
+    'up very was we were what when where which while who whom why will with within without would you your yours us via ' +
+    'across upon among per'
+  ).split(' '),
+);
+
+/** French function words (lower case, accents kept: folding happens on demand). */
+export const FR_STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'à a au aux avec ce ces cet cette c d dans de des du elle elles en et eux il ils je j l la le les leur leurs lui ma mais me ' +
+    'même mes moi mon m ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur s ta te tes toi ton tu un une vos ' +
+    'votre vous y été être est sont sera seront ont afin ainsi aussi chez comme dont entre lors pendant depuis sans sous vers ' +
+    'tout tous toute toutes très plus selon auprès parmi leur n'
+  ).split(' '),
+);
+
+const FOLDED_STOP_WORDS: ReadonlySet<string> = new Set([...EN_STOP_WORDS, ...[...FR_STOP_WORDS].map((w) => foldAccents(w))]);
+
+/** True for an English or French function word, given lower-cased folded text. */
+export function isStopWord(word: string): boolean {
+  return FOLDED_STOP_WORDS.has(word);
+}
+
+/** Words that carry meaning: folded, lower-cased, function words and lone letters removed (digits kept). */
+export function contentWords(text: string): string[] {
+  return splitWords(text).filter((w) => !isStopWord(w) && (w.length > 1 || /\d/.test(w)));
+}

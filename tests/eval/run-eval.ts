@@ -1,0 +1,55 @@
+// Prints the normalize/ evaluation as readable tables: `npm run eval` (add --errors to list
+// every miss).
+import { evaluate, HOLDOUT_DIR, type PrecisionRecall } from './evaluate.ts';
+
+const report = await evaluate();
+const showErrors = process.argv.includes('--errors');
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+const row = (name: string, m: PrecisionRecall, extra = '') =>
+  `${name.padEnd(24)} ${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)}  ${String(m.truePositives).padStart(4)} ${String(m.falsePositives).padStart(4)} ${String(m.falseNegatives).padStart(4)}${extra}`;
+const header = `${''.padEnd(24)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)}  ${'TP'.padStart(4)} ${'FP'.padStart(4)} ${'FN'.padStart(4)}`;
+
+console.log(`normalize/ evaluation — ${report.items} labelled items (tests/fixtures/eval/)\n`);
+console.log(`Topics${' '.repeat(18)}${header.slice(24)}  support`);
+for (const [slug, m] of Object.entries(report.topics.perTopic)) console.log(row(slug, m, `  ${String(m.support).padStart(7)}`));
+console.log('-'.repeat(header.length + 9));
+console.log(row('micro', report.topics.micro));
+
+console.log(`\nTypes${' '.repeat(19)}${header.slice(24)}  support`);
+for (const [type, m] of Object.entries(report.type.perType)) console.log(row(type, m, `  ${String(m.support).padStart(7)}`));
+console.log(`${'accuracy'.padEnd(24)} ${pct(report.type.accuracy)}`);
+
+console.log(`\nLanguage`);
+console.log(`${'accuracy'.padEnd(24)} ${pct(report.language.accuracy)}   (declared language alone: ${pct(report.language.declaredOnlyAccuracy).trim()})`);
+
+console.log(`\nSame story (all pairs compared, duplicates closed into clusters)\n${header}  true pairs`);
+console.log(row('duplicate pairs', report.duplicates, `  ${String(report.duplicates.pairs).padStart(10)}`));
+console.log(row('translation pairs', report.translations, `  ${String(report.translations.pairs).padStart(10)}`));
+console.log(
+  row('duplicates, store-style', report.duplicatesFromCandidates, `  ${String(report.duplicatesFromCandidates.pairs).padStart(10)}`) +
+    `   (only same-URL or shared-band pairs: ${report.duplicatesFromCandidates.candidates} of ${(report.items * (report.items - 1)) / 2} compared)`,
+);
+console.log(`${'near misses merged'.padEnd(24)} ${report.nearMisses.merged.length} of ${report.nearMisses.pairs}${report.nearMisses.merged.length ? `: ${report.nearMisses.merged.join(', ')}` : ''}`);
+
+const holdout = await evaluate({ dir: HOLDOUT_DIR });
+console.log(`\nHeld-out set — ${holdout.items} items written after tuning (tests/fixtures/eval-holdout/)\n${header}`);
+console.log(row('topics (micro)', holdout.topics.micro));
+console.log(row('duplicate pairs', holdout.duplicates));
+console.log(row('translation pairs', holdout.translations));
+console.log(`${'language accuracy'.padEnd(24)} ${pct(holdout.language.accuracy)}`);
+console.log(`${'type accuracy'.padEnd(24)} ${pct(holdout.type.accuracy)}`);
+console.log(`${'near misses merged'.padEnd(24)} ${holdout.nearMisses.merged.length} of ${holdout.nearMisses.pairs}`);
+
+if (showErrors) {
+  console.log('\nTopic errors (missing / extra)');
+  for (const e of report.topicErrors) console.log(`  ${e.id.padEnd(12)} -[${e.missing.join(', ')}] +[${e.extra.join(', ')}]`);
+  console.log('\nLanguage errors');
+  for (const e of report.language.errors) console.log(`  ${e.id.padEnd(12)} expected ${e.expected}, got ${e.got}`);
+  console.log('\nType errors');
+  for (const e of report.type.errors) console.log(`  ${e.id.padEnd(12)} expected ${e.expected}, got ${e.got}`);
+  console.log('\nHeld-out errors');
+  for (const e of holdout.topicErrors) console.log(`  ${e.id.padEnd(12)} topics -[${e.missing.join(', ')}] +[${e.extra.join(', ')}]`);
+  for (const e of holdout.language.errors) console.log(`  ${e.id.padEnd(12)} language expected ${e.expected}, got ${e.got}`);
+  for (const e of holdout.type.errors) console.log(`  ${e.id.padEnd(12)} type expected ${e.expected}, got ${e.got}`);
+  for (const m of holdout.nearMisses.merged) console.log(`  near miss merged: ${m}`);
+}
