@@ -4,7 +4,9 @@
 import Parser from 'rss-parser';
 import { silentLogger } from '../src/core/logger.ts';
 import { createHostLimiter } from '../src/fetch/host-limiter.ts';
+import { compileTaxonomy } from '../src/normalize/topics.ts';
 import { createScheduler } from '../src/schedule/scheduler.ts';
+import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { syncSources } from '../src/store/sources-repo.ts';
 import { createScratchDatabase } from '../tests/helpers/databases.ts';
@@ -42,6 +44,7 @@ export async function benchIngest(): Promise<void> {
             db: database.db, fetch, logger: silentLogger(),
             schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 50 },
             limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
+            taxonomy: compileTaxonomy((await loadFeedsFile('feeds.yaml')).topics),
           },
           tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: fetch.concurrency, logger: silentLogger(),
         });

@@ -10,6 +10,7 @@ CREATE TABLE "saved_feeds" (
 	"query" text NOT NULL,
 	"ui" text DEFAULT 'en' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
-);--> statement-breakpoint
+);
+--> statement-breakpoint
 -- The single row every ingest bumps.
 INSERT INTO "hub_state" ("id", "generation") VALUES (1, 0) ON CONFLICT DO NOTHING;

@@ -3,6 +3,7 @@
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
+import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
@@ -47,6 +48,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     fetch: config.fetch,
     schedule: config.schedule,
     limiter,
+    taxonomy: compileTaxonomy(feeds.topics),
     logger: logger.child({ component: 'pipeline' }),
     onItemsChanged: () => feedCache.invalidate(),
     ...options.pipeline,

@@ -5,9 +5,21 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ParseError } from '../core/errors.ts';
 import { decodeFeedBytes } from '../fetch/charset.ts';
+import { loadConfig } from '../core/config.ts';
 import { normalizeItem } from '../normalize/normalize-item.ts';
+import { compileTaxonomy } from '../normalize/topics.ts';
+import { loadFeedsFile } from '../sources/feeds-file.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
 import type { Io } from './main.ts';
+
+/** The taxonomy of FEEDS_FILE when it loads, so the output shows topics; none otherwise. */
+async function loadTaxonomy(env: NodeJS.ProcessEnv) {
+  try {
+    return compileTaxonomy((await loadFeedsFile(loadConfig(env).feedsFile)).topics);
+  } catch {
+    return compileTaxonomy([]);
+  }
+}
 
 export async function runParse(file: string, url: string | undefined, io: Io): Promise<number> {
   const bytes = await readFile(file);
@@ -20,12 +32,14 @@ export async function runParse(file: string, url: string | undefined, io: Io): P
   try {
     const feed = await parseFeed(decoded.text, { url: url, contentType: file.endsWith('.json') ? 'application/json' : undefined });
     const now = new Date();
+    const taxonomy = await loadTaxonomy(io.env);
     const items = feed.items.map((p) =>
       normalizeItem(p, {
         now,
         fetchUrl: base,
         feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
-        sourceLanguages: [],
+        source: { languages: [], region: 'national', topics: [] },
+        taxonomy,
       }),
     );
     io.out(

@@ -129,6 +129,8 @@ export interface Item {
   canonicalUrl?: string;
   /** The link with its language marker (/en/, /fr/, ?lang=) set aside, to pair translations. */
   translationKey?: string;
+  /** Canonical URLs the item names as its versions in other languages. */
+  alternateUrls: string[];
   /** 64-bit SimHash of title and summary, as a signed decimal string. */
   fingerprint: string;
 }

@@ -1,10 +1,15 @@
 // The one conversion from what a document said (ParsedItem) to what we keep (Item). Pure: the
 // clock, the URLs and the limits come in through the context; warnings come back as data.
-import type { Item, Language, ParsedItem } from '../core/types.ts';
+import type { Item, Language, ParsedItem, Province, Region } from '../core/types.ts';
+import { canonicalUrl, translationKey } from './canonical-url.ts';
 import { parseFeedDate, plausibleDate } from './dates.ts';
+import { chooseItemLanguage, declaredLanguage } from './detect-language.ts';
+import { computeFingerprint } from './fingerprint.ts';
 import { contentHash, itemKey } from './identity.ts';
-import { chooseLanguage } from './language.ts';
+import { classifyType } from './item-type.ts';
+import { placeItem } from './place.ts';
 import { sanitizeHtml } from './sanitize-html.ts';
+import { tagTopics, type Taxonomy } from './topics.ts';
 import { htmlToText, plainText, titleText, truncateText } from './text.ts';
 import { resolveHttpUrl } from './urls.ts';
 
@@ -13,7 +18,8 @@ export interface NormalizeContext {
   /** The URL the document was actually fetched from (after redirects). */
   fetchUrl: string;
   feed: { link?: string; baseUrl?: string; language?: string };
-  sourceLanguages: Language[];
+  source: { languages: Language[]; region: Region; province?: Province; topics: string[] };
+  taxonomy: Taxonomy;
   /** Content longer than this (in characters of HTML) is cut, and the cut is said. */
   maxContentChars?: number;
 }
@@ -66,6 +72,13 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const categories = [...new Set(parsed.categories.map((c) => stripControls(plainText(c))).filter(Boolean))].slice(0, 30);
   const author = stripControls(plainText(parsed.author)) || undefined;
 
+  const language = chooseItemLanguage(declaredLanguage(parsed.language, ctx.feed.language), `${title}. ${text}`, ctx.source.languages);
+  const place = placeItem(`${title}. ${summary}`, ctx.source);
+  const alternates = (parsed.alternates ?? [])
+    .map((a) => resolveHttpUrl(a.href, ...bases))
+    .filter((u): u is string => !!u && u !== url)
+    .map(canonicalUrl);
+
   const item: Item = {
     key: itemKey(guid, url, title, rawDate),
     guid,
@@ -78,10 +91,18 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     dateFromFeed: feedDate !== undefined,
     modifiedAt,
     categories,
-    language: chooseLanguage(parsed.language, ctx.feed.language, ctx.sourceLanguages),
+    language,
     langHint: parsed.language ?? ctx.feed.language,
     enclosure: enclosureUrl ? { ...parsed.enclosure, url: enclosureUrl } : undefined,
     contentHash: '',
+    topics: tagTopics({ title, summary: text, categories, language }, ctx.taxonomy, ctx.source.topics),
+    type: classifyType({ title, summary: text, categories, url }),
+    regions: place.regions,
+    province: place.province,
+    canonicalUrl: url ? canonicalUrl(url) : undefined,
+    translationKey: url ? translationKey(url) : undefined,
+    alternateUrls: alternates,
+    fingerprint: computeFingerprint(title, summary),
   };
   item.contentHash = contentHash([item.title, item.url, item.contentHtml, item.author, item.categories.join('\u0001'), rawDate]);
   return { item, warnings };

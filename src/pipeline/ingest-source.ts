@@ -5,10 +5,11 @@ import { createHash } from 'node:crypto';
 import type { FetchSettings, ScheduleSettings } from '../core/config.ts';
 import { ParseError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Item, Language, ParsedFeed } from '../core/types.ts';
+import type { Item, Language, ParsedFeed, Province, Region } from '../core/types.ts';
 import { fetchFeed, type FetchDeps, type FetchFailed, type FetchResult } from '../fetch/fetch-feed.ts';
 import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
 import { normalizeItem } from '../normalize/normalize-item.ts';
+import type { Taxonomy } from '../normalize/topics.ts';
 import { hostOf } from '../normalize/urls.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
 import type { Db } from '../store/db.ts';
@@ -22,6 +23,8 @@ export interface PipelineDeps {
   fetch: FetchSettings;
   schedule: Pick<ScheduleSettings, 'minIntervalMinutes' | 'maxIntervalMinutes' | 'historyPerSource'>;
   limiter: HostLimiter;
+  /** The topic taxonomy, compiled once (normalize/topics.ts). */
+  taxonomy: Taxonomy;
   logger: Logger;
   now?: () => Date;
   /** Test seam for DNS (rebinding tests). */
@@ -191,7 +194,13 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       now: started,
       fetchUrl: result.url,
       feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
-      sourceLanguages: source.languages as Language[],
+      source: {
+        languages: source.languages as Language[],
+        region: source.region as Region,
+        province: (source.province ?? undefined) as Province | undefined,
+        topics: source.topics,
+      },
+      taxonomy: deps.taxonomy,
     };
     for (const parsed of feed.items) {
       const out = normalizeItem(parsed, ctx);

@@ -3,11 +3,10 @@
 // work; inserts are idempotent through the (source_id, key) unique index.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Item } from '../core/types.ts';
-import { fingerprintBands } from '../normalize/fingerprint.ts';
 import type { Db, Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
-import { assignStories } from './stories.ts';
+import { assignStories, fingerprintColumns } from './stories.ts';
 
 export type SourcePatch = Partial<
   Pick<
@@ -150,8 +149,8 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
       province: it.province ?? null,
       canonicalUrl: it.canonicalUrl ?? null,
       translationKey: it.translationKey ?? null,
-      fingerprint: BigInt(it.fingerprint),
-      ...bandColumns(it.fingerprint),
+      alternateUrls: it.alternateUrls,
+      ...fingerprintColumns(it.fingerprint),
     }));
     const result = await tx
       .insert(items)
@@ -180,11 +179,16 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
           province: sql`excluded.province`,
           canonicalUrl: sql`excluded.canonical_url`,
           translationKey: sql`excluded.translation_key`,
+          alternateUrls: sql`excluded.alternate_urls`,
           fingerprint: sql`excluded.fingerprint`,
           fpBand0: sql`excluded.fp_band0`,
           fpBand1: sql`excluded.fp_band1`,
           fpBand2: sql`excluded.fp_band2`,
           fpBand3: sql`excluded.fp_band3`,
+          fpBand4: sql`excluded.fp_band4`,
+          fpBand5: sql`excluded.fp_band5`,
+          fpBand6: sql`excluded.fp_band6`,
+          fpBand7: sql`excluded.fp_band7`,
           updatedAt: sql`now()`,
         },
         setWhere: sql`${items.contentHash} <> excluded.content_hash`,
@@ -201,7 +205,3 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
   return { itemsNew, itemsUpdated, itemsRekeyed };
 }
 
-function bandColumns(fingerprint: string) {
-  const [fpBand0, fpBand1, fpBand2, fpBand3] = fingerprintBands(fingerprint);
-  return { fpBand0, fpBand1, fpBand2, fpBand3 };
-}

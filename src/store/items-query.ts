@@ -67,7 +67,7 @@ const other = alias(items, 'other');
 type ItemsTable = typeof items | typeof other;
 
 // Everything but the search vector and the fingerprint bands, which only queries use.
-const { search: _search, fpBand0: _b0, fpBand1: _b1, fpBand2: _b2, fpBand3: _b3, ...itemColumns } = getTableColumns(items);
+const { search: _search, fpBand0: _b0, fpBand1: _b1, fpBand2: _b2, fpBand3: _b3, fpBand4: _b4, fpBand5: _b5, fpBand6: _b6, fpBand7: _b7, ...itemColumns } = getTableColumns(items);
 const sourceColumns = {
   slug: sources.slug,
   title: sources.title,
@@ -129,7 +129,7 @@ export async function queryItems(db: Db, q: ItemQuery): Promise<ItemView[]> {
   return attachRelations(db, rows);
 }
 
-type Row = { item: Omit<typeof items.$inferSelect, 'search' | 'fpBand0' | 'fpBand1' | 'fpBand2' | 'fpBand3'>; source: ItemView['source'] };
+type Row = { item: Omit<typeof items.$inferSelect, 'search' | `fpBand${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}`>; source: ItemView['source'] };
 
 async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
   const ids = rows.map((r) => r.item.id);

@@ -3,9 +3,21 @@
 // compareStories decides. One query for the whole batch, then one update.
 import { and, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { ItemLanguage } from '../core/types.ts';
+import { fingerprintBands } from '../normalize/fingerprint.ts';
 import { compareStories, type StoryFacts } from '../normalize/same-story.ts';
 import type { Tx } from './db.ts';
 import { items, sources } from './schema.ts';
+
+const BAND_COLUMNS = [items.fpBand0, items.fpBand1, items.fpBand2, items.fpBand3, items.fpBand4, items.fpBand5, items.fpBand6, items.fpBand7] as const;
+
+/** The fingerprint and its bands, as item columns. */
+export function fingerprintColumns(fingerprint: string) {
+  const b = fingerprintBands(fingerprint, BAND_COLUMNS.length);
+  return {
+    fingerprint: BigInt(fingerprint),
+    fpBand0: b[0], fpBand1: b[1], fpBand2: b[2], fpBand3: b[3], fpBand4: b[4], fpBand5: b[5], fpBand6: b[6], fpBand7: b[7],
+  };
+}
 
 /** Candidates by fingerprint are looked for this far either side of an item's date. */
 const WINDOW_MS = 7 * 86_400_000;
@@ -25,15 +37,13 @@ const storySelect = {
   url: items.url,
   canonicalUrl: items.canonicalUrl,
   translationKey: items.translationKey,
+  alternateUrls: items.alternateUrls,
   title: items.title,
   summary: items.summary,
   language: items.language,
   publishedAt: items.publishedAt,
   fingerprint: items.fingerprint,
-  band0: items.fpBand0,
-  band1: items.fpBand1,
-  band2: items.fpBand2,
-  band3: items.fpBand3,
+  bands: sql<number[]>`array[${sql.join(BAND_COLUMNS.map((c) => sql`${c}`), sql`, `)}]::int[]`,
 };
 
 function selectStories(tx: Tx, where: SQL, limit = 5000) {
@@ -52,6 +62,7 @@ function toFacts(r: Selected): StoryRow {
     url: r.url ?? undefined,
     canonicalUrl: r.canonicalUrl ?? undefined,
     translationKey: r.translationKey ?? undefined,
+    alternateUrls: r.alternateUrls,
     title: r.title,
     summary: r.summary,
     language: r.language as ItemLanguage,
@@ -70,13 +81,18 @@ export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
   const near: SQL[] = [];
   const urls = uniq(fresh.map((f) => f.canonicalUrl));
   const keys = uniq(fresh.map((f) => f.translationKey));
-  if (urls.length) near.push(inArray(items.canonicalUrl, urls));
+  const alternates = uniq(fresh.flatMap((f) => f.alternateUrls));
+  if (urls.length) {
+    near.push(inArray(items.canonicalUrl, urls));
+    near.push(sql`${items.alternateUrls} && ${sql`array[${sql.join(urls.map((u) => sql`${u}`), sql`, `)}]::text[]`}`);
+  }
+  if (alternates.length) near.push(inArray(items.canonicalUrl, alternates));
   if (keys.length) near.push(inArray(items.translationKey, keys));
   const times = fresh.map((f) => f.publishedAt.getTime());
+  // Two fingerprints a few bits apart share at least one band exactly (pigeonhole).
   const bandMatch = or(
-    ...[0, 1, 2, 3].map((b) => {
-      const values = uniq(fresh.map((f) => f[`band${b}` as 'band0'])) as number[];
-      const col = [items.fpBand0, items.fpBand1, items.fpBand2, items.fpBand3][b];
+    ...BAND_COLUMNS.map((col, b) => {
+      const values = uniq(fresh.map((f) => f.bands?.[b]));
       return values.length ? inArray(col, values) : sql`false`;
     }),
   )!;

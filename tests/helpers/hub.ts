@@ -3,6 +3,7 @@
 import type { FetchSettings } from '../../src/core/config.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { createHostLimiter } from '../../src/fetch/host-limiter.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import type { PipelineDeps } from '../../src/pipeline/ingest-source.ts';
 import type { Db } from '../../src/store/db.ts';
 
@@ -29,6 +30,7 @@ export function testPipeline(db: Db, extra: Partial<PipelineDeps> = {}): Pipelin
     fetch,
     schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 20 },
     limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
+    taxonomy: compileTaxonomy([]),
     logger: silentLogger(),
     ...extra,
   };

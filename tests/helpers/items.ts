@@ -31,6 +31,7 @@ export function item(key: string, extra: Partial<Item> = {}): Item {
     type: 'news',
     regions: ['national'],
     fingerprint: '0',
+    alternateUrls: [],
     ...extra,
   };
 }

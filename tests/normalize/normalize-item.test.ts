@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedItem } from '../../src/core/types.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import { normalizeItem, type NormalizeContext } from '../../src/normalize/normalize-item.ts';
 
 const now = new Date('2024-06-01T12:00:00Z');
@@ -7,7 +8,8 @@ const ctx: NormalizeContext = {
   now,
   fetchUrl: 'https://platform.example.ca/feed/',
   feed: { link: 'https://platform.example.ca/', language: 'en-CA' },
-  sourceLanguages: ['en'],
+  source: { languages: ['en'], region: 'national', topics: [] },
+  taxonomy: compileTaxonomy([]),
 };
 const p = (extra: Partial<ParsedItem>): ParsedItem => ({ categories: [], ...extra });
 function ok(parsed: ParsedItem, c: NormalizeContext = ctx) {
@@ -84,7 +86,7 @@ describe('normalizeItem', () => {
   it('language: the item, then the feed, then a single-language source', () => {
     expect(ok(p({ title: 't', language: 'fr-CA' })).item.language).toBe('fr');
     expect(ok(p({ title: 't' })).item.language).toBe('en');
-    expect(ok(p({ title: 't' }), { ...ctx, feed: {}, sourceLanguages: ['fr'] }).item.language).toBe('fr');
+    expect(ok(p({ title: 't' }), { ...ctx, feed: {}, source: { ...ctx.source, languages: ['fr'] } }).item.language).toBe('fr');
     expect(ok(p({ title: 't', language: 'es' })).item.language).toBe('other');
   });
 

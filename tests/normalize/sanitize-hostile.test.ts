@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import type { ParsedItem } from '../../src/core/types.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import { normalizeItem } from '../../src/normalize/normalize-item.ts';
 import { sanitizeHtml } from '../../src/normalize/sanitize-html.ts';
 import { htmlToText, truncateText } from '../../src/normalize/text.ts';
@@ -133,7 +134,7 @@ describe('sanitizeHtml on hostile fixtures', () => {
     if (!/&[lg]t;/.test(out)) expect(text).not.toMatch(/[<>]/);
     // The path normalize takes: summary from the sanitized content.
     const parsed: ParsedItem = { title: 't', link: '/p', categories: [], contentHtml: html };
-    const norm = normalizeItem(parsed, { now: new Date('2024-06-01T00:00:00Z'), fetchUrl: BASES[1]!, feed: {}, sourceLanguages: ['en'] });
+    const norm = normalizeItem(parsed, { now: new Date('2024-06-01T00:00:00Z'), fetchUrl: BASES[1]!, feed: {}, source: { languages: ['en'], region: 'national', topics: [] }, taxonomy: compileTaxonomy([]) });
     if ('dropped' in norm) throw new Error(norm.dropped);
     expect(norm.item.summary).toBe(truncateText(text, 400));
     expectSafe(norm.item.contentHtml, 'normalizeItem');

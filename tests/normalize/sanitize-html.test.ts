@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedItem } from '../../src/core/types.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import { normalizeItem, type NormalizeContext } from '../../src/normalize/normalize-item.ts';
 import { sanitizeHtml } from '../../src/normalize/sanitize-html.ts';
 import { htmlToText } from '../../src/normalize/text.ts';
@@ -36,7 +37,7 @@ describe('sanitizeHtml: relative URLs', () => {
   });
 
   it('follows the same order inside normalizeItem (xml:base, item link, feed link, fetch URL)', () => {
-    const ctx: NormalizeContext = { now: new Date('2024-06-01T00:00:00Z'), fetchUrl: 'https://fetch.example/rss', feed: { link: 'https://feed.example/' }, sourceLanguages: ['en'] };
+    const ctx: NormalizeContext = { now: new Date('2024-06-01T00:00:00Z'), fetchUrl: 'https://fetch.example/rss', feed: { link: 'https://feed.example/' }, source: { languages: ['en'], region: 'national', topics: [] }, taxonomy: compileTaxonomy([]) };
     const content = (parsed: Partial<ParsedItem>, c = ctx) => {
       const out = normalizeItem({ title: 't', categories: [], contentHtml: '<a href="a/b">x</a>', ...parsed }, c);
       if ('dropped' in out) throw new Error(out.dropped);
@@ -260,7 +261,7 @@ describe('htmlToText on sanitized hostile content', () => {
   it('gives a readable summary for a hostile item in normalizeItem', () => {
     const out = normalizeItem(
       { title: 'x', categories: [], contentHtml: '<svg onload=alert(1)><p>hidden</p></svg><p>Nouvelle&nbsp;session</p><img src=x onerror=alert(2)><p>Inscrivez-vous <a href="javascript:alert(3)">ici</a>.</p><!--><script>alert(4)</script>-->' },
-      { now: new Date('2024-06-01T00:00:00Z'), fetchUrl: 'https://www.example.org/feed', feed: {}, sourceLanguages: ['fr'] },
+      { now: new Date('2024-06-01T00:00:00Z'), fetchUrl: 'https://www.example.org/feed', feed: {}, source: { languages: ['fr'], region: 'national', topics: [] }, taxonomy: compileTaxonomy([]) },
     );
     if ('dropped' in out) throw new Error(out.dropped);
     expect(out.item.summary).toBe('Nouvelle session Inscrivez-vous ici. -->');
