@@ -194,3 +194,58 @@ export const savedFeeds = pgTable('saved_feeds', {
   ui: text('ui').notNull().default('en'),
   createdAt: tz('created_at').notNull().defaultNow(),
 });
+
+/** Bearer tokens for the admin API, stored as SHA-256 hashes; the token itself is shown once. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    readOnly: boolean('read_only').notNull().default(false),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    lastUsedAt: tz('last_used_at'),
+    useCount: integer('use_count').notNull().default(0),
+    revokedAt: tz('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), uniqueIndex('api_tokens_name_key').on(t.name)],
+);
+
+/** What was done with each token (admin changes), kept bounded by retention. */
+export const adminLog = pgTable(
+  'admin_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tokenId: integer('token_id').references(() => apiTokens.id, { onDelete: 'set null' }),
+    at: tz('at').notNull().defaultNow(),
+    action: text('action').notNull(),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('admin_log_at_idx').on(t.at)],
+);
+
+/** WebSub subscribers to our output feeds (the hub role, W3C WebSub §5–7). */
+export const websubSubscriptions = pgTable(
+  'websub_subscriptions',
+  {
+    id: serial('id').primaryKey(),
+    /** The feed URL subscribed to (one of ours), as given. */
+    topic: text('topic').notNull(),
+    callback: text('callback').notNull(),
+    secret: text('secret'),
+    leaseSeconds: integer('lease_seconds').notNull(),
+    /** pending (intent not yet verified) | active */
+    state: text('state').notNull().default('pending'),
+    expiresAt: tz('expires_at'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    /** Hash of the feed content last delivered, so only real changes are pushed. */
+    lastContentHash: text('last_content_hash'),
+    lastDeliveryAt: tz('last_delivery_at'),
+    /** A delivery waiting to be (re)tried, and when. */
+    pendingSince: tz('pending_since'),
+    nextAttemptAt: tz('next_attempt_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('websub_topic_callback_key').on(t.topic, t.callback), index('websub_next_attempt_idx').on(t.nextAttemptAt)],
+);

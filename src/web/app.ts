@@ -13,6 +13,7 @@ import { listSources } from '../store/sources-repo.ts';
 import { itemJson, sourceJson } from './json-views.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
 import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
+import { createFeedRenderer } from '../publish/feed-renderer.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { registerFeedRoutes } from './feed-routes.ts';
 
@@ -68,7 +69,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));
 
-  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
+  const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
+  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

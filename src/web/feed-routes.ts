@@ -6,18 +6,14 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
-import { buildOutputFeed } from '../publish/build-output-feed.ts';
-import { strongEtag, type FeedCache } from '../publish/feed-cache.ts';
-import { canonicalFilter, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
-import { renderJsonFeed } from '../publish/json-feed.ts';
+import { strongEtag } from '../publish/feed-cache.ts';
+import { canonicalFilter, parseFeedQuery } from '../publish/feed-query.ts';
+import { FEED_LIMITS, splitFeedFile, type FeedRenderer } from '../publish/feed-renderer.ts';
 import { renderOpml } from '../publish/opml.ts';
-import { FORMAT_MEDIA_TYPES, type OutputFormat } from '../publish/output-feed.ts';
-import { renderAtom } from '../publish/atom.ts';
-import { renderRss } from '../publish/rss.ts';
+import { FORMAT_MEDIA_TYPES } from '../publish/output-feed.ts';
 import { t } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
-import { queryItems } from '../store/items-query.ts';
-import { getSavedFeed, saveFeed } from '../store/saved-feeds.ts';
+import { saveFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 import type { AppEnv } from './app.ts';
 import { sendCacheable } from './http-cache.ts';
@@ -26,83 +22,30 @@ export interface FeedRoutesDeps {
   db: Db;
   topics: Topic[];
   publicUrl: string;
-  version: string;
-  cache: FeedCache;
+  renderer: FeedRenderer;
 }
 
-const FORMATS: OutputFormat[] = ['rss', 'atom', 'json'];
-const RENDER: Record<OutputFormat, typeof renderRss> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 const FEED_MAX_AGE = 300;
-const FEED_LIMITS = { defaultLimit: 50, maxLimit: 200 };
-
-/** "housing.rss" → { name: "housing", format: "rss" }, with a 400 for any other extension. */
-function splitFile(file: string): { name: string; format: OutputFormat } {
-  const m = /^(.+)\.([a-z0-9]+)$/i.exec(file);
-  if (!m) throw new BadRequestError(`format: missing; add .rss, .atom or .json to the path`);
-  const format = m[2].toLowerCase() as OutputFormat;
-  if (!FORMATS.includes(format)) throw new BadRequestError(`format: unknown "${m[2]}"; accepted: rss, atom, json`);
-  return { name: m[1], format };
-}
 
 export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): void {
-  const { db, cache } = deps;
+  const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
   const vocabulary = async () => ({ topicSlugs, sourceSlugs: (await listSources(db)).map((s) => s.slug) });
 
-  async function serveFeed(
-    c: Context<AppEnv>,
-    format: OutputFormat,
-    path: string,
-    params: URLSearchParams,
-    options: { fixed?: Partial<FeedQuery>; title?: string } = {},
-  ) {
-    const query: FeedQuery = { ...parseFeedQuery(params, await vocabulary(), FEED_LIMITS), ...options.fixed };
-    // The friendly path already names its topic or source; the self link carries only the rest.
-    const rest: FeedQuery = { ...query, ...Object.fromEntries(Object.keys(options.fixed ?? {}).map((k) => [k, undefined])) };
-    const selfQuery = [canonicalFilter(rest), query.limit !== FEED_LIMITS.defaultLimit ? `limit=${query.limit}` : ''].filter(Boolean).join('&');
-    const key = `${format}\u0000${path}\u0000${selfQuery}\u0000${query.ui}\u0000${options.title ?? ''}`;
-    const rendered = await cache.get(key, async () => {
-      const rows = await queryItems(db, query);
-      const feed = buildOutputFeed(query, rows, { publicUrl: deps.publicUrl, version: deps.version, topics: deps.topics, path, selfQuery, title: options.title });
-      return { body: RENDER[format](feed), lastModified: feed.updated };
-    });
-    const self = `${deps.publicUrl}${path}.${format}${selfQuery || query.ui === 'fr' ? `?${[selfQuery, query.ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&')}` : ''}`;
-    return sendCacheable(c, rendered, FORMAT_MEDIA_TYPES[format], FEED_MAX_AGE, {
+  async function serveFeed(c: Context<AppEnv>, kind: string) {
+    const { name, format } = splitFeedFile(c.req.param('file') ?? '');
+    const feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
+    return sendCacheable(c, feed, FORMAT_MEDIA_TYPES[format], FEED_MAX_AGE, {
       // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
-      Link: `<${deps.publicUrl}/websub>; rel="hub", <${self}>; rel="self"`,
+      Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
       'Access-Control-Allow-Origin': '*',
     });
   }
 
-  app.get('/feeds/:file', async (c) => {
-    const { name, format } = splitFile(c.req.param('file'));
-    if (name !== 'all') throw new NotFoundError(`no feed "${name}": use /feeds/all.${format} with filters, /topics/{slug}.${format} or /sources/{slug}.${format}`);
-    return serveFeed(c, format, '/feeds/all', new URL(c.req.url).searchParams);
-  });
-
-  app.get('/topics/:file', async (c) => {
-    const { name, format } = splitFile(c.req.param('file'));
-    if (!topicSlugs.includes(name)) throw new BadRequestError(`topic: unknown value "${name}"; accepted: ${topicSlugs.join(', ')}`);
-    return serveFeed(c, format, `/topics/${name}`, new URL(c.req.url).searchParams, { fixed: { topics: [name] } });
-  });
-
-  app.get('/sources/:file', async (c) => {
-    const { name, format } = splitFile(c.req.param('file'));
-    const { sourceSlugs } = await vocabulary();
-    if (!sourceSlugs.includes(name)) throw new BadRequestError(`source: unknown value "${name}"; accepted: ${sourceSlugs.join(', ')}`);
-    return serveFeed(c, format, `/sources/${name}`, new URL(c.req.url).searchParams, { fixed: { sources: [name] } });
-  });
-
-  app.get('/f/:file', async (c) => {
-    const { name, format } = splitFile(c.req.param('file'));
-    const saved = await getSavedFeed(db, name);
-    if (!saved) throw new NotFoundError(`no saved feed "${name}"`);
-    const params = new URLSearchParams(saved.query);
-    const asked = new URL(c.req.url).searchParams;
-    params.set('ui', asked.get('ui') ?? saved.ui);
-    if (asked.get('limit')) params.set('limit', asked.get('limit')!);
-    return serveFeed(c, format, `/f/${saved.id}`, params, { title: saved.title });
-  });
+  app.get('/feeds/:file', (c) => serveFeed(c, 'feeds'));
+  app.get('/topics/:file', (c) => serveFeed(c, 'topics'));
+  app.get('/sources/:file', (c) => serveFeed(c, 'sources'));
+  app.get('/f/:file', (c) => serveFeed(c, 'f'));
 
   const savedFeedBody = z.strictObject({
     title: z.string().trim().min(1).max(200),

@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.ts';
+import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
+import type { Database } from '../../src/store/db.ts';
+import { commitIngest } from '../../src/store/ingest.ts';
+import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
+import { createApp } from '../../src/web/app.ts';
+import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
+import { item, spec } from '../helpers/items.ts';
+
+const PUBLIC = 'https://hub.example.ca';
+const PYTHON = '/usr/bin/python3';
+const tmp = mkdtempSync(path.join(tmpdir(), 'passerelle-feeds-'));
+
+/** Reads a document with Python's feedparser (the library most readers are built on). */
+function feedparser(body: string, name: string): { bozo: boolean; version: string; entries: { title: string; id: string; link?: string; tags: string[]; language?: string }[]; feed: Record<string, unknown> } {
+  const file = path.join(tmp, name);
+  writeFileSync(file, body);
+  const script = `
+import feedparser, json, sys
+d = feedparser.parse(sys.argv[1])
+print(json.dumps({"bozo": bool(d.bozo), "exc": str(d.get("bozo_exception", "")), "version": d.version,
+  "feed": {"title": d.feed.get("title"), "language": d.feed.get("language"), "links": [l.get("rel") for l in d.feed.get("links", [])]},
+  "entries": [{"title": e.get("title"), "id": e.get("id"), "link": e.get("link"), "language": e.get("language"),
+    "tags": [t.get("label") or t.get("term") for t in e.get("tags", [])], "author": e.get("author"),
+    "published": e.get("published_parsed") is not None, "updated": e.get("updated_parsed") is not None} for e in d.entries]}))`;
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8' }));
+}
+
+describe.each(databaseKinds)('output feeds on %s', (kind) => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  let app: ReturnType<typeof createApp>;
+  // Bodies are checked field by field.
+  const json = async (path: string): Promise<any> => (await app.request(path)).json();
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await freshDatabase(kind));
+    const { topics } = await loadFeedsFile('feeds.yaml');
+    await syncSources(database.db, [
+      spec('amssa', { organization: 'AMSSA', region: 'bc', province: 'bc', siteUrl: 'https://www.amssa.org/' }),
+      spec('isans', { organization: 'ISANS', region: 'atlantic', province: 'ns', languages: ['en', 'fr'] }),
+    ]);
+    const amssa = (await getSourceBySlug(database.db, 'amssa'))!;
+    const isans = (await getSourceBySlug(database.db, 'isans'))!;
+    const log = { startedAt: new Date(), durationMs: 1, outcome: 'ok' as const };
+    await commitIngest(database.db, {
+      sourceId: amssa.id, owner: 't', historyLimit: 5, log, patch: { lastSuccessAt: new Date('2024-05-10T00:00:00Z') },
+      items: [
+        item('h1', { title: 'Housing <help> & "rent" supports', topics: ['housing'], regions: ['bc'], type: 'resource', url: 'https://www.amssa.org/housing?a=1&b=2', publishedAt: new Date('2024-05-03T10:00:00Z'), contentHtml: '<p>Guide ]]> with <a href="https://www.amssa.org/g">links</a></p>' }),
+        item('e1', { title: 'Webinar on employment', topics: ['employment'], regions: ['bc'], type: 'event', publishedAt: new Date('2024-05-02T10:00:00Z'), author: 'Staff' }),
+      ],
+    });
+    await commitIngest(database.db, {
+      sourceId: isans.id, owner: 't', historyLimit: 5, log, patch: {},
+      items: [item('f1', { title: 'Logement abordable à Halifax', language: 'fr', topics: ['housing'], regions: ['atlantic'], province: 'ns', publishedAt: new Date('2024-05-04T10:00:00Z'), url: 'https://isans.ca/fr/logement' })],
+    });
+    app = createApp({ database, logger: silentLogger(), publicUrl: PUBLIC, version: '9.9.9', topics });
+  });
+  afterAll(() => cleanup());
+
+  it('RSS for any filter, read by feedparser without complaint, with the same entries as the JSON API', async () => {
+    const res = await app.request('/feeds/all.rss?topic=housing');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+    const body = await res.text();
+    const parsed = feedparser(body, `${kind}-housing.rss`);
+    expect(parsed.bozo).toBe(false);
+    expect(parsed.version).toBe('rss20');
+    const api = await json('/api/items?topic=housing');
+    expect(parsed.entries.map((e) => e.title)).toEqual(api.items.map((i: { title: string }) => i.title));
+    expect(parsed.entries[1].tags).toEqual(['Housing']);
+    expect(parsed.entries[0].link).toBe('https://isans.ca/fr/logement');
+    expect(body).toContain(`<atom:link rel="self" type="application/rss+xml" href="${PUBLIC}/feeds/all.rss?topic=housing"/>`);
+    expect(body).toContain(`<atom:link rel="hub" href="${PUBLIC}/websub"/>`);
+    expect(body).toMatch(/<source url="https:\/\/amssa\.example\.org\/feed\.xml">Source amssa<\/source>/);
+  });
+
+  it('Atom carries everything RFC 4287 requires and is read without complaint', async () => {
+    const res = await app.request('/feeds/all.atom');
+    const body = await res.text();
+    const parsed = feedparser(body, `${kind}-all.atom`);
+    expect(parsed.bozo).toBe(false);
+    expect(parsed.version).toBe('atom10');
+    expect(parsed.entries).toHaveLength(3);
+    for (const e of parsed.entries) {
+      expect(e.id).toMatch(/^tag:hub\.example\.ca,2026:item:\d+$/);
+      expect((e as unknown as { author: string }).author).toBeTruthy();
+      expect((e as unknown as { updated: boolean }).updated).toBe(true);
+    }
+    expect(body).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">');
+    expect(body).toContain('<entry xml:lang="fr">');
+    expect(body).toMatch(/<updated>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/updated>/);
+    expect(body).toContain(`<link rel="self" type="application/atom+xml" href="${PUBLIC}/feeds/all.atom"/>`);
+  });
+
+  it('JSON Feed 1.1 with language, authors, tags and the hub', async () => {
+    const doc = await json('/topics/housing.json?ui=fr');
+    expect(doc.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(doc.language).toBe('fr');
+    expect(doc.title).toBe('Passerelle — Logement');
+    expect(doc.feed_url).toBe(`${PUBLIC}/topics/housing.json?ui=fr`);
+    expect(doc.hubs).toEqual([{ type: 'WebSub', url: `${PUBLIC}/websub` }]);
+    expect(doc.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax', 'Housing <help> & "rent" supports']);
+    expect(doc.items[1]).toMatchObject({ tags: ['Logement'], authors: [{ name: 'AMSSA' }], language: 'en' });
+    expect(doc.items[1]._passerelle).toMatchObject({ organization: 'AMSSA', topics: ['housing'] });
+  });
+
+  it('friendly forms and filters combine: a source feed, a topic feed narrowed by language', async () => {
+    const src = await json('/sources/amssa.json');
+    expect(src.items).toHaveLength(2);
+    const fr = await json('/topics/housing.json?lang=fr');
+    expect(fr.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax']);
+    expect(fr.feed_url).toBe(`${PUBLIC}/topics/housing.json?lang=fr`);
+    const region = await json('/feeds/all.json?region=atlantic,bc&type=event');
+    expect(region.items.map((i: { title: string }) => i.title)).toEqual(['Webinar on employment']);
+  });
+
+  it('text fields stay text: markup in a title is escaped in every format', async () => {
+    const rss = await (await app.request('/sources/amssa.rss')).text();
+    expect(rss).toContain('<title>Housing &#x3C;help&gt; &#x26; &quot;rent&quot; supports</title>');
+    const atom = await (await app.request('/sources/amssa.atom')).text();
+    expect(atom).toContain('<title type="text">Housing &lt;help&gt; &amp; &quot;rent&quot; supports</title>');
+    expect(atom).not.toContain('<help>');
+    expect(atom).toContain('Guide ]]&gt; with');
+  });
+
+  it('is cheap to poll: strong ETag and Last-Modified, 304 on revalidation, Cache-Control', async () => {
+    const first = await app.request('/feeds/all.atom?lang=en');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{32}"$/);
+    expect(first.headers.get('cache-control')).toMatch(/max-age=300/);
+    // Last-Modified is when the newest of these items last changed in the hub.
+    const lastModified = Date.parse(first.headers.get('last-modified')!);
+    expect(Date.now() - lastModified).toBeLessThan(120_000);
+    const again = await app.request('/feeds/all.atom?lang=en', { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const weak = await app.request('/feeds/all.atom?lang=en', { headers: { 'If-None-Match': `W/${etag}` } });
+    expect(weak.status).toBe(304);
+    const since = await app.request('/feeds/all.atom?lang=en', { headers: { 'If-Modified-Since': first.headers.get('last-modified')! } });
+    expect(since.status).toBe(304);
+    const other = await app.request('/feeds/all.atom?lang=fr', { headers: { 'If-None-Match': etag } });
+    expect(other.status).toBe(200);
+  });
+
+  it('an ingest that changes the items changes the feed at once', async () => {
+    const before = await app.request('/sources/isans.json');
+    const etag = before.headers.get('etag')!;
+    const isans = (await getSourceBySlug(database.db, 'isans'))!;
+    await commitIngest(database.db, {
+      sourceId: isans.id, owner: 't', historyLimit: 5, log: { startedAt: new Date(), durationMs: 1, outcome: 'ok' }, patch: {},
+      items: [item('f2', { title: 'Nouvelle séance', language: 'fr', publishedAt: new Date('2024-05-05T10:00:00Z') })],
+    });
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = await app.request('/sources/isans.json', { headers: { 'If-None-Match': etag } });
+    expect(after.status).toBe(200);
+    expect((await after.json() as { items: unknown[] }).items).toHaveLength(2);
+  });
+
+  it('saves a filter under a short stable URL with its title', async () => {
+    const res = await app.request('/api/saved-feeds', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Logement au Canada atlantique', query: 'topic=housing&region=atlantic&ui=fr' }),
+    });
+    expect(res.status).toBe(201);
+    const saved = (await res.json()) as { id: string; urls: Record<string, string> };
+    expect(saved.id).toMatch(/^[a-z0-9]{10}$/);
+    expect(saved.urls.rss).toBe(`${PUBLIC}/f/${saved.id}.rss`);
+    const again = await app.request('/api/saved-feeds', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Logement au Canada atlantique', query: { region: 'atlantic', topic: ['housing'], ui: 'fr' } }),
+    });
+    expect(((await again.json()) as { id: string }).id).toBe(saved.id);
+    const doc = await json(`/f/${saved.id}.json`);
+    expect(doc.title).toBe('Logement au Canada atlantique');
+    expect(doc.language).toBe('fr');
+    expect(doc.feed_url).toBe(`${PUBLIC}/f/${saved.id}.json?ui=fr`);
+    expect(doc.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax']);
+    expect((await app.request('/f/nothere1234.rss')).status).toBe(404);
+  });
+
+  it.each([
+    ['/feeds/all.xml', 400, /format: unknown "xml"; accepted: rss, atom, json/],
+    ['/feeds/all', 400, /format: missing/],
+    ['/feeds/everything.rss', 404, /no feed "everything"/],
+    ['/topics/gardening.rss', 400, /topic: unknown value "gardening"; accepted: employment, language-training/],
+    ['/sources/nope.atom', 400, /source: unknown value "nope"; accepted: amssa, isans/],
+    ['/feeds/all.rss?type=blog', 400, /type: unknown value "blog"; accepted: news, event, resource, research, funding, job/],
+    ['/feeds/all.rss?since=last-week', 400, /since: must be a date/],
+    ['/feeds/all.rss?limit=500', 400, /limit: must be a whole number from 1 to 200/],
+    ['/feeds/all.rss?region=yukon', 400, /region: unknown value "yukon"/],
+  ])('%s → %i naming the parameter', async (url, status, message) => {
+    const res = await app.request(url);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: string }).error).toMatch(message);
+  });
+
+  it('rejects bad saved-feed requests with the field and reason', async () => {
+    const post = (body: string) => app.request('/api/saved-feeds', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(((await (await post('{"query":"topic=housing"}')).json()) as { error: string }).error).toMatch(/title/);
+    expect(((await (await post('{"title":"x","query":"topic=nope"}')).json()) as { error: string }).error).toMatch(/topic: unknown value "nope"/);
+    expect((await post('not json')).status).toBe(400);
+  });
+
+  it('OPML bundles: a feed per topic in the chosen language, and every source feed', async () => {
+    const topics = await (await app.request('/opml/topics.opml?ui=fr')).text();
+    expect(topics).toContain('<opml version="2.0">');
+    expect(topics).toContain(`text="Logement" title="Logement" xmlUrl="${PUBLIC}/topics/housing.rss?ui=fr"`);
+    const count = (topics.match(/xmlUrl=/g) ?? []).length;
+    expect(count).toBe((await loadFeedsFile('feeds.yaml')).topics.length);
+    const sources = await (await app.request('/opml/sources.opml')).text();
+    expect(sources).toContain('xmlUrl="https://amssa.example.org/feed.xml"');
+    expect(sources).toContain('htmlUrl="https://www.amssa.org/"');
+  });
+});
