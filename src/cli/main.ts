@@ -4,6 +4,7 @@ import { loadConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { runFetch } from './fetch-command.ts';
 import { runParse } from './parse-command.ts';
+import { runRetag } from './retag-command.ts';
 import { runServe } from './serve-command.ts';
 import { runSources } from './sources-command.ts';
 
@@ -15,6 +16,7 @@ Usage:
   passerelle fetch --once [--all] [--source SLUG …]
                                         fetch due sources now (--all: every source; --source: those)
   passerelle sources list               each source with its health
+  passerelle retag                      re-tag stored items after the taxonomy changed
   passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
 
 Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
@@ -57,6 +59,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         if (sub !== 'list') throw new UsageError(`unknown sources command "${sub ?? ''}" (try: sources list)`);
         return await runSources(loadConfig(io.env), io);
       }
+      case 'retag':
+        parseArgs({ args: rest, options: {}, strict: true });
+        return await runRetag(loadConfig(io.env), io);
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length !== 1) throw new UsageError('parse needs one FILE');

@@ -4,7 +4,7 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ItemLanguage, ItemType, Province, Region } from '../core/types.ts';
-import type { Db } from './db.ts';
+import { textArray, type Db } from './db.ts';
 import { items, sources } from './schema.ts';
 
 export interface ItemQuery {
@@ -83,18 +83,14 @@ const sourceColumns = {
 function filterOn(t: ItemsTable, q: ItemQuery, sourceIds: number[] | undefined): SQL[] {
   const where: SQL[] = [];
   if (sourceIds) where.push(sourceIds.length ? inArray(t.sourceId, sourceIds) : sql`false`);
-  if (q.topics?.length) where.push(sql`${t.topics} && ${sqlTextArray(q.topics)}`);
-  if (q.regions?.length) where.push(sql`${t.regions} && ${sqlTextArray(q.regions)}`);
+  if (q.topics?.length) where.push(sql`${t.topics} && ${textArray(q.topics)}`);
+  if (q.regions?.length) where.push(sql`${t.regions} && ${textArray(q.regions)}`);
   if (q.provinces?.length) where.push(inArray(t.province, q.provinces));
   if (q.languages?.length) where.push(inArray(t.language, q.languages));
   if (q.types?.length) where.push(inArray(t.type, q.types));
   if (q.since) where.push(gte(t.publishedAt, q.since));
   if (q.q) where.push(sql`${t.search} @@ ${searchQuery(q.q)}`);
   return where;
-}
-
-function sqlTextArray(values: string[]): SQL {
-  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 }
 
 /** The words in English, French and language-neutral form: "logement" and "housing" both find their items. */

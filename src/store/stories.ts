@@ -5,7 +5,7 @@ import { and, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizz
 import type { ItemLanguage } from '../core/types.ts';
 import { fingerprintBands } from '../normalize/fingerprint.ts';
 import { compareStories, type StoryFacts } from '../normalize/same-story.ts';
-import type { Tx } from './db.ts';
+import { textArray, type Tx } from './db.ts';
 import { items, sources } from './schema.ts';
 
 const BAND_COLUMNS = [items.fpBand0, items.fpBand1, items.fpBand2, items.fpBand3, items.fpBand4, items.fpBand5, items.fpBand6, items.fpBand7] as const;
@@ -84,7 +84,7 @@ export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
   const alternates = uniq(fresh.flatMap((f) => f.alternateUrls));
   if (urls.length) {
     near.push(inArray(items.canonicalUrl, urls));
-    near.push(sql`${items.alternateUrls} && ${sql`array[${sql.join(urls.map((u) => sql`${u}`), sql`, `)}]::text[]`}`);
+    near.push(sql`${items.alternateUrls} && ${textArray(urls)}`);
   }
   if (alternates.length) near.push(inArray(items.canonicalUrl, alternates));
   if (keys.length) near.push(inArray(items.translationKey, keys));

@@ -130,3 +130,41 @@ describe('passerelle command', () => {
     expect(output).toMatch(/"msg":"stopped"/);
   });
 });
+
+describe('passerelle retag', () => {
+  it('re-tags stored items when the taxonomy changes', async () => {
+    const server = await startFeedServer();
+    server.route('/f.xml', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([['1', 'Bike repair workshop for newcomers', 'Learn to fix a bicycle and ride safely to work.']])),
+    );
+    const dir = await mkdtemp(path.join(tmpdir(), 'passerelle-retag-'));
+    const feeds = (keyword: string) => `topics:
+  - slug: transportation
+    label: { en: Transportation, fr: Transport }
+    keywords: { en: [${keyword}], fr: [] }
+sources:
+  - slug: bikes
+    url: ${server.url('/f.xml')}
+    title: Bikes
+    organization: Bike Org
+    region: prairies
+    languages: [en]
+`;
+    await writeFile(path.join(dir, 'feeds.yaml'), feeds('bus pass'));
+    const env = { FEEDS_FILE: path.join(dir, 'feeds.yaml'), DATA_DIR: path.join(dir, 'data'), PRIVATE_NETWORK_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    const io = (out: string[]) => ({ out: (l: string) => out.push(l), err: () => {}, env });
+    try {
+      expect(await main(['fetch', '--once'], io([]))).toBe(0);
+      await writeFile(path.join(dir, 'feeds.yaml'), feeds('bike, bicycle'));
+      const out: string[] = [];
+      expect(await main(['retag'], io(out))).toBe(0);
+      expect(out.at(-1)).toBe('retagged: 1 of 1 items changed');
+      const again: string[] = [];
+      await main(['retag'], io(again));
+      expect(again.at(-1)).toBe('retagged: 0 of 1 items changed');
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
