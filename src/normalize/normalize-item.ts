@@ -72,7 +72,8 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const categories = [...new Set(parsed.categories.map((c) => stripControls(plainText(c))).filter(Boolean))].slice(0, 30);
   const author = stripControls(plainText(parsed.author)) || undefined;
 
-  const language = chooseItemLanguage(declaredLanguage(parsed.language, ctx.feed.language), `${title}. ${text}`, ctx.source.languages);
+  // Tags are read from the title and the summary (what the item is about), not the whole body.
+  const language = chooseItemLanguage(declaredLanguage(parsed.language, ctx.feed.language), `${title}. ${summary}`, ctx.source.languages);
   const place = placeItem(`${title}. ${summary}`, ctx.source);
   const alternates = (parsed.alternates ?? [])
     .map((a) => resolveHttpUrl(a.href, ...bases))
@@ -95,8 +96,8 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     langHint: parsed.language ?? ctx.feed.language,
     enclosure: enclosureUrl ? { ...parsed.enclosure, url: enclosureUrl } : undefined,
     contentHash: '',
-    topics: tagTopics({ title, summary: text, categories, language }, ctx.taxonomy, ctx.source.topics),
-    type: classifyType({ title, summary: text, categories, url }),
+    topics: tagTopics({ title, summary, categories, language }, ctx.taxonomy, ctx.source.topics),
+    type: classifyType({ title, summary, categories, url }),
     regions: place.regions,
     province: place.province,
     canonicalUrl: url ? canonicalUrl(url) : undefined,
