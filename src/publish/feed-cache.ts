@@ -12,6 +12,15 @@ export interface Rendered {
 
 export interface FeedCache {
   get(key: string, render: () => Promise<{ body: string; lastModified: Date }>): Promise<Rendered>;
+  /** Any value derived from the data (the list of source slugs, say), kept for the current generation. */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * The value stored under `key` if it is known to be current, without waiting: a fast path for
+   * requests repeating a URL already rendered (most feed polls).
+   */
+  peek<T>(key: string): T | undefined;
+  /** Remembers `value` under `key` for the current generation (see peek). */
+  remember<T>(key: string, value: T): void;
   /** Something changed here: the next request reads the generation again. */
   invalidate(): void;
   size(): number;
@@ -39,6 +48,8 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<Rendered>>();
+  const memos = new Map<string, { generation: number; value: Promise<unknown> }>();
+  const remembered = new Map<string, { generation: number; value: unknown }>();
   let generation = -1;
   let checkedAt = -Infinity;
   let checking: Promise<number> | undefined;
@@ -80,6 +91,25 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
         inFlight.set(flightKey, pending);
       }
       return pending;
+    },
+    async memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      const gen = await currentGeneration();
+      const hit = memos.get(key);
+      if (hit && hit.generation === gen) return hit.value as Promise<T>;
+      const value = compute();
+      memos.set(key, { generation: gen, value });
+      value.catch(() => memos.delete(key));
+      return value;
+    },
+    peek<T>(key: string): T | undefined {
+      if (now() - checkedAt >= checkEveryMs) return undefined;
+      const hit = remembered.get(key);
+      return hit && hit.generation === generation ? (hit.value as T) : undefined;
+    },
+    remember(key, value) {
+      remembered.delete(key);
+      remembered.set(key, { generation, value });
+      while (remembered.size > maxEntries * 4) remembered.delete(remembered.keys().next().value!);
     },
     invalidate() {
       checkedAt = -Infinity;

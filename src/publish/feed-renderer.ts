@@ -47,6 +47,11 @@ export interface FeedRendererOptions {
   cache: FeedCache;
 }
 
+/** The slugs of every source, from the database once per data generation. */
+export function sourceSlugsOf(db: Db, cache: FeedCache): Promise<string[]> {
+  return cache.memo('source-slugs', async () => (await listSources(db)).map((s) => s.slug));
+}
+
 /** "housing.rss" → { name: "housing", format: "rss" }, with a 400 for any other extension. */
 export function splitFeedFile(file: string): { name: string; format: OutputFormat } {
   const m = /^(.+)\.([a-z0-9]+)$/i.exec(file);
@@ -61,7 +66,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
   const topicSlugs = options.topics.map((tp) => tp.slug);
 
   async function resolve(address: FeedAddress): Promise<{ query: FeedQuery; path: string; fixedKeys: (keyof FeedQuery)[]; title?: string }> {
-    const sourceSlugs = (await listSources(db)).map((s) => s.slug);
+    const sourceSlugs = await sourceSlugsOf(db, cache);
     const vocabulary = { topicSlugs, sourceSlugs };
     const parse = (params: URLSearchParams) => parseFeedQuery(params, vocabulary, FEED_LIMITS);
     switch (address.kind) {

@@ -13,7 +13,7 @@ import { listSources } from '../store/sources-repo.ts';
 import { itemJson, sourceJson } from './json-views.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
 import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
-import { createFeedRenderer } from '../publish/feed-renderer.ts';
+import { createFeedRenderer, sourceSlugsOf } from '../publish/feed-renderer.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { registerFeedRoutes } from './feed-routes.ts';
 
@@ -54,8 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/api/items', async (c) => {
     const url = new URL(c.req.url);
-    const known = (await listSources(db)).map((s) => s.slug);
-    const query = parseFeedQuery(url.searchParams, { sourceSlugs: known, topicSlugs: deps.topics.map((t) => t.slug) });
+    const query = parseFeedQuery(url.searchParams, { sourceSlugs: await sourceSlugsOf(db, feedCache), topicSlugs: deps.topics.map((t) => t.slug) });
     const rows = await queryItems(db, query);
     const last = rows.at(-1);
     const next =
@@ -70,7 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));
 
   const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
-  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer });
+  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

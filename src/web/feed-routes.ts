@@ -6,9 +6,9 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
-import { strongEtag } from '../publish/feed-cache.ts';
+import { strongEtag, type FeedCache } from '../publish/feed-cache.ts';
 import { canonicalFilter, parseFeedQuery } from '../publish/feed-query.ts';
-import { FEED_LIMITS, splitFeedFile, type FeedRenderer } from '../publish/feed-renderer.ts';
+import { FEED_LIMITS, sourceSlugsOf, splitFeedFile, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
 import { renderOpml } from '../publish/opml.ts';
 import { FORMAT_MEDIA_TYPES } from '../publish/output-feed.ts';
 import { t } from '../publish/wording.ts';
@@ -23,6 +23,7 @@ export interface FeedRoutesDeps {
   topics: Topic[];
   publicUrl: string;
   renderer: FeedRenderer;
+  cache: FeedCache;
 }
 
 const FEED_MAX_AGE = 300;
@@ -30,12 +31,18 @@ const FEED_MAX_AGE = 300;
 export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): void {
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
-  const vocabulary = async () => ({ topicSlugs, sourceSlugs: (await listSources(db)).map((s) => s.slug) });
+  const vocabulary = async () => ({ topicSlugs, sourceSlugs: await sourceSlugsOf(db, deps.cache) });
 
   async function serveFeed(c: Context<AppEnv>, kind: string) {
-    const { name, format } = splitFeedFile(c.req.param('file') ?? '');
-    const feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
-    return sendCacheable(c, feed, FORMAT_MEDIA_TYPES[format], FEED_MAX_AGE, {
+    // Most requests are polls of a URL already rendered: answer them without parsing anything.
+    const rawKey = `raw\u0000${c.req.url}`;
+    let feed = deps.cache.peek<RenderedFeed>(rawKey);
+    if (!feed) {
+      const { name, format } = splitFeedFile(c.req.param('file') ?? '');
+      feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
+      deps.cache.remember(rawKey, feed);
+    }
+    return sendCacheable(c, feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
       // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
       Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
       'Access-Control-Allow-Origin': '*',
