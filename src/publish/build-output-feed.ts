@@ -55,6 +55,16 @@ export function buildOutputFeed(query: FeedQuery, rows: ItemView[], ctx: FeedCon
   };
 }
 
+/**
+ * When the entry last changed in a way a reader would care about (RFC 4287 §4.2.15): the feed's
+ * own modification date, or the time we saw it edited, else its publication date.
+ */
+function entryUpdated(r: ItemView): Date {
+  const editedHere = r.updatedAt.getTime() - r.firstSeenAt.getTime() > 1000 ? r.updatedAt : undefined;
+  const candidates = [r.publishedAt, r.modifiedAt ?? undefined, editedHere].filter((d): d is Date => !!d);
+  return new Date(Math.max(...candidates.map((d) => d.getTime())));
+}
+
 function toEntry(r: ItemView, ctx: FeedContext, ui: Language, labels: Map<string, string>): OutputEntry {
   let contentHtml = r.contentHtml;
   if (r.also.length) {
@@ -69,7 +79,7 @@ function toEntry(r: ItemView, ctx: FeedContext, ui: Language, labels: Map<string
     contentHtml,
     summary: r.summary,
     published: r.publishedAt,
-    updated: r.modifiedAt && r.modifiedAt > r.publishedAt ? r.modifiedAt : r.updatedAt > r.publishedAt ? r.updatedAt : r.publishedAt,
+    updated: entryUpdated(r),
     language: r.language,
     author: r.author ?? undefined,
     organization: r.source.organization,

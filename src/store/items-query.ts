@@ -44,6 +44,7 @@ export interface ItemView {
   publishedAt: Date;
   dateFromFeed: boolean;
   modifiedAt: Date | null;
+  firstSeenAt: Date;
   updatedAt: Date;
   author: string | null;
   summary: string;
