@@ -9,6 +9,7 @@
 // for at most the deadline and never delays the others. Failures back off, then the delivery is
 // dropped; the subscription itself lives until its lease ends (§7), or until the callback says 410.
 import { createHmac, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { AppError, BadRequestError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { checkUrlHost, type GuardSettings } from '../fetch/address-guard.ts';
@@ -207,6 +208,8 @@ export function createWebsubHub(options: WebsubOptions): WebsubHub {
     connectTimeoutMs: Math.min(options.connectTimeoutMs ?? 5_000, timeoutMs),
   };
   const abort = new AbortController();
+  // Every callback request in flight listens to this one signal.
+  setMaxListeners(0, abort.signal);
   const call = (request: Parameters<typeof requestCallback>[0]): Promise<CallbackResult> =>
     requestCallback({ ...request, signal: abort.signal }, settings, options.callbackDeps);
 
