@@ -1,6 +1,6 @@
 // Wires the stages together for one process: config → database → registry sync → fetcher.
 // Every command (serve, worker, fetch, sources) starts from here.
-import type { Config } from '../core/config.ts';
+import { VERSION, type Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
@@ -8,6 +8,8 @@ import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
+import { createFeedRenderer } from '../publish/feed-renderer.ts';
+import { createWebsubHub, type WebsubHub } from '../publish/websub.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { syncSources } from '../store/sources-repo.ts';
@@ -20,6 +22,8 @@ export interface Hub {
   scheduler: Scheduler;
   /** Rendered output feeds, told at once when this process ingests a change. */
   feedCache: FeedCache;
+  /** Verifies WebSub subscriptions here; delivers while the scheduler runs. */
+  websub: WebsubHub;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -42,6 +46,8 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     throw err;
   }
   const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation });
+  const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
+  const websub = createWebsubHub({ db: database.db, renderer, cache: feedCache, publicUrl: config.publicUrl, logger, guard: config.fetch, userAgent: config.fetch.userAgent });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
   const pipeline: PipelineDeps = {
     db: database.db,
@@ -50,16 +56,30 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
     logger: logger.child({ component: 'pipeline' }),
-    onItemsChanged: () => feedCache.invalidate(),
+    onItemsChanged: () => {
+      feedCache.invalidate();
+      websub.itemsChanged();
+    },
     ...options.pipeline,
   };
-  const scheduler = createScheduler({
+  const fetchScheduler = createScheduler({
     pipeline,
     tick: config.schedule.tick,
     leaseSeconds: config.schedule.leaseSeconds,
     concurrency: config.fetch.concurrency,
     logger,
   });
+  // WebSub deliveries run wherever fetching runs, and stop with it.
+  const scheduler: Scheduler = {
+    ...fetchScheduler,
+    start() {
+      fetchScheduler.start();
+      websub.start();
+    },
+    async stop(graceMs) {
+      await Promise.all([fetchScheduler.stop(graceMs), websub.stop(graceMs)]);
+    },
+  };
   let closed = false;
   return {
     config,
@@ -68,6 +88,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     pipeline,
     scheduler,
     feedCache,
+    websub,
     logger,
     async close() {
       if (closed) return;

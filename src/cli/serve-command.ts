@@ -19,7 +19,7 @@ export interface RunningServer {
 
 /** Starts the HTTP server for a hub; resolves once it listens. */
 export function startHttp(hub: Hub, host: string, port: number): Promise<RunningServer> {
-  const app = createApp({ database: hub.database, logger: hub.logger, publicUrl: hub.config.publicUrl, version: VERSION, topics: hub.feeds.topics, feedCache: hub.feedCache });
+  const app = createApp({ database: hub.database, logger: hub.logger, publicUrl: hub.config.publicUrl, version: VERSION, topics: hub.feeds.topics, feedCache: hub.feedCache, websub: hub.websub });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;

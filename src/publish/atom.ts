@@ -33,7 +33,7 @@ export function renderAtom(feed: OutputFeed): string {
     if (e.summary) out.push(element('summary', e.summary, { type: 'text' }));
     if (e.contentHtml) out.push(`<content type="html">${escapeXml(e.contentHtml)}</content>`);
     out.push(
-      `<source>${element('id', e.sourceFeedUrl)}${element('title', e.sourceTitle)}${element('updated', rfc3339(e.sourceUpdated ?? e.updated))}<link${attributes({ rel: 'self', href: e.sourceFeedUrl })}/>${
+      `<source>${element('id', e.sourceFeedUrl)}${element('title', e.sourceTitle)}${element('updated', rfc3339(e.updated))}<link${attributes({ rel: 'self', href: e.sourceFeedUrl })}/>${
         e.sourceSiteUrl ? `<link${attributes({ rel: 'alternate', type: 'text/html', href: e.sourceSiteUrl })}/>` : ''
       }</source>`,
     );

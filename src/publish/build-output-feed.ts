@@ -86,7 +86,6 @@ function toEntry(r: ItemView, ctx: FeedContext, ui: Language, labels: Map<string
     sourceTitle: r.source.title,
     sourceFeedUrl: r.source.url,
     sourceSiteUrl: r.source.siteUrl ?? undefined,
-    sourceUpdated: r.source.lastSuccessAt ?? undefined,
     categories: r.topics.map((slug) => ({ term: slug, label: labels.get(slug) ?? slug, scheme: `${ctx.publicUrl}/topics/` })),
     also: r.also.map((a) => ({ organization: a.organization, url: a.url ?? undefined })),
     translation: r.translation?.url ? { url: r.translation.url, language: r.translation.language } : undefined,

@@ -34,8 +34,6 @@ export interface OutputEntry {
   sourceTitle: string;
   sourceFeedUrl: string;
   sourceSiteUrl?: string;
-  /** When the source feed last changed, for atom:source. */
-  sourceUpdated?: Date;
   categories: OutputCategory[];
   /** The same story published by other organizations. */
   also: { organization: string; url?: string }[];

@@ -16,6 +16,8 @@ import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
 import { createFeedRenderer, sourceSlugsOf } from '../publish/feed-renderer.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { registerFeedRoutes } from './feed-routes.ts';
+import type { WebsubHub } from '../publish/websub.ts';
+import { registerWebsubRoutes } from './websub-routes.ts';
 
 export interface AppDeps {
   database: Database;
@@ -25,6 +27,8 @@ export interface AppDeps {
   topics: Topic[];
   /** Shared with the pipeline in one-process mode, so a local ingest is seen at once. */
   feedCache?: FeedCache;
+  /** The WebSub hub our feeds advertise at /websub (cli/hub.ts); without one, no hub endpoint. */
+  websub?: WebsubHub;
 }
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
   registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache });
+  if (deps.websub) registerWebsubRoutes(app, deps.websub);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -1,0 +1,38 @@
+// The hub endpoint our feeds advertise (rel="hub"): subscription and unsubscription requests per
+// W3C WebSub §5.1. Answers are plain text, as §5.1.2 asks; the work happens in publish/websub.ts.
+import type { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError } from '../core/errors.ts';
+import type { WebsubHub } from '../publish/websub.ts';
+import type { AppEnv } from './app.ts';
+
+/** A subscription request is a few URLs and a secret; anything bigger is not one. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+export function registerWebsubRoutes(app: Hono<AppEnv>, websub: WebsubHub): void {
+  app.post('/websub', async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      return c.text('send the request as application/x-www-form-urlencoded (W3C WebSub §5.1)\n', 415);
+    }
+    if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) return c.text('request too large\n', 413);
+    const body = await c.req.text();
+    if (Buffer.byteLength(body) > MAX_BODY_BYTES) return c.text('request too large\n', 413);
+    try {
+      const accepted = await websub.request(new URLSearchParams(body));
+      return c.text(`accepted: the hub will now verify this ${accepted.mode === 'subscribe' ? 'subscription' : 'unsubscription'} at hub.callback\n`, 202);
+    } catch (err) {
+      if (err instanceof AppError && (err.status < 500 || err.status === 503)) {
+        return c.text(`${err.message}\n`, err.status as ContentfulStatusCode, err.status === 503 ? { 'Retry-After': '60' } : {});
+      }
+      throw err;
+    }
+  });
+  app.get('/websub', (c) =>
+    c.text(
+      'This is a WebSub hub (https://www.w3.org/TR/websub/) for this site\'s feeds. POST hub.mode=subscribe, hub.topic=<a feed\'s self URL>, hub.callback=<your URL> and optionally hub.lease_seconds and hub.secret, form-encoded.\n',
+      405,
+      { Allow: 'POST' },
+    ),
+  );
+}

@@ -1,0 +1,303 @@
+// WebSub content distribution (W3C WebSub §7): an ingest that changes a topic's items pushes the
+// new document to its subscribers within seconds, signed (§7.1); failures back off and are
+// dropped without holding up anyone else; leases end; two processes never deliver an update twice.
+import { createHmac } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import net from 'node:net';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.ts';
+import { ingestSource, type PipelineDeps } from '../../src/pipeline/ingest-source.ts';
+import { createFeedCache, type FeedCache } from '../../src/publish/feed-cache.ts';
+import { createFeedRenderer, type FeedRenderer } from '../../src/publish/feed-renderer.ts';
+import { createWebsubHub, type DeliveryOutcome, type WebsubHub, type WebsubOptions } from '../../src/publish/websub.ts';
+import { openDatabase, type Database } from '../../src/store/db.ts';
+import { readGeneration } from '../../src/store/hub-state.ts';
+import { websubSubscriptions } from '../../src/store/schema.ts';
+import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
+import { getSubscription, listSubscriptions } from '../../src/store/websub-repo.ts';
+import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
+import { startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
+import { rss, testPipeline } from '../helpers/hub.ts';
+import { spec } from '../helpers/items.ts';
+
+const PUBLIC = 'https://hub.example.ca';
+const ALPHA = `${PUBLIC}/sources/alpha.rss`;
+const BETA = `${PUBLIC}/sources/beta.atom`;
+const XML = { 'content-type': 'application/rss+xml; charset=utf-8' };
+
+interface Received {
+  body: string;
+  headers: IncomingHttpHeaders;
+  at: number;
+}
+
+type Answer = number | 'hang';
+
+/**
+ * A subscriber callback on the test server: agrees to verification, records every delivery and
+ * answers it with `answer()` (a status, or never).
+ */
+function callback(server: FeedServer, path: string, answer: () => Answer = () => 204, delayMs = 0): Received[] {
+  const got: Received[] = [];
+  server.route(path, (req, res) => {
+    if (req.method === 'GET') {
+      res.writeHead(200).end(new URL(req.url ?? '/', 'http://x').searchParams.get('hub.challenge') ?? '');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      got.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers, at: Date.now() });
+      const a = answer();
+      if (a === 'hang') return;
+      setTimeout(() => res.writeHead(a).end(), delayMs);
+    });
+  });
+  return got;
+}
+
+/** A port on 127.0.0.1 with nothing listening: connection refused. */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
+  let database: Database;
+  let url: string | undefined;
+  let cleanup: () => Promise<void>;
+  let platform: FeedServer;
+  let subscriber: FeedServer;
+  let alphaItems: [string, string][];
+  const hubs: WebsubHub[] = [];
+
+  /** One process: its own feed cache and renderer over `db`, and a WebSub hub. */
+  function process(db: Database, extra: Partial<WebsubOptions> = {}): { websub: WebsubHub; cache: FeedCache; renderer: FeedRenderer; pipeline: PipelineDeps } {
+    const cache = createFeedCache({ readGeneration: async () => (await readGeneration(db.db)).generation });
+    const renderer = createFeedRenderer({ db: db.db, topics: [], publicUrl: PUBLIC, version: 'test', cache });
+    const websub = createWebsubHub({
+      db: db.db,
+      renderer,
+      cache,
+      publicUrl: PUBLIC,
+      logger: silentLogger(),
+      guard: { allowPrivateNetworks: false, privateAllowlist: ['127.0.0.1/32'] },
+      userAgent: 'Passerelle/test',
+      timeoutMs: 1000,
+      retryDelaysMs: [100, 200],
+      sweepMs: 100,
+      checkDelayMs: 10,
+      ...extra,
+    });
+    hubs.push(websub);
+    const pipeline = testPipeline(db.db, {
+      onItemsChanged: () => {
+        cache.invalidate();
+        websub.itemsChanged();
+      },
+    });
+    return { websub, cache, renderer, pipeline };
+  }
+
+  const ingest = async (pipeline: PipelineDeps, slug: string) => ingestSource(pipeline, (await getSourceBySlug(database.db, slug))!, 'worker');
+
+  async function subscribe(websub: WebsubHub, topic: string, path: string, secret?: string): Promise<void> {
+    await websub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': subscriber.url(path), ...(secret ? { 'hub.secret': secret } : {}) }));
+    await websub.idle();
+    expect((await getSubscription(database.db, topic, subscriber.url(path)))?.state).toBe('active');
+  }
+
+  beforeAll(async () => {
+    ({ database, url, cleanup } = await freshDatabase(kind));
+    platform = await startFeedServer();
+    subscriber = await startFeedServer();
+    platform.route('/alpha.xml', (_req, res) => res.writeHead(200, XML).end(rss(alphaItems)));
+    platform.route('/beta.xml', (_req, res) => res.writeHead(200, XML).end(rss([['b1', 'Beta one']])));
+    await syncSources(database.db, [spec('alpha', { url: platform.url('/alpha.xml') }), spec('beta', { url: platform.url('/beta.xml') })]);
+  });
+  beforeEach(async () => {
+    subscriber.reset();
+    await database.db.delete(websubSubscriptions);
+    alphaItems = [['a1', 'Alpha one']];
+    const { pipeline } = process(database);
+    await database.db.execute(sql`update sources set body_hash = null`);
+    await ingest(pipeline, 'alpha');
+    await ingest(pipeline, 'beta');
+  });
+  afterEach(async () => {
+    await Promise.all(hubs.splice(0).map((hub) => hub.stop(200)));
+  });
+  afterAll(async () => {
+    await platform.close();
+    await subscriber.close();
+    await cleanup();
+  });
+
+  it('an ingest that changes a topic pushes the new document within seconds, signed, with hub and self links', async () => {
+    const { websub, renderer, pipeline } = process(database);
+    const secret = 'a subscriber secret, é included';
+    const alpha = callback(subscriber, '/alpha');
+    const beta = callback(subscriber, '/beta');
+    await subscribe(websub, ALPHA, '/alpha', secret);
+    await subscribe(websub, BETA, '/beta');
+    websub.start();
+    await sleep(150);
+    expect(alpha).toHaveLength(0); // subscribing sends nothing: the subscriber has the document
+
+    alphaItems = [['a2', 'Alpha two'], ...alphaItems];
+    const t0 = Date.now();
+    expect(await ingest(pipeline, 'alpha')).toMatchObject({ outcome: 'ok', itemsNew: 1 });
+    await expect.poll(() => alpha.length, { timeout: 3000, interval: 20 }).toBe(1);
+    expect(alpha[0].at - t0).toBeLessThan(3000);
+
+    const [got] = alpha;
+    const expected = await renderer.render(renderer.addressOf(ALPHA)!);
+    expect(got.body).toBe(expected.body);
+    expect(got.body).toContain('Alpha two');
+    expect(got.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+    expect(got.headers.link).toBe(`<${PUBLIC}/websub>; rel="hub", <${ALPHA}>; rel="self"`);
+    expect(got.headers['x-hub-signature']).toBe(`sha256=${createHmac('sha256', secret).update(Buffer.from(got.body, 'utf8')).digest('hex')}`);
+    expect(got.headers['user-agent']).toBe('Passerelle/test');
+
+    await websub.idle();
+    const row = (await getSubscription(database.db, ALPHA, subscriber.url('/alpha')))!;
+    expect(row).toMatchObject({ lastContentHash: expected.etag, pendingSince: null, nextAttemptAt: null, attempts: 0, lastError: null });
+    expect(row.lastDeliveryAt).toBeInstanceOf(Date);
+
+    // Beta's document did not change: nothing for its subscriber. Nor for an unchanged re-fetch.
+    await sleep(200);
+    expect(beta).toHaveLength(0);
+    await database.db.execute(sql`update sources set body_hash = null`);
+    expect(await ingest(pipeline, 'alpha')).toMatchObject({ outcome: 'ok', itemsNew: 0, itemsUpdated: 0 });
+    await sleep(200);
+    expect(alpha).toHaveLength(1);
+    expect(beta).toHaveLength(0);
+  });
+
+  it('failing callbacks back off and are dropped, while a fast one is served at once and the ingest never waits', async () => {
+    const outcomes: DeliveryOutcome[] = [];
+    const { websub, pipeline } = process(database, { concurrency: 4, timeoutMs: 500, onDelivery: (o) => outcomes.push(o) });
+    const slow = callback(subscriber, '/slow', () => 'hang');
+    const broken = callback(subscriber, '/broken', () => 500);
+    const refusing = callback(subscriber, '/refusing', () => 403);
+    const gone = callback(subscriber, '/gone', () => 410);
+    const down = await startFeedServer();
+    callback(down, '/down');
+    const fast = callback(subscriber, '/fast');
+    await subscribe(websub, ALPHA, '/slow');
+    await subscribe(websub, ALPHA, '/broken');
+    await subscribe(websub, ALPHA, '/refusing');
+    await subscribe(websub, ALPHA, '/gone');
+    await websub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': down.url('/down') }));
+    await websub.idle();
+    await down.close(); // from now on: connection refused
+    await subscribe(websub, ALPHA, '/fast');
+    websub.start();
+
+    alphaItems = [['a3', 'Alpha three'], ...alphaItems];
+    const t0 = Date.now();
+    await ingest(pipeline, 'alpha');
+    const ingestMs = Date.now() - t0;
+    // The ingest only asked for a check: it returned before any callback was even called.
+    expect(slow.length + broken.length + fast.length).toBe(0);
+    expect(ingestMs).toBeLessThan(500);
+
+    // Five failing subscribers were claimed first; four slots, one of them held by the hanging
+    // callback, still serve the fast one long before that callback times out.
+    await expect.poll(() => fast.length, { timeout: 2000, interval: 10 }).toBe(1);
+    expect(fast[0].at - t0).toBeLessThan(450);
+    expect(slow).toHaveLength(1);
+
+    const settled = async () =>
+      (await listSubscriptions(database.db)).filter((s) => s.pendingSince === null).map((s) => s.callback.replace(subscriber.origin, '').replace(down.origin, '')).sort();
+    await expect.poll(settled, { timeout: 6000, interval: 50 }).toEqual(['/broken', '/down', '/fast', '/refusing', '/slow']);
+
+    expect(broken).toHaveLength(3);
+    expect(refusing).toHaveLength(3);
+    expect(slow).toHaveLength(3);
+    // Backoff: 100 ms after the first failure, 200 ms after the second.
+    expect(broken[1].at - broken[0].at).toBeGreaterThanOrEqual(90);
+    expect(broken[2].at - broken[1].at).toBeGreaterThanOrEqual(190);
+    const rows = new Map((await listSubscriptions(database.db)).map((s) => [s.callback, s]));
+    expect(rows.get(subscriber.url('/broken'))!.lastError).toBe('gave up after 3 attempt(s): HTTP 500');
+    expect(rows.get(subscriber.url('/slow'))!.lastError).toMatch(/^gave up after 3 attempt\(s\): no answer within 0\.5s/);
+    expect(rows.get(down.url('/down'))!.lastError).toBe('gave up after 3 attempt(s): connection refused');
+    expect(rows.get(subscriber.url('/broken'))!.lastDeliveryAt).toBeNull();
+    // 410: the subscriber deleted its subscription, and so do we (§7).
+    expect(gone).toHaveLength(1);
+    expect(rows.has(subscriber.url('/gone'))).toBe(false);
+    expect(outcomes.filter((o) => o === 'delivered')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'gone')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(4);
+    expect(outcomes.filter((o) => o === 'retrying')).toHaveLength(8);
+
+    // The subscriptions stay: the next update is tried afresh (§7).
+    alphaItems = [['a4', 'Alpha four'], ...alphaItems];
+    await ingest(pipeline, 'alpha');
+    await expect.poll(() => broken.length, { timeout: 2000, interval: 20 }).toBe(4);
+    await expect.poll(() => fast.length, { timeout: 2000, interval: 20 }).toBe(2);
+    expect(fast[1].body).toContain('Alpha four');
+  });
+
+  it('a lease that ends removes the subscription, and it gets nothing more', async () => {
+    const { websub, pipeline } = process(database);
+    const got = callback(subscriber, '/lease');
+    await subscribe(websub, ALPHA, '/lease');
+    websub.start();
+    await database.db.update(websubSubscriptions).set({ expiresAt: sql`now() - interval '1 second'` });
+    await expect.poll(async () => (await listSubscriptions(database.db)).length, { timeout: 2000, interval: 20 }).toBe(0);
+    alphaItems = [['a5', 'Alpha five'], ...alphaItems];
+    await ingest(pipeline, 'alpha');
+    await sleep(300);
+    expect(got).toHaveLength(0);
+  });
+
+  it('a topic that stops being valid is denied to its subscribers (§5.2) and removed', async () => {
+    const { websub, pipeline } = process(database);
+    const got = callback(subscriber, '/denied');
+    await subscribe(websub, `${PUBLIC}/sources/beta.json`, '/denied');
+    websub.start();
+    await database.db.execute(sql`update sources set slug = 'beta-renamed' where slug = 'beta'`);
+    alphaItems = [['a6', 'Alpha six'], ...alphaItems];
+    await ingest(pipeline, 'alpha');
+    await expect.poll(() => subscriber.requests('/denied').filter((r) => r.url.includes('hub.mode=denied')).length, { timeout: 2000, interval: 20 }).toBe(1);
+    const q = new URL(subscriber.lastRequest('/denied')!.url, 'http://x').searchParams;
+    expect(q.get('hub.topic')).toBe(`${PUBLIC}/sources/beta.json`);
+    expect(q.get('hub.reason')).toMatch(/source: unknown value "beta"/);
+    expect(await listSubscriptions(database.db)).toHaveLength(0);
+    expect(got).toHaveLength(0);
+    await database.db.execute(sql`update sources set slug = 'beta' where slug = 'beta-renamed'`);
+  });
+
+  it('two processes sharing the database never deliver the same update twice', async () => {
+    // A second connection pool on Postgres, as a second process would have; PGlite has one.
+    const other = url ? await openDatabase({ databaseUrl: url, poolSize: 3 }) : database;
+    try {
+      const a = process(database, { concurrency: 3, sweepMs: 20, checkDelayMs: 0 });
+      const b = process(other, { concurrency: 3, sweepMs: 20, checkDelayMs: 0 });
+      const received = Array.from({ length: 12 }, (_, i) => callback(subscriber, `/p${i}`, () => 204, 15));
+      for (let i = 0; i < 12; i++) await subscribe(i % 2 ? a.websub : b.websub, ALPHA, `/p${i}`);
+      a.websub.start();
+      b.websub.start();
+
+      for (const [round, title] of [[1, 'Alpha seven'], [2, 'Alpha eight']] as const) {
+        alphaItems = [[`r${round}`, title], ...alphaItems];
+        await ingest(a.pipeline, 'alpha');
+        b.websub.itemsChanged(); // the other process hears of it too, at the same moment
+        await expect.poll(() => received.every((r) => r.length >= round), { timeout: 4000, interval: 20 }).toBe(true);
+        await sleep(250); // several sweeps of both processes
+        expect(received.map((r) => r.length)).toEqual(Array(12).fill(round));
+        expect(received.every((r) => r[round - 1].body.includes(title))).toBe(true);
+      }
+    } finally {
+      await Promise.all(hubs.splice(0).map((hub) => hub.stop(200)));
+      if (other !== database) await other.close();
+    }
+  });
+});
