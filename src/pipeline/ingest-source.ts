@@ -168,7 +168,6 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       errorCount: 0,
       etag: result.etag ?? source.etag,
       lastModified: result.lastModified ?? source.lastModified,
-      status: 'active',
     };
 
     if (result.kind === 'not-modified') {
