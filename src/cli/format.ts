@@ -14,3 +14,16 @@ export function relativeTime(date: Date | null | undefined, now = new Date()): s
   const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
   return s < 0 ? `${text} ago` : `in ${text}`;
 }
+
+/** The lines that tell a person what an AppError (a refused admin action) means. */
+export function explainRefusal(err: { message: string; extra?: Record<string, unknown>; details?: unknown }): string[] {
+  const lines = [`error: ${err.message}`];
+  const candidates = err.extra?.candidates as { feedUrl: string; title?: string }[] | undefined;
+  if (candidates?.length) {
+    lines.push('feeds found (run again with --feed and the one you want):');
+    for (const c of candidates) lines.push(`  ${c.feedUrl}${c.title ? `  (${c.title})` : ''}`);
+  }
+  const problems = err.extra?.problems as string[] | undefined;
+  for (const p of problems ?? []) lines.push(`  - ${p}`);
+  return lines;
+}

@@ -1,6 +1,7 @@
 // Wires the stages together for one process: config → database → registry sync → fetcher.
 // Every command (serve, worker, fetch, sources) starts from here.
 import { VERSION, type Config } from '../core/config.ts';
+import { recordWebsubDelivery } from '../core/metrics.ts';
 import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
@@ -47,7 +48,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
   }
   const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation });
   const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
-  const websub = createWebsubHub({ db: database.db, renderer, cache: feedCache, publicUrl: config.publicUrl, logger, guard: config.fetch, userAgent: config.fetch.userAgent });
+  const websub = createWebsubHub({ db: database.db, renderer, cache: feedCache, publicUrl: config.publicUrl, logger, guard: config.fetch, userAgent: config.fetch.userAgent, onDelivery: (outcome) => recordWebsubDelivery(outcome) });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
   const pipeline: PipelineDeps = {
     db: database.db,

@@ -6,17 +6,30 @@ import { runFetch } from './fetch-command.ts';
 import { runParse } from './parse-command.ts';
 import { runRetag } from './retag-command.ts';
 import { runServe } from './serve-command.ts';
-import { runSources } from './sources-command.ts';
+import { runOpml } from './opml-command.ts';
+import { runSourceAction, runSources, SOURCE_ACTIONS } from './sources-command.ts';
+import { runTokens } from './tokens-command.ts';
+import { UsageError } from './usage.ts';
 
 const USAGE = `passerelle — a bilingual feed hub for the settlement sector
 
 Usage:
   passerelle serve [--no-scheduler]     serve the hub (web + fetcher); --no-scheduler: web only
   passerelle worker                     fetch on schedule, no web server
+                                        (with METRICS_PORT: /healthz, /readyz and /metrics there)
   passerelle fetch --once [--all] [--source SLUG …]
                                         fetch due sources now (--all: every source; --source: those)
   passerelle sources list               each source with its health
   passerelle retag                      re-tag stored items after the taxonomy changed
+  passerelle sources add URL --org ORG --region REGION [--province P] [--lang en,fr] [--topic T …]
+                         [--title T] [--slug S] [--site URL] [--interval MIN] [--feed FEED-URL]
+                                        register a feed, or a site whose feed is discovered
+  passerelle sources remove|pause|resume|refresh SLUG
+                                        delete (with its items), stop, restart or fetch one source now
+  passerelle opml import FILE [--region R] [--lang en,fr] [--dry-run]
+                                        register every feed of an OPML file (all or nothing)
+  passerelle tokens create --name NAME [--read-only] | tokens list | tokens revoke NAME
+                                        admin API tokens (a new token is printed once)
   passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
 
 Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
@@ -55,13 +68,18 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       }
       case 'sources': {
         const [sub, ...more] = rest;
+        if ((SOURCE_ACTIONS as readonly string[]).includes(sub)) return await runSourceAction(loadConfig(io.env), sub as (typeof SOURCE_ACTIONS)[number], more, io);
         parseArgs({ args: more, options: {}, strict: true });
-        if (sub !== 'list') throw new UsageError(`unknown sources command "${sub ?? ''}" (try: sources list)`);
+        if (sub !== 'list') throw new UsageError(`unknown sources command "${sub ?? ''}" (try: sources list, add, remove, pause, resume, refresh)`);
         return await runSources(loadConfig(io.env), io);
       }
       case 'retag':
         parseArgs({ args: rest, options: {}, strict: true });
         return await runRetag(loadConfig(io.env), io);
+      case 'tokens':
+        return await runTokens(loadConfig(io.env), rest, io);
+      case 'opml':
+        return await runOpml(loadConfig(io.env), rest, io);
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length !== 1) throw new UsageError('parse needs one FILE');
@@ -90,4 +108,3 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
-class UsageError extends Error {}

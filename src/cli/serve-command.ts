@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { VERSION, type Config } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { createApp } from '../web/app.ts';
+import { createOpsApp } from '../web/ops-app.ts';
 import { openHub, type Hub } from './hub.ts';
 
 export interface ServeOptions {
@@ -19,9 +20,32 @@ export interface RunningServer {
 
 /** Starts the HTTP server for a hub; resolves once it listens. */
 export function startHttp(hub: Hub, host: string, port: number): Promise<RunningServer> {
-  const app = createApp({ database: hub.database, logger: hub.logger, publicUrl: hub.config.publicUrl, version: VERSION, topics: hub.feeds.topics, feedCache: hub.feedCache, websub: hub.websub });
+  const app = createApp({
+    database: hub.database,
+    logger: hub.logger,
+    publicUrl: hub.config.publicUrl,
+    version: VERSION,
+    topics: hub.feeds.topics,
+    feedCache: hub.feedCache,
+    websub: hub.websub,
+    pipeline: hub.pipeline,
+    adminToken: hub.config.adminToken,
+    leaseSeconds: hub.config.schedule.leaseSeconds,
+    trustProxy: hub.config.trustProxy,
+    metricsToken: hub.config.metricsToken,
+  });
+  return listen(app.fetch, host, port);
+}
+
+/** A worker's own small server: /healthz, /readyz and /metrics, for probes and scrapes (METRICS_PORT). */
+export function startOpsHttp(hub: Hub, host: string, port: number): Promise<RunningServer> {
+  const app = createOpsApp({ database: hub.database, logger: hub.logger, version: VERSION, metricsToken: hub.config.metricsToken, trustProxy: hub.config.trustProxy });
+  return listen(app.fetch, host, port);
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    const server = serve({ fetch, hostname: host, port }, (info: AddressInfo) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shownHost}:${info.port}`,
@@ -39,8 +63,12 @@ export function startHttp(hub: Hub, host: string, port: number): Promise<Running
 export async function runServe(config: Readonly<Config>, options: ServeOptions): Promise<number> {
   const logger = createLogger(config.logLevel);
   const hub = await openHub(config, logger);
-  const http = options.web ? await startHttp(hub, config.host, config.port) : undefined;
-  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind }, 'listening');
+  const http = options.web
+    ? await startHttp(hub, config.host, config.port)
+    : config.metricsPort !== undefined
+      ? await startOpsHttp(hub, config.host, config.metricsPort)
+      : undefined;
+  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind, web: options.web }, 'listening');
   if (options.scheduler) {
     hub.scheduler.start();
     logger.info({ sources: hub.feeds.sources.length, owner: hub.scheduler.owner }, 'scheduler started');

@@ -23,6 +23,9 @@ const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   CONTACT_URL: z.url({ protocol: /^(https?|mailto)$/ }).optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: int(0, 65535).optional(),
+  TRUST_PROXY: bool.default(false),
   ALLOW_PRIVATE_NETWORKS: bool.default(false),
   PRIVATE_NETWORK_ALLOWLIST: z.string().default(''),
   FETCH_TIMEOUT_MS: int(1000, 600_000).default(30_000),
@@ -47,6 +50,12 @@ export interface Config {
   logLevel: string;
   publicUrl: string;
   adminToken?: string;
+  /** When set, /metrics asks for it as a bearer token. */
+  metricsToken?: string;
+  /** `passerelle worker` serves /healthz, /readyz and /metrics on this port when set. */
+  metricsPort?: number;
+  /** Take the client address from X-Forwarded-For (set only behind a proxy that writes it). */
+  trustProxy: boolean;
   fetch: FetchSettings;
   schedule: ScheduleSettings;
 }
@@ -107,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     publicUrl,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    trustProxy: e.TRUST_PROXY,
     fetch: Object.freeze({
       userAgent: `Passerelle/${VERSION} (feed aggregator; +${contact})`,
       timeoutMs: e.FETCH_TIMEOUT_MS,

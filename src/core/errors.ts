@@ -3,9 +3,12 @@
 
 export class AppError extends Error {
   readonly status: number = 500;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Fields added to the JSON answer beside `error` (e.g. the candidates a caller may choose from). */
+  readonly extra?: Record<string, unknown>;
+  constructor(message: string, options?: { cause?: unknown; extra?: Record<string, unknown> }) {
     super(message, options);
     this.name = new.target.name;
+    if (options?.extra) this.extra = options.extra;
   }
 }
 
@@ -54,4 +57,14 @@ export class ParseError extends Error {
     super(message, options);
     this.name = 'ParseError';
   }
+}
+
+/** The request body is larger than the endpoint accepts. */
+export class PayloadTooLargeError extends AppError {
+  override readonly status = 413;
+}
+
+/** The request body is of a media type the endpoint does not read. */
+export class UnsupportedMediaTypeError extends AppError {
+  override readonly status = 415;
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FetchSettings, ScheduleSettings } from '../core/config.ts';
 import { ParseError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { Item, Language, ParsedFeed, Province, Region } from '../core/types.ts';
 import { fetchFeed, type FetchDeps, type FetchFailed, type FetchResult } from '../fetch/fetch-feed.ts';
 import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   now?: () => Date;
   /** Test seam for DNS (rebinding tests). */
   fetchDeps?: FetchDeps;
+  /** Where fetch and ingest metrics go; this process's metrics by default. */
+  metrics?: Metrics;
   /** Told after every commit that changed items, so output caches and WebSub can react. */
   onItemsChanged?: (change: { sourceId: number; slug: string; itemsNew: number; itemsUpdated: number }) => void;
 }
@@ -54,15 +57,29 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
   const started = now();
   const t0 = performance.now();
   const log = deps.logger.child({ source: source.slug });
-  const done = (outcome: Outcome, extra: Partial<SourceOutcome> = {}): SourceOutcome => ({
-    slug: source.slug,
-    outcome,
-    itemsNew: 0,
-    itemsUpdated: 0,
-    warnings: [],
-    durationMs: Math.round(performance.now() - t0),
-    ...extra,
-  });
+  const metrics = deps.metrics ?? getMetrics();
+  /** How long the HTTP part took, once it has run. */
+  let fetchMs = 0;
+  const done = (outcome: Outcome, extra: Partial<SourceOutcome> = {}): SourceOutcome => {
+    metrics.recordFetch(outcome, fetchMs / 1000);
+    return {
+      slug: source.slug,
+      outcome,
+      itemsNew: 0,
+      itemsUpdated: 0,
+      warnings: [],
+      durationMs: Math.round(performance.now() - t0),
+      ...extra,
+    };
+  };
+  const commit = async (c: Parameters<typeof commitIngest>[1]) => {
+    const c0 = performance.now();
+    try {
+      return await commitIngest(deps.db, c);
+    } finally {
+      metrics.recordIngestCommit((performance.now() - c0) / 1000);
+    }
+  };
 
   // A host that asked us to wait (Retry-After) is not contacted: the source goes back, due then.
   const postpone = async (untilMs: number) => {
@@ -91,6 +108,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       headers: {},
     };
   }
+  fetchMs = result.durationMs;
   if (result.kind === 'failed' && result.code === 'aborted') {
     // Shutting down: give the source back untouched for another worker or the next start.
     await releaseLease(deps.db, source.id, owner).catch(() => {});
@@ -117,7 +135,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       deps.limiter.blockHost(source.host, nextFetchAt.getTime());
       await deferHost(deps.db, source.host, nextFetchAt);
     }
-    await commitIngest(deps.db, {
+    await commit({
       sourceId: source.id,
       owner,
       patch: {
@@ -150,11 +168,10 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       errorCount: 0,
       etag: result.etag ?? source.etag,
       lastModified: result.lastModified ?? source.lastModified,
-      status: 'active',
     };
 
     if (result.kind === 'not-modified') {
-      await commitIngest(deps.db, {
+      await commit({
         sourceId: source.id,
         owner,
         patch: { ...okPatch, nextFetchAt: after(currentInterval), lastWarnings: result.warnings },
@@ -168,7 +185,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
     // Servers that ignore conditional requests (or change the ETag every time) still send the same bytes.
     const bodyHash = createHash('sha256').update(result.bytes).digest('base64url');
     if (bodyHash === source.bodyHash) {
-      await commitIngest(deps.db, {
+      await commit({
         sourceId: source.id,
         owner,
         patch: { ...okPatch, nextFetchAt: after(currentInterval), lastWarnings: result.warnings },
@@ -233,7 +250,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       nextFetchAt: after(interval),
       lastWarnings: dedupeWarnings(warnings),
     };
-    const counts = await commitIngest(deps.db, {
+    const counts = await commit({
       sourceId: source.id,
       owner,
       items: normalized,
@@ -241,6 +258,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       log: baseLog('ok', result.status, undefined, result.bytes.length),
       historyLimit: bounds.historyPerSource,
     });
+    metrics.recordItems(counts.itemsNew, counts.itemsUpdated);
     if (counts.itemsNew || counts.itemsUpdated) {
       deps.onItemsChanged?.({ sourceId: source.id, slug: source.slug, itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated });
     }

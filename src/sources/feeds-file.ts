@@ -81,7 +81,8 @@ function findDuplicateSlugs(raw: unknown): { path: (string | number)[]; message:
   return issues;
 }
 
-function provinceFits(region: string, province: string): boolean {
+/** True when the province lies in the region (any province fits 'national'). */
+export function provinceFits(region: string, province: string): boolean {
   if (region === 'national') return true;
   const map: Record<string, string[]> = {
     atlantic: ['nl', 'pe', 'ns', 'nb'],

@@ -1,11 +1,11 @@
 // Queries on sources: registry sync, health listing, and the leases that let several workers
 // share the fetching without ever fetching one source twice at once.
-import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SourceSpec } from '../core/types.ts';
 import { hostOf } from '../normalize/urls.ts';
-import type { Db } from './db.ts';
+import type { Db, Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
-import { sources, type SourceRow } from './schema.ts';
+import { fetches, items, sources, type FetchRow, type SourceRow } from './schema.ts';
 
 function specColumns(spec: SourceSpec) {
   return {
@@ -152,4 +152,96 @@ export async function setSourceStatus(db: Db, slug: string, status: 'active' | '
     .where(eq(sources.slug, slug))
     .returning();
   return row;
+}
+
+/** Arbitrary but fixed: registrations (API, CLI, OPML) take this lock so duplicate checks hold. */
+const REGISTRY_LOCK_ID = 4_242_018;
+
+/**
+ * Runs `work` in a transaction that holds the registry lock, so that two registrations checking
+ * for duplicates at the same moment cannot both insert the same feed.
+ */
+export async function withRegistryLock<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRY_LOCK_ID})`);
+    return work(tx);
+  });
+}
+
+/** Adds sources registered at run time (origin 'api': feeds.yaml sync leaves them alone). */
+export async function insertSources(tx: Tx | Db, specs: SourceSpec[], origin = 'api'): Promise<SourceRow[]> {
+  if (specs.length === 0) return [];
+  const rows: SourceRow[] = [];
+  // Batches keep each statement's parameter count well under Postgres's limit.
+  for (let i = 0; i < specs.length; i += 200) {
+    const batch = specs.slice(i, i + 200);
+    rows.push(
+      ...(await tx
+        .insert(sources)
+        .values(batch.map((spec) => ({ slug: spec.slug, url: spec.url, host: hostOf(spec.url), origin, ...specColumns(spec) })))
+        .returning()),
+    );
+  }
+  await bumpGeneration(tx);
+  return rows;
+}
+
+/** Replaces a source's declared fields; a new URL starts its fetch state afresh and keeps the old one as an alias. */
+export async function updateSourceSpec(tx: Tx | Db, row: SourceRow, spec: SourceSpec): Promise<SourceRow> {
+  const urlChanged = spec.url !== row.url;
+  const [updated] = await tx
+    .update(sources)
+    .set({
+      ...specColumns(spec),
+      ...(urlChanged
+        ? {
+            url: spec.url,
+            host: hostOf(spec.url),
+            aliases: [...new Set([...row.aliases, row.url])].filter((u) => u !== spec.url),
+            etag: null,
+            lastModified: null,
+            bodyHash: null,
+            redirectTo: null,
+            redirectSeen: 0,
+            nextFetchAt: sql`now()`,
+          }
+        : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(sources.id, row.id))
+    .returning();
+  await bumpGeneration(tx);
+  return updated;
+}
+
+/** Deletes a source with its items and fetch history (foreign keys cascade); returns how many items went. */
+export async function deleteSource(db: Db, sourceId: number): Promise<{ itemsDeleted: number }> {
+  return db.transaction(async (tx) => {
+    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(items).where(eq(items.sourceId, sourceId));
+    await tx.delete(sources).where(eq(sources.id, sourceId));
+    await bumpGeneration(tx);
+    return { itemsDeleted: Number(n) };
+  });
+}
+
+/** Makes a source due now, so the next tick of any worker fetches it. */
+export async function markSourceDue(db: Db, sourceId: number): Promise<void> {
+  await db.update(sources).set({ nextFetchAt: sql`now()` }).where(eq(sources.id, sourceId));
+}
+
+/** The newest entries of a source's fetch log. */
+export async function listFetches(db: Db, sourceId: number, limit: number): Promise<FetchRow[]> {
+  return db.select().from(fetches).where(eq(fetches.sourceId, sourceId)).orderBy(desc(fetches.startedAt), desc(fetches.id)).limit(limit);
+}
+
+/** Sources per status, and how many are failing, for the metrics gauges. */
+export async function countSourceHealth(db: Db): Promise<{ byStatus: Record<string, number>; failing: number }> {
+  const rows = await db
+    .select({ status: sources.status, n: sql<number>`count(*)::int`, failing: sql<number>`count(*) filter (where ${sources.errorCount} > 0)::int` })
+    .from(sources)
+    .groupBy(sources.status);
+  return {
+    byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])),
+    failing: rows.reduce((a, r) => a + Number(r.failing), 0),
+  };
 }

@@ -18,6 +18,11 @@ import { readGeneration } from '../store/hub-state.ts';
 import { registerFeedRoutes } from './feed-routes.ts';
 import type { WebsubHub } from '../publish/websub.ts';
 import { registerWebsubRoutes } from './websub-routes.ts';
+import { getMetrics, type Metrics } from '../core/metrics.ts';
+import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createAuth, type ThrottleOptions, type TokenIdentity } from './admin-auth.ts';
+import { registerAdminRoutes } from './admin-routes.ts';
+import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
 
 export interface AppDeps {
   database: Database;
@@ -29,18 +34,34 @@ export interface AppDeps {
   feedCache?: FeedCache;
   /** The WebSub hub our feeds advertise at /websub (cli/hub.ts); without one, no hub endpoint. */
   websub?: WebsubHub;
+  /** Mounts the admin API, which fetches through this pipeline (subscribe checks, refresh now). */
+  pipeline?: PipelineDeps;
+  /** Accepted as a bearer token with full rights; compared by hash, never stored. */
+  adminToken?: string;
+  /** Lease held by a refresh the admin API runs (default 300 s). */
+  leaseSeconds?: number;
+  /** Client addresses for the failed-token throttle come from X-Forwarded-For. */
+  trustProxy?: boolean;
+  authThrottle?: ThrottleOptions;
+  /** This process's metrics by default. */
+  metrics?: Metrics;
+  /** When set, /metrics asks for it as a bearer token. */
+  metricsToken?: string;
 }
 
-export type AppEnv = { Variables: { requestId: string } };
+export type AppEnv = { Variables: { requestId: string; token?: TokenIdentity } };
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { database, logger } = deps;
   const db = database.db;
   const log = logger.child({ component: 'http' });
   const feedCache = deps.feedCache ?? createFeedCache({ readGeneration: async () => (await readGeneration(db)).generation });
+  const metrics = deps.metrics ?? getMetrics();
+  const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(httpMetrics(metrics));
   app.use(async (c, next) => {
     const t0 = performance.now();
     await next();
@@ -49,6 +70,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use(compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], maxAge: 86_400 }));
+  registerMetricsRoute(app, { db, metrics, auth, token: deps.metricsToken });
 
   app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version }));
   app.get('/readyz', async (c) => {
@@ -75,11 +97,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
   registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache });
   if (deps.websub) registerWebsubRoutes(app, deps.websub);
+  if (deps.pipeline) {
+    registerAdminRoutes(app, { db, topics: deps.topics, logger, publicUrl: deps.publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 });
+  }
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      const body: Record<string, unknown> = { error: err.message };
+      const body: Record<string, unknown> = { error: err.message, ...err.extra };
       if (err instanceof BadRequestError && err.details) body.details = err.details;
       return c.json(body, err.status as 400);
     }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ingestSource, type PipelineDeps } from '../../src/pipeline/ingest-source.ts';
 import type { Database } from '../../src/store/db.ts';
 import { fetches, items, sources } from '../../src/store/schema.ts';
-import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
+import { getSourceBySlug, setSourceStatus, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { serveBody, serveRedirect, serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss, testPipeline } from '../helpers/hub.ts';
@@ -243,5 +243,14 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     await run(slug);
     await run(slug);
     expect(changes).toEqual([expect.objectContaining({ slug, itemsNew: 1, itemsUpdated: 0 })]);
+  });
+
+  it('leaves a source paused while its fetch was in flight paused', async () => {
+    server.route('/paused-mid-fetch.xml', serveBody(rss([['p1', 'One']]), { headers: XML }));
+    const slug = await addSource('/paused-mid-fetch.xml');
+    const leased = await row(slug);
+    await setSourceStatus(database.db, slug, 'paused');
+    expect((await ingestSource(deps, leased, 'worker-1')).outcome).toBe('ok');
+    expect((await row(slug)).status).toBe('paused');
   });
 });

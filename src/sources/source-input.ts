@@ -1,0 +1,127 @@
+// Sources registered at run time (admin API, CLI, OPML): the input schemas, built from the same
+// fields as a feeds.yaml entry, and the pure rules that turn input into a SourceSpec: slugs made
+// from titles, URLs compared for duplicates, OPML folder names matched to topics.
+import { z } from 'zod';
+import { LANGUAGES, type SourceSpec, type Topic } from '../core/types.ts';
+import { provinceFits, SLUG_PATTERN, sourceSpecSchema } from './feeds-file.ts';
+
+const shape = sourceSpecSchema.shape;
+
+/**
+ * A new source: `url` is a feed or a page that links to one (autodiscovery); `feedUrl` picks one
+ * of several feeds discovery found. Slug, title and languages may be left out: they come from the
+ * feed (the slug from the title, made unique).
+ */
+export const newSourceSchema = sourceSpecSchema
+  .extend({ feedUrl: shape.url.optional() })
+  .partial({ slug: true, title: true, languages: true });
+export type NewSourceInput = z.infer<typeof newSourceSchema>;
+
+/** A change to a source: any of its fields but the slug (feed URLs use it); null clears an optional one. */
+export const sourcePatchSchema = z.strictObject({
+  url: shape.url.optional(),
+  title: shape.title.optional(),
+  organization: shape.organization.optional(),
+  region: shape.region.optional(),
+  province: shape.province.unwrap().nullable().optional(),
+  languages: shape.languages.optional(),
+  topics: z.array(z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens')).optional(),
+  siteUrl: shape.siteUrl.unwrap().nullable().optional(),
+  intervalMinutes: shape.intervalMinutes.unwrap().nullable().optional(),
+});
+export type SourcePatch = z.infer<typeof sourcePatchSchema>;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** zod issues as "field: reason" pairs, unknown keys named one by one. */
+export function describeIssues(issues: z.core.$ZodIssue[]): FieldProblem[] {
+  return issues.flatMap((issue) => {
+    const field = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ field: [field, k].filter(Boolean).join('.'), message: 'unknown field' }));
+    return [{ field: field || '(body)', message: issue.message }];
+  });
+}
+
+/** Checks a complete spec the way feeds.yaml is checked: schema, province in region, known topics. */
+export function checkSpec(spec: unknown, topics: Topic[]): { ok: true; spec: SourceSpec } | { ok: false; problems: FieldProblem[] } {
+  const parsed = sourceSpecSchema.safeParse(spec);
+  if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
+  const problems: FieldProblem[] = [];
+  const s = parsed.data as SourceSpec;
+  if (s.province && !provinceFits(s.region, s.province)) problems.push({ field: 'province', message: `province "${s.province}" is not in region "${s.region}"` });
+  const known = new Set(topics.map((t) => t.slug));
+  s.topics.forEach((t, i) => {
+    if (known.size > 0 && !known.has(t)) problems.push({ field: `topics.${i}`, message: `unknown topic "${t}"` });
+  });
+  return problems.length ? { ok: false, problems } : { ok: true, spec: s };
+}
+
+/** Lowercase, accents and punctuation set aside: "Santé mentale" and "sante-mentale" fold alike. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[œŒ]/g, 'oe')
+    .replace(/[æÆ]/g, 'ae')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** A slug from a title: "Nouvelles de l'AMSSA — Été" → "nouvelles-de-l-amssa-ete". */
+export function slugify(text: string, maxLength = 48): string {
+  let slug = foldText(text);
+  if (slug.length > maxLength) {
+    slug = slug.slice(0, maxLength);
+    const cut = slug.lastIndexOf('-');
+    if (cut > maxLength / 2) slug = slug.slice(0, cut);
+    slug = slug.replace(/-+$/, '');
+  }
+  return slug || 'source';
+}
+
+/** `base`, or `base-2`, `base-3` … whichever is not taken yet. */
+export function uniqueSlug(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/**
+ * What two feed URLs must share to be the same feed: host without "www.", path without a trailing
+ * slash, and the query. Scheme, default port, fragment and case of the host do not count.
+ */
+export function feedUrlKey(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname.toLowerCase().replace(/^www\./, '');
+    const path = u.pathname.replace(/\/+$/, '') || '/';
+    return `${host}${u.port ? `:${u.port}` : ''}${path}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+/** The topic a folder name stands for: its slug or its English or French label, folded. */
+export function topicForFolder(name: string, topics: Topic[]): string | undefined {
+  const key = foldText(name);
+  if (!key) return undefined;
+  return topics.find((t) => [t.slug, t.label.en, t.label.fr].some((v) => foldText(v) === key))?.slug;
+}
+
+/** "en,fr", "fr-CA", "English" → the hub's languages found in a language attribute or option. */
+export function languagesFrom(value: string | undefined): ('en' | 'fr')[] {
+  if (!value) return [];
+  const found = new Set<'en' | 'fr'>();
+  for (const part of value.split(/[\s,;]+/)) {
+    const p = part.toLowerCase();
+    if (/^(en|eng)(?:[-_]|$)/.test(p) || p === 'english' || p === 'anglais') found.add('en');
+    if (/^(fr|fra|fre)(?:[-_]|$)/.test(p) || p === 'french' || p === 'français' || p === 'francais') found.add('fr');
+  }
+  return LANGUAGES.filter((l) => found.has(l));
+}

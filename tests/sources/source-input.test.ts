@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Topic } from '../../src/core/types.ts';
+import { checkSpec, feedUrlKey, foldText, languagesFrom, slugify, topicForFolder, uniqueSlug } from '../../src/sources/source-input.ts';
+
+const topic = (slug: string, en: string, fr: string): Topic => ({ slug, label: { en, fr }, keywords: { en: [], fr: [] }, categories: [] });
+const topics = [topic('housing', 'Housing', 'Logement'), topic('health', 'Health', 'Santé'), topic('children-youth', 'Children and youth', 'Enfants et jeunes')];
+
+describe('source input rules', () => {
+  it('makes slugs from titles, accents and punctuation aside, unique', () => {
+    expect(slugify("Nouvelles de l'AMSSA — Été 2024")).toBe('nouvelles-de-l-amssa-ete-2024');
+    expect(slugify('Œuvre & Cœur')).toBe('oeuvre-coeur');
+    expect(slugify('!!!')).toBe('source');
+    expect(slugify('a'.repeat(30) + ' ' + 'b'.repeat(30))).toBe('a'.repeat(30));
+    expect(uniqueSlug('news', new Set(['news', 'news-2']))).toBe('news-3');
+    expect(uniqueSlug('fresh', new Set(['news']))).toBe('fresh');
+  });
+
+  it('compares feed URLs without scheme, www., trailing slash or fragment', () => {
+    expect(feedUrlKey('https://www.Example.org/feed/#x')).toBe(feedUrlKey('http://example.org/feed'));
+    expect(feedUrlKey('https://example.org/feed?lang=fr')).not.toBe(feedUrlKey('https://example.org/feed?lang=en'));
+    expect(feedUrlKey('https://example.org:8443/feed')).not.toBe(feedUrlKey('https://example.org/feed'));
+  });
+
+  it('matches folder names to topics by slug or label in either language', () => {
+    expect(topicForFolder('SANTÉ', topics)).toBe('health');
+    expect(topicForFolder('sante', topics)).toBe('health');
+    expect(topicForFolder('Logement', topics)).toBe('housing');
+    expect(topicForFolder('children-youth', topics)).toBe('children-youth');
+    expect(topicForFolder('Enfants et jeunes', topics)).toBe('children-youth');
+    expect(topicForFolder('Misc', topics)).toBeUndefined();
+    expect(foldText('  Café—Crème ')).toBe('cafe-creme');
+  });
+
+  it('reads languages from attributes and options', () => {
+    expect(languagesFrom('fr-CA')).toEqual(['fr']);
+    expect(languagesFrom('fr,en')).toEqual(['en', 'fr']);
+    expect(languagesFrom('de')).toEqual([]);
+    expect(languagesFrom(undefined)).toEqual([]);
+  });
+
+  it('checks a spec like feeds.yaml does: fields, province in region, known topics', () => {
+    const base = { slug: 'x', url: 'https://x.org/feed', title: 'X', organization: 'X', region: 'atlantic', languages: ['en'], topics: [] };
+    expect(checkSpec(base, topics).ok).toBe(true);
+    const bad = checkSpec({ ...base, province: 'on', topics: ['housing', 'nope'], region: 'atlantic' }, topics);
+    expect(bad).toEqual({
+      ok: false,
+      problems: [
+        { field: 'province', message: 'province "on" is not in region "atlantic"' },
+        { field: 'topics.1', message: 'unknown topic "nope"' },
+      ],
+    });
+    const wrong = checkSpec({ ...base, region: 'mars', extra: 1 }, topics);
+    expect(wrong.ok).toBe(false);
+    expect(!wrong.ok && wrong.problems.map((p) => p.field)).toEqual(['region', 'extra']);
+  });
+});
