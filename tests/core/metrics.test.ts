@@ -39,7 +39,7 @@ describe('metrics', () => {
     expect(await b.render()).not.toMatch(/route="\/api\/items"/);
     const fresh = resetMetrics();
     recordWebsubDelivery('delivered');
-    recordWebsubDelivery('failed');
+    recordWebsubDelivery('retrying');
     recordWebsubDelivery('delivered');
     expect(getMetrics()).toBe(fresh);
     expect(line(await fresh.render(), 'passerelle_websub_deliveries_total{outcome="delivered"}')).toMatch(/ 2$/);
