@@ -16,6 +16,7 @@ import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
 import { createFeedRenderer } from '../publish/feed-renderer.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { registerFeedRoutes } from './feed-routes.ts';
+import { registerReaderRoutes } from './reader-routes.tsx';
 
 export interface AppDeps {
   database: Database;
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
   registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer });
+  registerReaderRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
