@@ -272,8 +272,8 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       const { html } = await page('/en/directory');
       const provinces = [...html.matchAll(/<a href="\/en\/\?province=([a-z]{2})"[^>]*aria-label="([^"]+)"><path d="M[^"]+"/g)].map((m) => [m[1], m[2]]);
       expect(provinces.map(([p]) => p).sort()).toEqual(['ab', 'bc', 'mb', 'nb', 'nl', 'ns', 'nt', 'nu', 'on', 'pe', 'qc', 'sk', 'yt']);
-      expect(provinces).toContainEqual(['ns', 'Nova Scotia — 1 organization']);
-      expect(provinces).toContainEqual(['mb', 'Manitoba — 0 organizations']);
+      expect(provinces).toContainEqual(['ns', 'NS — Nova Scotia — 1 organization']);
+      expect(provinces).toContainEqual(['mb', 'MB — Manitoba — 0 organizations']);
       expect(html).toMatch(/<h2 id="region-atlantic">Atlantic <span class="count">\(2 organizations\)<\/span><\/h2>/);
       expect(html).toContain('<h3>Nova Scotia</h3>');
       expect(html).toContain('<h3>Across Canada</h3>');

@@ -104,8 +104,9 @@ function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
         <desc id="map-d">{w.mapHint}</desc>
         {PROVINCE_SHAPES.map((shape) => {
           const n = counts.get(shape.province) ?? 0;
+          // The name holds the visible label (WCAG 2.5.3), so "click NS" works for voice control.
           return (
-            <a href={pageHref(ctx, '', `province=${shape.province}`)} class={n ? 'has' : undefined} aria-label={`${PROVINCE_LABELS[shape.province][ui]} — ${w.orgCount(n)}`}>
+            <a href={pageHref(ctx, '', `province=${shape.province}`)} class={n ? 'has' : undefined} aria-label={`${shape.province.toUpperCase()} — ${PROVINCE_LABELS[shape.province][ui]} — ${w.orgCount(n)}`}>
               <path d={shape.d} />
               <text x={shape.label[0]} y={shape.label[1]} aria-hidden="true">
                 {shape.province.toUpperCase()}
