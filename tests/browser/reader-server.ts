@@ -38,14 +38,13 @@ export async function startHub(database: Database, topics: Topic[], host = '127.
   };
 }
 
-/** A tiny server on another origin: one host page, for embedding the widget from elsewhere. */
-export async function startHostPage(html: string): Promise<RunningHub> {
+/** A tiny server on another origin: a host page (and its stylesheet), for embedding the widget from elsewhere. */
+export async function startHostPage(html: string, css = ''): Promise<RunningHub> {
   const server = http.createServer((req, res) => {
-    if ((req.url ?? '/').split('?')[0] !== '/') {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    else if (path === '/host.css') res.writeHead(200, { 'content-type': 'text/css' }).end(css);
+    else res.writeHead(404).end();
   });
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {

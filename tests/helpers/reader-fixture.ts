@@ -166,13 +166,19 @@ export async function seedFiller(db: Db, count: number, options: { now?: number;
 
 export const HOSTILE_DIR = path.resolve('tests/fixtures/hostile');
 
-/** Every hostile fixture as an item of a source "hostile", run through normalizeItem like any feed. */
+/** A title that is text but reads like markup: pages and embed.js must show it, never parse it. */
+export const HOSTILE_TITLE = '<img src=x onerror="__hostileRan(\'title img\')"><script>__hostileRan(\'title script\')</script> A title that looks like markup & "quotes"';
+
+/**
+ * Every hostile fixture as an item of a source "hostile", run through normalizeItem like any feed,
+ * plus one item whose plain-text title looks like markup. Returns the fixture file names.
+ */
 export async function seedHostile(db: Db, options: { now?: number; topics?: Topic[] } = {}): Promise<string[]> {
   const now = options.now ?? Date.now();
   const topics = options.topics ?? (await readerTopics());
   await syncSources(db, [...READER_SOURCES, { slug: 'hostile', url: 'https://hostile.example.org/feed', title: 'Hostile fixtures', organization: 'Hostile Test Org', region: 'national', languages: ['en'], topics: [] }]);
   const files = readdirSync(HOSTILE_DIR).filter((f) => f.endsWith('.html')).sort();
-  const html = new Map(files.map((f) => [f, readFileSync(path.join(HOSTILE_DIR, f), 'utf8')]));
+  const html = new Map(files.map((f) => [`Hostile fixture ${f}`, readFileSync(path.join(HOSTILE_DIR, f), 'utf8')]));
   const entries: Entry[] = files.map((f, i) => ({
     source: 'hostile',
     language: 'en',
@@ -181,6 +187,7 @@ export async function seedHostile(db: Db, options: { now?: number; topics?: Topi
     title: `Hostile fixture ${f}`,
     summary: '',
   }));
-  await store(db, topics, entries, now, (e) => html.get(e.title.replace('Hostile fixture ', ''))!);
+  entries.push({ source: 'hostile', language: 'en', hoursAgo: 999, link: 'https://www.example.org/blog/2024/hostile-title.html', title: HOSTILE_TITLE, summary: '' });
+  await store(db, topics, entries, now, (e) => html.get(e.title) ?? '<p>An ordinary body under a title that looks like markup.</p>');
   return files;
 }
