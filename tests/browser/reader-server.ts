@@ -15,7 +15,9 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-export async function startHub(database: Database, topics: Topic[], host = '127.0.0.1'): Promise<RunningHub> {
+/** `publicUrl` defaults to where the hub listens; give one only where its links need not be followed (screenshots). */
+export async function startHub(database: Database, topics: Topic[], publicUrl?: string): Promise<RunningHub> {
+  const host = '127.0.0.1';
   const server = http.createServer();
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
@@ -27,7 +29,7 @@ export async function startHub(database: Database, topics: Topic[], host = '127.
     server.listen(0, host, () => resolve());
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const app = createApp({ database, logger: silentLogger(), publicUrl: url, version: 'test', topics });
+  const app = createApp({ database, logger: silentLogger(), publicUrl: publicUrl ?? url, version: 'test', topics });
   server.on('request', getRequestListener(app.fetch));
   return {
     url,
