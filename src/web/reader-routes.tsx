@@ -125,27 +125,32 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return query.order === 'relevance' ? encodeCursor({ offset: (query.offset ?? 0) + rows.length }) : encodeCursor({ publishedAt: last.publishedAt, id: last.id });
   }
 
+  /** RSS, Atom and JSON Feed of one of our feed paths (/feeds/all, /sources/{slug}), for <link rel="alternate">. */
+  function feedLinks(path: string, query: string, title: string): FeedLink[] {
+    const href = (ext: string) => `${publicUrl}${path}.${ext}${query ? `?${query}` : ''}`;
+    return [
+      { type: 'application/rss+xml', title: `${title} (RSS)`, href: href('rss') },
+      { type: 'application/atom+xml', title: `${title} (Atom)`, href: href('atom') },
+      { type: 'application/feed+json', title: `${title} (JSON Feed)`, href: href('json') },
+    ];
+  }
+
   function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
     const filter = canonicalFilter(query);
     const feedQuery = [filter, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
-    const feed = (ext: string) => `${publicUrl}/feeds/all.${ext}${feedQuery ? `?${feedQuery}` : ''}`;
+    const feeds = feedLinks('/feeds/all', feedQuery, heading);
     const widget = [filter, `ui=${ui}`].filter(Boolean).join('&');
     const embedUrl = `${publicUrl}/embed?${widget}`;
     const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const links: SubscribeLinks = {
-      rss: feed('rss'),
-      atom: feed('atom'),
-      json: feed('json'),
+      rss: feeds[0].href,
+      atom: feeds[1].href,
+      json: feeds[2].href,
       opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
       embedUrl,
       iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
       script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
     };
-    const feeds: FeedLink[] = [
-      { type: 'application/rss+xml', title: `${heading} (RSS)`, href: links.rss },
-      { type: 'application/atom+xml', title: `${heading} (Atom)`, href: links.atom },
-      { type: 'application/feed+json', title: `${heading} (JSON Feed)`, href: links.json },
-    ];
     return { links, feeds };
   }
 
@@ -209,13 +214,18 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const item = /^\d{1,15}$/.test(raw) ? await getItem(db, Number(raw)) : undefined;
     if (!item) throw new NotFoundError(`no item ${raw}`);
     const ctx = contextFor(ui);
-    return sendPage(c, ui, fresh(await renderDocument(<ItemPage ctx={ctx} item={item} switchHref={switchHref(c, ui)} />)));
+    const feeds = feedLinks(`/sources/${item.source.slug}`, ui === 'fr' ? 'ui=fr' : '', item.source.title);
+    return sendPage(c, ui, fresh(await renderDocument(<ItemPage ctx={ctx} item={item} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });
 
   page('/directory', async (c, ui) => {
     const ctx = contextFor(ui);
     const sources = await listSources(db);
-    return sendPage(c, ui, fresh(await renderDocument(<DirectoryPage ctx={ctx} sources={sources} switchHref={switchHref(c, ui)} />)));
+    const feeds: FeedLink[] = [
+      ...feedLinks('/feeds/all', ui === 'fr' ? 'ui=fr' : '', ctx.w.navRiver),
+      { type: 'text/x-opml', title: ctx.w.sourcesOpml, href: `${publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}` },
+    ];
+    return sendPage(c, ui, fresh(await renderDocument(<DirectoryPage ctx={ctx} sources={sources} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });
 
   // The iframe widget. `ui` picks its words (en, fr); `lang` keeps its meaning everywhere else:

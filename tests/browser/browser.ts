@@ -1,5 +1,8 @@
 // Chromium for the browser tests and the screenshots: Debian's build at /usr/bin/chromium (CI
 // installs it; nothing is ever downloaded), driven by playwright-core, with bounded timeouts.
+// The tests hand functions to page.evaluate that run in the page, hence the DOM's types here.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

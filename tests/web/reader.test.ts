@@ -250,6 +250,8 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toContain('<h2 id="also-h">Also published by</h2>');
       expect(html).toContain(`<a href="/en/items/${ids.housingRepost}">${ENTRIES.housingRepost.title}</a> — Pacific Settlement Knowledge Hub`);
       expect(html).toContain(`<a class="button" href="${ENTRIES.housing.link}">Read it on the original site</a>`);
+      // Feed readers find the source's feeds from the item.
+      expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="Harbourview Newcomer Centre — News (RSS)" href="${PUBLIC}/sources/harbourview.rss"/>`);
     });
 
     it('in French, an English item keeps lang="en" on its title and content', async () => {
@@ -281,6 +283,8 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html.match(/<h4>National Settlement Research Partnership<\/h4>/g)).toHaveLength(1);
       expect(html).toContain(`<a href="${PUBLIC}/sources/harbourview.rss">Passerelle feed (RSS)</a>`);
       expect(html).toContain('<a href="https://harbourview.example.ca/feed/">Original feed</a>');
+      expect(html).toContain(`<link rel="alternate" type="text/x-opml" title="Every source’s own feed (OPML)" href="${PUBLIC}/opml/sources.opml"/>`);
+      expect(html).toContain(`<link rel="alternate" type="application/atom+xml" title="Latest items (Atom)" href="${PUBLIC}/feeds/all.atom"/>`);
     });
 
     it('says in plain words how each source is doing', async () => {

@@ -7,7 +7,7 @@ import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type
 import type { SourceRow } from '../../store/schema.ts';
 import { formatRecent } from '../i18n.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
-import { Layout, pageHref, type PageContext } from './layout.tsx';
+import { Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 export type HealthKind = 'ok' | 'failing' | 'paused' | 'gone' | 'never';
 
@@ -120,7 +120,7 @@ function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
   );
 }
 
-export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; switchHref: string }) {
+export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; feeds: FeedLink[]; switchHref: string }) {
   const { ctx } = props;
   const { w, ui } = ctx;
   const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
@@ -128,9 +128,12 @@ export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; s
   const counts = new Map<Province, number>();
   for (const p of PROVINCES) counts.set(p, organizationsOf(rows.filter((s) => s.province === p)).length);
   return (
-    <Layout ctx={ctx} title={`${w.directoryTitle} — Passerelle`} switchHref={props.switchHref} current="directory" description={w.directoryIntro}>
+    <Layout ctx={ctx} title={`${w.directoryTitle} — Passerelle`} switchHref={props.switchHref} current="directory" feeds={props.feeds} description={w.directoryIntro}>
       <h1>{w.directoryTitle}</h1>
       <p class="lede">{w.directoryIntro}</p>
+      <p>
+        <a href={`${ctx.publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}`}>{w.sourcesOpml}</a>
+      </p>
       <CanadaMap ctx={ctx} counts={counts} />
       {REGIONS.map((region: Region) => {
         const inRegion = rows.filter((s) => s.region === region);

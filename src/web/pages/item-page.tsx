@@ -6,7 +6,7 @@ import { LANGUAGE_LABELS } from '../../core/labels.ts';
 import type { ItemLanguage } from '../../core/types.ts';
 import type { ItemRef, ItemView } from '../../store/items-query.ts';
 import { formatDate, TYPE_SINGULAR } from '../i18n.ts';
-import { foreignLang, Layout, pageHref, type PageContext } from './layout.tsx';
+import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** A copy of the story elsewhere; a translation opens in its own language's pages. */
 function RefLink(props: { ctx: PageContext; refItem: ItemRef; translation?: boolean }) {
@@ -29,13 +29,13 @@ function RefLink(props: { ctx: PageContext; refItem: ItemRef; translation?: bool
   );
 }
 
-export function ItemPage(props: { ctx: PageContext; item: ItemView; switchHref: string }) {
+export function ItemPage(props: { ctx: PageContext; item: ItemView; feeds: FeedLink[]; switchHref: string }) {
   const { ctx, item } = props;
   const { w, ui } = ctx;
   const lang = foreignLang(ctx, item.language);
   const typeLabel = TYPE_SINGULAR[item.type as keyof typeof TYPE_SINGULAR]?.[ui] ?? item.type;
   return (
-    <Layout ctx={ctx} title={`${item.title} — Passerelle`} switchHref={props.switchHref} description={item.summary.slice(0, 200)}>
+    <Layout ctx={ctx} title={`${item.title} — Passerelle`} switchHref={props.switchHref} feeds={props.feeds} description={item.summary.slice(0, 200)}>
       <p>
         <a href={pageHref(ctx)}>← {w.back}</a>
       </p>
