@@ -72,10 +72,10 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const contextFor = (ui: Language): PageContext => ({ ui, w: wordsFor(ui), base, publicUrl, topicLabels: topicLabels[ui], now: Date.now() });
   const vocabulary = (sources: { slug: string }[]) => ({ topicSlugs, sourceSlugs: sources.map((s) => s.slug) });
 
-  /** The page's address in the other language, same path and query. */
+  /** The page's address in the other language, same path and query (routes sit at /en/…, /fr/…). */
   const switchHref = (c: Context, ui: Language) => {
     const url = new URL(c.req.url);
-    return `${base}/${otherLanguage(ui)}${url.pathname.slice(base.length + 3)}${url.search}`;
+    return `${base}/${otherLanguage(ui)}${url.pathname.slice(`/${ui}`.length)}${url.search}`;
   };
 
   /** Reader pages: validators, the language cookie when it changes, security headers. */

@@ -75,6 +75,18 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(again.headers.get('vary')).toBe('Accept-Encoding, Cookie');
     });
 
+    it('links under the path of PUBLIC_URL when the hub sits below a path', async () => {
+      const below = createApp({ database, logger: silentLogger(), publicUrl: `${PUBLIC}/passerelle/`, version: 'test', topics: [] });
+      const home = await below.request('/', { headers: { 'Accept-Language': 'fr' } });
+      expect(home.headers.get('location')).toBe('/passerelle/fr/');
+      const res = await below.request('/fr/directory');
+      const html = await res.text();
+      expect(res.headers.get('set-cookie')).toMatch(/; Path=\/passerelle;/);
+      expect(html).toMatch(/<link rel="stylesheet" href="\/passerelle\/assets\/site\.[0-9a-f]{12}\.css"\/>/);
+      expect(html).toContain('<a href="/passerelle/en/directory" lang="en" hreflang="en">English</a>');
+      expect(html).toContain(`<a href="${PUBLIC}/passerelle/sources/harbourview.rss?ui=fr">`);
+    });
+
     it('/en redirects to /en/, keeping the query', async () => {
       const res = await get('/en?topic=housing');
       expect(res.status).toBe(301);
