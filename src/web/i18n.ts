@@ -213,7 +213,7 @@ export const TYPE_SINGULAR: Record<ItemType, Record<Language, string>> = {
   resource: { en: 'Resource', fr: 'Ressource' },
   research: { en: 'Research', fr: 'Recherche' },
   funding: { en: 'Funding', fr: 'Financement' },
-  job: { en: 'Job', fr: 'Emploi' },
+  job: { en: 'Job posting', fr: 'Offre d’emploi' },
 };
 
 /** The filter parameters, named as the filter panel names them. */
