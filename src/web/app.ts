@@ -23,6 +23,7 @@ import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createAuth, type ThrottleOptions, type TokenIdentity } from './admin-auth.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
+import { registerReaderRoutes } from './reader-routes.tsx';
 
 export interface AppDeps {
   database: Database;
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.pipeline) {
     registerAdminRoutes(app, { db, topics: deps.topics, logger, publicUrl: deps.publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 });
   }
+  registerReaderRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -1,0 +1,116 @@
+// Passerelle embed: fills every element that has a data-passerelle attribute with a list of items
+// from the hub's public JSON API, inside a shadow root so the host page's styles and ours stay
+// apart. The attribute takes the hub's filter (topic, region, province, lang, type, source, q)
+// plus ui (en or fr: the widget's own words), theme (light or dark) and limit (1 to 50):
+//   <div data-passerelle="topic=housing&ui=fr"></div>
+//   <script src="https://hub.example/embed.js" async></script>
+// Text from the API is only ever set with textContent, links must be http(s), no cookies are sent.
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var hub = new URL('.', script && script.src ? script.src : location.href).href;
+  var CSS = __EMBED_CSS__;
+  var WORDS = {
+    en: { more: 'More on Passerelle', empty: 'Nothing here yet.', failed: 'The list could not be loaded.', en: 'English', fr: 'French' },
+    fr: { more: 'Plus sur Passerelle', empty: 'Rien pour l’instant.', failed: 'La liste n’a pas pu être chargée.', en: 'Anglais', fr: 'Français' }
+  };
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function httpUrl(u) {
+    return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function styleRoot(root) {
+    // A constructed stylesheet is not an inline <style>, so a host page's strict CSP still allows it.
+    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === 'function') {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+        return;
+      } catch (e) { /* older engines: fall back to a <style> element */ }
+    }
+    root.appendChild(el('style', CSS));
+  }
+
+  function render(box, items, w, ui, more) {
+    clear(box);
+    var dates = new Intl.DateTimeFormat(ui === 'fr' ? 'fr-CA' : 'en-CA', { year: 'numeric', month: 'short', day: 'numeric' });
+    if (!items.length) box.appendChild(el('p', w.empty, 'm'));
+    var list = el('ul');
+    items.forEach(function (item) {
+      var li = el('li');
+      var link = el('a', String(item.title || ''));
+      link.href = httpUrl(item.url) || hub + ui + '/items/' + encodeURIComponent(item.id);
+      var lang = item.language === 'en' || item.language === 'fr' ? item.language : '';
+      if (lang && lang !== ui) link.lang = lang;
+      li.appendChild(link);
+      var meta = [String(item.organization || '')];
+      var when = new Date(item.published);
+      if (!isNaN(when)) meta.push(dates.format(when));
+      if (lang && lang !== ui) meta.push(w[lang]);
+      li.appendChild(el('p', meta.join(' · '), 'm'));
+      list.appendChild(li);
+    });
+    if (items.length) box.appendChild(list);
+    var foot = el('p', null, 'f');
+    var link = el('a', w.more);
+    link.href = more;
+    foot.appendChild(link);
+    box.appendChild(foot);
+  }
+
+  function fill(host) {
+    if (host.getAttribute('data-passerelle-done')) return;
+    host.setAttribute('data-passerelle-done', '1');
+    var params = new URLSearchParams(host.getAttribute('data-passerelle') || '');
+    var asked = params.get('ui');
+    var ui = asked === 'fr' || asked === 'en' ? asked : /^fr/i.test(document.documentElement.lang) ? 'fr' : 'en';
+    var w = WORDS[ui];
+    var box = el('div', null, 'psl' + (params.get('theme') === 'dark' ? ' dark' : ''));
+    box.lang = ui;
+    params.delete('ui');
+    params.delete('theme');
+    var limit = Math.min(50, Math.max(1, parseInt(params.get('limit'), 10) || 5));
+    params.delete('limit');
+    var filter = params.toString();
+    var more = hub + ui + '/' + (filter ? '?' + filter : '');
+    params.set('limit', String(limit));
+    var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
+    clear(root);
+    styleRoot(root);
+    root.appendChild(box);
+    fetch(hub + 'api/items?' + params.toString(), { credentials: 'omit' })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (!res.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + res.status);
+          return body;
+        });
+      })
+      .then(function (body) { render(box, body.items || [], w, ui, more); })
+      .catch(function (err) {
+        clear(box);
+        box.appendChild(el('p', w.failed, 'm'));
+        if (window.console) console.warn('Passerelle embed: ' + err.message);
+      });
+  }
+
+  function scan() {
+    var hosts = document.querySelectorAll('[data-passerelle]');
+    for (var i = 0; i < hosts.length; i++) fill(hosts[i]);
+  }
+
+  window.passerelleEmbed = scan;
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan);
+  else scan();
+})();

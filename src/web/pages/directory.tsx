@@ -1,0 +1,171 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The directory: the organizations behind the sources, by region and province, under a map of
+// Canada drawn in inline SVG (each province links to its items; no tiles, no script). Each
+// source shows its feeds and its health in plain words.
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
+import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
+import type { SourceRow } from '../../store/schema.ts';
+import { formatRecent } from '../i18n.ts';
+import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
+import { Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
+
+export type HealthKind = 'ok' | 'failing' | 'paused' | 'gone' | 'never';
+
+/** Where a source stands, from its row: the last outcome wins over older ones. */
+export function healthOf(s: SourceRow): HealthKind {
+  if (s.status === 'gone') return 'gone';
+  if (s.status === 'paused') return 'paused';
+  if (!s.lastFetchAt) return 'never';
+  if (s.errorCount > 0 || (s.lastError && (!s.lastSuccessAt || (s.lastErrorAt && s.lastErrorAt >= s.lastSuccessAt)))) return 'failing';
+  return 'ok';
+}
+
+interface Organization {
+  name: string;
+  siteUrl: string | null;
+  sources: SourceRow[];
+}
+
+function organizationsOf(rows: SourceRow[]): Organization[] {
+  const byName = new Map<string, Organization>();
+  for (const s of rows) {
+    const org = byName.get(s.organization) ?? { name: s.organization, siteUrl: null, sources: [] };
+    org.siteUrl ??= s.siteUrl;
+    org.sources.push(s);
+    byName.set(s.organization, org);
+  }
+  return [...byName.values()];
+}
+
+function Health(props: { ctx: PageContext; source: SourceRow }) {
+  const { ctx, source: s } = props;
+  const { w, ui } = ctx;
+  const kind = healthOf(s);
+  const word = { ok: w.healthOk, failing: w.healthFailing, paused: w.healthPaused, gone: w.healthGone, never: w.healthNever }[kind];
+  const tone = kind === 'ok' ? 'ok' : kind === 'paused' || kind === 'never' ? 'warn' : 'bad';
+  const facts: string[] = [];
+  if (s.lastFetchAt) facts.push(`${w.lastFetch} ${formatRecent(s.lastFetchAt, ctx.now, ui)}`);
+  if (kind === 'failing' && s.lastSuccessAt) facts.push(`${w.lastSuccess} ${formatRecent(s.lastSuccessAt, ctx.now, ui)}`);
+  if (s.lastStatus) facts.push(`${w.httpStatus} ${s.lastStatus}`);
+  const showError = s.lastError && kind !== 'ok';
+  return (
+    <>
+      <p class="health">
+        {w.health}
+        {w.colon} <strong class={tone}>{word}</strong>
+        {facts.length ? ` · ${facts.join(' · ')}` : ''}
+      </p>
+      {showError ? (
+        <p class="err">
+          {w.lastError}
+          {w.colon} <span lang={ui === 'en' ? undefined : 'en'}>{s.lastError}</span>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
+  const { ctx, org } = props;
+  const { w, ui } = ctx;
+  const total = org.sources.reduce((n, s) => n + s.itemCount, 0);
+  return (
+    <li>
+      <h4>{org.name}</h4>
+      <p class="links">
+        {org.siteUrl ? <a href={org.siteUrl}>{w.website}</a> : null}
+        <a href={pageHref(ctx, '', `source=${org.sources.map((s) => s.slug).join(',')}`)}>{w.itemCount(total)}</a>
+      </p>
+      <ul>
+        {org.sources.map((s) => (
+          <li id={`source-${s.slug}`}>
+            <strong>{s.title}</strong> <span class="meta">({s.languages.map((l) => LANGUAGE_LABELS[l as Language]?.[ui] ?? l).join(', ')})</span>
+            <br />
+            <span class="links">
+              <a href={s.url}>{w.feedOriginal}</a>
+              <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${ui === 'fr' ? '?ui=fr' : ''}`}>{w.feedOurs}</a>
+              <a href={pageHref(ctx, '', `source=${s.slug}`)}>{w.itemCount(s.itemCount)}</a>
+            </span>
+            <Health ctx={ctx} source={s} />
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
+  const { ctx, counts } = props;
+  const { w, ui } = ctx;
+  return (
+    <div class="map">
+      <svg viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`} aria-labelledby="map-t map-d">
+        <title id="map-t">{w.mapTitle}</title>
+        <desc id="map-d">{w.mapHint}</desc>
+        {PROVINCE_SHAPES.map((shape) => {
+          const n = counts.get(shape.province) ?? 0;
+          // The name holds the visible label (WCAG 2.5.3), so "click NS" works for voice control.
+          return (
+            <a href={pageHref(ctx, '', `province=${shape.province}`)} class={n ? 'has' : undefined} aria-label={`${shape.province.toUpperCase()} — ${PROVINCE_LABELS[shape.province][ui]} — ${w.orgCount(n)}`}>
+              <path d={shape.d} />
+              <text x={shape.label[0]} y={shape.label[1]} aria-hidden="true">
+                {shape.province.toUpperCase()}
+              </text>
+            </a>
+          );
+        })}
+      </svg>
+      <p class="meta">{w.mapHint}</p>
+    </div>
+  );
+}
+
+export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; feeds: FeedLink[]; switchHref: string }) {
+  const { ctx } = props;
+  const { w, ui } = ctx;
+  const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
+  const rows = [...props.sources].sort((a, b) => collator.compare(a.organization, b.organization) || collator.compare(a.title, b.title));
+  const counts = new Map<Province, number>();
+  for (const p of PROVINCES) counts.set(p, organizationsOf(rows.filter((s) => s.province === p)).length);
+  return (
+    <Layout ctx={ctx} title={`${w.directoryTitle} — Passerelle`} switchHref={props.switchHref} current="directory" feeds={props.feeds} description={w.directoryIntro}>
+      <h1>{w.directoryTitle}</h1>
+      <p class="lede">{w.directoryIntro}</p>
+      <p>
+        <a href={`${ctx.publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}`}>{w.sourcesOpml}</a>
+      </p>
+      <CanadaMap ctx={ctx} counts={counts} />
+      {REGIONS.map((region: Region) => {
+        const inRegion = rows.filter((s) => s.region === region);
+        const groups: [string, SourceRow[]][] = [
+          ...PROVINCES.filter((p) => PROVINCE_REGION[p] === region).map((p): [string, SourceRow[]] => [PROVINCE_LABELS[p][ui], inRegion.filter((s) => s.province === p)]),
+          [region === 'national' ? w.nationalWide : w.regionWide, inRegion.filter((s) => !s.province || PROVINCE_REGION[s.province as Province] !== region)],
+        ].filter(([, list]) => list.length > 0) as [string, SourceRow[]][];
+        return (
+          <section class="region" aria-labelledby={`region-${region}`}>
+            <h2 id={`region-${region}`}>
+              {REGION_LABELS[region][ui]} <span class="count">({w.orgCount(organizationsOf(inRegion).length)})</span>
+            </h2>
+            {inRegion.length ? (
+              <p>
+                <a href={pageHref(ctx, '', `region=${region}`)}>{`${w.navRiver} — ${REGION_LABELS[region][ui]}`}</a>
+              </p>
+            ) : (
+              <p>{w.noOrgs}</p>
+            )}
+            {groups.map(([label, list]) => (
+              <>
+                <h3>{label}</h3>
+                <ul class="orgs">
+                  {organizationsOf(list).map((org) => (
+                    <OrganizationCard ctx={ctx} org={org} />
+                  ))}
+                </ul>
+              </>
+            ))}
+          </section>
+        );
+      })}
+    </Layout>
+  );
+}

@@ -1,0 +1,62 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The widget as a page for an iframe on any site: small, no script, no cookies, its stylesheet
+// inline (allowed by its hash in the CSP). Links open the original sites in a new tab, so the
+// host page stays where it is.
+import { LANGUAGE_LABELS } from '../../core/labels.ts';
+import type { ItemLanguage } from '../../core/types.ts';
+import type { ItemView } from '../../store/items-query.ts';
+import { EMBED_PAGE_CSS } from '../assets.ts';
+import { formatDate } from '../i18n.ts';
+import { foreignLang, pageHref, type PageContext } from './layout.tsx';
+
+export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string }) {
+  const { ctx, items } = props;
+  const { w, ui } = ctx;
+  return (
+    <html lang={ui}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{`${props.heading} — Passerelle`}</title>
+        <style dangerouslySetInnerHTML={{ __html: EMBED_PAGE_CSS }} />
+      </head>
+      <body class={props.dark ? 'psl dark' : 'psl'}>
+        <main>
+          <h1>
+            <a href={props.moreHref} target="_blank" rel="noopener">
+              {props.heading}
+            </a>
+          </h1>
+          {props.message ? <p class="m">{props.message}</p> : null}
+          {items.length ? (
+            <ul>
+              {items.map((item) => {
+                const lang = foreignLang(ctx, item.language);
+                return (
+                  <li>
+                    <a href={item.url ?? `${ctx.publicUrl}${pageHref({ ...ctx, base: '' }, `items/${item.id}`)}`} target="_blank" rel="noopener" lang={lang}>
+                      {item.title}
+                    </a>
+                    <p class="m">
+                      {item.source.organization} · <time datetime={item.publishedAt.toISOString()}>{formatDate(item.publishedAt, ui)}</time>
+                      {lang ? ` · ${LANGUAGE_LABELS[item.language as ItemLanguage][ui]}` : ''}
+                    </p>
+                  </li>
+                );
+              })}
+            </ul>
+          ) : props.message ? null : (
+            <p class="m">{w.embedEmpty}</p>
+          )}
+          <p class="f">
+            <a href={props.moreHref} target="_blank" rel="noopener">
+              {w.embedMore}
+            </a>{' '}
+            <span class="vh">({w.embedNewTab})</span>
+          </p>
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,279 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The web reader, the directory and the embed: server-rendered pages in English and French that
+// need no script, under a CSP that allows none. Pages read the same query vocabulary as the feeds
+// and the JSON API (publish/feed-query.ts), so a filtered page names its feeds exactly.
+import type { Context, Hono } from 'hono';
+import { BadRequestError, NotFoundError } from '../core/errors.ts';
+import { LANGUAGES, type Language } from '../core/types.ts';
+import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
+import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
+import { describeQuery } from '../publish/wording.ts';
+import { readGeneration } from '../store/hub-state.ts';
+import { getItem, queryItems, type ItemView } from '../store/items-query.ts';
+import { listSources } from '../store/sources-repo.ts';
+import type { AppDeps, AppEnv } from './app.ts';
+import { EMBED_JS, EMBED_PAGE_CSS_HASH, ICON, SITE_CSS, type Asset } from './assets.ts';
+import { sendCacheable } from './http-cache.ts';
+import { dayNumber, wordsFor } from './i18n.ts';
+import { DirectoryPage } from './pages/directory.tsx';
+import { EmbedPage } from './pages/embed-page.tsx';
+import { ErrorPage, type PageProblem } from './pages/error-page.tsx';
+import { ItemPage } from './pages/item-page.tsx';
+import { otherLanguage, pageHref, renderDocument, type FeedLink, type PageContext } from './pages/layout.tsx';
+import { RiverPage, type SubscribeLinks } from './pages/river.tsx';
+
+export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50 };
+export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50 };
+/** The cookie that remembers the reader's language (never set by the embed). */
+export const UI_COOKIE = 'passerelle_ui';
+const PAGE_MAX_AGE = 60;
+const EMBED_MAX_AGE = 300;
+
+// No page needs a script, so none may run; the embed alone may be framed, by anyone.
+const PAGE_CSP =
+  "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; img-src 'self' https: http: data:; style-src 'self'; frame-ancestors 'self'";
+const EMBED_CSP = `default-src 'none'; style-src ${EMBED_PAGE_CSS_HASH}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *`;
+const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'strict-origin-when-cross-origin' };
+const PAGE_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': PAGE_CSP, 'X-Frame-Options': 'SAMEORIGIN' };
+const EMBED_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': EMBED_CSP };
+const HTML = 'text/html; charset=utf-8';
+
+/** The reader's language from Accept-Language (RFC 9110 §12.5.4): the best-weighted of en and fr. */
+export function negotiateLanguage(header: string | undefined): Language | undefined {
+  let best: { lang: Language; q: number } | undefined;
+  for (const part of (header ?? '').split(',')) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';');
+    const lang = tag.split('-')[0] as Language;
+    if (!LANGUAGES.includes(lang)) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang;
+}
+
+function cookieLanguage(header: string | undefined): Language | undefined {
+  const m = new RegExp(`(?:^|;\\s*)${UI_COOKIE}=(en|fr)(?:;|$)`).exec(header ?? '');
+  return m?.[1] as Language | undefined;
+}
+
+export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const db = deps.database.db;
+  const log = deps.logger.child({ component: 'reader' });
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
+  const secureCookie = publicUrl.startsWith('https:');
+  const topicSlugs = deps.topics.map((t) => t.slug);
+  const topicLabels = Object.fromEntries(LANGUAGES.map((ui) => [ui, new Map(deps.topics.map((t) => [t.slug, t.label[ui]]))])) as Record<Language, Map<string, string>>;
+  // Rendered river and embed pages, kept until an ingest changes the data (or the day changes,
+  // for "yesterday"); a cache of their own, so searches never push the feeds out.
+  const cache = createFeedCache({ readGeneration: async () => (await readGeneration(db)).generation, maxEntries: 300 });
+
+  const contextFor = (ui: Language): PageContext => ({ ui, w: wordsFor(ui), base, publicUrl, topicLabels: topicLabels[ui], now: Date.now() });
+  const vocabulary = (sources: { slug: string }[]) => ({ topicSlugs, sourceSlugs: sources.map((s) => s.slug) });
+
+  /** The page's address in the other language, same path and query (routes sit at /en/…, /fr/…). */
+  const switchHref = (c: Context, ui: Language) => {
+    const url = new URL(c.req.url);
+    return `${base}/${otherLanguage(ui)}${url.pathname.slice(`/${ui}`.length)}${url.search}`;
+  };
+
+  /** Reader pages: validators, the language cookie when it changes, security headers. */
+  function sendPage(c: Context, ui: Language, page: Rendered): Response {
+    const remember = cookieLanguage(c.req.header('cookie')) !== ui;
+    const headers: Record<string, string> = { ...PAGE_HEADERS, Vary: 'Accept-Encoding, Cookie' };
+    if (remember) {
+      headers['Set-Cookie'] = `${UI_COOKIE}=${ui}; Path=${base || '/'}; Max-Age=31536000; SameSite=Lax; HttpOnly${secureCookie ? '; Secure' : ''}`;
+      headers['Cache-Control'] = 'private, no-cache';
+    }
+    return sendCacheable(c, page, HTML, PAGE_MAX_AGE, headers);
+  }
+
+  const fresh = (body: string): Rendered => ({ body, etag: strongEtag(body), lastModified: new Date(0) });
+
+  async function problemPage(c: Context, ui: Language, problem: PageProblem): Promise<Response> {
+    const body = await renderDocument(<ErrorPage ctx={contextFor(ui)} problem={problem} switchHref={switchHref(c, ui)} />);
+    return c.body(body, problem.status, { ...PAGE_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store' });
+  }
+
+  /** A reader page in each language; its errors become pages in its language rather than JSON. */
+  const page = (path: string, handler: (c: Context<AppEnv>, ui: Language) => Promise<Response>) =>
+    LANGUAGES.forEach((ui) => app.get(`/${ui}${path}`, (c) => handle(c, ui, handler)));
+
+  async function handle(c: Context<AppEnv>, ui: Language, handler: (c: Context<AppEnv>, ui: Language) => Promise<Response>): Promise<Response> {
+    try {
+      return await handler(c, ui);
+    } catch (err) {
+      if (err instanceof BadRequestError) return problemPage(c, ui, { status: 400, detail: err.message });
+      if (err instanceof NotFoundError) return problemPage(c, ui, { status: 404, detail: err.message });
+      log.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'page failed');
+      return problemPage(c, ui, { status: 500, requestId: c.get('requestId') });
+    }
+  }
+
+  /** Filter, sort and size of a page as a query string, without the cursor: what its links keep. */
+  function pageQueryOf(query: FeedQuery, limits: { defaultLimit: number }): string {
+    const params = new URLSearchParams(canonicalFilter(query));
+    if (query.q && query.order === 'date') params.set('sort', 'date');
+    if (query.limit !== limits.defaultLimit) params.set('limit', String(query.limit));
+    return params.toString();
+  }
+
+  function nextCursor(query: FeedQuery, rows: ItemView[]): string | undefined {
+    const last = rows.at(-1);
+    if (!last || rows.length < query.limit) return undefined;
+    return query.order === 'relevance' ? encodeCursor({ offset: (query.offset ?? 0) + rows.length }) : encodeCursor({ publishedAt: last.publishedAt, id: last.id });
+  }
+
+  /** RSS, Atom and JSON Feed of one of our feed paths (/feeds/all, /sources/{slug}), for <link rel="alternate">. */
+  function feedLinks(path: string, query: string, title: string): FeedLink[] {
+    const href = (ext: string) => `${publicUrl}${path}.${ext}${query ? `?${query}` : ''}`;
+    return [
+      { type: 'application/rss+xml', title: `${title} (RSS)`, href: href('rss') },
+      { type: 'application/atom+xml', title: `${title} (Atom)`, href: href('atom') },
+      { type: 'application/feed+json', title: `${title} (JSON Feed)`, href: href('json') },
+    ];
+  }
+
+  function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
+    const filter = canonicalFilter(query);
+    const feedQuery = [filter, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
+    const feeds = feedLinks('/feeds/all', feedQuery, heading);
+    const widget = [filter, `ui=${ui}`].filter(Boolean).join('&');
+    const embedUrl = `${publicUrl}/embed?${widget}`;
+    const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const links: SubscribeLinks = {
+      rss: feeds[0].href,
+      atom: feeds[1].href,
+      json: feeds[2].href,
+      opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
+      embedUrl,
+      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
+      script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+    };
+    return { links, feeds };
+  }
+
+  const headingOf = (query: FeedQuery, ui: Language, all: string) => {
+    const filtered = canonicalFilter(query) !== '';
+    return filtered ? describeQuery(query, ui, topicLabels[ui]) : all;
+  };
+
+  app.get('/', (c) => {
+    const url = new URL(c.req.url);
+    const asked = url.searchParams.get('ui');
+    const ui =
+      (asked === 'en' || asked === 'fr' ? asked : undefined) ?? cookieLanguage(c.req.header('cookie')) ?? negotiateLanguage(c.req.header('accept-language')) ?? 'en';
+    url.searchParams.delete('ui');
+    const search = url.searchParams.toString();
+    return c.body(null, 302, {
+      Location: `${base}/${ui}/${search ? `?${search}` : ''}`,
+      Vary: 'Accept-Language, Cookie',
+      'Cache-Control': 'private, no-cache',
+      ...COMMON_HEADERS,
+    });
+  });
+
+  for (const ui of LANGUAGES) app.get(`/${ui}`, (c) => c.redirect(`${base}/${ui}/${new URL(c.req.url).search}`, 301));
+
+  page('/', async (c, ui) => {
+    const params = new URL(c.req.url).searchParams;
+    const sources = await listSources(db);
+    const query = parseFeedQuery(params, vocabulary(sources), PAGE_LIMITS);
+    const pageQuery = pageQueryOf(query, PAGE_LIMITS);
+    const cursor = params.get('before') ?? params.get('page') ?? '';
+    const ctx = contextFor(ui);
+    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now)].join('\u0000');
+    const rendered = await cache.get(key, async () => {
+      const items = await queryItems(db, query);
+      const next = nextCursor(query, items);
+      const heading = headingOf(query, ui, ctx.w.riverHeading);
+      const { links, feeds } = subscribeLinks(query, ui, heading);
+      const body = await renderDocument(
+        <RiverPage
+          ctx={ctx}
+          query={query}
+          heading={heading}
+          items={items}
+          sources={sources}
+          pageQuery={pageQuery}
+          nextQuery={next ? [pageQuery, `before=${next}`].filter(Boolean).join('&') : undefined}
+          paged={cursor !== ''}
+          subscribe={links}
+          feeds={feeds}
+          switchHref={pageHref(ctx, '', [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&'), otherLanguage(ui))}
+        />,
+      );
+      return { body, lastModified: new Date(0) };
+    });
+    return sendPage(c, ui, rendered);
+  });
+
+  page('/items/:id', async (c, ui) => {
+    const raw = c.req.param('id') ?? '';
+    const item = /^\d{1,15}$/.test(raw) ? await getItem(db, Number(raw)) : undefined;
+    if (!item) throw new NotFoundError(`no item ${raw}`);
+    const ctx = contextFor(ui);
+    const feeds = feedLinks(`/sources/${item.source.slug}`, ui === 'fr' ? 'ui=fr' : '', item.source.title);
+    return sendPage(c, ui, fresh(await renderDocument(<ItemPage ctx={ctx} item={item} feeds={feeds} switchHref={switchHref(c, ui)} />)));
+  });
+
+  page('/directory', async (c, ui) => {
+    const ctx = contextFor(ui);
+    const sources = await listSources(db);
+    const feeds: FeedLink[] = [
+      ...feedLinks('/feeds/all', ui === 'fr' ? 'ui=fr' : '', ctx.w.navRiver),
+      { type: 'text/x-opml', title: ctx.w.sourcesOpml, href: `${publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}` },
+    ];
+    return sendPage(c, ui, fresh(await renderDocument(<DirectoryPage ctx={ctx} sources={sources} feeds={feeds} switchHref={switchHref(c, ui)} />)));
+  });
+
+  // The iframe widget. `ui` picks its words (en, fr); `lang` keeps its meaning everywhere else:
+  // the language of the items. `theme` is light or dark. No cookie is read or set here.
+  app.get('/embed', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const asked = params.get('ui');
+    const ui: Language = asked === 'fr' ? 'fr' : 'en';
+    const dark = params.get('theme') === 'dark';
+    const ctx = contextFor(ui);
+    const send = (rendered: Rendered, status = 200) =>
+      status === 200
+        ? sendCacheable(c, rendered, HTML, EMBED_MAX_AGE, EMBED_HEADERS)
+        : c.body(rendered.body, status as 400, { ...EMBED_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store' });
+    let query: FeedQuery;
+    try {
+      const theme = params.get('theme');
+      if (theme && theme !== 'light' && theme !== 'dark') throw new BadRequestError('theme: must be light or dark');
+      query = parseFeedQuery(params, vocabulary(await listSources(db)), EMBED_LIMITS);
+    } catch (err) {
+      if (!(err instanceof BadRequestError)) throw err;
+      const body = await renderDocument(<EmbedPage ctx={ctx} heading={ctx.w.badRequestTitle} items={[]} moreHref={`${publicUrl}/${ui}/`} dark={dark} message={err.message} />);
+      return send(fresh(body), 400);
+    }
+    const filter = canonicalFilter(query);
+    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, dayNumber(ctx.now)].join('\u0000');
+    const rendered = await cache.get(key, async () => {
+      const items = await queryItems(db, { ...query, before: undefined, offset: undefined });
+      const heading = headingOf(query, ui, ctx.w.embedAll);
+      const moreHref = `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`;
+      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} />), lastModified: new Date(0) };
+    });
+    return send(rendered);
+  });
+
+  const sendAsset = (c: Context, asset: Asset, cacheControl: string, extra: Record<string, string> = {}) =>
+    sendCacheable(c, { body: asset.body, etag: asset.etag, lastModified: new Date(0) }, asset.contentType, 0, { ...COMMON_HEADERS, 'Cache-Control': cacheControl, ...extra });
+
+  // Other sites link this fixed address, so it is revalidated hourly rather than cached for good.
+  app.get('/embed.js', (c) => sendAsset(c, EMBED_JS, 'public, max-age=3600, stale-while-revalidate=86400', { 'Access-Control-Allow-Origin': '*' }));
+
+  app.get('/assets/:file', (c) => {
+    const file = c.req.param('file');
+    const asset = [SITE_CSS, ICON].find((a) => a.path === `/assets/${file}`);
+    if (asset) return sendAsset(c, asset, 'public, max-age=31536000, immutable');
+    // A page cached before a deploy may ask for the previous stylesheet: the current one is better than none.
+    const stale = [SITE_CSS, ICON].find((a) => new RegExp(`^${a.path.split('/').pop()!.split('.')[0]}\\.[0-9a-f]+\\.${a.path.split('.').pop()}$`).test(file));
+    if (stale) return sendAsset(c, stale, 'public, max-age=300');
+    throw new NotFoundError(`no asset ${file}`);
+  });
+}

@@ -1,0 +1,154 @@
+// The two embeds on a host page served from another origin, with a strict CSP of its own: the
+// iframe (/embed, framable by anyone, while the reader's pages are not) and the script
+// (/embed.js, from the public JSON API with CORS, in a shadow root). No cookies either way.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/db.ts';
+import { freshDatabase } from '../helpers/databases.ts';
+import { ENTRIES, HOSTILE_TITLE, seedHostile, seedReader } from '../helpers/reader-fixture.ts';
+import { describeViolations, launchBrowser, newContext, runAxe } from './browser.ts';
+import { startHostPage, startHub, type RunningHub } from './reader-server.ts';
+
+function hostPage(hub: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src ${hub}; connect-src ${hub}; frame-src ${hub}; style-src 'self'">
+<title>A member agency's website</title>
+<link rel="stylesheet" href="/host.css">
+</head>
+<body>
+<main>
+<h1>Our news page</h1>
+<iframe id="frame" src="${hub}/embed?topic=housing&amp;ui=fr" title="Passerelle — Logement" width="400" height="400"></iframe>
+<iframe id="reader" src="${hub}/en/" title="The reader (must refuse to be framed)" width="400" height="200"></iframe>
+<h2>From the sector</h2>
+<div id="w1" data-passerelle="topic=housing&amp;ui=fr&amp;limit=3"></div>
+<h2>In French, words in English, dark</h2>
+<div id="w2" data-passerelle="lang=fr&amp;ui=en&amp;theme=dark&amp;limit=4"></div>
+<h2>Hostile titles</h2>
+<div id="w3" data-passerelle="source=hostile&amp;q=markup"></div>
+<h2>A mistake in the attribute</h2>
+<div id="w4" data-passerelle="topic=nope"></div>
+</main>
+<script src="${hub}/embed.js" async></script>
+</body>
+</html>`;
+}
+
+describe('embeds on another site, in Chromium', () => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  let hub: RunningHub;
+  let host: RunningHub;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const ran: string[] = [];
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await freshDatabase('pglite'));
+    const { topics } = await seedReader(database.db);
+    await seedHostile(database.db, { topics });
+    hub = await startHub(database, topics);
+    // "localhost" and "127.0.0.1" are different origins (and different sites) to the browser.
+    host = await startHostPage(hostPage(hub.url), 'a { color: rgb(255, 0, 0); } * { font-family: serif; } li { border: 5px solid lime; }');
+    browser = await launchBrowser();
+    context = await newContext(browser, { bypassCSP: false });
+    await context.exposeBinding('__hostileRan', (_source, what: string) => void ran.push(what));
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      ran.push(`dialog ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(host.url.replace('127.0.0.1', 'localhost'));
+    await page.waitForFunction(() => ['w1', 'w2', 'w3', 'w4'].every((id) => document.getElementById(id)?.shadowRoot?.querySelector('.psl p')));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await host?.close();
+    await hub?.close();
+    await cleanup?.();
+  });
+
+  it('the iframe embed shows the selection; the reader itself refuses to be framed', async () => {
+    const frame = page.frame({ url: /\/embed\?/ })!;
+    expect(frame).toBeTruthy();
+    await frame.waitForSelector('li');
+    const titles = await frame.locator('li a').allTextContents();
+    expect(titles.sort()).toEqual([ENTRIES.housing.title, ENTRIES.housingFr.title].sort());
+    expect(await frame.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await frame.locator('li a').first().getAttribute('target')).toBe('_blank');
+    // frame-ancestors 'self' on the reader's pages: Chromium shows an error page instead.
+    const reader = page.frames().find((f) => f !== page.mainFrame() && f !== frame)!;
+    expect(reader.url()).toBe('chrome-error://chromewebdata/');
+  });
+
+  it('the script embed fills each element from the JSON API, in the asked language and theme', async () => {
+    const widget = (id: string) => page.locator(`#${id}`);
+    const w1 = await widget('w1').evaluate((el) => {
+      const root = el.shadowRoot!;
+      return {
+        lang: root.querySelector('.psl')!.getAttribute('lang'),
+        links: [...root.querySelectorAll('li a')].map((a) => ({ text: a.textContent, href: (a as HTMLAnchorElement).href, lang: a.getAttribute('lang') })),
+        more: (root.querySelector('.f a') as HTMLAnchorElement).href,
+        moreText: root.querySelector('.f a')!.textContent,
+      };
+    });
+    expect(w1.lang).toBe('fr');
+    expect(w1.links.map((l) => l.text).sort()).toEqual([ENTRIES.housing.title, ENTRIES.housingFr.title].sort());
+    // Links go to the original sites; an English item is marked as such in a French widget.
+    expect(w1.links.find((l) => l.text === ENTRIES.housing.title)).toEqual({ text: ENTRIES.housing.title, href: ENTRIES.housing.link, lang: 'en' });
+    expect(w1.more).toBe(`${hub.url}/fr/?topic=housing`);
+    expect(w1.moreText).toBe('Plus sur Passerelle');
+
+    const w2 = await widget('w2').evaluate((el) => ({
+      dark: el.shadowRoot!.querySelector('.psl')!.className,
+      count: el.shadowRoot!.querySelectorAll('li').length,
+      meta: el.shadowRoot!.querySelector('li p')!.textContent,
+      more: el.shadowRoot!.querySelector('.f a')!.textContent,
+    }));
+    expect(w2).toMatchObject({ dark: 'psl dark', count: 4, more: 'More on Passerelle' });
+    expect(w2.meta).toMatch(/ · French$/);
+
+    const w4 = await widget('w4').evaluate((el) => el.shadowRoot!.textContent);
+    expect(w4).toContain('The list could not be loaded.');
+  });
+
+  it('keeps the host page’s styles out and its own in', async () => {
+    const style = await page.locator('#w1').evaluate((el) => {
+      const a = el.shadowRoot!.querySelector('li a')!;
+      const li = el.shadowRoot!.querySelector('li')!;
+      return { color: getComputedStyle(a).color, font: getComputedStyle(a).fontFamily, border: getComputedStyle(li).borderLeftWidth };
+    });
+    expect(style.color).toBe('rgb(11, 79, 138)');
+    expect(style.font).not.toBe('serif');
+    expect(style.border).toBe('0px');
+    expect(await page.locator('h1').evaluate((h) => getComputedStyle(h).fontFamily)).toBe('serif');
+  });
+
+  it('shows a title that looks like markup as text, and runs nothing', async () => {
+    const w3 = await page.locator('#w3').evaluate((el) => ({
+      text: el.shadowRoot!.querySelector('li a')!.textContent,
+      elements: el.shadowRoot!.querySelectorAll('li img, li script').length,
+    }));
+    expect(w3).toEqual({ text: HOSTILE_TITLE, elements: 0 });
+    expect(ran).toEqual([]);
+  });
+
+  it('sets no cookie, and passes axe inside the host page', async () => {
+    expect(await context.cookies()).toEqual([]);
+    // The host page's CSP lets scripts come from the hub only: axe needs a context that bypasses it.
+    const axeContext = await newContext(browser, { bypassCSP: true });
+    try {
+      const p = await axeContext.newPage();
+      await p.goto(host.url.replace('127.0.0.1', 'localhost'));
+      await p.waitForFunction(() => ['w1', 'w2'].every((id) => document.getElementById(id)?.shadowRoot?.querySelector('li')));
+      for (const id of ['#w1', '#w2']) expect(describeViolations(await runAxe(p, id)), id).toBe('');
+    } finally {
+      await axeContext.close();
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// `npm run screenshots`: pictures of every reader page in English and French, for reviews and the
+// README, in tests/screenshots/. The data is the offline demo's: its sample platforms are served
+// locally and read once through the whole pipeline into an in-memory PGlite, then Chromium
+// photographs the river (desktop and phone), an item, the directory and the embed (light, dark).
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { composeDemoFeeds } from '../../demo/run-demo.ts';
+import { startSamplePlatforms } from '../../demo/sample-platforms.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { Language } from '../../src/core/types.ts';
+import { createHostLimiter } from '../../src/fetch/host-limiter.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
+import { createScheduler } from '../../src/schedule/scheduler.ts';
+import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { queryItems, type ItemView } from '../../src/store/items-query.ts';
+import { syncSources } from '../../src/store/sources-repo.ts';
+import { testFetchSettings } from '../helpers/hub.ts';
+import { launchBrowser, newContext } from './browser.ts';
+import { startHub } from './reader-server.ts';
+
+const OUT = path.resolve('tests/screenshots');
+const PUBLIC_URL = 'https://passerelle.example.ca';
+
+/** The item that shows the most: other publishers, a translation, some content. */
+function showcase(items: ItemView[]): ItemView {
+  const score = (i: ItemView) => i.also.length * 2 + (i.translation ? 3 : 0) + Math.min(2, i.contentHtml.length / 800) + i.topics.length * 0.2;
+  return [...items].sort((a, b) => score(b) - score(a))[0];
+}
+
+async function main(): Promise<void> {
+  const platforms = await startSamplePlatforms({ port: 0 });
+  const database = await openDatabase({ dataDir: 'memory://' });
+  try {
+    const composed = await composeDemoFeeds({ repoFeedsFile: 'feeds.yaml', demoSourcesFile: 'demo/sources.yaml', platformsUrl: platforms.url });
+    const { topics, sources } = parseFeedsFile(composed.text, 'demo feeds');
+    await syncSources(database.db, sources);
+    const fetch = testFetchSettings();
+    const scheduler = createScheduler({
+      pipeline: {
+        db: database.db, fetch, logger: silentLogger(),
+        schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 20 },
+        limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
+        taxonomy: compileTaxonomy(topics),
+      },
+      tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: 8, logger: silentLogger(),
+    });
+    const outcomes = await scheduler.runOnce({ which: 'all' });
+    console.log(`screenshots: ${outcomes.length} demo sources read, ${outcomes.reduce((n, o) => n + o.itemsNew, 0)} items`);
+
+    const item = showcase(await queryItems(database.db, { limit: 200 }));
+    const itemIn = (ui: Language) => (item.translation && item.translation.language === ui ? item.translation.id : item.id);
+    const hub = await startHub(database, topics, PUBLIC_URL);
+    const browser = await launchBrowser();
+    await mkdir(OUT, { recursive: true });
+    try {
+      const shots: [string, string, { width: number; height: number }][] = [];
+      for (const ui of ['en', 'fr'] as const) {
+        shots.push(
+          [`river-${ui}`, `/${ui}/`, { width: 1280, height: 900 }],
+          [`river-mobile-${ui}`, `/${ui}/`, { width: 390, height: 844 }],
+          [`item-${ui}`, `/${ui}/items/${itemIn(ui)}`, { width: 1280, height: 900 }],
+          [`directory-${ui}`, `/${ui}/directory`, { width: 1280, height: 900 }],
+          [`embed-light-${ui}`, `/embed?ui=${ui}&limit=6`, { width: 420, height: 560 }],
+          [`embed-dark-${ui}`, `/embed?ui=${ui}&theme=dark&limit=6`, { width: 420, height: 560 }],
+        );
+      }
+      for (const [name, route, viewport] of shots) {
+        const context = await newContext(browser, { viewport, locale: name.endsWith('fr') ? 'fr-CA' : 'en-CA' });
+        try {
+          const page = await context.newPage();
+          await page.goto(hub.url + route);
+          await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+          console.log(`screenshots: ${name}.png  ${route}`);
+        } finally {
+          await context.close();
+        }
+      }
+    } finally {
+      await browser.close();
+      await hub.close();
+    }
+  } finally {
+    await database.close();
+    await platforms.close();
+  }
+}
+
+await main();

@@ -1,0 +1,383 @@
+// The reader, the directory and the embed in memory (app.request): language negotiation and the
+// remembered language, security headers, validators, filters and paging with the feeds' query
+// vocabulary, the subscribe box, friendly error pages, and the weight of pages and embed.js.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { Database } from '../../src/store/db.ts';
+import { createApp } from '../../src/web/app.ts';
+import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
+import { ENTRIES, seedFiller, seedReader, type EntryName } from '../helpers/reader-fixture.ts';
+
+const PUBLIC = 'https://hub.example.ca';
+const FILLER = 60;
+
+/** The titles of the river's items, in order, as a reader sees them. */
+function riverTitles(html: string): string[] {
+  return [...html.matchAll(/<h3(?: lang="(?:en|fr)")?><a href="\/(?:en|fr)\/items\/\d+">([^<]*)<\/a><\/h3>/g)].map((m) => decode(m[1]));
+}
+
+function decode(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function attr(html: string, pattern: RegExp): string {
+  const m = pattern.exec(html);
+  if (!m) throw new Error(`no match for ${pattern} in the page`);
+  return decode(m[1]);
+}
+
+describe.each(databaseKinds)('web reader on %s', (kind) => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  let app: ReturnType<typeof createApp>;
+  let ids: Record<EntryName, number>;
+  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+  const page = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await get(path, headers);
+    return { res, html: await res.text() };
+  };
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await freshDatabase(kind));
+    const seeded = await seedReader(database.db);
+    ids = seeded.ids;
+    await seedFiller(database.db, FILLER, { topics: seeded.topics });
+    app = createApp({ database, logger: silentLogger(), publicUrl: PUBLIC, version: 'test', topics: seeded.topics });
+  });
+  afterAll(() => cleanup());
+
+  describe('language', () => {
+    it.each([
+      ['fr-CA,fr;q=0.9,en;q=0.8', '/fr/'],
+      ['en-US,en;q=0.9', '/en/'],
+      ['de-DE, fr;q=0.5, en;q=0.4', '/fr/'],
+      ['es', '/en/'],
+      ['', '/en/'],
+    ])('/ with Accept-Language "%s" lands on %s', async (acceptLanguage, target) => {
+      const res = await get('/', acceptLanguage ? { 'Accept-Language': acceptLanguage } : {});
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(target);
+      expect(res.headers.get('vary')).toBe('Accept-Language, Cookie');
+    });
+
+    it('remembers the language chosen on a page, over Accept-Language', async () => {
+      const fr = await get('/fr/', { 'Accept-Language': 'en' });
+      const cookie = fr.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/^passerelle_ui=fr; Path=\/; Max-Age=31536000; SameSite=Lax; HttpOnly; Secure$/);
+      expect(fr.headers.get('cache-control')).toBe('private, no-cache');
+      const home = await get('/?topic=housing', { 'Accept-Language': 'en', Cookie: cookie.split(';')[0] });
+      expect(home.headers.get('location')).toBe('/fr/?topic=housing');
+      // Once remembered, pages set no cookie and can be cached.
+      const again = await get('/fr/', { Cookie: 'passerelle_ui=fr' });
+      expect(again.headers.get('set-cookie')).toBeNull();
+      expect(again.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=60');
+      expect(again.headers.get('vary')).toBe('Accept-Encoding, Cookie');
+    });
+
+    it('links under the path of PUBLIC_URL when the hub sits below a path', async () => {
+      const below = createApp({ database, logger: silentLogger(), publicUrl: `${PUBLIC}/passerelle/`, version: 'test', topics: [] });
+      const home = await below.request('/', { headers: { 'Accept-Language': 'fr' } });
+      expect(home.headers.get('location')).toBe('/passerelle/fr/');
+      const res = await below.request('/fr/directory');
+      const html = await res.text();
+      expect(res.headers.get('set-cookie')).toMatch(/; Path=\/passerelle;/);
+      expect(html).toMatch(/<link rel="stylesheet" href="\/passerelle\/assets\/site\.[0-9a-f]{12}\.css"\/>/);
+      expect(html).toContain('<a href="/passerelle/en/directory" lang="en" hreflang="en">English</a>');
+      expect(html).toContain(`<a href="${PUBLIC}/passerelle/sources/harbourview.rss?ui=fr">`);
+    });
+
+    it('/en redirects to /en/, keeping the query', async () => {
+      const res = await get('/en?topic=housing');
+      expect(res.status).toBe(301);
+      expect(res.headers.get('location')).toBe('/en/?topic=housing');
+    });
+
+    it('every page links to itself in the other language and marks text in the other language', async () => {
+      const { html } = await page('/fr/?topic=housing');
+      expect(html).toMatch(/^<!doctype html><html lang="fr">/);
+      expect(html).toContain('<a href="/en/?topic=housing" lang="en" hreflang="en">English</a>');
+      expect(html).toContain('<link rel="alternate" hreflang="en" href="/en/?topic=housing"/>');
+      expect(html).toContain(`<h3 lang="en"><a href="/fr/items/${ids.housing}">${ENTRIES.housing.title}</a></h3>`);
+      expect(html).toContain(`<h3><a href="/fr/items/${ids.housingFr}">`);
+      expect(html).toContain('Filtrer');
+      expect(html).toContain('<a href="/fr/?topic=housing">Logement</a>');
+      const item = await page(`/fr/items/${ids.housing}`);
+      expect(item.html).toContain(`<a href="/en/items/${ids.housing}" lang="en" hreflang="en">English</a>`);
+      const dir = await page('/en/directory');
+      expect(dir.html).toContain('<a href="/fr/directory" lang="fr" hreflang="fr">Français</a>');
+    });
+  });
+
+  describe('headers', () => {
+    it.each(['/en/', '/fr/directory', '/en/items/1', '/fr/?topic=nope'])('%s carries a CSP that allows no script, and the other safety headers', async (path) => {
+      const res = await get(path);
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'none'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("base-uri 'none'");
+      expect(csp).toContain("frame-ancestors 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).not.toMatch(/<script|\son[a-z]+=|style="/i);
+    });
+
+    it('pages answer 304 to a matching If-None-Match', async () => {
+      for (const path of ['/en/', '/en/?topic=housing', `/fr/items/${ids.report}`, '/en/directory', '/embed?topic=housing']) {
+        const first = await get(path, { Cookie: 'passerelle_ui=en' });
+        const etag = first.headers.get('etag')!;
+        expect(etag, path).toMatch(/^"[\w-]+"$/);
+        const again = await get(path, { Cookie: 'passerelle_ui=en', 'If-None-Match': etag });
+        expect(again.status, path).toBe(304);
+      }
+    });
+
+    it('pages are served compressed', async () => {
+      const res = await get('/en/?limit=50', { 'Accept-Encoding': 'gzip' });
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+    });
+  });
+
+  describe('river', () => {
+    it('lists the newest stories, one per story, each with organization, date, language, type, topics and summary', async () => {
+      const { res, html } = await page('/en/');
+      expect(res.status).toBe(200);
+      const titles = riverTitles(html);
+      expect(titles).toHaveLength(20);
+      expect(titles.slice(0, 3)).toEqual([ENTRIES.housingFr.title, ENTRIES.housing.title, ENTRIES.funding.title]);
+      // The cross-post joined its original's cluster: shown once, with the other publisher named.
+      expect(titles).not.toContain(ENTRIES.housingRepost.title);
+      expect(html).toContain('Also published by: Pacific Settlement Knowledge Hub');
+      expect(html).toMatch(/Harbourview Newcomer Centre · <time datetime="[^"]+">today<\/time> · English · News/);
+      expect(html).toMatch(/Carrefour acadien d’accueil · <time datetime="[^"]+">yesterday<\/time> · French · Funding/);
+      expect(html).toContain('<a href="/en/?topic=funding">Funding and calls for proposals</a>');
+      expect(html).toContain('Our settlement counsellors help newcomer families');
+    });
+
+    it('filters with the feeds’ vocabulary: topic, region, province, language, type, source, search', async () => {
+      const titles = async (q: string) => riverTitles((await page(`/en/?${q}`)).html);
+      expect(await titles('topic=housing')).toEqual(expect.arrayContaining([ENTRIES.housing.title, ENTRIES.housingFr.title]));
+      expect(await titles('topic=housing')).not.toContain(ENTRIES.job.title);
+      expect(await titles('type=job')).toEqual([ENTRIES.job.title]);
+      expect(await titles('province=ns')).toEqual([ENTRIES.housingFr.title, ENTRIES.housing.title]);
+      expect(await titles('region=north')).toEqual([ENTRIES.french.title]);
+      expect(await titles('source=carrefour')).toEqual([ENTRIES.funding.title]);
+      const fr = await titles('lang=fr&limit=50');
+      expect(fr.length).toBeGreaterThan(5);
+      expect(fr).not.toContain(ENTRIES.housing.title);
+      expect(await titles('q=logement+abordable')).toEqual([ENTRIES.housingFr.title]);
+      expect(await titles('q=whitehorse')).toEqual([ENTRIES.french.title]);
+      // Ranked by relevance unless asked otherwise.
+      expect((await titles('q=interpreter'))[0]).toBe(ENTRIES.interpretation.title);
+    });
+
+    it('the filter panel shows the current filter and keeps what it does not show', async () => {
+      const { html } = await page('/en/?topic=housing,rural&type=event&q=clinic&since=2020-01-01');
+      expect(html).toContain('<input type="checkbox" name="topic" value="housing" checked=""/>');
+      expect(html).toContain('<input type="checkbox" name="topic" value="rural" checked=""/>');
+      expect(html).toContain('<input type="checkbox" name="type" value="event" checked=""/>');
+      expect(html).toContain('<input type="checkbox" name="type" value="news"/>');
+      expect(html).toContain('<input type="hidden" name="since" value="2020-01-01T00:00:00.000Z"/>');
+      expect(html).toContain('<input type="hidden" name="q" value="clinic"/>');
+      expect(html).toContain('<input type="search" id="q" name="q" value="clinic" maxlength="200"/>');
+      expect(html).toContain('<input type="hidden" name="topic" value="housing,rural"/>');
+      expect(html).toContain('<a href="/en/">Clear filters</a>');
+    });
+
+    it('pages with the API’s keyset cursor: every story once, newest first', async () => {
+      const seen: string[] = [];
+      let path: string | undefined = '/en/';
+      let pages = 0;
+      while (path && pages++ < 10) {
+        const { html } = await page(path);
+        seen.push(...riverTitles(html));
+        const next = /<a href="(\/en\/\?[^"]*before=[^"]+)" rel="next">/.exec(html);
+        path = next ? decode(next[1]) : undefined;
+        if (pages > 1) expect(html).toContain('← Back to the newest');
+      }
+      expect(pages).toBe(4);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toHaveLength(Object.keys(ENTRIES).length - 1 + FILLER);
+      const api = (await (await get('/api/items?limit=200')).json()) as { items: { title: string }[] };
+      expect(seen).toEqual(api.items.map((i: { title: string }) => i.title));
+    });
+
+    it('the subscribe box and <link rel="alternate"> name the feeds of exactly this filter', async () => {
+      const { html } = await page('/fr/?type=event&topic=health');
+      const filter = 'topic=health&amp;type=event';
+      expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="Santé et santé mentale · Événements (RSS)" href="${PUBLIC}/feeds/all.rss?${filter}&amp;ui=fr"/>`);
+      expect(html).toContain(`type="application/atom+xml" title="Santé et santé mentale · Événements (Atom)" href="${PUBLIC}/feeds/all.atom?${filter}&amp;ui=fr"`);
+      expect(html).toContain(`type="application/feed+json" title="Santé et santé mentale · Événements (JSON Feed)" href="${PUBLIC}/feeds/all.json?${filter}&amp;ui=fr"`);
+      expect(html).toContain(`<a href="${PUBLIC}/opml/topics.opml?ui=fr">`);
+      const iframe = attr(html, /<textarea id="embed-iframe" readonly="" rows="3">([^<]*)<\/textarea>/);
+      expect(iframe).toBe(`<iframe src="${PUBLIC}/embed?topic=health&amp;type=event&amp;ui=fr" title="Santé et santé mentale · Événements — Passerelle" width="100%" height="480" style="border:0" loading="lazy"></iframe>`);
+      const script = attr(html, /<textarea id="embed-script" readonly="" rows="3">([^<]*)<\/textarea>/);
+      expect(script).toBe(`<div data-passerelle="topic=health&amp;type=event&amp;ui=fr"></div>\n<script src="${PUBLIC}/embed.js" async></script>`);
+    });
+
+    it('the feeds in the subscribe box list the same items as the page', async () => {
+      for (const query of ['topic=housing', 'lang=fr', 'region=atlantic&type=news,funding', 'q=housing']) {
+        const { html } = await page(`/en/?${query}`);
+        const jsonUrl = attr(html, /<b>JSON Feed<\/b> <a href="([^"]+)"/);
+        const rssUrl = attr(html, /<b>RSS feed<\/b> <a href="([^"]+)"/);
+        const feed = (await (await get(jsonUrl.slice(PUBLIC.length))).json()) as { items: { title: string }[] };
+        const rss = await (await get(rssUrl.slice(PUBLIC.length))).text();
+        const onPage = riverTitles(html);
+        expect(onPage.length, query).toBeGreaterThan(0);
+        expect(feed.items.map((i: { title: string }) => i.title).slice(0, onPage.length), query).toEqual(onPage);
+        expect([...rss.matchAll(/<item>\s*<title><!\[CDATA\[([^\]]*)\]\]><\/title>|<item>\s*<title>([^<]*)<\/title>/g)].map((m) => decode(m[1] ?? m[2])).slice(0, onPage.length), query).toEqual(onPage);
+      }
+    });
+
+    it.each([
+      ['/en/?topic=nope', 'the “topic” parameter', 'Topic', /topic: unknown value &quot;nope&quot;/],
+      ['/fr/?lang=de', 'le paramètre « lang »', 'Langue', /lang: unknown value/],
+      ['/en/?limit=51', 'the “limit” parameter', '', /limit: must be a whole number from 1 to 50/],
+      ['/fr/?before=garbage', 'le paramètre « before »', '', /before: not a cursor/],
+    ])('%s → a 400 page in the page’s language that names the parameter', async (path, named, label, detail) => {
+      const { res, html } = await page(path);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(html).toContain(named);
+      if (label) expect(html).toContain(`(${label})`);
+      expect(html).toMatch(detail);
+      expect(html).toMatch(path.startsWith('/fr') ? /Cette sélection n’a pas pu être lue/ : /This selection could not be read/);
+    });
+  });
+
+  describe('item page', () => {
+    it('shows the sanitized content as HTML, the organization, topics, the translation and the other publishers', async () => {
+      const { res, html } = await page(`/en/items/${ids.housing}`);
+      expect(res.status).toBe(200);
+      expect(html).toContain(`<h1>${ENTRIES.housing.title}</h1>`);
+      expect(html).toContain('<div class="content"><p>Our settlement counsellors help newcomer families');
+      expect(html).toContain('<a href="https://harbourview.example.ca/en/news/housing-clinic" rel="nofollow noopener noreferrer">harbourview.example.ca</a>');
+      expect(html).toContain('<a href="/en/directory#source-harbourview">Harbourview Newcomer Centre</a>');
+      expect(html).toContain('<a href="/en/?topic=housing">Housing</a>');
+      expect(html).toContain('<h2 id="translation-h">This item in French</h2>');
+      expect(html).toContain(`<a href="/fr/items/${ids.housingFr}" lang="fr" hreflang="fr">${ENTRIES.housingFr.title}</a>`);
+      expect(html).toContain('<h2 id="also-h">Also published by</h2>');
+      expect(html).toContain(`<a href="/en/items/${ids.housingRepost}">${ENTRIES.housingRepost.title}</a> — Pacific Settlement Knowledge Hub`);
+      expect(html).toContain(`<a class="button" href="${ENTRIES.housing.link}">Read it on the original site</a>`);
+      // Feed readers find the source's feeds from the item.
+      expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="Harbourview Newcomer Centre — News (RSS)" href="${PUBLIC}/sources/harbourview.rss"/>`);
+    });
+
+    it('in French, an English item keeps lang="en" on its title and content', async () => {
+      const { html } = await page(`/fr/items/${ids.report}`);
+      expect(html).toContain(`<h1 lang="en">${ENTRIES.report.title}</h1>`);
+      expect(html).toContain('<div class="content" lang="en">');
+      expect(html).toContain('<h2 id="translation-h">Ce contenu en français</h2>');
+      expect(html).toContain('<dt>Langue</dt><dd>Anglais</dd>');
+    });
+
+    it.each(['/en/items/999999', '/fr/items/abc'])('%s → a 404 page', async (path) => {
+      const { res, html } = await page(path);
+      expect(res.status).toBe(404);
+      expect(html).toMatch(/This page is not here|Cette page est introuvable/);
+    });
+  });
+
+  describe('directory', () => {
+    it('draws the provinces as links to their rivers and lists organizations by region and province', async () => {
+      const { html } = await page('/en/directory');
+      const provinces = [...html.matchAll(/<a href="\/en\/\?province=([a-z]{2})"[^>]*aria-label="([^"]+)"><path d="M[^"]+"/g)].map((m) => [m[1], m[2]]);
+      expect(provinces.map(([p]) => p).sort()).toEqual(['ab', 'bc', 'mb', 'nb', 'nl', 'ns', 'nt', 'nu', 'on', 'pe', 'qc', 'sk', 'yt']);
+      expect(provinces).toContainEqual(['ns', 'NS — Nova Scotia — 1 organization']);
+      expect(provinces).toContainEqual(['mb', 'MB — Manitoba — 0 organizations']);
+      expect(html).toMatch(/<h2 id="region-atlantic">Atlantic <span class="count">\(2 organizations\)<\/span><\/h2>/);
+      expect(html).toContain('<h3>Nova Scotia</h3>');
+      expect(html).toContain('<h3>Across Canada</h3>');
+      // One organization with two sources is listed once.
+      expect(html.match(/<h4>National Settlement Research Partnership<\/h4>/g)).toHaveLength(1);
+      expect(html).toContain(`<a href="${PUBLIC}/sources/harbourview.rss">Passerelle feed (RSS)</a>`);
+      expect(html).toContain('<a href="https://harbourview.example.ca/feed/">Original feed</a>');
+      expect(html).toContain(`<link rel="alternate" type="text/x-opml" title="Every source’s own feed (OPML)" href="${PUBLIC}/opml/sources.opml"/>`);
+      expect(html).toContain(`<link rel="alternate" type="application/atom+xml" title="Latest items (Atom)" href="${PUBLIC}/feeds/all.atom"/>`);
+    });
+
+    it('says in plain words how each source is doing', async () => {
+      const en = (await page('/en/directory')).html;
+      expect(en).toMatch(/Health: <strong class="ok">Working<\/strong> · last read 5 minutes ago · HTTP status 200/);
+      expect(en).toMatch(/Health: <strong class="bad">Failing<\/strong> · last read 20 minutes ago · HTTP status 200/);
+      expect(en).toContain('Last error: <span>the address answers with an HTML page, not a feed');
+      const fr = (await page('/fr/directory')).html;
+      expect(fr).toMatch(/État\u00a0: <strong class="bad">En échec<\/strong> · dernière lecture il y a 20 minutes/);
+      expect(fr).toContain('Dernière erreur\u00a0: <span lang="en">the address answers');
+    });
+  });
+
+  describe('embed', () => {
+    it('/embed is a small page made for any site’s iframe: no cookie, no script, its style allowed by hash', async () => {
+      const res = await get('/embed?topic=housing&ui=fr&limit=1', { Cookie: 'passerelle_ui=en' });
+      const html = await res.text();
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain('frame-ancestors *');
+      expect(res.headers.get('x-frame-options')).toBeNull();
+      const style = attr(html, /<style>([^<]*)<\/style>/);
+      expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+      expect(html).not.toMatch(/<script|\son[a-z]+=/i);
+      expect(html).toMatch(/^<!doctype html><html lang="fr">/);
+      expect(html).toContain('Plus sur Passerelle');
+      expect(html.match(/<li>/g)).toHaveLength(1);
+      expect(html).toContain(`<a href="${ENTRIES.housingFr.link}" target="_blank" rel="noopener">`);
+      const en = await (await get('/embed?topic=housing&ui=fr&limit=2')).text();
+      expect(en).toContain(`<a href="${ENTRIES.housing.link}" target="_blank" rel="noopener" lang="en">`);
+      expect(html).toContain(`<a href="${PUBLIC}/fr/?topic=housing" target="_blank" rel="noopener">Logement</a>`);
+      expect(Buffer.byteLength(html)).toBeLessThan(8 * 1024);
+    });
+
+    it('ui= picks the widget’s words while lang= still filters items; theme=dark', async () => {
+      const html = await (await get('/embed?lang=fr&ui=en&theme=dark')).text();
+      expect(html).toMatch(/^<!doctype html><html lang="en">/);
+      expect(html).toContain('<body class="psl dark">');
+      expect(html).toContain('More on Passerelle');
+      expect(html).toContain(ENTRIES.funding.title);
+      expect(html).not.toContain(ENTRIES.housing.title);
+    });
+
+    it.each([['/embed?topic=nope', /topic: unknown value/], ['/embed?theme=blue', /theme: must be light or dark/], ['/embed?limit=99', /limit/]])('%s → 400, as a page the iframe can show', async (path, message) => {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toMatch(message);
+    });
+  });
+
+  describe('weight', () => {
+    it.each(['/en/?limit=50', '/fr/?limit=50'])('%s with 50 items weighs less than 60 KB with its stylesheet', async (path) => {
+      const { html } = await page(path);
+      expect(riverTitles(html)).toHaveLength(50);
+      const cssPath = attr(html, /<link rel="stylesheet" href="([^"]+)"/);
+      const css = await get(cssPath);
+      expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      const bytes = Buffer.byteLength(html) + Buffer.byteLength(await css.text());
+      expect(bytes).toBeLessThan(60 * 1024);
+    });
+
+    it('item pages and the directory weigh less than 60 KB with their stylesheet', async () => {
+      for (const path of [`/fr/items/${ids.housing}`, '/en/directory', '/fr/directory']) {
+        const { html } = await page(path);
+        expect(Buffer.byteLength(html), path).toBeLessThan(50 * 1024);
+      }
+    });
+
+    it('/embed.js is under 8 KB, builds the DOM without innerHTML and may be loaded from anywhere', async () => {
+      const res = await get('/embed.js');
+      const js = await res.text();
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(Buffer.byteLength(js)).toBeLessThan(8 * 1024);
+      expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
+      expect(js).toContain('textContent');
+      expect(js).not.toContain('__EMBED_CSS__');
+      const again = await get('/embed.js', { 'If-None-Match': res.headers.get('etag')! });
+      expect(again.status).toBe(304);
+    });
+  });
+});
