@@ -2,9 +2,9 @@
 // the size cap on decompressed bytes (bombs, endless streams), and bodies cut short.
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchFeed, type FetchFailed, type FetchOk, type FetchResult } from '../../src/fetch/fetch-feed.ts';
+import { fetchFeed } from '../../src/fetch/fetch-feed.ts';
 import { serveBody, serveDrip, serveEndless, serveGzip, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
-import { testSettings } from './fetch-settings.ts';
+import { expectFailed, expectOk, testFetchSettings } from '../helpers/fetch.ts';
 
 const RSS = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Santé mentale et établissement</title></channel></rss>';
 const xml = { 'content-type': 'application/rss+xml; charset=utf-8' };
@@ -19,17 +19,9 @@ afterAll(async () => {
 });
 beforeEach(() => server.reset());
 
-function expectOk(result: FetchResult): FetchOk {
-  if (result.kind !== 'ok') throw new Error(`expected ok, got ${result.kind}: ${'error' in result ? result.error : ''}`);
-  return result;
-}
 
-function expectFailed(result: FetchResult): FetchFailed {
-  if (result.kind !== 'failed') throw new Error(`expected failed, got ${result.kind}`);
-  return result;
-}
 
-const fetchPath = (path: string, settings = testSettings()) => fetchFeed({ url: server.url(path) }, settings);
+const fetchPath = (path: string, settings = testFetchSettings()) => fetchFeed({ url: server.url(path) }, settings);
 
 /** Resolves once the server side of the response has closed, or says "open" after `ms`. */
 function watchClose(): { onClose: () => void; closed: (ms?: number) => Promise<'closed' | 'open'> } {
@@ -96,7 +88,7 @@ describe('Content-Encoding', () => {
 });
 
 describe('size cap on decompressed bytes (FAULTS 18, 19)', () => {
-  const capped = testSettings({ maxBytes: CAP });
+  const capped = testFetchSettings({ maxBytes: CAP });
 
   it('stops a gzip bomb at the cap', async () => {
     const bomb = zlib.gzipSync(Buffer.alloc(1024 * 1024));
@@ -131,7 +123,7 @@ describe('size cap on decompressed bytes (FAULTS 18, 19)', () => {
       });
       pump();
     });
-    const result = expectFailed(await fetchPath('/endless.xml.gz', testSettings({ maxBytes: CAP, timeoutMs: 5000 })));
+    const result = expectFailed(await fetchPath('/endless.xml.gz', testFetchSettings({ maxBytes: CAP, timeoutMs: 5000 })));
     expect(result.code).toBe('too-large');
     expect(await watch.closed()).toBe('closed');
   });
@@ -142,7 +134,7 @@ describe('size cap on decompressed bytes (FAULTS 18, 19)', () => {
       res.on('close', watch.onClose);
       serveEndless('<item>bla</item>'.repeat(64))(req, res);
     });
-    const result = expectFailed(await fetchPath('/endless.xml', testSettings({ maxBytes: CAP, timeoutMs: 5000 })));
+    const result = expectFailed(await fetchPath('/endless.xml', testFetchSettings({ maxBytes: CAP, timeoutMs: 5000 })));
     expect(result).toMatchObject({ code: 'too-large', error: 'response too large (over 64 KiB)' });
     expect(await watch.closed()).toBe('closed');
   });
@@ -150,7 +142,7 @@ describe('size cap on decompressed bytes (FAULTS 18, 19)', () => {
   it('refuses a declared Content-Length over the cap before reading the body', async () => {
     server.route('/huge.xml', serveDrip('<', 1000, { headers: { 'content-length': String(2 * 1024 * 1024 * 1024) } }));
     const started = Date.now();
-    const result = expectFailed(await fetchPath('/huge.xml', testSettings({ maxBytes: 15 * 1024 * 1024 })));
+    const result = expectFailed(await fetchPath('/huge.xml', testFetchSettings({ maxBytes: 15 * 1024 * 1024 })));
     expect(result).toMatchObject({ code: 'too-large', error: 'response too large (over 15 MiB)' });
     expect(Date.now() - started).toBeLessThan(800);
   });

@@ -3,10 +3,10 @@
 // their own `Header:` lines.
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchFeed, type FetchOk, type FetchResult } from '../../src/fetch/fetch-feed.ts';
+import { fetchFeed, type FetchOk } from '../../src/fetch/fetch-feed.ts';
 import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { corpusHeaders, hasFeedparserCorpus, readCorpusFile, readCorpusIndex, type CorpusEntry } from './feedparser-corpus.ts';
-import { testSettings } from './fetch-settings.ts';
+import { expectOk, testFetchSettings } from '../helpers/fetch.ts';
 
 const FRENCH = 'Séance d’information à Montréal : œuvres, garçons et filles, coût 5 € — « bienvenue »';
 
@@ -19,10 +19,6 @@ afterAll(async () => {
 });
 beforeEach(() => server.reset());
 
-function expectOk(result: FetchResult): FetchOk {
-  if (result.kind !== 'ok') throw new Error(`expected ok, got ${result.kind}: ${'error' in result ? result.error : ''}`);
-  return result;
-}
 
 function frenchFeed(declaration?: string): Buffer {
   const decl = declaration ? `<?xml version="1.0" encoding="${declaration}"?>\n` : '';
@@ -31,7 +27,7 @@ function frenchFeed(declaration?: string): Buffer {
 
 async function fetchServed(body: Buffer, contentType: string): Promise<FetchOk> {
   server.route('/feed.xml', serveBody(body, { headers: { 'content-type': contentType } }));
-  return expectOk(await fetchFeed({ url: server.url('/feed.xml') }, testSettings()));
+  return expectOk(await fetchFeed({ url: server.url('/feed.xml') }, testFetchSettings()));
 }
 
 describe('French windows-1252 feeds over HTTP (FAULTS 38)', () => {
@@ -61,7 +57,7 @@ describe('French windows-1252 feeds over HTTP (FAULTS 38)', () => {
 
   it('reports an undecodable body as a charset failure', async () => {
     server.route('/ru.xml', serveBody(iconv.encode('<rss><channel><title>Новости для новых иммигрантов</title></channel></rss>', 'koi8-r'), { headers: { 'content-type': 'application/rss+xml' } }));
-    const result = await fetchFeed({ url: server.url('/ru.xml') }, testSettings());
+    const result = await fetchFeed({ url: server.url('/ru.xml') }, testFetchSettings());
     expect(result).toMatchObject({ kind: 'failed', code: 'charset', status: 200 });
     if (result.kind === 'failed') expect(result.error).toMatch(/^cannot determine the character encoding/);
   });
@@ -95,7 +91,7 @@ describe.runIf(hasFeedparserCorpus)('feedparser encoding corpus served with its 
     const bytes = readCorpusFile(file);
     const headers = corpusHeaders(entry);
     server.route('/corpus.xml', serveBody(bytes, { headers }));
-    const result = expectOk(await fetchFeed({ url: server.url('/corpus.xml') }, testSettings()));
+    const result = expectOk(await fetchFeed({ url: server.url('/corpus.xml') }, testFetchSettings()));
     expect(result.contentType).toBe(headers['content-type']);
     expect(result.text).not.toContain('\ufffd');
     expect(result.text).toContain(entry.description.slice(0, 30));
@@ -111,6 +107,6 @@ describe.runIf(hasFeedparserCorpus)('feedparser encoding corpus served with its 
   ])('%s decodes to text containing %s', async (file, expected) => {
     const entry = index.find((e) => e.path === file)!;
     server.route('/corpus.xml', serveBody(readCorpusFile(file), { headers: corpusHeaders(entry) }));
-    expect(expectOk(await fetchFeed({ url: server.url('/corpus.xml') }, testSettings())).text).toContain(expected);
+    expect(expectOk(await fetchFeed({ url: server.url('/corpus.xml') }, testFetchSettings())).text).toContain(expected);
   });
 });

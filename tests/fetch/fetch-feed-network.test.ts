@@ -5,9 +5,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedAddress } from '../../src/fetch/address-guard.ts';
-import { fetchFeed, type FetchFailed, type FetchResult } from '../../src/fetch/fetch-feed.ts';
+import { fetchFeed } from '../../src/fetch/fetch-feed.ts';
 import { serveBody, serveDrip, startBlackhole, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
-import { testSettings } from './fetch-settings.ts';
+import { expectFailed, testFetchSettings } from '../helpers/fetch.ts';
 
 const RSS = '<rss version="2.0"><channel><title>ok</title></channel></rss>';
 const TLS_DIR = path.join(import.meta.dirname, 'fixtures/tls');
@@ -25,10 +25,6 @@ beforeEach(() => {
   server.route('/feed.xml', serveBody(RSS, { headers: { 'content-type': 'application/rss+xml' } }));
 });
 
-function expectFailed(result: FetchResult): FetchFailed {
-  if (result.kind !== 'failed') throw new Error(`expected failed, got ${result.kind}`);
-  return result;
-}
 
 const originalConnect = net.Socket.prototype.connect;
 
@@ -74,27 +70,27 @@ describe('SSRF: literal addresses (FAULTS 1, 3)', () => {
     ['http://0.0.0.0/', '0.0.0.0'],
     ['https://10.0.0.5/feed', '10.0.0.5'],
   ])('blocks %s before any connection', async (url, shown) => {
-    const result = expectFailed(await fetchFeed({ url }, testSettings({ privateAllowlist: [] })));
+    const result = expectFailed(await fetchFeed({ url }, testFetchSettings({ privateAllowlist: [] })));
     expect(result.code).toBe('blocked');
     expect(result.error).toBe(`blocked: non-public address (${shown})`);
     expect(connects.hosts).toEqual([]);
   });
 
   it('connects to an allowlisted loopback address', async () => {
-    const result = await fetchFeed({ url: server.url('/feed.xml') }, testSettings());
+    const result = await fetchFeed({ url: server.url('/feed.xml') }, testFetchSettings());
     expect(result.kind).toBe('ok');
     expect(connects.hosts).toEqual(['127.0.0.1']);
   });
 
   it('connects anywhere when private networks are allowed', async () => {
-    const result = await fetchFeed({ url: server.url('/feed.xml') }, testSettings({ allowPrivateNetworks: true, privateAllowlist: [] }));
+    const result = await fetchFeed({ url: server.url('/feed.xml') }, testFetchSettings({ allowPrivateNetworks: true, privateAllowlist: [] }));
     expect(result.kind).toBe('ok');
   });
 });
 
 describe('SSRF: names are judged by the address they resolve to (FAULTS 2, 5)', () => {
   it('blocks localhost through the system resolver', async () => {
-    const result = expectFailed(await fetchFeed({ url: `http://localhost:${server.port}/feed.xml` }, testSettings({ privateAllowlist: [] })));
+    const result = expectFailed(await fetchFeed({ url: `http://localhost:${server.port}/feed.xml` }, testFetchSettings({ privateAllowlist: [] })));
     expect(result.code).toBe('blocked');
     expect(result.error).toMatch(/^blocked: non-public address \(localhost → (127\.0\.0\.1|::1)\)$/);
     expect(server.hits('/feed.xml')).toBe(0);
@@ -103,7 +99,7 @@ describe('SSRF: names are judged by the address they resolve to (FAULTS 2, 5)', 
   it('blocks a public-looking name that resolves to loopback (DNS rebinding)', async () => {
     const dns = stubResolver({ 'news.settlement.example': [{ address: '127.0.0.1', family: 4 }] });
     const url = `http://news.settlement.example:${server.port}/feed.xml`;
-    const result = expectFailed(await fetchFeed({ url }, testSettings({ privateAllowlist: [] }), { resolve: dns.resolve }));
+    const result = expectFailed(await fetchFeed({ url }, testFetchSettings({ privateAllowlist: [] }), { resolve: dns.resolve }));
     expect(result).toMatchObject({ code: 'blocked', error: 'blocked: non-public address (news.settlement.example → 127.0.0.1)' });
     expect(dns.asked).toEqual(['news.settlement.example']);
     expect(server.hits('/feed.xml')).toBe(0);
@@ -115,14 +111,14 @@ describe('SSRF: names are judged by the address they resolve to (FAULTS 2, 5)', 
     let calls = 0;
     const resolve = async (_hostname: string) => answers[Math.min(calls++, 1)];
     expect(await resolve('rebind.example')).toEqual(answers[0]);
-    const result = expectFailed(await fetchFeed({ url: `http://rebind.example:${server.port}/feed.xml` }, testSettings({ privateAllowlist: [] }), { resolve }));
+    const result = expectFailed(await fetchFeed({ url: `http://rebind.example:${server.port}/feed.xml` }, testFetchSettings({ privateAllowlist: [] }), { resolve }));
     expect(result.code).toBe('blocked');
     expect(server.hits('/feed.xml')).toBe(0);
   });
 
   it('connects through a name when its address is allowlisted, using only allowed addresses', async () => {
     const dns = stubResolver({ 'hub.internal.example': [{ address: '10.9.9.9', family: 4 }, { address: '127.0.0.1', family: 4 }] });
-    const result = await fetchFeed({ url: `http://hub.internal.example:${server.port}/feed.xml` }, testSettings(), { resolve: dns.resolve });
+    const result = await fetchFeed({ url: `http://hub.internal.example:${server.port}/feed.xml` }, testFetchSettings(), { resolve: dns.resolve });
     expect(result.kind).toBe('ok');
     expect(server.lastRequest('/feed.xml')!.headers.host).toBe(`hub.internal.example:${server.port}`);
   });
@@ -131,7 +127,7 @@ describe('SSRF: names are judged by the address they resolve to (FAULTS 2, 5)', 
 describe('DNS and connection failures', () => {
   it('reports a DNS failure', async () => {
     const dns = stubResolver({});
-    const result = expectFailed(await fetchFeed({ url: 'http://feeds.nowhere.invalid/rss' }, testSettings(), { resolve: dns.resolve }));
+    const result = expectFailed(await fetchFeed({ url: 'http://feeds.nowhere.invalid/rss' }, testFetchSettings(), { resolve: dns.resolve }));
     expect(result).toMatchObject({ code: 'dns', error: 'DNS lookup failed for feeds.nowhere.invalid (ENOTFOUND)' });
   });
 
@@ -139,7 +135,7 @@ describe('DNS and connection failures', () => {
     const closed = await startFeedServer();
     const url = closed.url('/feed.xml');
     await closed.close();
-    const result = expectFailed(await fetchFeed({ url }, testSettings()));
+    const result = expectFailed(await fetchFeed({ url }, testFetchSettings()));
     expect(result).toMatchObject({ code: 'connect', error: 'connection refused' });
   });
 
@@ -147,7 +143,7 @@ describe('DNS and connection failures', () => {
     const hole = await startBlackhole();
     try {
       const started = Date.now();
-      const result = expectFailed(await fetchFeed({ url: hole.url('/feed.xml') }, testSettings({ connectTimeoutMs: 200, timeoutMs: 5000 })));
+      const result = expectFailed(await fetchFeed({ url: hole.url('/feed.xml') }, testFetchSettings({ connectTimeoutMs: 200, timeoutMs: 5000 })));
       expect(result.code).toBe('connect');
       expect(result.error).toMatch(/^connection timed out/);
       expect(Date.now() - started).toBeLessThan(2000);
@@ -157,7 +153,7 @@ describe('DNS and connection failures', () => {
   });
 
   it('counts a resolver that never answers against the connect timeout', async () => {
-    const result = expectFailed(await fetchFeed({ url: 'http://slow-dns.example/feed' }, testSettings({ connectTimeoutMs: 150 }), { resolve: () => new Promise(() => {}) }));
+    const result = expectFailed(await fetchFeed({ url: 'http://slow-dns.example/feed' }, testFetchSettings({ connectTimeoutMs: 150 }), { resolve: () => new Promise(() => {}) }));
     expect(result.code).toBe('connect');
   });
 });
@@ -166,14 +162,14 @@ describe('total deadline and aborts (FAULTS 17)', () => {
   it('aborts a slow-loris body on the total deadline, not an idle timeout', async () => {
     server.route('/slow.xml', serveDrip('<', 50));
     const started = Date.now();
-    const result = expectFailed(await fetchFeed({ url: server.url('/slow.xml') }, testSettings({ timeoutMs: 300 })));
+    const result = expectFailed(await fetchFeed({ url: server.url('/slow.xml') }, testFetchSettings({ timeoutMs: 300 })));
     expect(result).toMatchObject({ code: 'timeout', error: 'timed out after 0.3s' });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('aborts a server that never sends headers', async () => {
     server.route('/hang.xml', () => {});
-    const result = expectFailed(await fetchFeed({ url: server.url('/hang.xml') }, testSettings({ timeoutMs: 250 })));
+    const result = expectFailed(await fetchFeed({ url: server.url('/hang.xml') }, testFetchSettings({ timeoutMs: 250 })));
     expect(result.code).toBe('timeout');
   });
 
@@ -184,7 +180,7 @@ describe('total deadline and aborts (FAULTS 17)', () => {
       res.on('close', closed);
       serveDrip('<', 50)(req, res);
     });
-    await fetchFeed({ url: server.url('/slow.xml') }, testSettings({ timeoutMs: 200 }));
+    await fetchFeed({ url: server.url('/slow.xml') }, testFetchSettings({ timeoutMs: 200 }));
     await expect(Promise.race([socketClosed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 1000))])).resolves.toBe('closed');
   });
 
@@ -192,12 +188,12 @@ describe('total deadline and aborts (FAULTS 17)', () => {
     server.route('/slow.xml', serveDrip('<', 50));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const result = expectFailed(await fetchFeed({ url: server.url('/slow.xml'), signal: controller.signal }, testSettings()));
+    const result = expectFailed(await fetchFeed({ url: server.url('/slow.xml'), signal: controller.signal }, testFetchSettings()));
     expect(result).toMatchObject({ code: 'aborted', error: 'fetch aborted' });
   });
 
   it('does not start when the signal is already aborted', async () => {
-    const result = expectFailed(await fetchFeed({ url: server.url('/feed.xml'), signal: AbortSignal.abort() }, testSettings()));
+    const result = expectFailed(await fetchFeed({ url: server.url('/feed.xml'), signal: AbortSignal.abort() }, testFetchSettings()));
     expect(result.code).toBe('aborted');
     expect(server.hits('/feed.xml')).toBe(0);
   });
@@ -214,25 +210,25 @@ describe('TLS', () => {
   });
 
   it('reports an untrusted certificate as a TLS error', async () => {
-    const result = expectFailed(await fetchFeed({ url: secure.url('/feed.xml') }, testSettings()));
+    const result = expectFailed(await fetchFeed({ url: secure.url('/feed.xml') }, testFetchSettings()));
     expect(result.code).toBe('tls');
     expect(result.error).toMatch(/^TLS error: .*self-signed/);
   });
 
   it('fetches over HTTPS when the certificate is trusted', async () => {
-    const result = await fetchFeed({ url: secure.url('/feed.xml') }, testSettings(), { ca: tls.cert });
+    const result = await fetchFeed({ url: secure.url('/feed.xml') }, testFetchSettings(), { ca: tls.cert });
     expect(result).toMatchObject({ kind: 'ok', text: RSS });
   });
 });
 
 describe('URL schemes (FAULTS 6)', () => {
   it.each(['file:///etc/passwd', 'ftp://example.org/feed.xml', 'gopher://example.org/1', 'data:application/rss+xml,<rss/>'])('refuses %s', async (url) => {
-    const result = expectFailed(await fetchFeed({ url }, testSettings()));
+    const result = expectFailed(await fetchFeed({ url }, testFetchSettings()));
     expect(result.code).toBe('bad-url');
     expect(result.error).toMatch(/^unsupported URL scheme/);
   });
 
   it('refuses a string that is not a URL', async () => {
-    expect(expectFailed(await fetchFeed({ url: 'not a url' }, testSettings())).code).toBe('bad-url');
+    expect(expectFailed(await fetchFeed({ url: 'not a url' }, testFetchSettings())).code).toBe('bad-url');
   });
 });

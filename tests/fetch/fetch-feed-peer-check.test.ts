@@ -5,7 +5,7 @@ import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { fetchFeed } from '../../src/fetch/fetch-feed.ts';
 import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
-import { testSettings } from './fetch-settings.ts';
+import { testFetchSettings } from '../helpers/fetch.ts';
 
 // Replace the guarded lookup with one that checks nothing and always answers 127.0.0.1.
 vi.mock('../../src/fetch/address-guard.ts', async (importOriginal) => {
@@ -27,13 +27,13 @@ afterAll(async () => {
 });
 
 it('refuses a connection whose peer address is not allowed, before sending the request', async () => {
-  const result = await fetchFeed({ url: `http://public-looking.example:${server.port}/feed.xml` }, testSettings({ privateAllowlist: [] }));
+  const result = await fetchFeed({ url: `http://public-looking.example:${server.port}/feed.xml` }, testFetchSettings({ privateAllowlist: [] }));
   expect(result).toMatchObject({ kind: 'failed', code: 'blocked', error: 'blocked: non-public address (public-looking.example → 127.0.0.1)' });
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(server.hits('/feed.xml')).toBe(0);
 });
 
 it('lets the same connection through when the peer is allowlisted', async () => {
-  const result = await fetchFeed({ url: `http://public-looking.example:${server.port}/feed.xml` }, testSettings());
+  const result = await fetchFeed({ url: `http://public-looking.example:${server.port}/feed.xml` }, testFetchSettings());
   expect(result.kind).toBe('ok');
 });

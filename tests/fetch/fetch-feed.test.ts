@@ -1,9 +1,9 @@
 // fetchFeed against a local fixture server: what it sends, conditional GET, HTTP statuses,
 // bot protection, empty bodies, caching hints, and what errors may (not) contain.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCEPT, fetchFeed, type FetchFailed, type FetchOk, type FetchResult } from '../../src/fetch/fetch-feed.ts';
+import { ACCEPT, fetchFeed } from '../../src/fetch/fetch-feed.ts';
 import { serveBody, serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
-import { TEST_USER_AGENT, testSettings } from './fetch-settings.ts';
+import { TEST_USER_AGENT, expectFailed, expectOk, testFetchSettings } from '../helpers/fetch.ts';
 
 const RSS = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Nouvelles</title></channel></rss>';
 const rssHeaders = { 'content-type': 'application/rss+xml; charset=utf-8' };
@@ -17,18 +17,10 @@ afterAll(async () => {
 });
 beforeEach(() => server.reset());
 
-function expectOk(result: FetchResult): FetchOk {
-  if (result.kind !== 'ok') throw new Error(`expected ok, got ${result.kind}: ${'error' in result ? result.error : ''}`);
-  return result;
-}
 
-function expectFailed(result: FetchResult): FetchFailed {
-  if (result.kind !== 'failed') throw new Error(`expected failed, got ${result.kind}`);
-  return result;
-}
 
 const fetchPath = (path: string, extra: Partial<Parameters<typeof fetchFeed>[0]> = {}) =>
-  fetchFeed({ url: server.url(path), ...extra }, testSettings());
+  fetchFeed({ url: server.url(path), ...extra }, testFetchSettings());
 
 describe('a plain successful fetch', () => {
   it('sends our User-Agent, Accept and Accept-Encoding, and returns bytes, text and metadata', async () => {

@@ -1,27 +1,13 @@
 // Builds pipeline dependencies for tests: real fetch settings with the address guard on and only
 // 127.0.0.1 allowed, short timeouts, a quiet logger.
-import type { FetchSettings } from '../../src/core/config.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { createHostLimiter } from '../../src/fetch/host-limiter.ts';
 import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import type { PipelineDeps } from '../../src/pipeline/ingest-source.ts';
 import type { Db } from '../../src/store/db.ts';
+import { testFetchSettings } from './fetch.ts';
 
-export function testFetchSettings(extra: Partial<FetchSettings> = {}): FetchSettings {
-  return {
-    userAgent: 'Passerelle/test (+http://hub.test)',
-    timeoutMs: 3000,
-    connectTimeoutMs: 1000,
-    maxBytes: 1024 * 1024,
-    maxRedirects: 5,
-    concurrency: 8,
-    hostConcurrency: 2,
-    maxItems: 500,
-    allowPrivateNetworks: false,
-    privateAllowlist: ['127.0.0.1/32'],
-    ...extra,
-  };
-}
+export { testFetchSettings };
 
 export function testPipeline(db: Db, extra: Partial<PipelineDeps> = {}): PipelineDeps {
   const fetch = extra.fetch ?? testFetchSettings();
