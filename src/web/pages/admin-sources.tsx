@@ -401,7 +401,7 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
       <section aria-labelledby="history-h">
         <h2 id="history-h">{aw.historyHeading}</h2>
         {newestFirst.length ? (
-          <div class="table-wrap" role="region" aria-labelledby="history-h" tabindex={0}>
+          <div class="table-wrap" role="region" aria-label={aw.historyCaption(newestFirst.length)} tabindex={0}>
             <table class="history">
               <caption class="vh">{aw.historyCaption(newestFirst.length)}</caption>
               <thead>
