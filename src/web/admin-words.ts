@@ -462,12 +462,13 @@ export function formatUpcoming(date: Date, now: number, ui: Language): string | 
 }
 
 // Eastern time, as the reader shows dates, but with the zone named: an operator may be anywhere.
-const stampFormats = {
-  en: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'America/Toronto' }),
-  fr: new Intl.DateTimeFormat('fr-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'America/Toronto' }),
-};
+const stampParts = (locale: string) => ({
+  date: new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'America/Toronto' }),
+  time: new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'America/Toronto' }),
+});
+const stampFormats = { en: stampParts('en-CA'), fr: stampParts('fr-CA') };
 
-/** "2025-05-03, 2:05 p.m. EDT" / "2025-05-03 14 h 05 HAE": compact enough for a table cell. */
-export function formatStamp(date: Date, ui: Language): string {
-  return stampFormats[ui].format(date);
+/** ["2025-05-03", "2:05 p.m. EDT"] / ["2025-05-03", "14 h 05 HAE"]: short enough for a table cell, on one line or two. */
+export function formatStamp(date: Date, ui: Language): [string, string] {
+  return [stampFormats[ui].date.format(date), stampFormats[ui].time.format(date)];
 }

@@ -158,10 +158,10 @@ const BAR = 4;
 const UP = 16;
 const DOWN = 7;
 
-/** Bar height from a duration, on a log scale from 20 ms to 10 s, so slow and fast fetches both show. */
+/** Bar height from a duration, on a log scale from 20 ms (3 px) to 10 s (16 px), so slow and fast fetches both show. */
 function barHeight(ms: number): number {
   const t = Math.log(Math.max(ms, 20) / 20) / Math.log(10_000 / 20);
-  return Math.round((2 + Math.min(1, t) * (UP - 2)) * 10) / 10;
+  return Math.round((3 + Math.min(1, t) * (UP - 3)) * 10) / 10;
 }
 
 /**

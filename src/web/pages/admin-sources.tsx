@@ -38,6 +38,16 @@ export function sortForHealth(rows: SourceHealth[], ui: Language): SourceHealth[
 
 const dash = '—';
 
+/** The exact date and time: "2025-05-03 2:05 p.m. EDT", breaking only between the date and the time. */
+function Stamp(props: { ctx: AdminContext; at: Date; class?: string }) {
+  const [date, time] = formatStamp(props.at, props.ctx.ui);
+  return (
+    <time class={props.class} datetime={props.at.toISOString()}>
+      <span class="nw">{date}</span> <span class="nw">{time}</span>
+    </time>
+  );
+}
+
 /** Relative, and the exact date and time beneath it. */
 function When(props: { ctx: AdminContext; at: Date | null; empty?: string }) {
   const { ctx, at } = props;
@@ -46,9 +56,7 @@ function When(props: { ctx: AdminContext; at: Date | null; empty?: string }) {
     <>
       {formatRecent(at, ctx.now, ctx.ui)}
       <br />
-      <time class="meta" datetime={at.toISOString()}>
-        {formatStamp(at, ctx.ui)}
-      </time>
+      <Stamp ctx={ctx} at={at} class="meta" />
     </>
   );
 }
@@ -63,9 +71,7 @@ function NextFetch(props: { ctx: AdminContext; source: SourceRow }) {
     <>
       {upcoming ?? aw.dueNow}
       <br />
-      <time class="meta" datetime={s.nextFetchAt.toISOString()}>
-        {formatStamp(s.nextFetchAt, ctx.ui)}
-      </time>
+      <Stamp ctx={ctx} at={s.nextFetchAt} class="meta" />
     </>
   );
 }
@@ -159,8 +165,12 @@ export function HealthPage(props: { ctx: AdminContext; rows: SourceHealth[]; swi
                     </td>
                     <th scope="row">
                       <a href={adminHref(ctx, `sources/${s.slug}`)}>{s.title}</a>
-                      <br />
-                      <span class="org">{s.organization}</span>
+                      {s.organization !== s.title ? (
+                        <>
+                          <br />
+                          <span class="org">{s.organization}</span>
+                        </>
+                      ) : null}
                     </th>
                     <td>{regionText(ctx, s)}</td>
                     <td>
@@ -374,9 +384,7 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
           <Fact term={aw.fieldOrigin}>
             {s.origin === 'file' ? aw.originFile : aw.originApi}
             <br />
-            <time class="meta" datetime={s.createdAt.toISOString()}>
-              {formatStamp(s.createdAt, ui)}
-            </time>
+            <Stamp ctx={ctx} at={s.createdAt} class="meta" />
           </Fact>
           <Fact term={aw.fieldAliases}>
             {s.aliases.length ? (
@@ -428,7 +436,7 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
                 {newestFirst.map((f) => (
                   <tr>
                     <th scope="row">
-                      <time datetime={f.startedAt.toISOString()}>{formatStamp(f.startedAt, ui)}</time>
+                      <Stamp ctx={ctx} at={f.startedAt} />
                     </th>
                     <td class={f.outcome === 'failed' ? 'bad' : undefined}>{aw.outcome[f.outcome as FetchOutcomeName] ?? f.outcome}</td>
                     <td>{f.httpStatus ?? dash}</td>
