@@ -20,6 +20,7 @@ import {
   formTokenFor,
   isFormTokenValid,
   isSentFromOurPages,
+  MAX_TOKEN_LENGTH,
   readSessionCookie,
   safeNextPath,
   sessionCookies,
@@ -228,7 +229,8 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminRoutesDeps): vo
       const form = (await c.req.parseBody({ all: true })) as FormBody;
       const token = first(form.token)?.trim() || undefined;
       const next = safeNextPath(first(form.next));
-      const result = await auth.check(c, token);
+      // Longer than a cookie could carry back: refused before it is checked, so it can never succeed.
+      const result = token && token.length > MAX_TOKEN_LENGTH ? ({ kind: 'invalid' } as const) : await auth.check(c, token);
       if (result.kind === 'throttled') return throttledPage(c, ui, result.retryAfter);
       if (result.kind !== 'ok') {
         // The API's answer in other words: the token was not accepted, and nothing about why.

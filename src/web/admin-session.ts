@@ -8,13 +8,14 @@
 // session table and no new secret to configure.
 //
 // Cross-site requests: every change is a POST, and a POST that rides on the cookie must pass two
-// checks. (1) Where it comes from: Sec-Fetch-Site, when sent, must be same-origin, and Origin (or,
-// without one, Referer) must be PUBLIC_URL's origin or the address the request was sent to (an
-// operator may reach the pages through a tunnel); a request that names neither is refused. (2) A
-// form token: a hidden field holding HMAC-SHA256(session token, fixed label), which a page of
-// another site cannot compute without the token. SameSite=Strict already keeps the cookie off
-// cross-site requests in current browsers; these checks do not depend on it. A request that
-// carries its own Authorization header has no ambient credential to abuse and skips them.
+// checks. (1) Where it comes from: Sec-Fetch-Site, when sent, must not be cross-site or same-site
+// (a sibling subdomain is another site), and Origin (or, without one, Referer) must be PUBLIC_URL's
+// origin or the address the request was sent to (an operator may reach the pages through a
+// tunnel); a request that names neither is refused. (2) A form token: a hidden field holding
+// HMAC-SHA256(session token, fixed label), which a page of another site cannot compute without
+// the token. SameSite=Strict already keeps the cookie off cross-site requests in current browsers;
+// these checks do not depend on it. A request that carries its own Authorization header has no
+// ambient credential to abuse and skips them.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { LANGUAGES } from '../core/types.ts';
@@ -82,8 +83,9 @@ export function isFormTokenValid(sessionToken: string, sent: unknown): boolean {
  * send Origin with every form POST; Referer is the fallback for the few that do not.
  */
 export function isSentFromOurPages(c: Context, publicOrigin: string): boolean {
+  // 'none' is a navigation the person started (a reload, a bookmark): no other site can cause one.
   const site = c.req.header('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin') return false;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const allowed = new Set([publicOrigin, new URL(c.req.url).origin]);
   const origin = c.req.header('origin');
   if (origin !== undefined) return allowed.has(origin);

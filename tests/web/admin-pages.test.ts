@@ -259,6 +259,15 @@ describe.each(databaseKinds)('admin pages on %s', (kind) => {
       const bearer = await app.request('/en/admin/sources/working/pause', { method: 'POST', headers: { ...FORM, authorization: `Bearer ${writer}` }, body: '' });
       expect(bearer.status).toBe(303);
       expect((await post('/en/admin/sources/working/resume', cookie)).status).toBe(303);
+      // A reload the person started (Sec-Fetch-Site: none) is no other site's doing.
+      const reload = await app.request('/en/admin/sources/working/resume', { method: 'POST', headers: { ...FORM, cookie, origin: PUBLIC, 'sec-fetch-site': 'none' }, body: `_csrf=${token}` });
+      expect(reload.status).toBe(303);
+    });
+
+    it('refuses a token too long to keep in a cookie, before checking it', async () => {
+      const res = await signIn('x'.repeat(1025));
+      expect(res.status).toBe(401);
+      expect(res.headers.getSetCookie()).toEqual([]);
     });
   });
 
