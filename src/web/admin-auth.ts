@@ -78,16 +78,28 @@ export interface AuthOptions {
   throttle?: ThrottleOptions;
 }
 
+/** What checking one token found: who it is, or why not (the same reasons the API answers with). */
+export type TokenCheck =
+  | { kind: 'ok'; identity: TokenIdentity }
+  | { kind: 'missing' }
+  | { kind: 'invalid' }
+  | { kind: 'throttled'; retryAfter: number };
+
 export interface Auth {
   /** Admits a valid token; 'write' also refuses read-only tokens (403). */
   require(access: 'read' | 'write'): MiddlewareHandler<AppEnv>;
+  /**
+   * Checks a token taken from elsewhere than the Authorization header (the admin pages' sign-in
+   * form and session cookie), with the same throttle and metrics as require().
+   */
+  check(c: Context, token: string | undefined): Promise<TokenCheck>;
   /** Admits only this one secret as a bearer token (METRICS_TOKEN), with the same throttle. */
   requireSecret(secret: string): MiddlewareHandler<AppEnv>;
 }
 
 const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer realm="passerelle"' };
 
-function bearerToken(header: string | undefined): string | undefined {
+export function bearerToken(header: string | undefined): string | undefined {
   const m = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(header ?? '');
   return m?.[1];
 }
@@ -117,30 +129,37 @@ export function createAuth(options: AuthOptions): Auth {
     return { id: row.id, name: row.name, readOnly: row.readOnly };
   };
 
-  const guard = (check: (token: string) => Promise<TokenIdentity | undefined>, access: 'read' | 'write'): MiddlewareHandler<AppEnv> =>
+  const checkWith = async (c: Context, token: string | undefined, lookup: (token: string) => Promise<TokenIdentity | undefined>): Promise<TokenCheck> => {
+    const client = clientAddress(c, options.trustProxy ?? false);
+    const wait = throttle.retryAfter(client);
+    if (wait > 0) {
+      throttle.fail(client);
+      options.metrics.recordAuthFailure('throttled');
+      return { kind: 'throttled', retryAfter: wait };
+    }
+    const identity = token ? await lookup(token) : undefined;
+    if (!identity) {
+      // A missing token is a mistake, not a guess: only wrong tokens fill the bucket.
+      if (token) throttle.fail(client);
+      options.metrics.recordAuthFailure(token ? 'invalid' : 'missing');
+      return { kind: token ? 'invalid' : 'missing' };
+    }
+    return { kind: 'ok', identity };
+  };
+
+  const guard = (lookup: (token: string) => Promise<TokenIdentity | undefined>, access: 'read' | 'write'): MiddlewareHandler<AppEnv> =>
     async (c, next) => {
-      const client = clientAddress(c, options.trustProxy ?? false);
-      const wait = throttle.retryAfter(client);
-      if (wait > 0) {
-        throttle.fail(client);
-        options.metrics.recordAuthFailure('throttled');
-        return c.json({ error: 'too many failed attempts; retry later' }, 429, { 'Retry-After': String(wait) });
-      }
-      const token = bearerToken(c.req.header('authorization'));
-      const identity = token ? await check(token) : undefined;
-      if (!identity) {
-        // A missing token is a mistake, not a guess: only wrong tokens fill the bucket.
-        if (token) throttle.fail(client);
-        options.metrics.recordAuthFailure(token ? 'invalid' : 'missing');
-        return c.json({ error: 'unauthorized' }, 401, UNAUTHORIZED_HEADERS);
-      }
-      if (access === 'write' && identity.readOnly) return c.json({ error: 'forbidden: this token is read-only' }, 403);
-      c.set('token', identity);
+      const result = await checkWith(c, bearerToken(c.req.header('authorization')), lookup);
+      if (result.kind === 'throttled') return c.json({ error: 'too many failed attempts; retry later' }, 429, { 'Retry-After': String(result.retryAfter) });
+      if (result.kind !== 'ok') return c.json({ error: 'unauthorized' }, 401, UNAUTHORIZED_HEADERS);
+      if (access === 'write' && result.identity.readOnly) return c.json({ error: 'forbidden: this token is read-only' }, 403);
+      c.set('token', result.identity);
       await next();
     };
 
   return {
     require: (access) => guard(identify, access),
+    check: (c, token) => checkWith(c, token, identify),
     requireSecret(secret) {
       const secretHash = hashToken(secret);
       return guard(async (token) => (sameTokenHash(hashToken(token), secretHash) ? { id: null, name: 'METRICS_TOKEN', readOnly: true } : undefined), 'read');

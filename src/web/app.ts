@@ -22,6 +22,7 @@ import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createAuth, type ThrottleOptions, type TokenIdentity } from './admin-auth.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
+import { registerAdminPages } from './admin-pages.tsx';
 import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
 import { registerReaderRoutes } from './reader-routes.tsx';
 
@@ -99,7 +100,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache });
   if (deps.websub) registerWebsubRoutes(app, deps.websub);
   if (deps.pipeline) {
-    registerAdminRoutes(app, { db, topics: deps.topics, logger, publicUrl: deps.publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 });
+    const admin = { db, topics: deps.topics, logger, publicUrl: deps.publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 };
+    registerAdminRoutes(app, admin);
+    registerAdminPages(app, admin);
   }
   registerReaderRoutes(app, deps);
 

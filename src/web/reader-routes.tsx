@@ -34,7 +34,7 @@ const PAGE_CSP =
   "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; img-src 'self' https: http: data:; style-src 'self'; frame-ancestors 'self'";
 const EMBED_CSP = `default-src 'none'; style-src ${EMBED_PAGE_CSS_HASH}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *`;
 const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'strict-origin-when-cross-origin' };
-const PAGE_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': PAGE_CSP, 'X-Frame-Options': 'SAMEORIGIN' };
+export const PAGE_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': PAGE_CSP, 'X-Frame-Options': 'SAMEORIGIN' };
 const EMBED_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': EMBED_CSP };
 const HTML = 'text/html; charset=utf-8';
 
@@ -52,7 +52,7 @@ export function negotiateLanguage(header: string | undefined): Language | undefi
   return best?.lang;
 }
 
-function cookieLanguage(header: string | undefined): Language | undefined {
+export function cookieLanguage(header: string | undefined): Language | undefined {
   const m = new RegExp(`(?:^|;\\s*)${UI_COOKIE}=(en|fr)(?:;|$)`).exec(header ?? '');
   return m?.[1] as Language | undefined;
 }

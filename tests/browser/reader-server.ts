@@ -7,7 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { Topic } from '../../src/core/types.ts';
 import type { Database } from '../../src/store/db.ts';
-import { createApp } from '../../src/web/app.ts';
+import { createApp, type AppDeps } from '../../src/web/app.ts';
 
 export interface RunningHub {
   /** e.g. http://127.0.0.1:41234 */
@@ -15,8 +15,11 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-/** `publicUrl` defaults to where the hub listens; give one only where its links need not be followed (screenshots). */
-export async function startHub(database: Database, topics: Topic[], publicUrl?: string): Promise<RunningHub> {
+/**
+ * `publicUrl` defaults to where the hub listens; give one only where its links need not be followed
+ * (screenshots). `extra` adds dependencies, e.g. a pipeline and ADMIN_TOKEN for the admin pages.
+ */
+export async function startHub(database: Database, topics: Topic[], publicUrl?: string, extra: Partial<AppDeps> = {}): Promise<RunningHub> {
   const host = '127.0.0.1';
   const server = http.createServer();
   const sockets = new Set<Socket>();
@@ -29,7 +32,7 @@ export async function startHub(database: Database, topics: Topic[], publicUrl?: 
     server.listen(0, host, () => resolve());
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const app = createApp({ database, logger: silentLogger(), publicUrl: publicUrl ?? url, version: 'test', topics });
+  const app = createApp({ database, logger: silentLogger(), publicUrl: publicUrl ?? url, version: 'test', topics, ...extra });
   server.on('request', getRequestListener(app.fetch));
   return {
     url,

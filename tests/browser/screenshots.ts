@@ -2,6 +2,8 @@
 // README, in tests/screenshots/. The data is the offline demo's: its sample platforms are served
 // locally and read once through the whole pipeline into an in-memory PGlite, then Chromium
 // photographs the river (desktop and phone), an item, the directory and the embed (light, dark).
+// Then a few more rounds of fetching give the admin pages some history, and Chromium photographs
+// the sources' health table and the add form offering the two feeds a site announces.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { composeDemoFeeds } from '../../demo/run-demo.ts';
@@ -21,6 +23,7 @@ import { startHub } from './reader-server.ts';
 
 const OUT = path.resolve('tests/screenshots');
 const PUBLIC_URL = 'https://passerelle.example.ca';
+const ADMIN_TOKEN = 'screenshots-admin-token';
 
 /** The item that shows the most: other publishers, a translation, some content. */
 function showcase(items: ItemView[]): ItemView {
@@ -36,21 +39,19 @@ async function main(): Promise<void> {
     const { topics, sources } = parseFeedsFile(composed.text, 'demo feeds');
     await syncSources(database.db, sources);
     const fetch = testFetchSettings();
-    const scheduler = createScheduler({
-      pipeline: {
-        db: database.db, fetch, logger: silentLogger(),
-        schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 20 },
-        limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
-        taxonomy: compileTaxonomy(topics),
-      },
-      tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: 8, logger: silentLogger(),
-    });
+    const pipeline = {
+      db: database.db, fetch, logger: silentLogger(),
+      schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 20 },
+      limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
+      taxonomy: compileTaxonomy(topics),
+    };
+    const scheduler = createScheduler({ pipeline, tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: 8, logger: silentLogger() });
     const outcomes = await scheduler.runOnce({ which: 'all' });
     console.log(`screenshots: ${outcomes.length} demo sources read, ${outcomes.reduce((n, o) => n + o.itemsNew, 0)} items`);
 
     const item = showcase(await queryItems(database.db, { limit: 200 }));
     const itemIn = (ui: Language) => (item.translation && item.translation.language === ui ? item.translation.id : item.id);
-    const hub = await startHub(database, topics, PUBLIC_URL);
+    const hub = await startHub(database, topics, PUBLIC_URL, { pipeline, adminToken: ADMIN_TOKEN });
     const browser = await launchBrowser();
     await mkdir(OUT, { recursive: true });
     try {
@@ -72,6 +73,32 @@ async function main(): Promise<void> {
           await page.goto(hub.url + route);
           await page.screenshot({ path: path.join(OUT, `${name}.png`) });
           console.log(`screenshots: ${name}.png  ${route}`);
+        } finally {
+          await context.close();
+        }
+      }
+
+      // Admin pages: more rounds give each source a few fetches (304s, a failing one) to draw.
+      for (let round = 0; round < 5; round++) await scheduler.runOnce({ which: 'all' });
+      for (const ui of ['en', 'fr'] as const) {
+        const context = await newContext(browser, { viewport: { width: 1280, height: 900 }, locale: ui === 'fr' ? 'fr-CA' : 'en-CA' });
+        try {
+          // The session cookie as signing in sets it (PUBLIC_URL is https, the hub here is plain http).
+          const { hostname } = new URL(hub.url);
+          await context.addCookies(['en', 'fr'].map((lang) => ({ name: 'passerelle_admin', value: ADMIN_TOKEN, domain: hostname, path: `/${lang}/admin`, httpOnly: true, sameSite: 'Strict' as const })));
+          const page = await context.newPage();
+          await page.goto(`${hub.url}/${ui}/admin`);
+          await page.screenshot({ path: path.join(OUT, `admin-${ui}.png`) });
+          console.log(`screenshots: admin-${ui}.png  /${ui}/admin`);
+          await page.goto(`${hub.url}/${ui}/admin/add`);
+          await page.fill('#f-url', `${platforms.url}/newsroom/`);
+          await page.fill('#f-organization', ui === 'fr' ? 'Immigration, Réfugiés et Citoyenneté Canada' : 'Immigration, Refugees and Citizenship Canada');
+          await page.selectOption('#f-region', 'national');
+          await page.check('#f-topic-refugees');
+          await page.click('form.admin-form button[type=submit]');
+          await page.waitForSelector('fieldset.candidates');
+          await page.screenshot({ path: path.join(OUT, `admin-add-${ui}.png`) });
+          console.log(`screenshots: admin-add-${ui}.png  /${ui}/admin/add, a site that announces two feeds`);
         } finally {
           await context.close();
         }

@@ -1,0 +1,403 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The admin pages: sign in with a token, the health of every source, one source with its fetch
+// history and actions, deleting with a confirmation step, adding a source with discovery. Plain
+// HTML forms under the reader's CSP (no script at all), in English and French at /en/admin and
+// /fr/admin. They run the same pipeline functions as the admin API, with the same token checks;
+// the session and the defence against cross-site requests are described in admin-session.ts.
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
+import { LANGUAGES, type Language } from '../core/types.ts';
+import { pauseSource, refreshSource, removeSource, requireSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
+import { registerSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
+import type { FieldProblem } from '../sources/source-input.ts';
+import { listRecentFetches } from '../store/fetch-history.ts';
+import { getSourceBySlug, listFetches, listSources } from '../store/sources-repo.ts';
+import { bearerToken, type TokenIdentity } from './admin-auth.ts';
+import type { AdminRoutesDeps } from './admin-routes.ts';
+import {
+  FORM_TOKEN_FIELD,
+  formTokenFor,
+  isFormTokenValid,
+  isSentFromOurPages,
+  MAX_TOKEN_LENGTH,
+  readSessionCookie,
+  safeNextPath,
+  sessionCookies,
+  type CookieScope,
+} from './admin-session.ts';
+import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
+import type { AppEnv } from './app.ts';
+import { wordsFor } from './i18n.ts';
+import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } from './pages/admin-add.tsx';
+import { MessagePage, SignInPage, SPARK_FETCHES, type AdminContext, type AdminSession, type NoticeTone } from './pages/admin-frame.tsx';
+import { DeletePage, HealthPage, SourcePage, type PageNotice } from './pages/admin-sources.tsx';
+import { otherLanguage, renderDocument } from './pages/layout.tsx';
+import { cookieLanguage, negotiateLanguage, PAGE_HEADERS } from './reader-routes.tsx';
+
+/** Fetches shown on a source's page (the log keeps FETCH_HISTORY of them). */
+const HISTORY_SHOWN = 50;
+const FORM_LIMIT = 64 * 1024;
+const HTML = 'text/html; charset=utf-8';
+
+type FormBody = Record<string, string | File | (string | File)[]>;
+type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
+type SessionState = ({ kind: 'ok' } & Signed) | { kind: 'none' } | { kind: 'ended' } | { kind: 'throttled'; retryAfter: number };
+type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
+
+const first = (v: FormBody[string] | undefined): string | undefined => {
+  const one = Array.isArray(v) ? v[0] : v;
+  return typeof one === 'string' ? one : undefined;
+};
+const every = (v: FormBody[string] | undefined): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+
+function formValues(form: FormBody): AddFormValues {
+  const text = (name: string) => (first(form[name]) ?? '').trim();
+  return {
+    url: text('url'),
+    organization: text('organization'),
+    region: text('region'),
+    province: text('province'),
+    languages: every(form.languages),
+    topics: every(form.topics),
+    title: text('title'),
+    slug: text('slug'),
+    feedUrl: text('feedUrl'),
+  };
+}
+
+/** The form as the API's body: empty optional fields left out, so the feed supplies them. */
+function registrationOf(v: AddFormValues): Record<string, unknown> {
+  return {
+    url: v.url,
+    organization: v.organization,
+    ...(v.region ? { region: v.region } : {}),
+    ...(v.province ? { province: v.province } : {}),
+    ...(v.languages.length ? { languages: v.languages } : {}),
+    topics: v.topics,
+    ...(v.title ? { title: v.title } : {}),
+    ...(v.slug ? { slug: v.slug } : {}),
+    ...(v.feedUrl ? { feedUrl: v.feedUrl } : {}),
+  };
+}
+
+export function registerAdminPages(app: Hono<AppEnv>, deps: AdminRoutesDeps): void {
+  const { db, auth } = deps;
+  const log = deps.logger.child({ component: 'admin-pages' });
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
+  const publicOrigin = new URL(publicUrl).origin;
+  const scope: CookieScope = { base, secure: publicUrl.startsWith('https:') };
+  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log };
+  const topicLabels = Object.fromEntries(LANGUAGES.map((ui) => [ui, new Map(deps.topics.map((t) => [t.slug, t.label[ui]]))])) as Record<Language, Map<string, string>>;
+  const limit = bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text('form too large', 413) });
+
+  const contextFor = (ui: Language, session?: AdminSession): AdminContext => ({
+    ui,
+    w: wordsFor(ui),
+    aw: ADMIN_WORDS[ui],
+    base,
+    publicUrl,
+    topicLabels: topicLabels[ui],
+    now: Date.now(),
+    session,
+  });
+  const at = (ui: Language, path = '', query = '') => `${base}/${ui}/admin${path ? `/${path}` : ''}${query ? `?${query}` : ''}`;
+
+  /** This page in the other language (GET address: a form answer switches to the empty form). */
+  const switchHref = (c: Context, ui: Language) => {
+    const url = new URL(c.req.url);
+    const search = c.req.method === 'GET' ? url.search : '';
+    return `${base}/${otherLanguage(ui)}${url.pathname.slice(`/${ui}`.length)}${search}`;
+  };
+
+  async function render(c: Context, node: unknown, status = 200, headers: Record<string, string> = {}): Promise<Response> {
+    const body = await renderDocument(node);
+    return c.body(body, status as 200, {
+      ...PAGE_HEADERS,
+      'Content-Type': HTML,
+      'Cache-Control': 'no-store',
+      'X-Robots-Tag': 'noindex',
+      Vary: 'Cookie',
+      ...headers,
+    });
+  }
+
+  function setSession(c: Context, token: string | null): void {
+    for (const cookie of sessionCookies(scope, token)) c.header('Set-Cookie', cookie, { append: true });
+  }
+
+  /** The token of this request: its own Authorization header, else the session cookie. */
+  async function sessionOf(c: Context): Promise<SessionState> {
+    const header = bearerToken(c.req.header('authorization'));
+    const token = header ?? readSessionCookie(c.req.header('cookie'));
+    if (!token) return { kind: 'none' };
+    const result = await auth.check(c, token);
+    if (result.kind === 'ok') return { kind: 'ok', identity: result.identity, token, viaCookie: header === undefined };
+    if (result.kind === 'throttled') return result;
+    return { kind: 'ended' };
+  }
+
+  function signInPage(c: Context, ui: Language, status: number, message?: { tone: NoticeTone; text: string }, next?: string, headers: Record<string, string> = {}) {
+    return render(c, <SignInPage ctx={contextFor(ui)} switchHref={switchHref(c, ui)} next={next} message={message} />, status, headers);
+  }
+
+  function throttledPage(c: Context, ui: Language, retryAfter: number) {
+    return signInPage(c, ui, 429, { tone: 'bad', text: ADMIN_WORDS[ui].tooManyAttempts(Math.ceil(retryAfter / 60)) }, undefined, { 'Retry-After': String(retryAfter) });
+  }
+
+  function refusedForm(c: Context, ctx: AdminContext) {
+    log.warn({ reqId: c.get('requestId'), path: c.req.path, origin: c.req.header('origin') ?? null, site: c.req.header('sec-fetch-site') ?? null }, 'admin form refused');
+    return render(c, <MessagePage ctx={ctx} switchHref={switchHref(c, ctx.ui)} title={ctx.aw.csrfTitle} text={ctx.aw.csrfText} />, 403);
+  }
+
+  async function failurePage(c: Context, ctx: AdminContext, err: unknown): Promise<Response> {
+    const sw = switchHref(c, ctx.ui);
+    if (err instanceof NotFoundError) return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.w.notFoundTitle} text={ctx.aw.sourceNotFound} detail={err.message} />, 404);
+    if (err instanceof AppError && err.status < 500) return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.aw.conflictTitle} text={ctx.aw.conflictTitle} detail={err.message} />, err.status);
+    log.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'admin page failed');
+    return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.w.serverErrorTitle} text={`${ctx.w.serverErrorText} ${c.get('requestId')}`} />, 500);
+  }
+
+  /**
+   * An admin page for a signed-in token. POSTs are changes: they must come from our pages (when
+   * the token rides on the cookie) and from a token that may write.
+   */
+  function guarded(method: 'get' | 'post', path: string, handler: Handler): void {
+    for (const ui of LANGUAGES) {
+      const run = async (c: Context<AppEnv>) => {
+        const state = await sessionOf(c);
+        if (state.kind === 'throttled') return throttledPage(c, ui, state.retryAfter);
+        if (state.kind === 'ended') {
+          setSession(c, null);
+          return signInPage(c, ui, 401, { tone: 'bad', text: ADMIN_WORDS[ui].sessionEnded }, method === 'get' ? safeNextPath(c.req.path) : undefined);
+        }
+        if (state.kind === 'none') {
+          const next = method === 'get' ? safeNextPath(c.req.path) : undefined;
+          return c.redirect(at(ui, 'sign-in', next && next !== `/${ui}/admin` ? `next=${encodeURIComponent(next)}` : ''), 303);
+        }
+        const { identity, token, viaCookie } = state;
+        const ctx = contextFor(ui, { name: identity.name, readOnly: identity.readOnly, formToken: viaCookie ? formTokenFor(token) : undefined });
+        try {
+          let form: FormBody = {};
+          if (method === 'post') {
+            form = (await c.req.parseBody({ all: true })) as FormBody;
+            if (viaCookie && (!isSentFromOurPages(c, publicOrigin) || !isFormTokenValid(token, first(form[FORM_TOKEN_FIELD])))) return refusedForm(c, ctx);
+            if (identity.readOnly) return forbidden(c, ctx);
+          }
+          return await handler(c, ctx, state, form);
+        } catch (err) {
+          return failurePage(c, ctx, err);
+        }
+      };
+      const route = `/${ui}/admin${path}`;
+      if (method === 'get') app.get(route, run);
+      else app.post(route, limit, run);
+    }
+  }
+
+  const forbidden = (c: Context, ctx: AdminContext) =>
+    render(c, <MessagePage ctx={ctx} switchHref={switchHref(c, ctx.ui)} title={ctx.aw.forbiddenTitle} text={ctx.aw.readOnlyText} />, 403);
+  const actorOf = (s: Signed): Actor => ({ tokenId: s.identity.id, token: s.identity.name });
+
+  // ── Entry and signing in ──────────────────────────────────────────────────────────────────────
+
+  app.get('/admin', (c) => {
+    const ui = cookieLanguage(c.req.header('cookie')) ?? negotiateLanguage(c.req.header('accept-language')) ?? 'en';
+    return c.body(null, 302, { Location: at(ui), Vary: 'Accept-Language, Cookie', 'Cache-Control': 'private, no-cache' });
+  });
+  app.get('/admin/', (c) => c.redirect(`${base}/admin`, 301));
+
+  for (const ui of LANGUAGES) {
+    app.get(`/${ui}/admin/`, (c) => c.redirect(at(ui), 301));
+
+    app.get(`/${ui}/admin/sign-in`, async (c) => {
+      const params = new URL(c.req.url).searchParams;
+      const next = safeNextPath(params.get('next'));
+      if (readSessionCookie(c.req.header('cookie'))) {
+        const state = await sessionOf(c);
+        if (state.kind === 'ok') return c.redirect(`${base}${next ?? `/${ui}/admin`}`, 303);
+        if (state.kind === 'throttled') return throttledPage(c, ui, state.retryAfter);
+        setSession(c, null);
+      }
+      const message = params.has('signed-out') ? { tone: 'ok' as const, text: ADMIN_WORDS[ui].signedOut } : undefined;
+      return signInPage(c, ui, 200, message, next);
+    });
+
+    app.post(`/${ui}/admin/sign-in`, limit, async (c) => {
+      if (!isSentFromOurPages(c, publicOrigin)) return refusedForm(c, contextFor(ui));
+      const form = (await c.req.parseBody({ all: true })) as FormBody;
+      const token = first(form.token)?.trim() || undefined;
+      const next = safeNextPath(first(form.next));
+      // Longer than a cookie could carry back: refused before it is checked, so it can never succeed.
+      const result = token && token.length > MAX_TOKEN_LENGTH ? ({ kind: 'invalid' } as const) : await auth.check(c, token);
+      if (result.kind === 'throttled') return throttledPage(c, ui, result.retryAfter);
+      if (result.kind !== 'ok') {
+        // The API's answer in other words: the token was not accepted, and nothing about why.
+        return signInPage(c, ui, 401, { tone: 'bad', text: ADMIN_WORDS[ui].signInFailed }, next, { 'WWW-Authenticate': 'Bearer realm="passerelle"' });
+      }
+      setSession(c, token!);
+      log.info({ token: result.identity.name, readOnly: result.identity.readOnly }, 'admin signed in');
+      return c.redirect(`${base}${next ?? `/${ui}/admin`}`, 303);
+    });
+
+    // Ending a session needs no valid token (an expired one is cleared too), but is still a POST
+    // that must come from our pages, so another site cannot sign an operator out.
+    app.post(`/${ui}/admin/sign-out`, limit, async (c) => {
+      if (!isSentFromOurPages(c, publicOrigin)) return refusedForm(c, contextFor(ui));
+      setSession(c, null);
+      return c.redirect(at(ui, 'sign-in', 'signed-out'), 303);
+    });
+  }
+
+  // ── Sources ───────────────────────────────────────────────────────────────────────────────────
+
+  guarded('get', '', async (c, ctx) => {
+    const sources = await listSources(db);
+    const recent = await listRecentFetches(db, SPARK_FETCHES);
+    const params = new URL(c.req.url).searchParams;
+    const deleted = params.get('done') === 'deleted' ? params.get('slug') : null;
+    const notice: PageNotice | undefined = deleted ? { tone: 'ok', text: ctx.aw.doneDeleted(deleted, Number(params.get('items')) || 0) } : undefined;
+    const rows = sources.map((source) => ({ source, fetches: recent.get(source.id) ?? [] }));
+    return render(c, <HealthPage ctx={ctx} rows={rows} switchHref={switchHref(c, ctx.ui)} notice={notice} />);
+  });
+
+  async function sourcePage(c: Context, ctx: AdminContext, slug: string, notice?: PageNotice, status = 200): Promise<Response> {
+    const source = await requireSource(db, slug);
+    const fetches = (await listFetches(db, source.id, HISTORY_SHOWN)).reverse();
+    return render(c, <SourcePage ctx={ctx} source={source} fetches={fetches} topicLabels={topicLabels[ctx.ui]} switchHref={switchHref(c, ctx.ui)} notice={notice} />, status);
+  }
+
+  /** The message a finished action leaves on the source's page (carried in the address after the redirect). */
+  function noticeFrom(ctx: AdminContext, params: URLSearchParams, lastError: string | null): PageNotice | undefined {
+    const { aw } = ctx;
+    switch (params.get('done')) {
+      case 'added':
+        return { tone: 'ok', text: aw.doneAdded };
+      case 'paused':
+        return { tone: 'ok', text: aw.donePaused };
+      case 'resumed':
+        return { tone: 'ok', text: aw.doneResumed };
+      case 'refreshed': {
+        const outcome = params.get('outcome') ?? '';
+        const known = Object.hasOwn(aw.outcome, outcome) ? aw.outcome[outcome as FetchOutcomeName] : outcome.replace(/[^a-z-]/g, '');
+        const failed = outcome === 'failed';
+        return {
+          tone: failed ? 'bad' : 'ok',
+          text: aw.doneRefreshed(known, Number(params.get('new')) || 0, Number(params.get('updated')) || 0),
+          detail: failed && lastError ? lastError : undefined,
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  guarded('get', '/sources/:slug', async (c, ctx) => {
+    const slug = c.req.param('slug') ?? '';
+    const source = await requireSource(db, slug);
+    return sourcePage(c, ctx, slug, noticeFrom(ctx, new URL(c.req.url).searchParams, source.lastError));
+  });
+
+  /** Runs an action on a source; a refusal (paused, being fetched, managed by feeds.yaml) comes back on its page. */
+  const action = (name: string, run: (slug: string, s: Signed, c: Context<AppEnv>) => Promise<string>) =>
+    guarded('post', `/sources/:slug/${name}`, async (c, ctx, session) => {
+      const slug = c.req.param('slug') ?? '';
+      try {
+        const query = await run(slug, session, c);
+        return c.redirect(at(ctx.ui, `sources/${slug}`, query), 303);
+      } catch (err) {
+        if (err instanceof ConflictError) return sourcePage(c, ctx, slug, { tone: 'bad', text: ctx.aw.conflictTitle, detail: err.message }, 409);
+        throw err;
+      }
+    });
+
+  action('pause', async (slug, s) => {
+    await pauseSource(subscribeDeps, slug, actorOf(s));
+    return 'done=paused';
+  });
+  action('resume', async (slug, s) => {
+    await resumeSource(subscribeDeps, slug, actorOf(s));
+    return 'done=resumed';
+  });
+  action('refresh', async (slug, s, c) => {
+    const { outcome } = await refreshSource(deps.pipeline, slug, actorOf(s), { owner: `admin:${c.get('requestId')}`, leaseSeconds: deps.leaseSeconds });
+    return new URLSearchParams({ done: 'refreshed', outcome: outcome.outcome, new: String(outcome.itemsNew), updated: String(outcome.itemsUpdated) }).toString();
+  });
+
+  guarded('get', '/sources/:slug/delete', async (c, ctx) => {
+    if (ctx.session?.readOnly) return forbidden(c, ctx);
+    const source = await requireSource(db, c.req.param('slug') ?? '');
+    if (source.origin === 'file') return sourcePage(c, ctx, source.slug, { tone: 'bad', text: ctx.aw.fileManaged }, 409);
+    return render(c, <DeletePage ctx={ctx} source={source} switchHref={switchHref(c, ctx.ui)} />);
+  });
+
+  guarded('post', '/sources/:slug/delete', async (c, ctx, session, form) => {
+    const slug = c.req.param('slug') ?? '';
+    const source = await requireSource(db, slug);
+    if (first(form.confirm) !== 'yes') {
+      return render(c, <DeletePage ctx={ctx} source={source} switchHref={switchHref(c, ctx.ui)} problem={ctx.aw.deleteNeedsConfirm} />, 400);
+    }
+    try {
+      const { itemsDeleted } = await removeSource(subscribeDeps, slug, actorOf(session));
+      return c.redirect(at(ctx.ui, '', new URLSearchParams({ done: 'deleted', slug, items: String(itemsDeleted) }).toString()), 303);
+    } catch (err) {
+      if (err instanceof ConflictError) return sourcePage(c, ctx, slug, { tone: 'bad', text: ctx.aw.fileManaged, detail: err.message }, 409);
+      throw err;
+    }
+  });
+
+  // ── Adding a source ───────────────────────────────────────────────────────────────────────────
+
+  const topicChoices = (ui: Language): [string, string][] => deps.topics.map((t) => [t.slug, t.label[ui]]);
+
+  guarded('get', '/add', async (c, ctx) => {
+    if (ctx.session?.readOnly) return forbidden(c, ctx);
+    return render(c, <AddSourcePage ctx={ctx} values={EMPTY_ADD_FORM} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} />);
+  });
+
+  /** What a refused registration means for the form, or undefined for a failure of ours. */
+  async function problemOf(err: unknown): Promise<AddProblem | undefined> {
+    if (err instanceof BadRequestError) {
+      const details = Array.isArray(err.details) ? (err.details as FieldProblem[]) : [];
+      return { kind: 'fields', fields: details.length ? details : [{ field: 'url', message: err.message }] };
+    }
+    if (err instanceof ConflictError) {
+      const extra = err.extra ?? {};
+      if (Array.isArray(extra.candidates)) return { kind: 'candidates', candidates: extra.candidates as FeedCandidate[] };
+      if (typeof extra.existing === 'string') {
+        const row = await getSourceBySlug(db, extra.existing);
+        const existing = { slug: extra.existing, title: row?.title ?? extra.existing };
+        return { kind: /^slug /.test(err.message) ? 'slug-taken' : 'duplicate', existing, detail: err.message };
+      }
+      return { kind: 'other', detail: err.message };
+    }
+    if (err instanceof UnprocessableError) {
+      const m = err.message;
+      const kind = /^blocked:/.test(m)
+        ? 'blocked'
+        : /^feedUrl /.test(m)
+          ? 'chosen-unusable'
+          : /^cannot fetch /.test(m)
+            ? 'cannot-fetch'
+            : /the page offers none/.test(m)
+              ? 'no-feed-offered'
+              : 'no-feed';
+      return { kind, detail: m };
+    }
+    return undefined;
+  }
+
+  guarded('post', '/add', async (c, ctx, session, form) => {
+    const values = formValues(form);
+    try {
+      const { source } = await registerSource(registrationOf(values), subscribeDeps, actorOf(session));
+      return c.redirect(at(ctx.ui, `sources/${source.slug}`, 'done=added'), 303);
+    } catch (err) {
+      const problem = await problemOf(err);
+      if (!problem) throw err;
+      const status = (err as AppError).status;
+      return render(c, <AddSourcePage ctx={ctx} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} problem={problem} />, status);
+    }
+  });
+}

@@ -1,0 +1,484 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The admin pages about sources: the health table of every source (failing ones first, with the
+// sparkline of their recent fetches), one source with its fields, health, fetch history and
+// actions, and the confirmation step before a deletion.
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
+import type { Language, Province, Region } from '../../core/types.ts';
+import type { FetchRow, SourceRow } from '../../store/schema.ts';
+import { explainError, formatBytes, formatDuration, formatStamp, formatUpcoming, type FetchOutcomeName } from '../admin-words.ts';
+import { formatRecent } from '../i18n.ts';
+import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
+import { healthOf, type HealthKind } from './directory.tsx';
+import { pageHref } from './layout.tsx';
+
+export interface SourceHealth {
+  source: SourceRow;
+  /** Recent fetches, oldest first. */
+  fetches: FetchRow[];
+}
+
+export interface PageNotice {
+  tone: NoticeTone;
+  text: string;
+  detail?: string;
+}
+
+const ORDER: Record<HealthKind, number> = { failing: 0, gone: 1, never: 2, paused: 3, ok: 4 };
+
+/** Failing sources first (the longest-failing first), then gone, never read, paused, working; by title within each. */
+export function sortForHealth(rows: SourceHealth[], ui: Language): SourceHealth[] {
+  const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
+  return [...rows].sort(
+    (a, b) =>
+      ORDER[healthOf(a.source)] - ORDER[healthOf(b.source)] ||
+      b.source.errorCount - a.source.errorCount ||
+      collator.compare(a.source.title, b.source.title),
+  );
+}
+
+const dash = '—';
+
+/** The exact date and time: "2025-05-03 2:05 p.m. EDT", breaking only between the date and the time. */
+function Stamp(props: { ctx: AdminContext; at: Date; class?: string }) {
+  const [date, time] = formatStamp(props.at, props.ctx.ui);
+  return (
+    <time class={props.class} datetime={props.at.toISOString()}>
+      <span class="nw">{date}</span> <span class="nw">{time}</span>
+    </time>
+  );
+}
+
+/** Relative, and the exact date and time beneath it. */
+function When(props: { ctx: AdminContext; at: Date | null; empty?: string }) {
+  const { ctx, at } = props;
+  if (!at) return <>{props.empty ?? dash}</>;
+  return (
+    <>
+      {formatRecent(at, ctx.now, ctx.ui)}
+      <br />
+      <Stamp ctx={ctx} at={at} class="meta" />
+    </>
+  );
+}
+
+function NextFetch(props: { ctx: AdminContext; source: SourceRow }) {
+  const { ctx, source: s } = props;
+  const { aw } = ctx;
+  if (s.status === 'paused') return <>{aw.notScheduledPaused}</>;
+  if (s.status === 'gone') return <>{aw.notScheduledGone}</>;
+  const upcoming = formatUpcoming(s.nextFetchAt, ctx.now, ctx.ui);
+  return (
+    <>
+      {upcoming ?? aw.dueNow}
+      <br />
+      <Stamp ctx={ctx} at={s.nextFetchAt} class="meta" />
+    </>
+  );
+}
+
+/** An error in plain words in the page's language, the fetcher's own words beneath (in English). */
+function ErrorText(props: { ctx: AdminContext; error: string; brief?: boolean }) {
+  const { ctx, error } = props;
+  const plain = explainError(error, ctx.ui);
+  const lang = ctx.ui === 'en' ? undefined : 'en';
+  if (plain && props.brief) return <>{plain}</>;
+  return plain ? (
+    <>
+      {plain}
+      <br />
+      <span class="meta" lang={lang}>
+        {error}
+      </span>
+    </>
+  ) : (
+    <span lang={lang}>{error}</span>
+  );
+}
+
+function regionText(ctx: AdminContext, s: SourceRow): string {
+  const region = REGION_LABELS[s.region as Region]?.[ctx.ui] ?? s.region;
+  const province = s.province ? (PROVINCE_LABELS[s.province as Province]?.[ctx.ui] ?? s.province) : undefined;
+  return province && province !== region ? `${region} — ${province}` : region;
+}
+
+const showsError = (s: SourceRow) => Boolean(s.lastError) && ['failing', 'gone', 'paused'].includes(healthOf(s));
+
+function Tally(props: { ctx: AdminContext; rows: SourceHealth[] }) {
+  const { aw } = props.ctx;
+  const counts: Record<HealthKind, number> = { ok: 0, failing: 0, paused: 0, gone: 0, never: 0 };
+  for (const r of props.rows) counts[healthOf(r.source)]++;
+  const total = props.rows.length;
+  const parts = [
+    counts.ok ? aw.countWorking(counts.ok) : '',
+    counts.never ? aw.countNever(counts.never) : '',
+    counts.paused ? aw.countPaused(counts.paused) : '',
+    counts.gone ? aw.countGone(counts.gone) : '',
+  ].filter(Boolean);
+  const headline = counts.failing ? aw.summaryFailing(counts.failing, total) : counts.ok === total ? aw.summaryAllWell(total) : aw.summaryNoneFailing;
+  const rest = counts.failing || counts.ok !== total ? parts : [];
+  return (
+    <p class={`tally ${counts.failing ? 'bad' : 'ok'}`}>
+      <strong>{headline}</strong>
+      {rest.length ? ` · ${rest.join(' · ')}` : ''}
+    </p>
+  );
+}
+
+export function HealthPage(props: { ctx: AdminContext; rows: SourceHealth[]; switchHref: string; notice?: PageNotice }) {
+  const { ctx } = props;
+  const { aw, w, ui } = ctx;
+  const rows = sortForHealth(props.rows, ui);
+  return (
+    <AdminLayout ctx={ctx} title={aw.adminTitle} switchHref={props.switchHref} current="sources">
+      <h1>{aw.adminTitle}</h1>
+      {props.notice ? <Notice tone={props.notice.tone}>{props.notice.text}</Notice> : null}
+      <Tally ctx={ctx} rows={rows} />
+      {rows.length === 0 ? (
+        <p>
+          {aw.noSources} {ctx.session?.readOnly ? null : <a href={adminHref(ctx, 'add')}>{aw.navAdd}</a>}
+        </p>
+      ) : (
+        <>
+          <div class="table-wrap" role="region" aria-label={aw.tableScroll} tabindex={0}>
+            <table class="health-table">
+              <caption class="vh">{aw.tableCaption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{aw.colStatus}</th>
+                  <th scope="col">{aw.colSourceAndOrg}</th>
+                  <th scope="col">{aw.colRegion}</th>
+                  <th scope="col">{aw.colLastFetch}</th>
+                  <th scope="col">{aw.colHttp}</th>
+                  <th scope="col">{aw.colLastError}</th>
+                  <th scope="col" class="num">
+                    {aw.colItems}
+                  </th>
+                  <th scope="col">{aw.colNextFetch}</th>
+                  <th scope="col">{aw.colRecent}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map(({ source: s, fetches }) => (
+                  <tr id={`s-${s.slug}`} class={healthOf(s) === 'failing' || healthOf(s) === 'gone' ? 'failing' : undefined}>
+                    <td>
+                      <SourceState ctx={ctx} source={s} stacked />
+                    </td>
+                    <th scope="row">
+                      <a href={adminHref(ctx, `sources/${s.slug}`)}>{s.title}</a>
+                      {s.organization !== s.title ? (
+                        <>
+                          <br />
+                          <span class="org">{s.organization}</span>
+                        </>
+                      ) : null}
+                    </th>
+                    <td>{regionText(ctx, s)}</td>
+                    <td>
+                      <When ctx={ctx} at={s.lastFetchAt} empty={aw.never} />
+                    </td>
+                    <td>{s.lastStatus ?? dash}</td>
+                    <td class="error-cell">{showsError(s) ? <ErrorText ctx={ctx} error={s.lastError!} brief /> : dash}</td>
+                    <td class="num">
+                      <a href={pageHref(ctx, '', `source=${s.slug}`)}>{s.itemCount}</a>
+                    </td>
+                    <td>
+                      <NextFetch ctx={ctx} source={s} />
+                    </td>
+                    <td>
+                      <Sparkline ctx={ctx} fetches={fetches} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="meta">{aw.sparkLegend}</p>
+        </>
+      )}
+      <p class="meta">
+        <a href={`${ctx.publicUrl}/api/sources`}>{w.footerApi}</a> · <a href={`${ctx.publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}`}>{w.sourcesOpml}</a>
+      </p>
+    </AdminLayout>
+  );
+}
+
+function Fact(props: { term: string; children: unknown }) {
+  return (
+    <>
+      <dt>{props.term}</dt>
+      <dd>{props.children as never}</dd>
+    </>
+  );
+}
+
+function Actions(props: { ctx: AdminContext; source: SourceRow }) {
+  const { ctx, source: s } = props;
+  const { aw } = ctx;
+  if (ctx.session?.readOnly) return <p class="meta">{aw.readOnlyNote}</p>;
+  const base = `sources/${s.slug}`;
+  return (
+    <>
+      <ul class="admin-actions">
+        <li>
+          {s.status === 'active' ? (
+            <ActionForm ctx={ctx} action={adminHref(ctx, `${base}/refresh`)}>
+              <button type="submit" aria-describedby="refresh-hint">
+                {aw.refresh}
+              </button>{' '}
+              <span id="refresh-hint" class="meta">
+                {aw.refreshHint}
+              </span>
+            </ActionForm>
+          ) : (
+            <p class="meta">{aw.refreshNeedsActive}</p>
+          )}
+        </li>
+        <li>
+          {s.status === 'active' ? (
+            <ActionForm ctx={ctx} action={adminHref(ctx, `${base}/pause`)}>
+              <button type="submit" class="secondary" aria-describedby="pause-hint">
+                {aw.pause}
+              </button>{' '}
+              <span id="pause-hint" class="meta">
+                {aw.pauseHint}
+              </span>
+            </ActionForm>
+          ) : (
+            <ActionForm ctx={ctx} action={adminHref(ctx, `${base}/resume`)}>
+              <button type="submit" class="secondary" aria-describedby="resume-hint">
+                {aw.resume}
+              </button>{' '}
+              <span id="resume-hint" class="meta">
+                {aw.resumeHint}
+              </span>
+            </ActionForm>
+          )}
+        </li>
+        {s.origin === 'file' ? null : (
+          <li>
+            <a class="button danger" href={adminHref(ctx, `${base}/delete`)}>
+              {aw.delete}
+            </a>
+          </li>
+        )}
+      </ul>
+      {s.origin === 'file' ? <p class="meta">{aw.fileManaged}</p> : null}
+    </>
+  );
+}
+
+export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetches: FetchRow[]; topicLabels: Map<string, string>; switchHref: string; notice?: PageNotice }) {
+  const { ctx, source: s, notice } = props;
+  const { aw, w, ui } = ctx;
+  const newestFirst = [...props.fetches].reverse();
+  const lang = ui === 'en' ? undefined : 'en';
+  const interval = s.intervalOverrideMinutes
+    ? aw.intervalFixed(s.intervalOverrideMinutes)
+    : s.intervalMinutes
+      ? aw.intervalAdaptive(s.intervalMinutes)
+      : aw.intervalUnknown;
+  return (
+    <AdminLayout ctx={ctx} title={s.title} switchHref={props.switchHref}>
+      <p>
+        <a href={adminHref(ctx)}>← {aw.backToSources}</a>
+      </p>
+      <h1>{s.title}</h1>
+      <p class="state-line">
+        <SourceState ctx={ctx} source={s} /> · {s.organization}
+      </p>
+      {notice ? (
+        <Notice tone={notice.tone}>
+          {notice.text}
+          {notice.detail ? (
+            <>
+              <br />
+              <span class="meta" lang={lang}>
+                {notice.detail}
+              </span>
+            </>
+          ) : null}
+        </Notice>
+      ) : null}
+      {s.origin === 'file' && ctx.session?.readOnly ? <p class="meta">{aw.fileManaged}</p> : null}
+
+      <section aria-labelledby="actions-h">
+        <h2 id="actions-h">{aw.actionsHeading}</h2>
+        <Actions ctx={ctx} source={s} />
+      </section>
+
+      <section aria-labelledby="health-h">
+        <h2 id="health-h">{aw.health}</h2>
+        <div class="spark-line">
+          <Sparkline ctx={ctx} fetches={props.fetches} scale={2} decorative />
+          <p class="meta">{describeFetches(aw, props.fetches.slice(-SPARK_FETCHES))}</p>
+        </div>
+        <dl class="facts">
+          <Fact term={aw.colStatus}>
+            <SourceState ctx={ctx} source={s} />
+          </Fact>
+          <Fact term={aw.colLastFetch}>
+            <When ctx={ctx} at={s.lastFetchAt} empty={aw.never} />
+          </Fact>
+          <Fact term={aw.lastSuccess}>
+            <When ctx={ctx} at={s.lastSuccessAt} empty={aw.never} />
+          </Fact>
+          <Fact term={w.httpStatus}>{s.lastStatus ?? dash}</Fact>
+          {s.lastError ? (
+            <Fact term={aw.colLastError}>
+              <ErrorText ctx={ctx} error={s.lastError} />
+              {s.lastErrorAt ? (
+                <>
+                  <br />
+                  <When ctx={ctx} at={s.lastErrorAt} />
+                </>
+              ) : null}
+            </Fact>
+          ) : null}
+          <Fact term={aw.consecutiveFailures}>{s.errorCount}</Fact>
+          <Fact term={aw.colItems}>
+            <a href={pageHref(ctx, '', `source=${s.slug}`)}>{w.itemCount(s.itemCount)}</a>
+          </Fact>
+          <Fact term={aw.colNextFetch}>
+            <NextFetch ctx={ctx} source={s} />
+          </Fact>
+          <Fact term={aw.fieldInterval}>{interval}</Fact>
+        </dl>
+        {s.lastWarnings?.length ? (
+          <>
+            <h3>{aw.warnings}</h3>
+            <ul class="warnings" lang={lang}>
+              {s.lastWarnings.map((warning) => (
+                <li>{warning}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="fields-h">
+        <h2 id="fields-h">{aw.sourceFields}</h2>
+        <dl class="facts">
+          <Fact term={aw.fieldTitle}>{s.title}</Fact>
+          <Fact term={aw.fieldSlug}>
+            <code>{s.slug}</code>
+          </Fact>
+          <Fact term={aw.fieldFeedUrl}>
+            <a href={s.url} class="url">
+              {s.url}
+            </a>
+          </Fact>
+          <Fact term={aw.fieldSiteUrl}>
+            {s.siteUrl ? (
+              <a href={s.siteUrl} class="url">
+                {s.siteUrl}
+              </a>
+            ) : (
+              aw.none
+            )}
+          </Fact>
+          <Fact term={aw.fieldOrganization}>{s.organization}</Fact>
+          <Fact term={aw.fieldRegion}>{REGION_LABELS[s.region as Region]?.[ui] ?? s.region}</Fact>
+          <Fact term={aw.fieldProvince}>{s.province ? (PROVINCE_LABELS[s.province as Province]?.[ui] ?? s.province) : aw.none}</Fact>
+          <Fact term={aw.fieldLanguages}>{s.languages.map((l) => LANGUAGE_LABELS[l as Language]?.[ui] ?? l).join(', ')}</Fact>
+          <Fact term={aw.fieldTopics}>{s.topics.length ? s.topics.map((t) => props.topicLabels.get(t) ?? t).join(', ') : aw.none}</Fact>
+          <Fact term={aw.fieldOrigin}>
+            {s.origin === 'file' ? aw.originFile : aw.originApi}
+            <br />
+            <Stamp ctx={ctx} at={s.createdAt} class="meta" />
+          </Fact>
+          <Fact term={aw.fieldAliases}>
+            {s.aliases.length ? (
+              <ul class="plain">
+                {s.aliases.map((a) => (
+                  <li class="url">{a}</li>
+                ))}
+              </ul>
+            ) : (
+              aw.none
+            )}
+          </Fact>
+          {s.feedTitle ? <Fact term={aw.fieldFeedTitle}>{s.feedTitle}</Fact> : null}
+        </dl>
+        <p class="links">
+          <a href={pageHref(ctx, '', `source=${s.slug}`)}>{aw.readerItems}</a>
+          <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${ui === 'fr' ? '?ui=fr' : ''}`}>{w.feedOurs}</a>
+          <a href={s.url}>{w.feedOriginal}</a>
+        </p>
+      </section>
+
+      <section aria-labelledby="history-h">
+        <h2 id="history-h">{aw.historyHeading}</h2>
+        {newestFirst.length ? (
+          <div class="table-wrap" role="region" aria-label={aw.historyCaption(newestFirst.length)} tabindex={0}>
+            <table class="history">
+              <caption class="vh">{aw.historyCaption(newestFirst.length)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{aw.colStarted}</th>
+                  <th scope="col">{aw.colOutcome}</th>
+                  <th scope="col">{aw.colHttp}</th>
+                  <th scope="col" class="num">
+                    {aw.colDuration}
+                  </th>
+                  <th scope="col" class="num">
+                    {aw.colNew}
+                  </th>
+                  <th scope="col" class="num">
+                    {aw.colUpdated}
+                  </th>
+                  <th scope="col" class="num">
+                    {aw.colSize}
+                  </th>
+                  <th scope="col">{aw.colError}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {newestFirst.map((f) => (
+                  <tr>
+                    <th scope="row">
+                      <Stamp ctx={ctx} at={f.startedAt} />
+                    </th>
+                    <td class={f.outcome === 'failed' ? 'bad' : undefined}>{aw.outcome[f.outcome as FetchOutcomeName] ?? f.outcome}</td>
+                    <td>{f.httpStatus ?? dash}</td>
+                    <td class="num">{formatDuration(f.durationMs, ui)}</td>
+                    <td class="num">{f.itemsNew}</td>
+                    <td class="num">{f.itemsUpdated}</td>
+                    <td class="num">{f.bytes === null ? dash : formatBytes(f.bytes, ui)}</td>
+                    <td class="error-cell">{f.error ? <ErrorText ctx={ctx} error={f.error} /> : dash}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>{aw.noFetches}</p>
+        )}
+      </section>
+    </AdminLayout>
+  );
+}
+
+export function DeletePage(props: { ctx: AdminContext; source: SourceRow; switchHref: string; problem?: string }) {
+  const { ctx, source: s } = props;
+  const { aw } = ctx;
+  const title = aw.deleteTitle(s.title);
+  return (
+    <AdminLayout ctx={ctx} title={title} switchHref={props.switchHref}>
+      <h1>{title}</h1>
+      {props.problem ? <Notice tone="bad">{props.problem}</Notice> : null}
+      <p class="warning-text">{aw.deleteWarning(s.itemCount)}</p>
+      <ActionForm ctx={ctx} action={adminHref(ctx, `sources/${s.slug}/delete`)} class="admin-form">
+        <p class="check">
+          <input type="checkbox" id="confirm" name="confirm" value="yes" required aria-invalid={props.problem ? 'true' : undefined} />
+          <label for="confirm">{aw.deleteConfirm}</label>
+        </p>
+        <p class="buttons">
+          <button type="submit" class="danger">
+            {aw.deleteButton}
+          </button>
+          <a href={adminHref(ctx, `sources/${s.slug}`)}>{aw.cancel}</a>
+        </p>
+      </ActionForm>
+    </AdminLayout>
+  );
+}
