@@ -4,8 +4,12 @@
 /** Letters NFD does not decompose, spelled out so "œuvre" folds to "oeuvre". */
 const LIGATURES: Record<string, string> = { œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ß: 'ss', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L' };
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** Removes diacritics (é → e, ç → c, œ → oe); keeps case and every other character. */
 export function foldAccents(text: string): string {
+  // ASCII text has nothing to decompose, no marks and no ligatures.
+  if (!NON_ASCII.test(text)) return text;
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
