@@ -2,7 +2,14 @@
 // posting, from bilingual cues in the title, summary, feed categories and URL path. A job
 // posting is an opening to apply for (type job); an item about employment programs for
 // newcomers is news or a resource tagged with the topic employment.
+//
+// A cue is a regular expression that either occurs in a field or not. Nearly every cue stands
+// for a finite list of phrases ("calls? for proposals" → "call for proposals", "calls for
+// proposals"); those phrases are looked up by their first word at each word of the field and
+// compared there, which gives the same answer as running the expression. The others (times of
+// day) run as expressions.
 import type { ItemType } from '../core/types.ts';
+import { phrasesOf } from './phrases.ts';
 import { foldAccents } from './words.ts';
 
 export interface TypeInput {
@@ -13,14 +20,42 @@ export interface TypeInput {
 }
 
 interface Cue {
-  pattern: RegExp;
   /** 1 for a cue that decides on its own, 0.4 for one that only leans, 2 for a time of day. */
   weight: number;
+  /** Number of the cue in ALL_CUES. */
+  id: number;
+  /** The cue as a regular expression, when it is not a finite list of phrases starting with a word. */
+  pattern?: RegExp;
 }
+
+/** A cue's phrase, filed under its first word. */
+interface CuePhrase {
+  cue: number;
+  text: string;
+  atStart: boolean;
+}
+
+const ALL_CUES: Cue[] = [];
+/** First word of a phrase → the cues' phrases that start with it. */
+const PHRASES = new Map<string, CuePhrase[]>();
+const WORD_START = /^[a-z0-9]/;
 
 /** Cues are written for folded, lower-cased text (no accents), one space between words. */
 function cues(strong: string[], weak: string[] = [], decisive: string[] = []): Cue[] {
-  const make = (words: string, weight: number): Cue => ({ pattern: new RegExp(`(?<![a-z0-9])(?:${words})(?![a-z0-9])`), weight });
+  const make = (words: string, weight: number): Cue => {
+    const cue: Cue = { weight, id: ALL_CUES.length };
+    ALL_CUES.push(cue);
+    const phrases = phrasesOf(words);
+    if (phrases && phrases.every((p) => WORD_START.test(p.text))) {
+      for (const p of phrases) {
+        const first = /^[a-z0-9]+/.exec(p.text)![0];
+        PHRASES.set(first, [...(PHRASES.get(first) ?? []), { cue: cue.id, text: p.text, atStart: p.atStart }]);
+      }
+    } else {
+      cue.pattern = new RegExp(`(?<![a-z0-9])(?:${words})(?![a-z0-9])`);
+    }
+    return cue;
+  };
   return [...strong.map((w) => make(w, 1)), ...weak.map((w) => make(w, 0.4)), ...decisive.map((w) => make(w, 2))];
 }
 
@@ -84,7 +119,10 @@ const TYPE_CUES: Record<Exclude<ItemType, 'news'>, Cue[]> = {
 };
 
 /** Phrases that look like cues and are not: a study permit is not a study, an annual report not research. */
-const NOT_CUES = /(?<![a-z0-9])(?:study permits?|permis d etudes|annual report|rapport annuel|register (?:discrimination|racism|a complaint))(?![a-z0-9])/g;
+const NOT_CUE_PHRASES = 'study permits?|permis d etudes|annual report|rapport annuel|register (?:discrimination|racism|a complaint)';
+const NOT_CUES = new RegExp(`(?<![a-z0-9])(?:${NOT_CUE_PHRASES})(?![a-z0-9])`, 'g');
+/** The words NOT_CUES's phrases start with: without one of them, it is not run (undefined: always run). */
+const NOT_CUE_WORDS = firstWords(NOT_CUE_PHRASES);
 
 /** The feeds' own category names for each type. */
 const CATEGORY_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
@@ -115,15 +153,17 @@ const NEWS_BASELINE = 1.5;
 
 /** Classifies an item; news when nothing points elsewhere. */
 export function classifyType(input: TypeInput): ItemType {
-  const fields = { title: prepare(input.title), summary: prepare(input.summary) };
-  const categoryNames = input.categories.map(prepare);
+  const fields = { title: cuesIn(input.title), summary: cuesIn(input.summary) };
+  const categoryNames = input.categories.map(prepareCategory);
   const scores: Record<ItemType, number> = { news: NEWS_BASELINE, event: 0, resource: 0, research: 0, funding: 0, job: 0 };
-  for (const [type, list] of Object.entries(TYPE_CUES) as [Exclude<ItemType, 'news'>, Cue[]][]) {
-    for (const [field, weight] of Object.entries(FIELD_WEIGHT) as [keyof typeof fields, number][]) {
-      for (const cue of list) if (cue.pattern.test(fields[field])) scores[type] += weight * cue.weight;
+  // Scores add up in the same order as ever (type, field, cue), as floating-point sums depend on
+  // it: cue ids follow that order, and each field's cues are in id order.
+  for (const [type, { from, to }] of TYPE_CUE_IDS) {
+    for (const [field, weight] of FIELD_WEIGHTS) {
+      for (const id of fields[field]) if (id >= from && id < to) scores[type] += weight * ALL_CUES[id].weight;
     }
   }
-  for (const cue of NEWS_CUES) if (cue.pattern.test(fields.title)) scores.news += FIELD_WEIGHT.title * cue.weight * 0.5;
+  for (const id of fields.title) if (id >= NEWS_CUE_IDS.from && id < NEWS_CUE_IDS.to) scores.news += FIELD_WEIGHT.title * ALL_CUES[id].weight * 0.5;
   for (const [pattern, type] of CATEGORY_CUES) if (categoryNames.some((c) => pattern.test(c))) scores[type] += CATEGORY_NAME_WEIGHT;
   const path = urlPath(input.url);
   for (const [pattern, type] of PATH_CUES) if (pattern.test(path)) scores[type] += 2;
@@ -133,8 +173,80 @@ export function classifyType(input: TypeInput): ItemType {
   return best;
 }
 
-function prepare(text: string): string {
-  return foldAccents(text).toLowerCase().replace(/[’'`]/g, ' ').replace(/[^a-z0-9:$/+-]+/g, ' ').trim().replace(NOT_CUES, ' ');
+/** The range of cue ids of each type's list, in TYPE_CUES order, and of the news cues. */
+const idRange = (list: Cue[]) => ({ from: list[0].id, to: list[list.length - 1].id + 1 });
+const TYPE_CUE_IDS = (Object.entries(TYPE_CUES) as [Exclude<ItemType, 'news'>, Cue[]][]).map(([type, list]) => [type, idRange(list)] as const);
+const NEWS_CUE_IDS = idRange(NEWS_CUES);
+const FIELD_WEIGHTS = Object.entries(FIELD_WEIGHT) as ['title' | 'summary', number][];
+const PATTERN_CUES = ALL_CUES.filter((cue) => cue.pattern);
+
+/** Folded, lower-cased text, every run of other characters (apostrophes too) one space. */
+function simplify(text: string): string {
+  return foldAccents(text).toLowerCase().replace(/[^a-z0-9:$/+-]+/g, ' ').trim();
+}
+
+/** A feed category name as the category cues read it: simplified, NOT_CUES blanked. */
+function prepareCategory(name: string): string {
+  const simple = simplify(name);
+  return NOT_CUE_WORDS && !NOT_CUE_WORDS.some((w) => simple.includes(w)) ? simple : simple.replace(NOT_CUES, ' ');
+}
+
+/** The ids of the cues that occur in a field, ascending: phrase cues found word by word, the others tested. */
+function cuesIn(raw: string): number[] {
+  let text = simplify(raw);
+  const found: number[] = [];
+  if (findPhrases(text, found) || !NOT_CUE_WORDS) {
+    // A word NOT_CUES starts with is there: blank its phrases and look again.
+    const blanked = text.replace(NOT_CUES, ' ');
+    if (blanked !== text) {
+      text = blanked;
+      found.length = 0;
+      findPhrases(text, found);
+    }
+  }
+  for (const cue of PATTERN_CUES) if (cue.pattern!.test(text)) found.push(cue.id);
+  return found.sort(ascending);
+}
+
+const ascending = (a: number, b: number) => a - b;
+
+/**
+ * Adds to `found` the phrase cues of prepared text, word by word; returns true when the text
+ * holds a word NOT_CUES starts with.
+ */
+function findPhrases(text: string, found: number[]): boolean {
+  let notCue = false;
+  let at = 0;
+  for (const word of text.match(/[a-z0-9]+/g) ?? []) {
+    // Only other characters lie between the previous word and this one.
+    at = text.indexOf(word, at);
+    if (phrasesAt(text, at, word, found)) notCue = true;
+    at += word.length;
+  }
+  return notCue;
+}
+
+/** Adds the cues with a phrase that starts at `word` (at `at`) and ends before a character that is not a letter or digit; true when NOT_CUES may start there. */
+function phrasesAt(text: string, at: number, word: string, found: number[]): boolean {
+  const phrases = PHRASES.get(word);
+  if (phrases) {
+    for (const p of phrases) {
+      if ((!p.atStart || at === 0) && text.startsWith(p.text, at) && !isWordChar(text.charCodeAt(at + p.text.length)) && !found.includes(p.cue)) found.push(p.cue);
+    }
+  }
+  return NOT_CUE_WORDS?.includes(word) ?? false;
+}
+
+/** A letter or digit of prepared text (NaN, past the end, is not). */
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/** The first word of every phrase of `pattern`, or undefined when it is not a list of phrases starting with a word. */
+function firstWords(pattern: string): string[] | undefined {
+  const phrases = phrasesOf(pattern);
+  if (!phrases || !phrases.every((p) => WORD_START.test(p.text))) return undefined;
+  return [...new Set(phrases.map((p) => /^[a-z0-9]+/.exec(p.text)![0]))];
 }
 
 function urlPath(url: string | undefined): string {

@@ -191,7 +191,8 @@ describe('classifyType decides as the regular-expression matcher did', () => {
   it(`on the labelled sets and ${cases.length} variations`, () => {
     const rnd = random(99);
     const paths = ['/news/1', '/events/2025/x', '/jobs/', '/fr/emplois/poste', '/resources/toolkit', '/research/reports/a', '/funding', '/cfp/2026', '/%C3%A9v%C3%A9nements/', '/%E0%A4%A'];
-    const categories = ['Events', 'Jobs', 'Research', 'Ressources', 'Financement', 'Calls for proposals', 'News', 'Événements', 'Offres d’emploi', 'Job board'];
+    const categories = ['Events', 'Jobs', 'Research', 'Ressources', 'Financement', 'Calls for proposals', 'News', 'Événements', 'Offres d’emploi', 'Job board',
+      'Annual Report', 'Rapport annuel', 'Study permits', 'Register a complaint', 'Annual reports and research'];
     const differences: string[] = [];
     for (const c of cases) {
       const url = rnd() < 0.5 ? c.url : `https://example.ca${paths[Math.floor(rnd() * paths.length)]}`;
