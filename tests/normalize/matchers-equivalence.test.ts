@@ -219,6 +219,9 @@ describe('chooseItemLanguage decides as before', () => {
       'مرحبا بكم في كندا، نحن هنا لمساعدتكم في السكن والعمل',
       '新移民服务中心为您提供住房和就业帮助',
       'İSTANBUL ΣΥΝΟΔΟΣ straße ſtudy ÉTÉ ÇA ŒUVRE', 'a', '', '   ', '2025-06-01 12:00', 'été été été', 'l’été à Montréal où ça bouge',
+      // Letters outside the BMP, emoji, lone surrogates.
+      '𝐇𝐞𝐥𝐥𝐨 𝐰𝐨𝐫𝐥𝐝 the and of', '𐐀𐐨𐐩 𐐯𐐻 and the of', 'café \uD800le la les des\uDC00 et', '😀 les enfants et les familles 😀', 'the\uD835\uDC00and of the',
+      '𐐀𐐨𐐩𐐯𐐻𐐀𐐨𐐩𐐯𐐻 et de la', 'Ⅻ Ⅳ ⅲ ª º the and a of', 'ǅ ǈ ǋ ſ ß ẞ les et des',
     ];
     const texts = [...cases.flatMap((c) => [`${c.title}. ${c.summary}`, `${c.title}\n${c.summary}`]), ...more];
     const differences: string[] = [];
