@@ -23,7 +23,9 @@ export function wordText(text: string): string {
 
 /** Lower-cased, accent-folded words (letters and digits runs). */
 export function splitWords(text: string): string[] {
-  return foldAccents(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const lower = foldAccents(text).toLowerCase();
+  // In ASCII, the letters and digits are [a-z0-9] once lower-cased.
+  return (NON_ASCII.test(lower) ? lower.match(/[\p{L}\p{N}]+/gu) : lower.match(/[a-z0-9]+/g)) ?? [];
 }
 
 /** English function words (lower case). */
