@@ -2,12 +2,16 @@
 // regular expressions over the text. This checks they decide exactly as the regular-expression
 // versions (frozen in ./reference/regex-matchers.ts) on the labelled sets and on many variations:
 // case, accents, hyphens, plurals, keyword phrases and their neighbours, masks, random word salad.
+// computeFingerprint, which now counts bits instead of adding weights bit by bit, is checked the
+// same way.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ItemLanguage, Language, Topic } from '../../src/core/types.ts';
 import { chooseItemLanguage, detectLanguage, guessLanguage } from '../../src/normalize/detect-language.ts';
+import { computeFingerprint } from '../../src/normalize/fingerprint.ts';
 import { classifyType } from '../../src/normalize/item-type.ts';
 import { compileTaxonomy, tagTopics } from '../../src/normalize/topics.ts';
+import { contentWords } from '../../src/normalize/words.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 import { HOLDOUT_DIR, loadEvalSet } from '../eval/evaluate.ts';
 import * as reference from './reference/regex-matchers.ts';
@@ -234,6 +238,18 @@ describe('chooseItemLanguage decides as before', () => {
       if (detectLanguage(text) !== reference.detectLanguage(text)) differences.push(`detectLanguage ${JSON.stringify(text)}`);
       expect(guessLanguage(text), text).toEqual(reference.guessLanguage(text));
     });
+    expect(differences.slice(0, 20)).toEqual([]);
+  });
+});
+
+describe('computeFingerprint and contentWords give what they gave', () => {
+  it(`on the labelled sets and ${cases.length} variations`, () => {
+    const differences: string[] = [];
+    const long = Array.from({ length: 40 }, (_, i) => cases[i * 97 % cases.length].summary).join(' ');
+    for (const [title, summary] of [...cases.map((c) => [c.title, c.summary]), ['', ''], ['a', ''], ['', 'x y'], [long, long], ['𝐇𝐞𝐥𝐥𝐨 𐐀𐐨 café', 'Σύνοδος ſtudy \uD800 naïve']]) {
+      if (computeFingerprint(title, summary) !== reference.computeFingerprint(title, summary)) differences.push(`${JSON.stringify(title)} / ${JSON.stringify(summary)}`);
+      if (contentWords(summary).join(' ') !== reference.contentWords(summary).join(' ')) differences.push(`contentWords ${JSON.stringify(summary)}`);
+    }
     expect(differences.slice(0, 20)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // The regular-expression matchers that tagTopics, classifyType and chooseItemLanguage used
-// before they matched words through hash maps, frozen here word for word (with the helpers of
-// words.ts they used) so tests/normalize/matchers-equivalence.test.ts can check that the
-// faster versions decide exactly as these did. Not used by src/.
+// before they matched words through hash maps, and computeFingerprint before it counted bits,
+// frozen here word for word (with the helpers of words.ts they used) so
+// tests/normalize/matchers-equivalence.test.ts can check that the faster versions decide
+// exactly as these did. Not used by src/.
 import type { ItemLanguage, ItemType, Language, Topic } from '../../../src/core/types.ts';
 
 // ---- words.ts (foldAccents, wordText, stop words) ----
@@ -499,3 +500,54 @@ export function chooseItemLanguage(declared: ItemLanguage | undefined, text: str
   return guess?.language ?? 'other';
 }
 
+
+
+// ---- fingerprint.ts ----
+/** Title words count more: summaries are cut at different lengths by different platforms. */
+const TITLE_WEIGHT = 3;
+const BITS = 64;
+
+/** The SimHash of title + summary: accent-folded, lower-cased, function words removed, words and word pairs as features. */
+export function computeFingerprint(title: string, summary: string): string {
+  const weights = new Float64Array(BITS);
+  addFeatures(weights, contentWords(title), TITLE_WEIGHT);
+  addFeatures(weights, contentWords(summary), 1);
+  let hi = 0;
+  let lo = 0;
+  for (let bit = 0; bit < 32; bit++) {
+    if (weights[bit] > 0) lo |= 1 << bit;
+    if (weights[bit + 32] > 0) hi |= 1 << bit;
+  }
+  return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
+}
+
+function addFeatures(weights: Float64Array, words: string[], weight: number): void {
+  const features = words.length > 1 ? [...words, ...words.slice(1).map((w, i) => `${words[i]} ${w}`)] : words;
+  for (const feature of features) {
+    const lo = hash32(feature, 0x9747b28c);
+    const hi = hash32(feature, 0x5bd1e995);
+    for (let bit = 0; bit < 32; bit++) {
+      weights[bit] += (lo >>> bit) & 1 ? weight : -weight;
+      weights[bit + 32] += (hi >>> bit) & 1 ? weight : -weight;
+    }
+  }
+}
+
+/** MurmurHash3-style 32-bit hash of a string's UTF-16 code units. */
+function hash32(text: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= text.length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
