@@ -10,10 +10,45 @@ const NON_ASCII = /[^\u0000-\u007f]/;
 export function foldAccents(text: string): string {
   // ASCII text has nothing to decompose, no marks and no ligatures.
   if (!NON_ASCII.test(text)) return text;
+  // Latin letters and punctuation (the usual French) fold one by one through FOLDED.
+  let out = '';
+  let done = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (!inFoldTable(c)) return foldFully(text);
+    const folded = FOLDED[c];
+    if (folded !== undefined) {
+      out += text.slice(done, i) + folded;
+      done = i + 1;
+    }
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
+/** Decomposes (NFD), drops every mark and spells out ligatures. */
+function foldFully(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .replace(/[œŒæÆßøØłŁ]/g, (c) => LIGATURES[c]);
+}
+
+/**
+ * Latin-1, Latin Extended-A and B, general punctuation, super- and subscripts, currency signs:
+ * none is a mark or reorders with one, so a text of these (and ASCII) folds as the
+ * concatenation of its characters folded one by one.
+ */
+function inFoldTable(code: number): boolean {
+  return (code >= 0x80 && code <= 0x24f) || (code >= 0x2000 && code <= 0x20cf);
+}
+
+/** foldFully of each character of the table that it changes. */
+const FOLDED: (string | undefined)[] = [];
+for (let c = 0x80; c <= 0x20cf; c++) {
+  if (!inFoldTable(c)) continue;
+  const folded = foldFully(String.fromCharCode(c));
+  if (folded !== String.fromCharCode(c)) FOLDED[c] = folded;
 }
 
 /** Folded text with every run of non-letters/digits turned into one space: the form keywords match against. */

@@ -11,7 +11,7 @@ import { chooseItemLanguage, detectLanguage, guessLanguage } from '../../src/nor
 import { computeFingerprint } from '../../src/normalize/fingerprint.ts';
 import { classifyType } from '../../src/normalize/item-type.ts';
 import { compileTaxonomy, tagTopics } from '../../src/normalize/topics.ts';
-import { contentWords } from '../../src/normalize/words.ts';
+import { contentWords, foldAccents } from '../../src/normalize/words.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 import { HOLDOUT_DIR, loadEvalSet } from '../eval/evaluate.ts';
 import * as reference from './reference/regex-matchers.ts';
@@ -239,6 +239,25 @@ describe('chooseItemLanguage decides as before', () => {
       expect(guessLanguage(text), text).toEqual(reference.guessLanguage(text));
     });
     expect(differences.slice(0, 20)).toEqual([]);
+  });
+});
+
+describe('foldAccents folds as before', () => {
+  it('on the labelled texts and random strings of Latin letters, punctuation, marks and other scripts', () => {
+    const rnd = random(5);
+    const ranges: [number, number][] = [[0x20, 0x7e], [0x80, 0x24f], [0x80, 0x24f], [0x2000, 0x20cf], [0x300, 0x36f], [0x20d0, 0x20ff], [0x370, 0x52f], [0xac00, 0xac20], [0x1e00, 0x1eff], [0xfb00, 0xfb06]];
+    const texts = [...labelled.flatMap((i) => [i.title, i.summary]), 'é', 'e\u0301', 'Œuvre', 'ǅ ǖ Ǻ', '😀é', '\uD800é'];
+    for (let n = 0; n < 100000; n++) {
+      let text = '';
+      const length = 1 + Math.floor(rnd() * 8);
+      for (let i = 0; i < length; i++) {
+        const [from, to] = ranges[Math.floor(rnd() * (n % 3 === 0 ? ranges.length : 4))];
+        text += String.fromCharCode(from + Math.floor(rnd() * (to - from + 1)));
+      }
+      texts.push(text);
+    }
+    const differences = texts.filter((t) => foldAccents(t) !== reference.foldAccents(t));
+    expect(differences.slice(0, 20).map((t) => JSON.stringify(t))).toEqual([]);
   });
 });
 
