@@ -180,9 +180,12 @@ const NEWS_CUE_IDS = idRange(NEWS_CUES);
 const FIELD_WEIGHTS = Object.entries(FIELD_WEIGHT) as ['title' | 'summary', number][];
 const PATTERN_CUES = ALL_CUES.filter((cue) => cue.pattern);
 
-/** Folded, lower-cased text, every run of other characters (apostrophes too) one space. */
+/**
+ * Folded, lower-cased text, every run of other characters (apostrophes too) one space; a lone
+ * space is left as it is rather than replaced by one.
+ */
 function simplify(text: string): string {
-  return foldAccents(text).toLowerCase().replace(/[^a-z0-9:$/+-]+/g, ' ').trim();
+  return foldAccents(text).toLowerCase().replace(/[^a-z0-9:$/+-]{2,}|[^a-z0-9:$/+ -]/g, ' ').trim();
 }
 
 /** A feed category name as the category cues read it: simplified, NOT_CUES blanked. */
