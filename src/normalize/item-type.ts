@@ -207,11 +207,16 @@ function cuesIn(raw: string): number[] {
       findPhrases(text, found);
     }
   }
-  for (const cue of PATTERN_CUES) if (cue.pattern!.test(text)) found.push(cue.id);
-  return found.sort(ascending);
+  for (const cue of PATTERN_CUES) if (cue.pattern!.test(text)) addId(found, cue.id);
+  return found;
 }
 
-const ascending = (a: number, b: number) => a - b;
+/** Adds `id` to the ascending list `ids` unless it is there. */
+function addId(ids: number[], id: number): void {
+  let i = ids.length;
+  while (i > 0 && ids[i - 1] > id) i--;
+  if (ids[i - 1] !== id) ids.splice(i, 0, id);
+}
 
 /**
  * Adds to `found` the phrase cues of prepared text, word by word; returns true when the text
@@ -219,26 +224,35 @@ const ascending = (a: number, b: number) => a - b;
  */
 function findPhrases(text: string, found: number[]): boolean {
   let notCue = false;
-  let at = 0;
-  for (const word of text.match(/[a-z0-9]+/g) ?? []) {
-    // Only other characters lie between the previous word and this one.
-    at = text.indexOf(word, at);
-    if (phrasesAt(text, at, word, found)) notCue = true;
-    at += word.length;
+  for (let at = 0; at < text.length; at++) {
+    if (!isWordChar(text.charCodeAt(at))) continue;
+    let end = at + 1;
+    while (isWordChar(text.charCodeAt(end))) end++;
+    // Most words start no phrase: the sketch says so without making the word a string.
+    if (LEADS[leadKey(text, at, end)]) {
+      const word = text.slice(at, end);
+      const phrases = PHRASES.get(word);
+      if (phrases) {
+        for (const p of phrases) {
+          if ((!p.atStart || at === 0) && text.startsWith(p.text, at) && !isWordChar(text.charCodeAt(at + p.text.length))) addId(found, p.cue);
+        }
+      }
+      if (NOT_CUE_WORDS?.includes(word)) notCue = true;
+    }
+    at = end;
   }
   return notCue;
 }
 
-/** Adds the cues with a phrase that starts at `word` (at `at`) and ends before a character that is not a letter or digit; true when NOT_CUES may start there. */
-function phrasesAt(text: string, at: number, word: string, found: number[]): boolean {
-  const phrases = PHRASES.get(word);
-  if (phrases) {
-    for (const p of phrases) {
-      if ((!p.atStart || at === 0) && text.startsWith(p.text, at) && !isWordChar(text.charCodeAt(at + p.text.length)) && !found.includes(p.cue)) found.push(p.cue);
-    }
-  }
-  return NOT_CUE_WORDS?.includes(word) ?? false;
+/** A word's first two characters and length, as an index into LEADS. */
+function leadKey(text: string, start: number, end: number): number {
+  const second = end - start > 1 ? text.charCodeAt(start + 1) & 0x7f : 0;
+  return (((text.charCodeAt(start) & 0x7f) << 7) | second) * 16 + Math.min(end - start, 15);
 }
+
+/** By leadKey, 1 where a phrase's first word, or a word NOT_CUES starts with, may be. */
+const LEADS = new Uint8Array(128 * 128 * 16);
+for (const word of [...PHRASES.keys(), ...(NOT_CUE_WORDS ?? [])]) LEADS[leadKey(word, 0, word.length)] = 1;
 
 /** A letter or digit of prepared text (NaN, past the end, is not). */
 function isWordChar(code: number): boolean {
