@@ -56,36 +56,38 @@ export interface LanguageGuess {
 
 /** The most likely language with the evidence for each, or undefined when the text gives almost none. */
 export function guessLanguage(text: string): LanguageGuess | undefined {
-  const { letters, latin } = countLetters(text);
+  // One pass over the lower-cased text counts letters, Latin letters, marks and function words.
+  // Lower-casing changes no count of letters or of Latin-script code points (İ becomes i and a
+  // combining dot, which is neither), so the counts are those of the text itself.
+  const lower = text.toLowerCase();
+  const scores = new Array<number>(LANGUAGES.length).fill(0);
+  const marks = [0, 0, 0, 0];
+  let letters = 0;
+  let latin = 0;
+  let start = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c < MARKS.length) marks[MARKS[c]]++;
+    // Code points: a letter outside the BMP takes two code units.
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < lower.length && isLowSurrogate(lower.charCodeAt(i + 1));
+    const k = classOf(pair ? lower.codePointAt(i)! : c);
+    if (k & LATIN_BIT) latin++;
+    // Words are runs of letters.
+    if (k & LETTER_BIT) {
+      letters++;
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      countWord(scores, lower, start, i);
+      start = -1;
+    }
+    if (pair) i++;
+  }
+  if (start >= 0) countWord(scores, lower, start, lower.length);
   if (letters < 4) return undefined;
   // Arabic, Chinese, Cyrillic, Devanagari…: plainly neither English nor French.
   if (latin / letters < 0.5) return { language: 'other', scores: { en: 0, fr: 0, other: letters } };
-
-  const lower = text.toLowerCase();
-  const scores = new Array<number>(LANGUAGES.length).fill(0);
-  if (!NON_ASCII.test(lower)) {
-    // ASCII text has no marks (and adding 0 changes nothing).
-    for (const word of lower.match(/[a-z]+/g) ?? []) countWord(scores, word);
-  } else {
-    const marks = [0, 0, 0, 0];
-    let start = -1;
-    for (let i = 0; i < lower.length; i++) {
-      const c = lower.charCodeAt(i);
-      if (c < MARKS.length) marks[MARKS[c]]++;
-      // Words are runs of letters (code points; a letter outside the BMP takes two code units).
-      const width = c >= 0xd800 && c <= 0xdbff && i + 1 < lower.length && isLowSurrogate(lower.charCodeAt(i + 1)) ? 2 : 1;
-      if (classOf(width === 2 ? lower.codePointAt(i)! : c) & LETTER_BIT) {
-        if (start < 0) start = i;
-      } else if (start >= 0) {
-        countWord(scores, lower.slice(start, i));
-        start = -1;
-      }
-      i += width - 1;
-    }
-    if (start >= 0) countWord(scores, lower.slice(start));
-    scores[FR] += 0.5 * marks[1] + 0.25 * marks[2];
-    scores[ES] += 0.5 * marks[3];
-  }
+  scores[FR] += 0.5 * marks[1] + 0.25 * marks[2];
+  scores[ES] += 0.5 * marks[3];
 
   const en = scores[EN];
   const fr = scores[FR];
@@ -112,41 +114,22 @@ function clearLanguage(guess: LanguageGuess | undefined): 'en' | 'fr' | 'other' 
   return guess && lead(guess, guess.language) >= 1.5 ? guess.language : undefined;
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
 const LETTER = /\p{L}/u;
 const LATIN = /\p{Script=Latin}/u;
 /** Per BMP code point, filled on first sight: 1 known, | 2 a letter, | 4 of the Latin script. */
 const CLASSES = new Uint8Array(0x10000);
 
-/** Code points that are letters, and code points of the Latin script (as /\p{L}/gu and /\p{Script=Latin}/gu count them). */
-function countLetters(text: string): { letters: number; latin: number } {
-  let letters = 0;
-  let latin = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let k: number;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
-      k = classOf(text.codePointAt(i)!);
-      i++;
-    } else {
-      k = classOf(c);
-    }
-    if (k & LETTER_BIT) letters++;
-    if (k & LATIN_BIT) latin++;
-  }
-  return { letters, latin };
-}
-
-function countWord(scores: number[], word: string): void {
-  if (word.length > LONGEST_LISTED) return;
-  const owner = OWNER.get(word);
+/** Counts the word text[start, end) for the language whose list alone holds it. */
+function countWord(scores: number[], text: string, start: number, end: number): void {
+  if (end - start > LONGEST_LISTED) return;
+  const owner = OWNER.get(text.slice(start, end));
   if (owner != null) scores[owner] += 1;
 }
 
 const LETTER_BIT = 2;
 const LATIN_BIT = 4;
 
-/** Whether a code point is a letter and whether it is of the Latin script, as bits (1 | LETTER_BIT | LATIN_BIT). */
+/** Whether a code point is a letter (/\p{L}/u) and whether it is of the Latin script (/\p{Script=Latin}/u), as bits (1 | LETTER_BIT | LATIN_BIT). */
 function classOf(cp: number): number {
   let k = cp < 0x10000 ? CLASSES[cp] : 0;
   if (!k) {

@@ -273,6 +273,32 @@ describe('computeFingerprint and contentWords give what they gave', () => {
   });
 });
 
+describe('lower-casing and letter counts', () => {
+  it('no code point changes the number of letters or of Latin-script code points when lower-cased (what guessLanguage relies on)', () => {
+    const letter = /\p{L}/u;
+    const latin = /\p{Script=Latin}/u;
+    const counts = (text: string) => {
+      let l = 0;
+      let a = 0;
+      for (const c of text) {
+        if (letter.test(c)) l++;
+        if (latin.test(c)) a++;
+      }
+      return l * 1000 + a;
+    };
+    const changed: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      const lower = c.toLowerCase();
+      if (lower !== c && counts(lower) !== counts(c)) changed.push(cp.toString(16));
+    }
+    // In context, a final capital sigma becomes ς rather than σ: a Greek letter all the same.
+    expect(counts('ΟΔΟΣ'.toLowerCase())).toBe(counts('ΟΔΟΣ'));
+    expect(changed).toEqual([]);
+  });
+});
+
 describe('case-insensitive matching of ASCII keywords', () => {
   it('only ſ and the Kelvin sign match an ASCII letter or digit among the other code points (what caseKey relies on)', () => {
     const matching: string[] = [];
