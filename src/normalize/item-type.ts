@@ -9,7 +9,7 @@
 // compared there, which gives the same answer as running the expression. The others (times of
 // day) run as expressions.
 import type { ItemType } from '../core/types.ts';
-import { phrasesOf } from './phrases.ts';
+import { type Phrase, phrasesOf } from './phrases.ts';
 import { foldAccents } from './words.ts';
 
 export interface TypeInput {
@@ -121,8 +121,8 @@ const TYPE_CUES: Record<Exclude<ItemType, 'news'>, Cue[]> = {
 /** Phrases that look like cues and are not: a study permit is not a study, an annual report not research. */
 const NOT_CUE_PHRASES = 'study permits?|permis d etudes|annual report|rapport annuel|register (?:discrimination|racism|a complaint)';
 const NOT_CUES = new RegExp(`(?<![a-z0-9])(?:${NOT_CUE_PHRASES})(?![a-z0-9])`, 'g');
-/** The words NOT_CUES's phrases start with: without one of them, it is not run (undefined: always run). */
-const NOT_CUE_WORDS = firstWords(NOT_CUE_PHRASES);
+/** NOT_CUES's phrases by first word: when none is in a field, NOT_CUES is not run (undefined: always run). */
+const NOT_CUE_WORDS = phrasesByFirstWord(NOT_CUE_PHRASES);
 
 /** The feeds' own category names for each type. */
 const CATEGORY_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
@@ -141,6 +141,13 @@ const PATH_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
   [/\/(?:resources?|ressources?|toolkits?|guides?|tools?|outils|learning|apprentissage)(?:\/|$)/, 'resource'],
 ];
 
+/** A pattern that matches where one of the list's does (none has flags): most names and paths match none of them. */
+function anyOf(list: [RegExp, unknown][]): RegExp {
+  return new RegExp(list.map(([pattern]) => `(?:${pattern.source})`).join('|'));
+}
+const ANY_CATEGORY_CUE = anyOf(CATEGORY_CUES);
+const ANY_PATH_CUE = anyOf(PATH_CUES);
+
 const NEWS_CUES = cues(['announces?', 'annonce', 'statement', 'declaration', 'press release', 'communique', 'news', 'nouvelles', 'minister', 'ministre', 'reacts?', 'reagit']);
 
 /** When two types score the same, the more specific one wins: a webinar about a report is an event. */
@@ -154,7 +161,7 @@ const NEWS_BASELINE = 1.5;
 /** Classifies an item; news when nothing points elsewhere. */
 export function classifyType(input: TypeInput): ItemType {
   const fields = { title: cuesIn(input.title), summary: cuesIn(input.summary) };
-  const categoryNames = input.categories.map(prepareCategory);
+  const categoryNames = input.categories.map(prepareCategory).filter((name) => ANY_CATEGORY_CUE.test(name));
   const scores: Record<ItemType, number> = { news: NEWS_BASELINE, event: 0, resource: 0, research: 0, funding: 0, job: 0 };
   // Scores add up in the same order as ever (type, field, cue), as floating-point sums depend on
   // it: cue ids follow that order, and each field's cues are in id order.
@@ -166,7 +173,7 @@ export function classifyType(input: TypeInput): ItemType {
   for (const id of fields.title) if (id >= NEWS_CUE_IDS.from && id < NEWS_CUE_IDS.to) scores.news += FIELD_WEIGHT.title * ALL_CUES[id].weight * 0.5;
   for (const [pattern, type] of CATEGORY_CUES) if (categoryNames.some((c) => pattern.test(c))) scores[type] += CATEGORY_NAME_WEIGHT;
   const path = urlPath(input.url);
-  for (const [pattern, type] of PATH_CUES) if (pattern.test(path)) scores[type] += 2;
+  if (ANY_PATH_CUE.test(path)) for (const [pattern, type] of PATH_CUES) if (pattern.test(path)) scores[type] += 2;
 
   let best: ItemType = 'news';
   for (const type of PRECEDENCE) if (scores[type] > scores[best]) best = type;
@@ -191,7 +198,7 @@ function simplify(text: string): string {
 /** A feed category name as the category cues read it: simplified, NOT_CUES blanked. */
 function prepareCategory(name: string): string {
   const simple = simplify(name);
-  return NOT_CUE_WORDS && !NOT_CUE_WORDS.some((w) => simple.includes(w)) ? simple : simple.replace(NOT_CUES, ' ');
+  return NOT_CUE_WORDS && ![...NOT_CUE_WORDS.keys()].some((w) => simple.includes(w)) ? simple : simple.replace(NOT_CUES, ' ');
 }
 
 /** The ids of the cues that occur in a field, ascending: phrase cues found word by word, the others tested. */
@@ -199,7 +206,7 @@ function cuesIn(raw: string): number[] {
   let text = simplify(raw);
   const found: number[] = [];
   if (findPhrases(text, found) || !NOT_CUE_WORDS) {
-    // A word NOT_CUES starts with is there: blank its phrases and look again.
+    // A NOT_CUES phrase is there: blank them all and look again.
     const blanked = text.replace(NOT_CUES, ' ');
     if (blanked !== text) {
       text = blanked;
@@ -220,7 +227,7 @@ function addId(ids: number[], id: number): void {
 
 /**
  * Adds to `found` the phrase cues of prepared text, word by word; returns true when the text
- * holds a word NOT_CUES starts with.
+ * holds a NOT_CUES phrase.
  */
 function findPhrases(text: string, found: number[]): boolean {
   let notCue = false;
@@ -228,42 +235,38 @@ function findPhrases(text: string, found: number[]): boolean {
     if (!isWordChar(text.charCodeAt(at))) continue;
     let end = at + 1;
     while (isWordChar(text.charCodeAt(end))) end++;
-    // Most words start no phrase: the sketch says so without making the word a string.
-    if (LEADS[leadKey(text, at, end)]) {
-      const word = text.slice(at, end);
-      const phrases = PHRASES.get(word);
-      if (phrases) {
-        for (const p of phrases) {
-          if ((!p.atStart || at === 0) && text.startsWith(p.text, at) && !isWordChar(text.charCodeAt(at + p.text.length))) addId(found, p.cue);
-        }
-      }
-      if (NOT_CUE_WORDS?.includes(word)) notCue = true;
+    const word = text.slice(at, end);
+    const phrases = PHRASES.get(word);
+    if (phrases) {
+      for (const p of phrases) if (phraseAt(text, at, p)) addId(found, p.cue);
     }
+    const notCues = NOT_CUE_WORDS?.get(word);
+    if (notCues?.some((p) => phraseAt(text, at, p))) notCue = true;
     at = end;
   }
   return notCue;
 }
 
-/** A word's first two characters and length, as an index into LEADS. */
-function leadKey(text: string, start: number, end: number): number {
-  const second = end - start > 1 ? text.charCodeAt(start + 1) & 0x7f : 0;
-  return (((text.charCodeAt(start) & 0x7f) << 7) | second) * 16 + Math.min(end - start, 15);
+/** True when the phrase starts at `at` (a word start) and ends before a character that is not a letter or digit. */
+function phraseAt(text: string, at: number, p: Phrase): boolean {
+  return (!p.atStart || at === 0) && text.startsWith(p.text, at) && !isWordChar(text.charCodeAt(at + p.text.length));
 }
-
-/** By leadKey, 1 where a phrase's first word, or a word NOT_CUES starts with, may be. */
-const LEADS = new Uint8Array(128 * 128 * 16);
-for (const word of [...PHRASES.keys(), ...(NOT_CUE_WORDS ?? [])]) LEADS[leadKey(word, 0, word.length)] = 1;
 
 /** A letter or digit of prepared text (NaN, past the end, is not). */
 function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
 }
 
-/** The first word of every phrase of `pattern`, or undefined when it is not a list of phrases starting with a word. */
-function firstWords(pattern: string): string[] | undefined {
+/** The phrases of `pattern` by first word, or undefined when it is not a list of phrases starting with a word. */
+function phrasesByFirstWord(pattern: string): Map<string, Phrase[]> | undefined {
   const phrases = phrasesOf(pattern);
   if (!phrases || !phrases.every((p) => WORD_START.test(p.text))) return undefined;
-  return [...new Set(phrases.map((p) => /^[a-z0-9]+/.exec(p.text)![0]))];
+  const byWord = new Map<string, Phrase[]>();
+  for (const p of phrases) {
+    const first = /^[a-z0-9]+/.exec(p.text)![0];
+    byWord.set(first, [...(byWord.get(first) ?? []), p]);
+  }
+  return byWord;
 }
 
 function urlPath(url: string | undefined): string {
