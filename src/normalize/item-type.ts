@@ -29,10 +29,8 @@ interface Cue {
 }
 
 /** A cue's phrase, filed under its first word. */
-interface CuePhrase {
+interface CuePhrase extends Phrase {
   cue: number;
-  text: string;
-  atStart: boolean;
 }
 
 const ALL_CUES: Cue[] = [];
@@ -45,12 +43,9 @@ function cues(strong: string[], weak: string[] = [], decisive: string[] = []): C
   const make = (words: string, weight: number): Cue => {
     const cue: Cue = { weight, id: ALL_CUES.length };
     ALL_CUES.push(cue);
-    const phrases = phrasesOf(words);
-    if (phrases && phrases.every((p) => WORD_START.test(p.text))) {
-      for (const p of phrases) {
-        const first = /^[a-z0-9]+/.exec(p.text)![0];
-        PHRASES.set(first, [...(PHRASES.get(first) ?? []), { cue: cue.id, text: p.text, atStart: p.atStart }]);
-      }
+    const byWord = phrasesByFirstWord(words);
+    if (byWord) {
+      for (const [first, phrases] of byWord) PHRASES.set(first, [...(PHRASES.get(first) ?? []), ...phrases.map((p) => ({ ...p, cue: cue.id }))]);
     } else {
       cue.pattern = new RegExp(`(?<![a-z0-9])(?:${words})(?![a-z0-9])`);
     }
