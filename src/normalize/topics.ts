@@ -197,8 +197,7 @@ function parseKeyword(raw: string): KeywordSpec | undefined {
 
 /**
  * The keyword's words as lists of forms, and the length of the regular expression that stood
- * for it (word, inflection group and joiner each as long as they were written: "s?", "(?:es)?",
- * "(?:y|ies)", "(?:e|s|x|es)?", "(?:e|es)?", "(?:al|aux|ale|ales|als)", "[\p{L}\p{N}]*", " ", " ?").
+ * for it (each word, the pattern of its endings as it was written, and each joiner, " " or " ?").
  */
 function compileKeyword(spec: KeywordSpec, lang: 'en' | 'fr'): { keyword: Keyword; patternLength: number } {
   const last = spec.parts.length - 1;
@@ -207,8 +206,8 @@ function compileKeyword(spec: KeywordSpec, lang: 'en' | 'fr'): { keyword: Keywor
   let patternLength = 0;
   const forms = spec.parts.map((p, i) => {
     let word: { forms: string[]; length: number };
-    if (i === last && spec.prefix) word = { forms: [p.word], length: p.word.length + 13 };
-    else if (spec.caseSensitive) word = { forms: [`${p.word}s`, p.word], length: p.word.length + 2 };
+    if (i === last && spec.prefix) word = { forms: [p.word], length: p.word.length + ANY_ENDING.length };
+    else if (spec.caseSensitive) word = { forms: [`${p.word}s`, p.word], length: p.word.length + 's?'.length };
     else word = inflect(p.word, lang);
     patternLength += word.length + (i === last ? 0 : p.joiner.length);
     return sensitive ? word.forms : word.forms.map(caseKey);
@@ -226,24 +225,30 @@ function compileKeyword(spec: KeywordSpec, lang: 'en' | 'fr'): { keyword: Keywor
   return { keyword, patternLength };
 }
 
-/** The word and its regular plural (and, in French, feminine) forms, in the order the old alternation tried them. */
+/** What the old pattern had after a stem ending in *. */
+const ANY_ENDING = '[\\p{L}\\p{N}]*';
+
+/**
+ * The word and its regular plural (and, in French, feminine) forms, in the order the old
+ * alternation tried them, with the length of that alternation as it was written.
+ */
 function inflect(word: string, lang: 'en' | 'fr'): { forms: string[]; length: number } {
   if (/\d$/.test(word) || word.length < 2) return { forms: [word], length: word.length };
   if (lang === 'en') {
     if (/[^aeiou]y$/.test(word)) {
       const stem = word.slice(0, -1);
-      return { forms: [`${stem}y`, `${stem}ies`], length: stem.length + 9 };
+      return { forms: [`${stem}y`, `${stem}ies`], length: stem.length + '(?:y|ies)'.length };
     }
-    if (/(?:s|x|z|ch|sh)$/.test(word)) return { forms: [`${word}es`, word], length: word.length + 7 };
-    return { forms: [`${word}s`, word], length: word.length + 2 };
+    if (/(?:s|x|z|ch|sh)$/.test(word)) return { forms: [`${word}es`, word], length: word.length + '(?:es)?'.length };
+    return { forms: [`${word}s`, word], length: word.length + 's?'.length };
   }
   if (/al$/.test(word)) {
     const stem = word.slice(0, -2);
-    return { forms: ['al', 'aux', 'ale', 'ales', 'als'].map((e) => stem + e), length: stem.length + 24 };
+    return { forms: ['al', 'aux', 'ale', 'ales', 'als'].map((e) => stem + e), length: stem.length + '(?:al|aux|ale|ales|als)'.length };
   }
   // Folded "réfugié" ends in e: its feminine "réfugiée" is one more e, so every word may take one.
-  if (/[sx]$/.test(word)) return { forms: [`${word}e`, `${word}es`, word], length: word.length + 9 };
-  return { forms: [`${word}e`, `${word}s`, `${word}x`, `${word}es`, word], length: word.length + 13 };
+  if (/[sx]$/.test(word)) return { forms: [`${word}e`, `${word}es`, word], length: word.length + '(?:e|es)?'.length };
+  return { forms: [`${word}e`, `${word}s`, `${word}x`, `${word}es`, word], length: word.length + '(?:e|s|x|es)?'.length };
 }
 
 /** Files the keyword under every text its first field word can have. */

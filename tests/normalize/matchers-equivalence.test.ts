@@ -153,6 +153,9 @@ describe('tagTopics decides as the regular-expression matcher did', () => {
       topic('inflections', ['policy', 'box', 'church', 'day', 'city', 'bus', 'quiz'], ['local', 'régional', 'réfugié', 'chercheur', 'pays', 'prix', 'animal']),
       // Where the old regular expression's backtracking order decides where a match ends.
       topic('backtracking', ['bus-es', 'es', 'x-s', 's'], ['auto-e', 'e', 'sous-es', 'es', 'loc-al', 'al']),
+      // Keywords whose old patterns are equally long ("locals? abcdefghijklmnops?" and
+      // "loc(?:al|aux|ale|ales|als)", 26 characters): the one written first is tried first.
+      topic('equal-length', ['local abcdefghijklmnop', 'abcdefghijklmnop', 'reduce', 'x'], ['local', 'reduc-tion']),
       topic('letters', ['Σύνοδος', 'українці', 'ſtraße', 'naïve', 'œuvre', 'İstanbul', 'ıbc', 'Kelvin'], ['ÉCOLE', 'Straße']),
     ];
     const fast = compileTaxonomy(topics);
@@ -177,7 +180,7 @@ describe('tagTopics decides as the regular-expression matcher did', () => {
       texts.push(parts.join('-'));
       texts.push(parts.join(''));
     }
-    texts.push('autoe e', 'autoe e e', 'souses es', 'souse es', 'buses es', 'xs s', 'xss s', 'loc al al', 'locale al', 'AUTOE E', 'autoe-e e');
+    texts.push('local abcdefghijklmnop', 'locaux abcdefghijklmnop', 'reduction x', 'reduc tion', 'autoe e', 'autoe e e', 'souses es', 'souse es', 'buses es', 'xs s', 'xss s', 'loc al al', 'locale al', 'AUTOE E', 'autoe-e e');
     const differences: string[] = [];
     for (let i = 0; i < texts.length; i++) {
       for (const [title, summary] of [[texts[i], ''], ['', `${texts[i]} ${texts[(i * 31 + 7) % texts.length]}`]]) {
