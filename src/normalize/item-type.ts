@@ -34,8 +34,11 @@ interface CuePhrase extends Phrase {
 }
 
 const ALL_CUES: Cue[] = [];
-/** First word of a phrase → the cues' phrases that start with it. */
-const PHRASES = new Map<string, CuePhrase[]>();
+/**
+ * The cues' phrases by the hash of their first word (see wordHash). Two words may share a hash:
+ * each phrase is still compared with the text where it is tried.
+ */
+const PHRASES = new Map<number, CuePhrase[]>();
 const WORD_START = /^[a-z0-9]/;
 
 /** Cues are written for folded, lower-cased text (no accents), one space between words. */
@@ -45,7 +48,7 @@ function cues(strong: string[], weak: string[] = [], decisive: string[] = []): C
     ALL_CUES.push(cue);
     const byWord = phrasesByFirstWord(words);
     if (byWord) {
-      for (const [first, phrases] of byWord) PHRASES.set(first, [...(PHRASES.get(first) ?? []), ...phrases.map((p) => ({ ...p, cue: cue.id }))]);
+      for (const [key, phrases] of byHash(byWord)) PHRASES.set(key, [...(PHRASES.get(key) ?? []), ...phrases.map((p) => ({ ...p, cue: cue.id }))]);
     } else {
       cue.pattern = new RegExp(`(?<![a-z0-9])(?:${words})(?![a-z0-9])`);
     }
@@ -118,6 +121,9 @@ const NOT_CUE_PHRASES = 'study permits?|permis d etudes|annual report|rapport an
 const NOT_CUES = new RegExp(`(?<![a-z0-9])(?:${NOT_CUE_PHRASES})(?![a-z0-9])`, 'g');
 /** NOT_CUES's phrases by first word: when none is in a field, NOT_CUES is not run (undefined: always run). */
 const NOT_CUE_WORDS = phrasesByFirstWord(NOT_CUE_PHRASES);
+/** The same, by the hash of the first word (words that share a hash share a list). */
+const NOT_CUE_HASHES = NOT_CUE_WORDS && byHash(NOT_CUE_WORDS);
+const NOT_CUE_FIRST_WORDS = NOT_CUE_WORDS && [...NOT_CUE_WORDS.keys()];
 
 /** The feeds' own category names for each type. */
 const CATEGORY_CUES: [RegExp, Exclude<ItemType, 'news'>][] = [
@@ -193,7 +199,7 @@ function simplify(text: string): string {
 /** A feed category name as the category cues read it: simplified, NOT_CUES blanked. */
 function prepareCategory(name: string): string {
   const simple = simplify(name);
-  return NOT_CUE_WORDS && ![...NOT_CUE_WORDS.keys()].some((w) => simple.includes(w)) ? simple : simple.replace(NOT_CUES, ' ');
+  return NOT_CUE_FIRST_WORDS && !NOT_CUE_FIRST_WORDS.some((w) => simple.includes(w)) ? simple : simple.replace(NOT_CUES, ' ');
 }
 
 /** The ids of the cues that occur in a field, ascending: phrase cues found word by word, the others tested. */
@@ -230,16 +236,33 @@ function findPhrases(text: string, found: number[]): boolean {
     if (!isWordChar(text.charCodeAt(at))) continue;
     let end = at + 1;
     while (isWordChar(text.charCodeAt(end))) end++;
-    const word = text.slice(at, end);
-    const phrases = PHRASES.get(word);
+    const hash = wordHash(text, at, end);
+    const phrases = PHRASES.get(hash);
     if (phrases) {
       for (const p of phrases) if (phraseAt(text, at, p)) addId(found, p.cue);
     }
-    const notCues = NOT_CUE_WORDS?.get(word);
+    const notCues = NOT_CUE_HASHES?.get(hash);
     if (notCues?.some((p) => phraseAt(text, at, p))) notCue = true;
     at = end;
   }
   return notCue;
+}
+
+/** Phrases by first word → phrases by the hash of the first word, merged where hashes meet. */
+function byHash(byWord: Map<string, Phrase[]>): Map<number, Phrase[]> {
+  const out = new Map<number, Phrase[]>();
+  for (const [word, phrases] of byWord) {
+    const key = wordHash(word, 0, word.length);
+    out.set(key, [...(out.get(key) ?? []), ...phrases]);
+  }
+  return out;
+}
+
+/** A 32-bit hash of text[start, end), computed without cutting the word out. */
+function wordHash(text: string, start: number, end: number): number {
+  let hash = end - start;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  return hash;
 }
 
 /** True when the phrase starts at `at` (a word start) and ends before a character that is not a letter or digit. */
