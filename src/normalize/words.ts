@@ -51,11 +51,6 @@ for (let c = 0x80; c <= 0x20cf; c++) {
   if (folded !== String.fromCharCode(c)) FOLDED[c] = folded;
 }
 
-/** Folded text with every run of non-letters/digits turned into one space: the form keywords match against. */
-export function wordText(text: string): string {
-  return ` ${foldAccents(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
-}
-
 /** Lower-cased, accent-folded words (letters and digits runs). */
 export function splitWords(text: string): string[] {
   const lower = foldAccents(text).toLowerCase();

@@ -63,7 +63,7 @@ function variations(text: string, rnd: () => number): string[] {
 const keywordTexts = feeds.topics.flatMap((t) => [...t.keywords.en, ...t.keywords.fr]).map((k) => k.replace(/^-\s*/, '').replace(/\*$/, ''));
 
 /** Short texts around the taxonomy's keywords: alone, inflected, in capitals, next to one another and to masks. */
-function keywordTexts2(rnd: () => number): string[] {
+function keywordContexts(rnd: () => number): string[] {
   const out: string[] = [];
   const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)];
   const fillers = ['the', 'new', 'pour les', 'de la', 'and', 'in', 'Les', 'for newcomers', 'au Canada', '2025', 'NEW', 'un', 'des'];
@@ -117,7 +117,7 @@ function buildCases(): Case[] {
     cases.push({ title: '', summary: item.summary, categories: [], defaults: [] });
     cases.push({ title: item.summary, summary: '', categories: [], defaults: [] });
   }
-  const keywords = keywordTexts2(rnd);
+  const keywords = keywordContexts(rnd);
   for (let i = 0; i < keywords.length; i++) {
     cases.push({ title: keywords[i], summary: `${keywords[(i * 7) % keywords.length]}. ${keywords[(i * 13 + 5) % keywords.length]}`, categories: [], defaults: [] });
   }
