@@ -1,11 +1,13 @@
 // npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
 // what it compares side by side, in the same process and the same run.
 import { benchIngest } from './ingest.ts';
+import { benchNormalize } from './normalize.ts';
 import { benchReader } from './reader.ts';
 import { benchServe } from './serve.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
+  normalize: benchNormalize,
   serve: benchServe,
   reader: benchReader,
 };

@@ -24,14 +24,26 @@ const LISTS: Record<string, ReadonlySet<string>> = {
   ...Object.fromEntries(Object.entries(OTHER_STOP_WORDS).map(([lang, words]) => [lang, new Set(words.split(' '))])),
 };
 
-/** Each word found in exactly one list, with that list's language. */
-const OWNER = new Map<string, string | null>();
-for (const [lang, list] of Object.entries(LISTS)) for (const w of list) OWNER.set(w, OWNER.has(w) ? null : lang);
+const LANGUAGES = Object.keys(LISTS);
+const EN = LANGUAGES.indexOf('en');
+const FR = LANGUAGES.indexOf('fr');
+const ES = LANGUAGES.indexOf('es');
+/** The third languages, by index in LANGUAGES. */
+const OTHERS = LANGUAGES.flatMap((lang, i) => (lang === 'en' || lang === 'fr' ? [] : [i]));
 
-/** Letters French uses and English does not; Spanish marks that French never uses. */
-const FRENCH_MARKS = /[àâçèêëîïôûùüÿœ]/g;
-const FRENCH_ACUTE = /é/g;
-const SPANISH_MARKS = /[ñáíóú¿¡]/g;
+/** Each word found in exactly one list, with that list's language (index in LANGUAGES). */
+const OWNER = new Map<string, number | null>();
+LANGUAGES.forEach((lang, i) => {
+  for (const w of LISTS[lang]) OWNER.set(w, OWNER.has(w) ? null : i);
+});
+/** Longer words are in no list. */
+const LONGEST_LISTED = Math.max(...[...OWNER.keys()].map((w) => w.length));
+
+/** Letters French uses and English does not (1; é apart, 2); Spanish marks that French never uses (3). */
+const MARKS = new Uint8Array(0x154);
+for (const c of 'àâçèêëîïôûùüÿœ') MARKS[c.charCodeAt(0)] = 1;
+MARKS['é'.charCodeAt(0)] = 2;
+for (const c of 'ñáíóú¿¡') MARKS[c.charCodeAt(0)] = 3;
 
 const MIN_EVIDENCE = 2;
 const STRONG_EVIDENCE = 4;
@@ -44,23 +56,42 @@ export interface LanguageGuess {
 
 /** The most likely language with the evidence for each, or undefined when the text gives almost none. */
 export function guessLanguage(text: string): LanguageGuess | undefined {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  // One pass over the lower-cased text counts letters, Latin letters, marks and function words.
+  // Lower-casing changes no count of letters or of Latin-script code points (İ becomes i and a
+  // combining dot, which is neither), so the counts are those of the text itself.
+  const lower = text.toLowerCase();
+  const scores = new Array<number>(LANGUAGES.length).fill(0);
+  const marks = [0, 0, 0, 0];
+  let letters = 0;
+  let latin = 0;
+  let start = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c < MARKS.length) marks[MARKS[c]]++;
+    // Code points: a letter outside the BMP takes two code units.
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < lower.length && isLowSurrogate(lower.charCodeAt(i + 1));
+    const k = classOf(pair ? lower.codePointAt(i)! : c);
+    if (k & LATIN_BIT) latin++;
+    // Words are runs of letters.
+    if (k & LETTER_BIT) {
+      letters++;
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      countWord(scores, lower, start, i);
+      start = -1;
+    }
+    if (pair) i++;
+  }
+  if (start >= 0) countWord(scores, lower, start, lower.length);
   if (letters < 4) return undefined;
-  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
   // Arabic, Chinese, Cyrillic, Devanagari…: plainly neither English nor French.
   if (latin / letters < 0.5) return { language: 'other', scores: { en: 0, fr: 0, other: letters } };
+  scores[FR] += 0.5 * marks[1] + 0.25 * marks[2];
+  scores[ES] += 0.5 * marks[3];
 
-  const lower = text.toLowerCase();
-  const scores: Record<string, number> = Object.fromEntries(Object.keys(LISTS).map((lang) => [lang, 0]));
-  for (const word of lower.match(/\p{L}+/gu) ?? []) {
-    const owner = OWNER.get(word);
-    if (owner) scores[owner] += 1;
-  }
-  scores.fr += 0.5 * (lower.match(FRENCH_MARKS)?.length ?? 0) + 0.25 * (lower.match(FRENCH_ACUTE)?.length ?? 0);
-  scores.es += 0.5 * (lower.match(SPANISH_MARKS)?.length ?? 0);
-
-  const { en, fr, ...others } = scores;
-  const other = Math.max(...Object.values(others));
+  const en = scores[EN];
+  const fr = scores[FR];
+  const other = Math.max(...OTHERS.map((i) => scores[i]));
   const best = Math.max(en, fr, other);
   if (best < MIN_EVIDENCE) return undefined;
   return { language: best === en ? 'en' : best === fr ? 'fr' : 'other', scores: { en, fr, other } };
@@ -75,8 +106,42 @@ function lead(guess: LanguageGuess, rival: 'en' | 'fr' | 'other'): number {
 
 /** English, French, "other" when the text is clearly neither, or undefined when it is too short to tell. */
 export function detectLanguage(text: string): 'en' | 'fr' | 'other' | undefined {
-  const guess = guessLanguage(text);
+  return clearLanguage(guessLanguage(text));
+}
+
+/** The guessed language when it leads every other clearly. */
+function clearLanguage(guess: LanguageGuess | undefined): 'en' | 'fr' | 'other' | undefined {
   return guess && lead(guess, guess.language) >= 1.5 ? guess.language : undefined;
+}
+
+const LETTER = /\p{L}/u;
+const LATIN = /\p{Script=Latin}/u;
+/** Per BMP code point, filled on first sight: 1 known, | 2 a letter, | 4 of the Latin script. */
+const CLASSES = new Uint8Array(0x10000);
+
+/** Counts the word text[start, end) for the language whose list alone holds it. */
+function countWord(scores: number[], text: string, start: number, end: number): void {
+  if (end - start > LONGEST_LISTED) return;
+  const owner = OWNER.get(text.slice(start, end));
+  if (owner != null) scores[owner] += 1;
+}
+
+const LETTER_BIT = 2;
+const LATIN_BIT = 4;
+
+/** Whether a code point is a letter (/\p{L}/u) and whether it is of the Latin script (/\p{Script=Latin}/u), as bits (1 | LETTER_BIT | LATIN_BIT). */
+function classOf(cp: number): number {
+  let k = cp < 0x10000 ? CLASSES[cp] : 0;
+  if (!k) {
+    const ch = String.fromCodePoint(cp);
+    k = 1 | (LETTER.test(ch) ? LETTER_BIT : 0) | (LATIN.test(ch) ? LATIN_BIT : 0);
+    if (cp < 0x10000) CLASSES[cp] = k;
+  }
+  return k;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /**
@@ -91,7 +156,7 @@ export function chooseItemLanguage(declared: ItemLanguage | undefined, text: str
     const overrules = guess && guess.language !== declared && guess.scores[guess.language] >= STRONG_EVIDENCE && lead(guess, declared) >= 2.5;
     return overrules ? guess.language : declared;
   }
-  const detected = detectLanguage(text);
+  const detected = clearLanguage(guess);
   if (detected) return detected;
   if (sourceLanguages.length === 1) return sourceLanguages[0];
   return guess?.language ?? 'other';

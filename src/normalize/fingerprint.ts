@@ -40,29 +40,90 @@ export function fingerprintBands(fingerprint: string | bigint, bands = 8): numbe
   return Array.from({ length: bands }, (_, i) => Number((value >> (width * BigInt(i))) & mask));
 }
 
+const SEED_LO = 0x9747b28c;
+const SEED_HI = 0x5bd1e995;
+
+/**
+ * Each feature (every word, and every pair of neighbours "a b") adds `weight` to the bits its
+ * hash sets and takes it from the others. The sums are whole numbers, so they are counted
+ * instead: per bit, how many features set it (ones), then weight × (ones − the rest) at once.
+ */
 function addFeatures(weights: Float64Array, words: string[], weight: number): void {
-  const features = words.length > 1 ? [...words, ...words.slice(1).map((w, i) => `${words[i]} ${w}`)] : words;
-  for (const feature of features) {
-    const lo = hash32(feature, 0x9747b28c);
-    const hi = hash32(feature, 0x5bd1e995);
-    for (let bit = 0; bit < 32; bit++) {
-      weights[bit] += (lo >>> bit) & 1 ? weight : -weight;
-      weights[bit + 32] += (hi >>> bit) & 1 ? weight : -weight;
+  const lo = new BitCounts();
+  const hi = new BitCounts();
+  for (let i = 0; i < words.length; i++) {
+    lo.add(hash32(words[i], SEED_LO));
+    hi.add(hash32(words[i], SEED_HI));
+    if (i > 0) {
+      lo.add(hashPair(words[i - 1], words[i], SEED_LO));
+      hi.add(hashPair(words[i - 1], words[i], SEED_HI));
     }
+  }
+  const features = lo.added;
+  const loOnes = lo.ones();
+  const hiOnes = hi.ones();
+  for (let bit = 0; bit < 32; bit++) {
+    weights[bit] += weight * (2 * loOnes[bit] - features);
+    weights[bit + 32] += weight * (2 * hiOnes[bit] - features);
+  }
+}
+
+/** 32 counters, one per bit position, kept as binary digits across words ("vertical" counters). */
+class BitCounts {
+  /** planes[j] holds digit j (weight 2^j) of every counter. */
+  private planes: number[] = [];
+  added = 0;
+
+  add(bits: number): void {
+    this.added++;
+    let carry = bits | 0;
+    for (let j = 0; carry !== 0; j++) {
+      if (j === this.planes.length) this.planes.push(0);
+      const plane = this.planes[j];
+      this.planes[j] = plane ^ carry;
+      carry &= plane;
+    }
+  }
+
+  /** Per bit position, how many of the added words had it set. */
+  ones(): Int32Array {
+    const counts = new Int32Array(32);
+    for (let j = 0; j < this.planes.length; j++) {
+      const plane = this.planes[j];
+      for (let bit = 0; bit < 32; bit++) counts[bit] += ((plane >>> bit) & 1) << j;
+    }
+    return counts;
   }
 }
 
 /** MurmurHash3-style 32-bit hash of a string's UTF-16 code units. */
 function hash32(text: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= text.length;
+  return finish(mix(seed >>> 0, text), text.length);
+}
+
+/** hash32(`${a} ${b}`), without building the string. */
+function hashPair(a: string, b: string, seed: number): number {
+  let h = mix(seed >>> 0, a);
+  h = mixUnit(h, 0x20);
+  return finish(mix(h, b), a.length + 1 + b.length);
+}
+
+function mix(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = mixUnit(h, text.charCodeAt(i));
+  return h;
+}
+
+function mixUnit(h: number, unit: number): number {
+  let k = Math.imul(unit, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(hash: number, length: number): number {
+  let h = hash;
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

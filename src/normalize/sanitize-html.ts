@@ -91,7 +91,7 @@ const VIDEO_EMBEDS: readonly { label: string; toPage(url: URL): string | undefin
   },
 ];
 
-/** The static part of the policy, built once. Only the URL-resolving transforms are made per call. */
+/** The policy, built once; its transforms resolve URLs against the bases of the call under way. */
 const POLICY = deepFreeze({
   allowedTags: ALLOWED_TAGS,
   allowedAttributes: {
@@ -128,6 +128,7 @@ const POLICY = deepFreeze({
     if (frame.tag === 'a') return !frame.attribs.href || (!frame.text.trim() && frame.mediaChildren.length === 0) ? 'excludeTag' : false;
     return false;
   },
+  transformTags: transformsFor((href) => resolveHttpUrl(href, ...callBases)),
 } satisfies Policy);
 
 export interface SanitizeOptions {
@@ -135,11 +136,21 @@ export interface SanitizeOptions {
   bases: (string | undefined)[];
 }
 
+/**
+ * The bases of the sanitizeHtml call under way, for the transforms: sanitize-html runs them
+ * synchronously within the call, so one policy serves every call instead of new transforms each time.
+ */
+let callBases: (string | undefined)[] = [];
+
 /** Returns HTML that is safe to show anywhere: see the file header. */
 export function sanitizeHtml(html: string, options: SanitizeOptions): string {
-  const bases = options.bases;
-  const resolve: Resolve = (href) => resolveHttpUrl(href, ...bases);
-  return sanitize(html, { ...POLICY, transformTags: transformsFor(resolve) }).trim();
+  const outer = callBases;
+  callBases = options.bases;
+  try {
+    return sanitize(html, POLICY).trim();
+  } finally {
+    callBases = outer;
+  }
 }
 
 function transformsFor(resolve: Resolve): Record<string, sanitize.Transformer> {

@@ -4,22 +4,58 @@
 /** Letters NFD does not decompose, spelled out so "œuvre" folds to "oeuvre". */
 const LIGATURES: Record<string, string> = { œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ß: 'ss', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L' };
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** Removes diacritics (é → e, ç → c, œ → oe); keeps case and every other character. */
 export function foldAccents(text: string): string {
+  // ASCII text has nothing to decompose, no marks and no ligatures.
+  if (!NON_ASCII.test(text)) return text;
+  // Latin letters and punctuation (the usual French) fold one by one through FOLDED.
+  let out = '';
+  let done = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (!inFoldTable(c)) return foldFully(text);
+    const folded = FOLDED[c];
+    if (folded !== undefined) {
+      out += text.slice(done, i) + folded;
+      done = i + 1;
+    }
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
+/** Decomposes (NFD), drops every mark and spells out ligatures. */
+function foldFully(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .replace(/[œŒæÆßøØłŁ]/g, (c) => LIGATURES[c]);
 }
 
-/** Folded text with every run of non-letters/digits turned into one space: the form keywords match against. */
-export function wordText(text: string): string {
-  return ` ${foldAccents(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+/**
+ * Latin-1, Latin Extended-A and B, general punctuation, super- and subscripts, currency signs:
+ * none is a mark or reorders with one, so a text of these (and ASCII) folds as the
+ * concatenation of its characters folded one by one.
+ */
+function inFoldTable(code: number): boolean {
+  return (code >= 0x80 && code <= 0x24f) || (code >= 0x2000 && code <= 0x20cf);
+}
+
+/** foldFully of each character of the table that it changes. */
+const FOLDED: (string | undefined)[] = [];
+for (let c = 0x80; c <= 0x20cf; c++) {
+  if (!inFoldTable(c)) continue;
+  const folded = foldFully(String.fromCharCode(c));
+  if (folded !== String.fromCharCode(c)) FOLDED[c] = folded;
 }
 
 /** Lower-cased, accent-folded words (letters and digits runs). */
 export function splitWords(text: string): string[] {
-  return foldAccents(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const lower = foldAccents(text).toLowerCase();
+  // In ASCII, the letters and digits are [a-z0-9] once lower-cased.
+  return (NON_ASCII.test(lower) ? lower.match(/[\p{L}\p{N}]+/gu) : lower.match(/[a-z0-9]+/g)) ?? [];
 }
 
 /** English function words (lower case). */
