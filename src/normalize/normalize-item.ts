@@ -52,9 +52,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   let contentHtml = sanitizeHtml(rawContent, { bases });
   if (wasCut && contentHtml) contentHtml += '<p>[…]</p>';
 
-  const summarySource =
-    parsed.contentHtml && parsed.summaryHtml ? sanitizeHtml(stripControls(parsed.summaryHtml.slice(0, SUMMARY_SOURCE_CHARS)), { bases }) : contentHtml;
-  const text = htmlToText(summarySource) || htmlToText(contentHtml);
+  const text = (parsed.contentHtml && parsed.summaryHtml ? summaryText(parsed.summaryHtml, bases) : '') || htmlToText(contentHtml);
   const summary = truncateText(text, SUMMARY_CHARS);
 
   let title = stripControls(titleText(parsed.title, parsed.titleIsHtml));
@@ -112,4 +110,11 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
 /** Characters Postgres text cannot hold (NUL) or XML forbids; parse/ strips them too, this is the last guard. */
 function stripControls(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+}
+
+/** Plain text of a separate summary field; markup is sanitized first so nothing hidden leaks in. */
+function summaryText(html: string, bases: (string | undefined)[]): string {
+  const cut = stripControls(html.slice(0, SUMMARY_SOURCE_CHARS));
+  // Most summaries are plain text: no second HTML parse for them.
+  return htmlToText(cut.includes('<') ? sanitizeHtml(cut, { bases }) : cut);
 }

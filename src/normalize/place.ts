@@ -25,16 +25,24 @@ function fold(s: string): string {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const MATCHERS: [Province, RegExp][] = (Object.entries(PLACES) as [Province, string[]][]).map(([province, names]) => [
-  province,
-  new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...new Set(names.map(fold))].map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'u'),
-]);
+const PROVINCE_OF = new Map<string, Province>();
+for (const [province, names] of Object.entries(PLACES) as [Province, string[]][]) {
+  for (const name of names) PROVINCE_OF.set(fold(name), province);
+}
+/** Every place name in one alternation, longest first, so the text is scanned once. */
+const PLACE_NAMES = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${[...PROVINCE_OF.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\p{N}])`,
+  'gu',
+);
 
 /** The one province or territory the text names, if exactly one. */
 export function detectProvince(text: string): Province | undefined {
-  const folded = fold(text);
-  const found = MATCHERS.filter(([, re]) => re.test(folded)).map(([p]) => p);
-  return found.length === 1 ? found[0] : undefined;
+  const found = new Set<Province>();
+  for (const m of fold(text).matchAll(PLACE_NAMES)) {
+    found.add(PROVINCE_OF.get(m[0])!);
+    if (found.size > 1) return undefined;
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /** Regions of an item: its source's, plus the province's when the item is about one elsewhere. */
