@@ -31,7 +31,11 @@ export interface OpenHubOptions {
 
 export async function openHub(config: Readonly<Config>, logger: Logger, options: OpenHubOptions = {}): Promise<Hub> {
   const feeds = await loadFeedsFile(config.feedsFile);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionReset: (reason) => logger.warn({ reason }, 'database connections reset'),
+  });
   try {
     const report = await syncSources(database.db, feeds.sources);
     if (report.added.length || report.updated.length || report.retired.length) {
