@@ -33,6 +33,8 @@ export interface SyncReport {
 export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], retired: [] };
   await db.transaction(async (tx) => {
+    // Processes started together (several workers and web processes) sync one after another.
+    await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRY_LOCK_ID})`);
     const existing = new Map((await tx.select().from(sources)).map((s) => [s.slug, s]));
     for (const spec of specs) {
       const row = existing.get(spec.slug);
@@ -74,6 +76,9 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
 }
 
 export const RETIRED_REASON = 'no longer listed in feeds.yaml';
+
+/** Arbitrary but fixed: changes to the set of sources take this lock, so concurrent checks hold. */
+const REGISTRY_LOCK_ID = 4_242_018;
 
 export async function listSources(db: Db): Promise<SourceRow[]> {
   return db.select().from(sources).orderBy(asc(sources.slug));
