@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
@@ -18,6 +19,8 @@ export interface Hub {
   database: Database;
   pipeline: PipelineDeps;
   scheduler: Scheduler;
+  /** Deletes what the retention settings say, on its own schedule; starts and stops with the scheduler. */
+  retention: RetentionJob;
   /** Rendered output feeds, told at once when this process ingests a change. */
   feedCache: FeedCache;
   logger: Logger;
@@ -57,13 +60,25 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     onItemsChanged: () => feedCache.invalidate(),
     ...options.pipeline,
   };
-  const scheduler = createScheduler({
+  const fetchScheduler = createScheduler({
     pipeline,
     tick: config.schedule.tick,
     leaseSeconds: config.schedule.leaseSeconds,
     concurrency: config.fetch.concurrency,
     logger,
   });
+  const retention = createRetentionJob({ db: database.db, settings: config.retention, topicSlugs: feeds.topics.map((t) => t.slug), logger });
+  // Retention runs wherever fetching runs (workers, or a single serve), and stops with it.
+  const scheduler: Scheduler = {
+    ...fetchScheduler,
+    start() {
+      fetchScheduler.start();
+      retention.start();
+    },
+    async stop(graceMs) {
+      await Promise.all([fetchScheduler.stop(graceMs), retention.stop()]);
+    },
+  };
   let closed = false;
   return {
     config,
@@ -71,6 +86,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     database,
     pipeline,
     scheduler,
+    retention,
     feedCache,
     logger,
     async close() {

@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors.ts';
 import { runFetch } from './fetch-command.ts';
 import { runParse } from './parse-command.ts';
 import { runRetag } from './retag-command.ts';
+import { runRetention } from './retention-command.ts';
 import { runServe } from './serve-command.ts';
 import { runSources } from './sources-command.ts';
 
@@ -17,6 +18,7 @@ Usage:
                                         fetch due sources now (--all: every source; --source: those)
   passerelle sources list               each source with its health
   passerelle retag                      re-tag stored items after the taxonomy changed
+  passerelle retention --dry-run|--now  what the retention settings would delete, or delete it now
   passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
 
 Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
@@ -62,6 +64,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'retag':
         parseArgs({ args: rest, options: {}, strict: true });
         return await runRetag(loadConfig(io.env), io);
+      case 'retention': {
+        const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, now: { type: 'boolean' } }, strict: true });
+        if (!!values['dry-run'] === !!values.now) throw new UsageError('retention needs --dry-run or --now');
+        return await runRetention(loadConfig(io.env), { dryRun: !!values['dry-run'] }, io);
+      }
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length !== 1) throw new UsageError('parse needs one FILE');
