@@ -78,7 +78,7 @@ function candidates(rule: Rule, policy: RetentionPolicy, keepIds: readonly numbe
   return sql`
     with newest as (
       select n.id from ${sources} s cross join lateral (
-        select id from ${items} where source_id = s.id order by published_at desc, id desc limit 1
+        select id from ${items} where source_id = s.id order by published_at desc nulls last, id desc limit 1
       ) n
     ),
     keep as (select id from newest union select unnest(${idArray(keepIds)}))
