@@ -167,10 +167,12 @@ async function deleteItems(tx: Tx, ids: number[]): Promise<void> {
   // A translation that points at a deleted item no longer has one.
   await tx.execute(sql`update ${items} set translation_of = null, updated_at = now() where translation_of = any(${list})`);
   const gone = await rows<{ source_id: number }>(tx, sql`delete from ${items} where id = any(${list}) returning source_id`);
-  const touched = [...new Set(gone.map((g) => Number(g.source_id)))];
-  await tx.execute(
-    sql`update ${sources} set item_count = (select count(*) from ${items} where ${items.sourceId} = ${sources.id}) where ${sources.id} = any(${idArray(touched)})`,
-  );
+  const perSource = new Map<number, number>();
+  for (const g of gone) perSource.set(Number(g.source_id), (perSource.get(Number(g.source_id)) ?? 0) + 1);
+  // Counted down rather than recounted (a recount reads every item of every source touched); the
+  // next ingest of a source recounts it anyway.
+  const values = sql.join([...perSource].map(([id, n]) => sql`(${id}::int, ${n}::int)`), sql`, `);
+  await tx.execute(sql`update ${sources} set item_count = greatest(${sources.itemCount} - d.n, 0) from (values ${values}) as d(id, n) where ${sources.id} = d.id`);
   await bumpGeneration(tx);
 }
 
