@@ -1,13 +1,17 @@
 // npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
 // what it compares side by side, in the same process and the same run.
 import { benchIngest } from './ingest.ts';
+import { benchLoad } from './load.ts';
 import { benchScale } from './scale.ts';
 import { benchServe } from './serve.ts';
+import { benchWorkers } from './workers.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   serve: benchServe,
   scale: benchScale,
+  load: benchLoad,
+  workers: benchWorkers,
 };
 
 const wanted = process.argv.slice(2);
