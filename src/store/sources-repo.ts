@@ -34,7 +34,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
   const report: SyncReport = { added: [], updated: [], retired: [] };
   await db.transaction(async (tx) => {
     // Processes started together (several workers and web processes) sync one after another.
-    await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRY_LOCK_ID})`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${SYNC_LOCK_ID})`);
     const existing = new Map((await tx.select().from(sources)).map((s) => [s.slug, s]));
     for (const spec of specs) {
       const row = existing.get(spec.slug);
@@ -77,8 +77,8 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
 
 export const RETIRED_REASON = 'no longer listed in feeds.yaml';
 
-/** Arbitrary but fixed: changes to the set of sources take this lock, so concurrent checks hold. */
-const REGISTRY_LOCK_ID = 4_242_018;
+/** Arbitrary but fixed: the lock every change to the set of sources takes (the registry lock), so concurrent syncs and checks hold. */
+const SYNC_LOCK_ID = 4_242_018;
 
 export async function listSources(db: Db): Promise<SourceRow[]> {
   return db.select().from(sources).orderBy(asc(sources.slug));
