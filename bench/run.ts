@@ -3,13 +3,19 @@
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
 import { benchReader } from './reader.ts';
+import { benchLoad } from './load.ts';
+import { benchScale } from './scale.ts';
 import { benchServe } from './serve.ts';
+import { benchWorkers } from './workers.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   normalize: benchNormalize,
   serve: benchServe,
   reader: benchReader,
+  scale: benchScale,
+  load: benchLoad,
+  workers: benchWorkers,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
@@ -21,6 +22,8 @@ export interface Hub {
   database: Database;
   pipeline: PipelineDeps;
   scheduler: Scheduler;
+  /** Deletes what the retention settings say, on its own schedule; starts and stops with the scheduler. */
+  retention: RetentionJob;
   /** Rendered output feeds, told at once when this process ingests a change. */
   feedCache: FeedCache;
   /** Verifies WebSub subscriptions here; delivers while the scheduler runs. */
@@ -36,7 +39,11 @@ export interface OpenHubOptions {
 
 export async function openHub(config: Readonly<Config>, logger: Logger, options: OpenHubOptions = {}): Promise<Hub> {
   const feeds = await loadFeedsFile(config.feedsFile);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionReset: (reason) => logger.warn({ reason }, 'database connections reset'),
+  });
   try {
     const report = await syncSources(database.db, feeds.sources);
     if (report.added.length || report.updated.length || report.retired.length) {
@@ -70,15 +77,17 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     concurrency: config.fetch.concurrency,
     logger,
   });
-  // WebSub deliveries run wherever fetching runs, and stop with it.
+  const retention = createRetentionJob({ db: database.db, settings: config.retention, topicSlugs: feeds.topics.map((t) => t.slug), logger });
+  // WebSub deliveries and retention run wherever fetching runs (workers, or a single serve), and stop with it.
   const scheduler: Scheduler = {
     ...fetchScheduler,
     start() {
       fetchScheduler.start();
       websub.start();
+      retention.start();
     },
     async stop(graceMs) {
-      await Promise.all([fetchScheduler.stop(graceMs), websub.stop(graceMs)]);
+      await Promise.all([fetchScheduler.stop(graceMs), websub.stop(graceMs), retention.stop()]);
     },
   };
   let closed = false;
@@ -88,6 +97,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     database,
     pipeline,
     scheduler,
+    retention,
     feedCache,
     websub,
     logger,

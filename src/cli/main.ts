@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors.ts';
 import { runFetch } from './fetch-command.ts';
 import { runParse } from './parse-command.ts';
 import { runRetag } from './retag-command.ts';
+import { runRetention } from './retention-command.ts';
 import { runServe } from './serve-command.ts';
 import { runOpml } from './opml-command.ts';
 import { runSourceAction, runSources, SOURCE_ACTIONS } from './sources-command.ts';
@@ -30,6 +31,7 @@ Usage:
                                         register every feed of an OPML file (all or nothing)
   passerelle tokens create --name NAME [--read-only] | tokens list | tokens revoke NAME
                                         admin API tokens (a new token is printed once)
+  passerelle retention --dry-run|--now  what the retention settings would delete, or delete it now
   passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
 
 Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
@@ -80,6 +82,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runTokens(loadConfig(io.env), rest, io);
       case 'opml':
         return await runOpml(loadConfig(io.env), rest, io);
+      case 'retention': {
+        const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, now: { type: 'boolean' } }, strict: true });
+        if (!!values['dry-run'] === !!values.now) throw new UsageError('retention needs --dry-run or --now');
+        return await runRetention(loadConfig(io.env), { dryRun: !!values['dry-run'] }, io);
+      }
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length !== 1) throw new UsageError('parse needs one FILE');

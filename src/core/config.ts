@@ -39,6 +39,10 @@ const envSchema = z.object({
   MAX_INTERVAL_MINUTES: int(1, 10_080).default(1440),
   LEASE_SECONDS: int(10, 86_400).default(300),
   FETCH_HISTORY: int(1, 10_000).default(50),
+  RETENTION_DAYS: int(0, 36_500).default(0),
+  RETENTION_MAX_ITEMS_PER_SOURCE: int(0, 10_000_000).default(5000),
+  RETENTION_SCHEDULE: z.string().min(1).default('0 30 3 * * *'),
+  ADMIN_LOG_RETENTION_DAYS: int(0, 36_500).default(365),
 });
 
 export interface Config {
@@ -58,6 +62,7 @@ export interface Config {
   trustProxy: boolean;
   fetch: FetchSettings;
   schedule: ScheduleSettings;
+  retention: RetentionSettings;
 }
 
 export interface FetchSettings {
@@ -80,6 +85,18 @@ export interface ScheduleSettings {
   maxIntervalMinutes: number;
   leaseSeconds: number;
   historyPerSource: number;
+}
+
+/** What the database keeps (store/retention.ts); 0 turns a rule off. */
+export interface RetentionSettings {
+  /** Items older than this many days go (by date and by first sighting); 0 keeps them forever. */
+  days: number;
+  /** Items of one source beyond its newest N go; 0 for no limit. */
+  maxItemsPerSource: number;
+  /** When the retention job runs (cron, with seconds). */
+  schedule: string;
+  /** Admin log entries older than this many days go; 0 keeps them. */
+  adminLogDays: number;
 }
 
 export const VERSION = '0.1.0';
@@ -137,6 +154,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxIntervalMinutes: e.MAX_INTERVAL_MINUTES,
       leaseSeconds: e.LEASE_SECONDS,
       historyPerSource: e.FETCH_HISTORY,
+    }),
+    retention: Object.freeze({
+      days: e.RETENTION_DAYS,
+      maxItemsPerSource: e.RETENTION_MAX_ITEMS_PER_SOURCE,
+      schedule: e.RETENTION_SCHEDULE,
+      adminLogDays: e.ADMIN_LOG_RETENTION_DAYS,
     }),
   });
 }

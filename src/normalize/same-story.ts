@@ -55,16 +55,18 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
   const days = Math.abs(a.publishedAt.getTime() - b.publishedAt.getTime()) / 86_400_000;
   if (days > opts.windowDays) return null;
 
-  const titleA = titleWords(a.title);
-  const titleB = titleWords(b.title);
+  const da = derived(a);
+  const db = derived(b);
+  const titleA = da.titleWords;
+  const titleB = db.titleWords;
   // A different date, number or issue in the titles is a different occurrence of a series; a
   // different place or name on each side is a different posting of one template.
   if (substitutes(titleA, titleB, isNumberOrMonth)) return null;
-  if (swapsNames(a.title, b.title, titleA, titleB)) return null;
-  if (substitutes(datesIn(a.summary), datesIn(b.summary), () => true)) return null;
+  if (swapsNames(da.names, db.names, titleA, titleB)) return null;
+  if (substitutes(da.summaryDates, db.summaryDates, () => true)) return null;
 
   const titleSimilarity = overlap(titleA, titleB);
-  const summarySimilarity = overlap(new Set(contentWords(a.summary)), new Set(contentWords(b.summary)));
+  const summarySimilarity = overlap(da.summaryWords, db.summaryWords);
   const bits = hammingDistance(a.fingerprint, b.fingerprint);
   const shortSummaries = Math.min(a.summary.length, b.summary.length) < 40;
 
@@ -75,6 +77,29 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
   // Nearly the same text throughout.
   if (bits <= opts.nearIdenticalBits && !substitutes(titleA, titleB, () => true)) return 'duplicate';
   return null;
+}
+
+/** What the comparison reads from an item's text, worked out once per item. */
+interface Derived {
+  titleWords: Set<string>;
+  names: Set<string>;
+  summaryWords: Set<string>;
+  summaryDates: Set<string>;
+}
+
+/**
+ * The store compares each new item with every candidate in its window, so one item meets many
+ * others: its words are split once and kept with the (unchanging) facts object, not once a pair.
+ */
+const derivedOf = new WeakMap<StoryFacts, Derived>();
+
+function derived(facts: StoryFacts): Derived {
+  let d = derivedOf.get(facts);
+  if (!d) {
+    d = { titleWords: titleWords(facts.title), names: namesIn(facts.title), summaryWords: new Set(contentWords(facts.summary)), summaryDates: datesIn(facts.summary) };
+    derivedOf.set(facts, d);
+  }
+  return d;
 }
 
 function isTranslation(a: StoryFacts, b: StoryFacts): boolean {
@@ -119,9 +144,9 @@ function substitutes(a: Set<string>, b: Set<string>, kind: (w: string) => boolea
 }
 
 /** True when each headline has a name (a capitalised word that does not open it) the other lacks. */
-function swapsNames(rawA: string, rawB: string, wordsA: Set<string>, wordsB: Set<string>): boolean {
-  const namesA = [...namesIn(rawA)].filter((w) => !wordsB.has(w));
-  const namesB = [...namesIn(rawB)].filter((w) => !wordsA.has(w));
+function swapsNames(namesOfA: Set<string>, namesOfB: Set<string>, wordsA: Set<string>, wordsB: Set<string>): boolean {
+  const namesA = [...namesOfA].filter((w) => !wordsB.has(w));
+  const namesB = [...namesOfB].filter((w) => !wordsA.has(w));
   return namesA.length > 0 && namesB.length > 0;
 }
 

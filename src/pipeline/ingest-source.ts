@@ -14,7 +14,7 @@ import type { Taxonomy } from '../normalize/topics.ts';
 import { hostOf } from '../normalize/urls.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
 import type { Db } from '../store/db.ts';
-import { commitIngest, type FetchLog, type SourcePatch } from '../store/ingest.ts';
+import { churnWarning, commitIngest, type FetchLog, type SourcePatch } from '../store/ingest.ts';
 import type { SourceRow } from '../store/schema.ts';
 import { deferHost, releaseLease } from '../store/sources-repo.ts';
 import { backoffMinutes, nextIntervalMinutes } from './next-fetch.ts';
@@ -45,6 +45,8 @@ export interface SourceOutcome {
   error?: string;
   itemsNew: number;
   itemsUpdated: number;
+  /** Items that came with a new GUID and were recognized by link and title (GUID churn). */
+  itemsRekeyed?: number;
   durationMs: number;
   warnings: string[];
 }
@@ -263,10 +265,17 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       deps.onItemsChanged?.({ sourceId: source.id, slug: source.slug, itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated });
     }
     log.info(
-      { url: result.url, status: result.status, durationMs: durationMs(), itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated, items: normalized.length },
+      { url: result.url, status: result.status, durationMs: durationMs(), itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated, itemsRekeyed: counts.itemsRekeyed, items: normalized.length },
       'fetched',
     );
-    return done('ok', { status: result.status, itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated, warnings: dedupeWarnings(warnings) });
+    const churn = counts.itemsRekeyed ? [churnWarning(counts.itemsRekeyed)] : [];
+    return done('ok', {
+      status: result.status,
+      itemsNew: counts.itemsNew,
+      itemsUpdated: counts.itemsUpdated,
+      itemsRekeyed: counts.itemsRekeyed,
+      warnings: [...dedupeWarnings(warnings), ...churn],
+    });
   } catch (err) {
     // A bug or the database going away: nothing was committed, the lease will expire and the
     // next run redoes the work.

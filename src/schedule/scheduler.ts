@@ -59,22 +59,44 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const launch = (source: Awaited<ReturnType<typeof leaseSources>>[number], onOutcome?: (o: SourceOutcome) => void) => {
     const p = ingestSource(options.pipeline, source, owner, abort.signal)
+      .catch((err: unknown): SourceOutcome => {
+        // The pipeline records its own failures; this is the database failing while it did so.
+        // The lease stays and expires, and the source is fetched again then.
+        log.error({ err, source: source.slug }, 'ingest failed');
+        return { slug: source.slug, outcome: 'failed', error: `internal error: ${(err as Error).message}`, itemsNew: 0, itemsUpdated: 0, durationMs: 0, warnings: [] };
+      })
       .then((outcome) => {
-        onOutcome?.(outcome);
+        try {
+          onOutcome?.(outcome);
+        } catch (err) {
+          log.error({ err, source: source.slug }, 'outcome callback failed');
+        }
         return outcome;
       })
-      .finally(() => running.delete(source.id));
+      .finally(() => {
+        running.delete(source.id);
+        // A slot is free: take the next due source now rather than at the next tick.
+        if (task && !stopping) void pump();
+      });
     running.set(source.id, p);
     return p;
   };
 
+  let again = false;
   async function pump(): Promise<void> {
-    if (stopping || pumping) return;
+    if (stopping) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
     pumping = true;
     try {
-      const leased = await lease({ which: 'due' });
-      for (const source of leased) void launch(source);
-      if (leased.length) log.debug({ leased: leased.length, inFlight: running.size }, 'tick');
+      do {
+        again = false;
+        const leased = await lease({ which: 'due' });
+        for (const source of leased) void launch(source);
+        if (leased.length) log.debug({ leased: leased.length, inFlight: running.size }, 'tick');
+      } while (again && !stopping);
     } catch (err) {
       // The database may be away for a moment: the next tick tries again.
       log.error({ err }, 'tick failed');

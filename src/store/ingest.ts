@@ -46,15 +46,23 @@ export interface IngestCounts {
 
 const BATCH = 400;
 
+/** Recorded on a source whose feed gave stored items new GUIDs (FAULTS 47): visible, not silently absorbed. */
+export function churnWarning(count: number): string {
+  return `GUIDs changed for ${count} item${count === 1 ? '' : 's'} (churn): matched to stored items by link and title`;
+}
+
 export async function commitIngest(db: Db, commit: IngestCommit): Promise<IngestCounts> {
   return db.transaction(async (tx) => {
     const counts = commit.items?.length
       ? await upsertItems(tx, commit.sourceId, commit.items)
       : { itemsNew: 0, itemsUpdated: 0, itemsRekeyed: 0 };
+    const patch = counts.itemsRekeyed
+      ? { ...commit.patch, lastWarnings: [...(commit.patch.lastWarnings ?? []), churnWarning(counts.itemsRekeyed)] }
+      : commit.patch;
     await tx
       .update(sources)
       .set({
-        ...commit.patch,
+        ...patch,
         itemCount: sql`(select count(*) from ${items} where ${items.sourceId} = ${commit.sourceId})`,
         leaseOwner: sql`case when ${sources.leaseOwner} = ${commit.owner} then null else ${sources.leaseOwner} end`,
         leaseUntil: sql`case when ${sources.leaseOwner} = ${commit.owner} then null else ${sources.leaseUntil} end`,

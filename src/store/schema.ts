@@ -135,6 +135,8 @@ export const items = pgTable(
     index('items_cluster_idx').on(t.clusterId),
     index('items_canonical_url_idx').on(t.canonicalUrl),
     index('items_translation_key_idx').on(t.translationKey),
+    // Readers show each item's translation, found from either side (attachRelations).
+    index('items_translation_of_idx').on(t.translationOf).where(sql`${t.translationOf} is not null`),
     index('items_fp_band0_idx').on(t.fpBand0),
     index('items_fp_band1_idx').on(t.fpBand1),
     index('items_fp_band2_idx').on(t.fpBand2),

@@ -33,6 +33,8 @@ export interface SyncReport {
 export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], retired: [] };
   await db.transaction(async (tx) => {
+    // Processes started together (several workers and web processes) sync one after another.
+    await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRY_LOCK_ID})`);
     const existing = new Map((await tx.select().from(sources)).map((s) => [s.slug, s]));
     for (const spec of specs) {
       const row = existing.get(spec.slug);
@@ -154,7 +156,10 @@ export async function setSourceStatus(db: Db, slug: string, status: 'active' | '
   return row;
 }
 
-/** Arbitrary but fixed: registrations (API, CLI, OPML) take this lock so duplicate checks hold. */
+/**
+ * Arbitrary but fixed: every change to the set of sources (the feeds.yaml sync, registrations
+ * through the API, the CLI or OPML) takes this lock, so duplicate checks hold across processes.
+ */
 const REGISTRY_LOCK_ID = 4_242_018;
 
 /**

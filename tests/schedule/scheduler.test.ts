@@ -79,6 +79,37 @@ describe.each(databaseKinds)('scheduler on %s', (kind) => {
     }
   });
 
+  it('a started scheduler fills a freed slot at once, without waiting for the next tick', async () => {
+    await syncSources(database.db, Array.from({ length: 6 }, (_, i) => spec(`s${i}`, { url: server.url(`/f${i}.xml`) })));
+    await database.db.update(sources).set({ nextFetchAt: sql`now()`, bodyHash: null, etag: null });
+    await database.db.update(sources).set({ nextFetchAt: sql`now() + interval '1 hour'` }).where(sql`slug = 'slow'`);
+    const before = server.allRequests().length;
+    // A tick that never comes again within the test: only the first pump and the refills run.
+    const s = scheduler({ concurrency: 2, tick: '0 0 1 1 *' });
+    s.start();
+    try {
+      await expect.poll(() => server.allRequests().length - before, { timeout: 5000, interval: 50 }).toBe(6);
+      await expect.poll(() => s.inFlight(), { timeout: 3000 }).toBe(0);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('an ingest that throws (the database failing under it) is a failed outcome, never an unhandled rejection', async () => {
+    await database.db.update(sources).set({ nextFetchAt: sql`now()` }).where(sql`slug in ('s1', 's2')`);
+    const pipeline = testPipeline(database.db);
+    pipeline.limiter = { ...pipeline.limiter, blockedUntil: () => { throw new Error('connection lost'); } };
+    const s = createScheduler({ pipeline, tick: '0 0 1 1 *', leaseSeconds: 60, concurrency: 4, logger: silentLogger() });
+    const outcomes = await s.runOnce({ which: 'all', slugs: ['s1', 's2'] });
+    expect(outcomes.map((o) => [o.slug, o.outcome, o.error]).sort()).toEqual([
+      ['s1', 'failed', 'internal error: connection lost'],
+      ['s2', 'failed', 'internal error: connection lost'],
+    ]);
+    // The lease stays until it expires: the source is fetched again then, by whoever is running.
+    expect((await getSourceBySlug(database.db, 's1'))!.leaseOwner).toBe(s.owner);
+    await database.db.update(sources).set({ leaseOwner: null, leaseUntil: null });
+  });
+
   it('stopping releases the lease of a fetch still in flight, recording no failure', async () => {
     await syncSources(database.db, [...Array.from({ length: 6 }, (_, i) => spec(`s${i}`, { url: server.url(`/f${i}.xml`) })), spec('slow', { url: server.url('/slow.xml') })]);
     await database.db.update(sources).set({ nextFetchAt: sql`now() + interval '1 hour'` });

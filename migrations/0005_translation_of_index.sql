@@ -1,0 +1,1 @@
+CREATE INDEX "items_translation_of_idx" ON "items" USING btree ("translation_of") WHERE "items"."translation_of" is not null;
