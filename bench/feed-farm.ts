@@ -7,6 +7,40 @@ import type { AddressInfo } from 'node:net';
 const TOPICS = ['housing', 'employment', 'LINC classes', 'mental health', 'childcare', 'rural settlement', 'credential recognition', 'refugee sponsorship'];
 const SUJETS = ['logement', 'emploi', 'cours de français', 'santé mentale', 'garde d’enfants', 'immigration francophone', 'reconnaissance des diplômes', 'parrainage de réfugiés'];
 
+const WORDS_EN = (
+  'newcomer family families settlement agency agencies program programs service services community communities workshop session sessions ' +
+  'volunteer volunteers mentor mentors employer employers housing rental tenant tenants landlord clinic clinics counselling counsellor ' +
+  'language class classes literacy school schools youth children parent parents senior seniors women network partners partnership ' +
+  'funding grant application deadline report study survey data evaluation research toolkit guide template checklist webinar conference ' +
+  'transportation bus licence driving health mental wellness doctor interpreter translation refugee refugees sponsor sponsorship ' +
+  'student students permit work job jobs career resume interview skills credential credentials licensing engineer nurse teacher ' +
+  'rural town village region province winter summer spring autumn month week weekend evening morning online hybrid registration'
+).split(' ');
+const WORDS_FR = (
+  'nouvel arrivant famille familles établissement organisme organismes programme services communauté atelier séance séances bénévole ' +
+  'mentor employeur logement locataire propriétaire clinique counseling conseillère conseiller langue cours alphabétisation école ' +
+  'jeunesse enfants parents aînés femmes réseau partenaires partenariat financement subvention demande échéance rapport étude sondage ' +
+  'données évaluation recherche trousse guide modèle webinaire colloque transport autobus permis conduire santé mentale mieux-être ' +
+  'médecin interprète traduction réfugié réfugiés parrainage étudiant étudiants travail emploi carrière entrevue compétences diplômes ' +
+  'reconnaissance ingénieure infirmière enseignant rural village région province hiver été printemps automne mois semaine soirée ligne'
+).split(' ');
+
+/** A small deterministic random generator, so two runs serve the same bytes. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Words drawn from the vocabulary: every item reads differently, as real items do. */
+function phrase(next: () => number, words: string[], count: number): string {
+  return Array.from({ length: count }, () => words[Math.floor(next() * words.length)]).join(' ');
+}
+
 /** A feed of `items` items; `offset` shifts it on by that many newer items (a feed that moved on). */
 export function makeFeed(source: number, items: number, now = Date.UTC(2026, 10, 1), offset = 0): string {
   const fr = source % 3 === 0;
@@ -14,10 +48,13 @@ export function makeFeed(source: number, items: number, now = Date.UTC(2026, 10,
   // Newest first, as feeds list them: item i was posted i hours after item 0.
   for (let i = offset + items - 1; i >= offset; i--) {
     const topic = (fr ? SUJETS : TOPICS)[(source + i) % TOPICS.length];
-    const title = fr ? `Nouvelle ressource sur le ${topic} pour les nouveaux arrivants (${source}-${i})` : `New resource on ${topic} for newcomers (${source}-${i})`;
-    const body = fr
-      ? `<p>Le centre d’accueil publie une trousse sur le <strong>${topic}</strong> destinée au personnel des organismes en région.</p><p>Inscription au <a href="/inscription/${i}">webinaire</a> du mois prochain. Séances en français et en anglais.</p><ul><li>Guide pratique</li><li>Modèles</li><li>Foire aux questions</li></ul><img src="/img/${i}.png" alt="">`
-      : `<p>The centre has published a toolkit on <strong>${topic}</strong> for staff of service-provider organizations in small centres.</p><p>Register for next month’s <a href="/register/${i}">webinar</a>. Sessions in English and French.</p><ul><li>Practical guide</li><li>Templates</li><li>Frequently asked questions</li></ul><img src="/img/${i}.png" alt="">`;
+    const next = random(source * 100_003 + i);
+    const words = fr ? WORDS_FR : WORDS_EN;
+    const title = fr ? `${topic} : ${phrase(next, words, 6)}` : `${topic}: ${phrase(next, words, 6)}`;
+    const body =
+      `<p>${phrase(next, words, 22)} <strong>${topic}</strong> ${phrase(next, words, 14)}.</p>` +
+      `<p>${phrase(next, words, 18)} <a href="/${fr ? 'inscription' : 'register'}/${i}">${phrase(next, words, 2)}</a> ${phrase(next, words, 16)}.</p>` +
+      `<ul><li>${phrase(next, words, 4)}</li><li>${phrase(next, words, 3)}</li><li>${phrase(next, words, 5)}</li></ul><img src="/img/${i}.png" alt="">`;
     const date = new Date(now - (source * 7 + items - i) * 3_600_000).toUTCString();
     entries.push(
       `<item><title>${title}</title><link>https://platform${source}.example.ca/news/${i}</link><guid isPermaLink="false">p${source}-i${i}</guid><pubDate>${date}</pubDate><dc:creator>Staff ${i % 5}</dc:creator><category>${topic}</category><description><![CDATA[${body.slice(0, 160)}]]></description><content:encoded><![CDATA[${body.repeat(3)}]]></content:encoded></item>`,

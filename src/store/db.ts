@@ -13,6 +13,12 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export function textArray(values: readonly string[]): ReturnType<typeof sql> {
   return values.length ? sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
 }
+
+/** An int[] literal; the values are our own integers, written inline so a long list costs no parameters. */
+export function intArray(values: readonly number[]): ReturnType<typeof sql> {
+  if (!values.every(Number.isSafeInteger)) throw new TypeError('intArray: not integers');
+  return sql.raw(values.length ? `'{${values.join(',')}}'::int[]` : `'{}'::int[]`);
+}
 /** A transaction handle: the same query API as Db. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 

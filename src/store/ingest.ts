@@ -6,7 +6,7 @@ import type { Item } from '../core/types.ts';
 import { textArray, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
-import { assignStories, fingerprintColumns } from './stories.ts';
+import { assignStories, indexFingerprints } from './stories.ts';
 
 export type SourcePatch = Partial<
   Pick<
@@ -158,7 +158,7 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
       canonicalUrl: it.canonicalUrl ?? null,
       translationKey: it.translationKey ?? null,
       alternateUrls: it.alternateUrls,
-      ...fingerprintColumns(it.fingerprint),
+      fingerprint: BigInt(it.fingerprint),
     }));
     const result = await tx
       .insert(items)
@@ -189,19 +189,14 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
           translationKey: sql`excluded.translation_key`,
           alternateUrls: sql`excluded.alternate_urls`,
           fingerprint: sql`excluded.fingerprint`,
-          fpBand0: sql`excluded.fp_band0`,
-          fpBand1: sql`excluded.fp_band1`,
-          fpBand2: sql`excluded.fp_band2`,
-          fpBand3: sql`excluded.fp_band3`,
-          fpBand4: sql`excluded.fp_band4`,
-          fpBand5: sql`excluded.fp_band5`,
-          fpBand6: sql`excluded.fp_band6`,
-          fpBand7: sql`excluded.fp_band7`,
           updatedAt: sql`now()`,
         },
         setWhere: sql`${items.contentHash} <> excluded.content_hash`,
       })
-      .returning({ id: items.id, inserted: sql<boolean>`(xmax = 0)` });
+      .returning({ id: items.id, key: items.key, inserted: sql<boolean>`(xmax = 0)` });
+    // New and edited items (unchanged ones are not returned) get their near-duplicate keys.
+    const fingerprintOf = new Map(list.map((it) => [it.key, it.fingerprint]));
+    await indexFingerprints(tx, result.map((r) => ({ id: r.id, fingerprint: fingerprintOf.get(r.key)!, isNew: r.inserted })));
     for (const r of result) {
       if (r.inserted) {
         itemsNew++;

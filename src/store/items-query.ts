@@ -75,8 +75,8 @@ const other = alias(items, 'other');
 const NEWEST_FIRST = [sql`${items.publishedAt} desc nulls last`, sql`${items.id} desc nulls last`];
 type ItemsTable = typeof items | typeof other;
 
-// Everything but the search vector and the fingerprint bands, which only queries use.
-const { search: _search, fpBand0: _b0, fpBand1: _b1, fpBand2: _b2, fpBand3: _b3, fpBand4: _b4, fpBand5: _b5, fpBand6: _b6, fpBand7: _b7, ...itemColumns } = getTableColumns(items);
+// Everything but the search vector, which only queries use.
+const { search: _search, ...itemColumns } = getTableColumns(items);
 const sourceColumns = {
   slug: sources.slug,
   title: sources.title,
@@ -176,7 +176,7 @@ async function textCandidates(db: Db, where: SQL[], byRelevance: boolean): Promi
   });
 }
 
-type Row = { item: Omit<typeof items.$inferSelect, 'search' | `fpBand${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}`>; source: ItemView['source'] };
+type Row = { item: Omit<typeof items.$inferSelect, 'search'>; source: ItemView['source'] };
 
 async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
   const ids = rows.map((r) => r.item.id);

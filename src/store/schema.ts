@@ -10,8 +10,8 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
-  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -112,16 +112,8 @@ export const items = pgTable(
     canonicalUrl: text('canonical_url'),
     translationKey: text('translation_key'),
     alternateUrls: text('alternate_urls').array().notNull().default(sql`'{}'::text[]`),
-    /** 64-bit SimHash of title and summary, and its eight 8-bit bands (the candidate index for near duplicates). */
+    /** 64-bit SimHash of title and summary; its lookup keys are in item_fingerprint_keys. */
     fingerprint: bigint('fingerprint', { mode: 'bigint' }),
-    fpBand0: smallint('fp_band0'),
-    fpBand1: smallint('fp_band1'),
-    fpBand2: smallint('fp_band2'),
-    fpBand3: smallint('fp_band3'),
-    fpBand4: smallint('fp_band4'),
-    fpBand5: smallint('fp_band5'),
-    fpBand6: smallint('fp_band6'),
-    fpBand7: smallint('fp_band7'),
     /** Items telling one story share a cluster: the id of its first item. */
     clusterId: bigint('cluster_id', { mode: 'number' }),
     /** The same item in the other official language, when known. */
@@ -137,19 +129,27 @@ export const items = pgTable(
     index('items_translation_key_idx').on(t.translationKey),
     // Readers show each item's translation, found from either side (attachRelations).
     index('items_translation_of_idx').on(t.translationOf).where(sql`${t.translationOf} is not null`),
-    index('items_fp_band0_idx').on(t.fpBand0),
-    index('items_fp_band1_idx').on(t.fpBand1),
-    index('items_fp_band2_idx').on(t.fpBand2),
-    index('items_fp_band3_idx').on(t.fpBand3),
-    index('items_fp_band4_idx').on(t.fpBand4),
-    index('items_fp_band5_idx').on(t.fpBand5),
-    index('items_fp_band6_idx').on(t.fpBand6),
-    index('items_fp_band7_idx').on(t.fpBand7),
     index('items_topics_idx').using('gin', t.topics),
     index('items_alternate_urls_idx').using('gin', t.alternateUrls),
     index('items_regions_idx').using('gin', t.regions),
     index('items_search_idx').using('gin', t.search),
   ],
+);
+
+/**
+ * The near-duplicate index: each item's fingerprint keys (normalize/fingerprint.ts), one row per
+ * key. A btree lookup of a batch's keys finds candidates in milliseconds, where an array column
+ * with a GIN index made planners test every row against every key.
+ */
+export const itemFingerprintKeys = pgTable(
+  'item_fingerprint_keys',
+  {
+    key: integer('key').notNull(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.itemId] }), index('item_fingerprint_keys_item_idx').on(t.itemId)],
 );
 
 export const fetches = pgTable(

@@ -1,26 +1,37 @@
 // Clusters and translations for newly stored items. Candidates are found by the database (same
-// canonical URL, same translation key, or a shared SimHash band, near in time); normalize/'s
+// canonical URL, same translation key, or a shared fingerprint key, near in time); normalize/'s
 // compareStories decides. One query for the whole batch, then one update.
-import { and, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { ItemLanguage } from '../core/types.ts';
-import { fingerprintBands } from '../normalize/fingerprint.ts';
+import { fingerprintKeys } from '../normalize/fingerprint.ts';
 import { compareStories, type StoryFacts } from '../normalize/same-story.ts';
-import { textArray, type Tx } from './db.ts';
-import { items, sources } from './schema.ts';
+import { intArray, textArray, type Tx } from './db.ts';
+import { itemFingerprintKeys, items, sources } from './schema.ts';
 
-const BAND_COLUMNS = [items.fpBand0, items.fpBand1, items.fpBand2, items.fpBand3, items.fpBand4, items.fpBand5, items.fpBand6, items.fpBand7] as const;
-
-/** The fingerprint and its bands, as item columns. */
-export function fingerprintColumns(fingerprint: string) {
-  const b = fingerprintBands(fingerprint, BAND_COLUMNS.length);
-  return {
-    fingerprint: BigInt(fingerprint),
-    fpBand0: b[0], fpBand1: b[1], fpBand2: b[2], fpBand3: b[3], fpBand4: b[4], fpBand5: b[5], fpBand6: b[6], fpBand7: b[7],
-  };
+/**
+ * Writes the near-duplicate index entries of new and edited items (an edit may change the
+ * fingerprint). One statement each way: the keys go in as two inline arrays, not thousands of
+ * parameters.
+ */
+export async function indexFingerprints(tx: Tx, rows: { id: number; fingerprint: string; isNew: boolean }[]): Promise<void> {
+  const edited = rows.filter((r) => !r.isNew).map((r) => r.id);
+  if (edited.length) await tx.delete(itemFingerprintKeys).where(inArray(itemFingerprintKeys.itemId, edited));
+  const keys: number[] = [];
+  const ids: number[] = [];
+  for (const r of rows) {
+    for (const key of fingerprintKeys(r.fingerprint)) {
+      keys.push(key);
+      ids.push(r.id);
+    }
+  }
+  if (!keys.length) return;
+  await tx.execute(sql`insert into ${itemFingerprintKeys} (key, item_id) select * from unnest(${intArray(keys)}, ${intArray(ids)}::bigint[]) on conflict do nothing`);
 }
 
 /** Candidates by fingerprint are looked for this far either side of an item's date. */
 const WINDOW_MS = 7 * 86_400_000;
+/** A bound on what one batch's fingerprint lookup may return. */
+const MAX_SIMILAR_ROWS = 20_000;
 
 interface StoryRow extends StoryFacts {
   id: number;
@@ -43,7 +54,6 @@ const storySelect = {
   language: items.language,
   publishedAt: items.publishedAt,
   fingerprint: items.fingerprint,
-  bands: sql<number[]>`array[${sql.join(BAND_COLUMNS.map((c) => sql`${c}`), sql`, `)}]::int[]`,
 };
 
 function selectStories(tx: Tx, where: SQL, limit = 5000) {
@@ -88,16 +98,10 @@ export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
   }
   if (alternates.length) near.push(inArray(items.canonicalUrl, alternates));
   if (keys.length) near.push(inArray(items.translationKey, keys));
-  const times = fresh.map((f) => f.publishedAt.getTime());
-  // Two fingerprints a few bits apart share at least one band exactly (pigeonhole).
-  const bandMatch = or(
-    ...BAND_COLUMNS.map((col, b) => {
-      const values = uniq(fresh.map((f) => f.bands?.[b]));
-      return values.length ? inArray(col, values) : sql`false`;
-    }),
-  )!;
-  near.push(and(bandMatch, gte(items.publishedAt, new Date(Math.min(...times) - WINDOW_MS)), lte(items.publishedAt, new Date(Math.max(...times) + WINDOW_MS)))!);
-  const candidates = (await selectStories(tx, and(or(...near), notInArray(items.id, newIds))!)).map(toFacts);
+  const exact = near.length ? await selectStories(tx, and(or(...near), notInArray(items.id, newIds))!) : [];
+  const similarIds = await findSimilar(tx, fresh, newIds, new Set(exact.map((r) => r.id)));
+  const similar = similarIds.length ? await selectStories(tx, inArray(items.id, similarIds), similarIds.length) : [];
+  const candidates = [...exact, ...similar].map(toFacts);
 
   const all = [...candidates, ...fresh.map(toFacts)];
   const freshFacts = all.slice(candidates.length);
@@ -133,6 +137,29 @@ export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
   for (const m of merges) {
     await tx.update(items).set({ clusterId: m.into }).where(sql`${items.clusterId} = ${m.from}`);
   }
+}
+
+/**
+ * Items whose text may be nearly the same as a new item's: sharing a fingerprint key (two equal
+ * bands, see fingerprintKeys) and published within the window of that same item. The index
+ * lookup returns keys and dates only; the window is applied here, per new item.
+ */
+async function findSimilar(tx: Tx, fresh: { id: number; fingerprint: bigint | null; publishedAt: Date }[], newIds: number[], skip: Set<number>): Promise<number[]> {
+  const keysOf = fresh.map((f) => ({ time: f.publishedAt.getTime(), keys: new Set(fingerprintKeys(f.fingerprint ?? 0n)) }));
+  const allKeys = uniq(keysOf.flatMap((k) => [...k.keys]));
+  if (!allKeys.length) return [];
+  const rows = await tx
+    .select({ id: itemFingerprintKeys.itemId, key: itemFingerprintKeys.key, publishedAt: items.publishedAt })
+    .from(itemFingerprintKeys)
+    .innerJoin(items, eq(items.id, itemFingerprintKeys.itemId))
+    .where(and(sql`${itemFingerprintKeys.key} = any(${intArray(allKeys)})`, notInArray(itemFingerprintKeys.itemId, newIds)))
+    .limit(MAX_SIMILAR_ROWS);
+  const found = new Set<number>();
+  for (const r of rows) {
+    if (skip.has(r.id) || found.has(r.id)) continue;
+    if (keysOf.some((k) => k.keys.has(r.key) && Math.abs(k.time - r.publishedAt.getTime()) <= WINDOW_MS)) found.add(r.id);
+  }
+  return [...found];
 }
 
 function uniq<T>(values: (T | null | undefined)[]): T[] {

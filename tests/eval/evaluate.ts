@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ITEM_TYPES, type ItemLanguage, type ItemType, type SourceSpec } from '../../src/core/types.ts';
 import { canonicalUrl, translationKey } from '../../src/normalize/canonical-url.ts';
 import { chooseItemLanguage } from '../../src/normalize/detect-language.ts';
-import { computeFingerprint, fingerprintBands } from '../../src/normalize/fingerprint.ts';
+import { computeFingerprint, fingerprintKeys } from '../../src/normalize/fingerprint.ts';
 import { classifyType } from '../../src/normalize/item-type.ts';
 import { compareStories, type StoryFacts } from '../../src/normalize/same-story.ts';
 import { compileTaxonomy, tagTopics } from '../../src/normalize/topics.ts';
@@ -64,7 +64,7 @@ export interface EvalReport {
   language: { accuracy: number; declaredOnlyAccuracy: number; errors: { id: string; expected: ItemLanguage; got: ItemLanguage }[] };
   type: { accuracy: number; perType: Record<string, PrecisionRecall & { support: number }>; errors: { id: string; expected: ItemType; got: ItemType }[] };
   duplicates: PrecisionRecall & { pairs: number };
-  /** The same, comparing only the pairs a store would fetch: same canonical URL, or a shared fingerprint band within the window. */
+  /** The same, comparing only the pairs a store would fetch: same canonical URL, or a shared fingerprint key within the window. */
   duplicatesFromCandidates: PrecisionRecall & { pairs: number; candidates: number };
   translations: PrecisionRecall & { pairs: number };
   nearMisses: { pairs: number; merged: string[] };
@@ -165,10 +165,10 @@ export async function evaluate(options: { dir?: URL; feedsFile?: URL } = {}): Pr
     alternateUrls: item.alternates.map(canonicalUrl),
   }));
   const index = new Map(items.map((item, i) => [item.id, i]));
-  const bands = facts.map((f) => fingerprintBands(f.fingerprint));
+  const keys = facts.map((f) => new Set(fingerprintKeys(f.fingerprint)));
   const isCandidate = (i: number, j: number) =>
     facts[i].canonicalUrl === facts[j].canonicalUrl ||
-    (Math.abs(facts[i].publishedAt.getTime() - facts[j].publishedAt.getTime()) <= WINDOW_MS && bands[i].some((band, k) => band === bands[j][k]));
+    (Math.abs(facts[i].publishedAt.getTime() - facts[j].publishedAt.getTime()) <= WINDOW_MS && [...keys[i]].some((k) => keys[j].has(k)));
   const predictedDup = new UnionFind(items.length);
   const candidateDup = new UnionFind(items.length);
   const translationEdges: [number, number][] = [];
