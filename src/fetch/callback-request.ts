@@ -18,7 +18,7 @@ export interface CallbackRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   /** Response bytes to keep (the challenge echo); 0, the default, answers as soon as the status is known. */
   maxResponseBytes?: number;
   signal?: AbortSignal;
@@ -83,7 +83,7 @@ export function requestCallback(request: CallbackRequest, settings: CallbackSett
 
   return new Promise((resolve) => {
     const secure = url.protocol === 'https:';
-    const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+    const body = request.body === undefined ? undefined : typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
     const options: https.RequestOptions = {
       hostname: literal ?? url.hostname,
       port: url.port ? Number(url.port) : secure ? 443 : 80,

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 
 export interface Rendered {
-  body: string;
+  /** UTF-8, encoded once: a poll sends these bytes as they are. */
+  body: Uint8Array<ArrayBuffer>;
   /** Strong validator from the bytes themselves (RFC 9110 §8.8.3). */
   etag: string;
   lastModified: Date;
@@ -81,7 +82,7 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
       if (!pending) {
         pending = render()
           .then(({ body, lastModified }) => {
-            const value = { body, lastModified, etag: strongEtag(body) };
+            const value = { body: new TextEncoder().encode(body), lastModified, etag: strongEtag(body) };
             entries.delete(key);
             entries.set(key, { generation: gen, value });
             while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);

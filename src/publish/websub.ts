@@ -172,8 +172,9 @@ export function verificationUrl(callback: string, params: Record<string, string>
 }
 
 /** §7.1: `X-Hub-Signature: sha256=<hex HMAC of the body, keyed with hub.secret>`. */
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+export function signBody(secret: string, body: string | Uint8Array): string {
+  const hmac = createHmac('sha256', secret);
+  return `sha256=${(typeof body === 'string' ? hmac.update(body, 'utf8') : hmac.update(body)).digest('hex')}`;
 }
 
 function callbackHost(callback: string): string {

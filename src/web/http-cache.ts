@@ -3,7 +3,8 @@
 import type { Context } from 'hono';
 
 export interface CacheableBody {
-  body: string;
+  /** Bytes are sent as they are; a string is encoded on every response. */
+  body: string | Uint8Array<ArrayBuffer>;
   etag: string;
   lastModified: Date;
 }

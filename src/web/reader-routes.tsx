@@ -89,7 +89,7 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return sendCacheable(c, page, HTML, PAGE_MAX_AGE, headers);
   }
 
-  const fresh = (body: string): Rendered => ({ body, etag: strongEtag(body), lastModified: new Date(0) });
+  const fresh = (body: string): Rendered => ({ body: new TextEncoder().encode(body), etag: strongEtag(body), lastModified: new Date(0) });
 
   async function problemPage(c: Context, ui: Language, problem: PageProblem): Promise<Response> {
     const body = await renderDocument(<ErrorPage ctx={contextFor(ui)} problem={problem} switchHref={switchHref(c, ui)} />);

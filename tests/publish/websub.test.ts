@@ -158,7 +158,7 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
 
     const [got] = alpha;
     const expected = await renderer.render(renderer.addressOf(ALPHA)!);
-    expect(got.body).toBe(expected.body);
+    expect(got.body).toBe(Buffer.from(expected.body).toString('utf8'));
     expect(got.body).toContain('Alpha two');
     expect(got.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
     expect(got.headers.link).toBe(`<${PUBLIC}/websub>; rel="hub", <${ALPHA}>; rel="self"`);
