@@ -2,17 +2,12 @@
 // normalize, store), on PGlite and on Postgres; then a second, all-304 cycle. Beside it, in
 // the same run, rss-parser alone on the same bytes: the floor any pipeline built on it pays.
 import Parser from 'rss-parser';
-import { silentLogger } from '../src/core/logger.ts';
-import { createHostLimiter } from '../src/fetch/host-limiter.ts';
-import { compileTaxonomy } from '../src/normalize/topics.ts';
-import { createScheduler } from '../src/schedule/scheduler.ts';
-import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { syncSources } from '../src/store/sources-repo.ts';
 import { createScratchDatabase } from '../tests/helpers/databases.ts';
-import { testFetchSettings } from '../tests/helpers/hub.ts';
 import { startFeedFarm } from './feed-farm.ts';
 import { fmt, printTable, withPeakMemory } from './table.ts';
+import { farmSources, createBenchScheduler } from './bench-hub.ts';
 
 const SOURCES = Number(process.env.BENCH_SOURCES ?? 200);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 50);
@@ -32,22 +27,8 @@ export async function benchIngest(): Promise<void> {
       const scratch = kind === 'postgres' ? await createScratchDatabase() : undefined;
       const database = await openDatabase(scratch ? { databaseUrl: scratch.url, poolSize: 20 } : { dataDir: 'memory://' });
       try {
-        await syncSources(
-          database.db,
-          Array.from({ length: SOURCES }, (_, s) => ({
-            slug: `bench-${s}`, url: farm.url(s), title: `Bench ${s}`, organization: `Org ${s}`, region: 'national' as const, languages: [s % 3 === 0 ? 'fr' as const : 'en' as const], topics: [],
-          })),
-        );
-        const fetch = testFetchSettings({ concurrency: 16, hostConcurrency: 16, timeoutMs: 30_000, maxBytes: 15 * 1024 * 1024 });
-        const scheduler = createScheduler({
-          pipeline: {
-            db: database.db, fetch, logger: silentLogger(),
-            schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 50 },
-            limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
-            taxonomy: compileTaxonomy((await loadFeedsFile('feeds.yaml')).topics),
-          },
-          tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: fetch.concurrency, logger: silentLogger(),
-        });
+        await syncSources(database.db, farmSources(SOURCES, farm.url));
+        const scheduler = await createBenchScheduler(database.db, 16);
         for (const cycle of ['first cycle', 'second cycle (all 304)']) {
           const t = performance.now();
           const { result, peakMiB } = await withPeakMemory(() => scheduler.runOnce({ which: 'all' }));

@@ -10,19 +10,16 @@ import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { silentLogger } from '../src/core/logger.ts';
-import { createHostLimiter } from '../src/fetch/host-limiter.ts';
-import { compileTaxonomy } from '../src/normalize/topics.ts';
 import { createFeedCache } from '../src/publish/feed-cache.ts';
-import { createScheduler } from '../src/schedule/scheduler.ts';
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { readGeneration } from '../src/store/hub-state.ts';
 import { syncSources } from '../src/store/sources-repo.ts';
 import { createApp } from '../src/web/app.ts';
 import { createScratchDatabase } from '../tests/helpers/databases.ts';
-import { testFetchSettings } from '../tests/helpers/hub.ts';
 import { startFeedFarm } from './feed-farm.ts';
 import { fmt, printTable } from './table.ts';
+import { farmSources, createBenchScheduler } from './bench-hub.ts';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
@@ -69,24 +66,11 @@ export async function benchLoad(): Promise<void> {
   try {
     await syncSources(
       database.db,
-      Array.from({ length: SOURCES }, (_, s) => ({
-        slug: `bench-${s}`, url: farm.url(s), title: `Bench ${s}`, organization: `Org ${s}`, region: 'national' as const,
-        languages: [s % 3 === 0 ? ('fr' as const) : ('en' as const)], topics: [],
-      })),
+      farmSources(SOURCES, farm.url),
     );
     // One process: the web app and the fetcher share the feed cache, as `passerelle serve` wires them.
     const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation });
-    const fetch = testFetchSettings({ concurrency: 8, hostConcurrency: 8, timeoutMs: 30_000, maxBytes: 15 * 1024 * 1024 });
-    const scheduler = createScheduler({
-      pipeline: {
-        db: database.db, fetch, logger: silentLogger(),
-        schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 50 },
-        limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
-        taxonomy: compileTaxonomy(topics),
-        onItemsChanged: () => feedCache.invalidate(),
-      },
-      tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: fetch.concurrency, logger: silentLogger(),
-    });
+    const scheduler = await createBenchScheduler(database.db, 8, { onItemsChanged: () => feedCache.invalidate() });
     const seeded = await scheduler.runOnce({ which: 'all' });
     // What autovacuum would have done by now on a live hub: without statistics the planner guesses.
     await database.rows(sql`analyze`);

@@ -3,26 +3,12 @@
 // workers), and prints its outcome as one JSON line.
 //   node --import tsx bench/worker-runner.ts '{"databaseUrl":…,"concurrency":16}'
 import { createInterface } from 'node:readline';
-import { silentLogger } from '../src/core/logger.ts';
-import { createHostLimiter } from '../src/fetch/host-limiter.ts';
-import { compileTaxonomy } from '../src/normalize/topics.ts';
-import { createScheduler } from '../src/schedule/scheduler.ts';
-import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { openDatabase } from '../src/store/db.ts';
-import { testFetchSettings } from '../tests/helpers/hub.ts';
+import { createBenchScheduler } from './bench-hub.ts';
 
 const spec = JSON.parse(process.argv[2]) as { databaseUrl: string; concurrency: number };
 const database = await openDatabase({ databaseUrl: spec.databaseUrl, poolSize: Math.min(20, spec.concurrency + 2) });
-const fetch = testFetchSettings({ concurrency: spec.concurrency, hostConcurrency: spec.concurrency, timeoutMs: 60_000, maxBytes: 15 * 1024 * 1024 });
-const scheduler = createScheduler({
-  pipeline: {
-    db: database.db, fetch, logger: silentLogger(),
-    schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 50 },
-    limiter: createHostLimiter({ concurrency: fetch.concurrency, hostConcurrency: fetch.hostConcurrency }),
-    taxonomy: compileTaxonomy((await loadFeedsFile('feeds.yaml')).topics),
-  },
-  tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: fetch.concurrency, logger: silentLogger(),
-});
+const scheduler = await createBenchScheduler(database.db, spec.concurrency);
 console.log('ready');
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) if (line.trim() === 'go') break;
