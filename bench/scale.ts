@@ -224,7 +224,8 @@ export async function benchScale(): Promise<void> {
         plans.push(`slowest cold ${kind.name}: ${decodeURIComponent(worst.query)} (${fmt(worst.ms, 1)} ms cold)\n${explained}`);
       }
       const [size] = await explainDb.rows<{ items: string; total: string }>(sql`select pg_size_pretty(pg_table_size('items')) as items, pg_size_pretty(pg_total_relation_size('items')) as total`);
-      console.log(`\n${fmt(ITEMS, 0)} items over ${SOURCES} sources in Postgres (generated in ${fmt(seedSeconds, 0)} s; items table ${size.items}, with indexes ${size.total}); ${WARM_ROUNDS} warm rounds; Node ${process.version}\n`);
+      const [server] = await explainDb.rows<{ version: string; buffers: string }>(sql`select current_setting('server_version') as version, current_setting('shared_buffers') as buffers`);
+      console.log(`\n${fmt(ITEMS, 0)} items over ${SOURCES} sources in PostgreSQL ${server.version} with shared_buffers ${server.buffers} (${reuse ? 'generated earlier' : `generated in ${fmt(seedSeconds, 0)} s`}; items table ${size.items}, with indexes ${size.total}); ${WARM_ROUNDS} warm rounds; Node ${process.version}\n`);
     } finally {
       await explainDb.close();
     }
