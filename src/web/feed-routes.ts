@@ -16,7 +16,7 @@ import type { Db } from '../store/db.ts';
 import { saveFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 import type { AppEnv } from './app.ts';
-import { sendCacheable } from './http-cache.ts';
+import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
 
 export interface FeedRoutesDeps {
   db: Db;
@@ -36,17 +36,21 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
   async function serveFeed(c: Context<AppEnv>, kind: string) {
     // Most requests are polls of a URL already rendered: answer them without parsing anything.
     const rawKey = `raw\u0000${c.req.url}`;
-    let feed = deps.cache.peek<RenderedFeed>(rawKey);
-    if (!feed) {
+    let hit = deps.cache.peek<{ feed: RenderedFeed; headers: CacheHeaders }>(rawKey);
+    if (!hit) {
       const { name, format } = splitFeedFile(c.req.param('file') ?? '');
-      feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
-      deps.cache.remember(rawKey, feed);
+      const feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
+      hit = {
+        feed,
+        headers: cacheHeaders(feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
+          // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
+          Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
+          'Access-Control-Allow-Origin': '*',
+        }),
+      };
+      deps.cache.remember(rawKey, hit);
     }
-    return sendCacheable(c, feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
-      // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
-      Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
-      'Access-Control-Allow-Origin': '*',
-    });
+    return respondCacheable(c, hit.feed, hit.headers);
   }
 
   app.get('/feeds/:file', (c) => serveFeed(c, 'feeds'));

@@ -24,8 +24,14 @@ function notModifiedSince(header: string, lastModified: Date): boolean {
   return Number.isFinite(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-export function sendCacheable(c: Context, value: CacheableBody, contentType: string, maxAgeSeconds: number, extraHeaders: Record<string, string> = {}): Response {
-  const headers: Record<string, string> = {
+/** The headers of a cacheable response, built once per document: a poll reuses them. */
+export interface CacheHeaders {
+  notModified: Record<string, string>;
+  ok: Record<string, string>;
+}
+
+export function cacheHeaders(value: CacheableBody, contentType: string, maxAgeSeconds: number, extraHeaders: Record<string, string> = {}): CacheHeaders {
+  const notModified: Record<string, string> = {
     ETag: value.etag,
     // An empty feed or a document with no date of its own has no meaningful Last-Modified.
     ...(value.lastModified.getTime() > 0 ? { 'Last-Modified': value.lastModified.toUTCString() } : {}),
@@ -33,11 +39,21 @@ export function sendCacheable(c: Context, value: CacheableBody, contentType: str
     Vary: 'Accept-Encoding',
     ...extraHeaders,
   };
+  return { notModified, ok: { ...notModified, 'Content-Type': contentType } };
+}
+
+export function respondCacheable(c: Context, value: CacheableBody, headers: CacheHeaders): Response {
   const inm = c.req.header('if-none-match');
-  const ims = c.req.header('if-modified-since');
   // If-None-Match takes precedence over If-Modified-Since (RFC 9110 §13.2.2).
-  if (inm ? etagMatches(inm, value.etag) : ims && value.lastModified.getTime() > 0 ? notModifiedSince(ims, value.lastModified) : false) {
-    return c.body(null, 304, headers);
+  if (inm !== undefined) {
+    if (inm === value.etag || etagMatches(inm, value.etag)) return c.body(null, 304, headers.notModified);
+  } else {
+    const ims = c.req.header('if-modified-since');
+    if (ims && value.lastModified.getTime() > 0 && notModifiedSince(ims, value.lastModified)) return c.body(null, 304, headers.notModified);
   }
-  return c.body(value.body, 200, { ...headers, 'Content-Type': contentType });
+  return c.body(value.body, 200, headers.ok);
+}
+
+export function sendCacheable(c: Context, value: CacheableBody, contentType: string, maxAgeSeconds: number, extraHeaders: Record<string, string> = {}): Response {
+  return respondCacheable(c, value, cacheHeaders(value, contentType, maxAgeSeconds, extraHeaders));
 }
