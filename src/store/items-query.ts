@@ -67,7 +67,7 @@ export interface ItemView {
 const other = alias(items, 'other');
 
 /**
- * Newest first, spelled as items_published_idx is built (DESC NULLS LAST): a bare DESC means NULLS
+ * Newest first, spelled as items_newest_idx is built (DESC NULLS LAST): a bare DESC means NULLS
  * FIRST, which that index cannot give in order, and Postgres does not use NOT NULL to see they
  * agree; the feed query then sorted every match instead of walking the index (1M items: 200+ ms
  * against 10 ms).
@@ -133,14 +133,21 @@ export async function selectItems(db: Db, q: ItemQuery) {
   if (q.before) {
     where.push(or(lt(items.publishedAt, q.before.publishedAt), and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)))!);
   }
-  const query = db
-    .select({ item: itemColumns, source: sourceColumns })
-    .from(items)
-    .innerJoin(sources, eq(items.sourceId, sources.id))
-    .where(where.length ? and(...where) : sql`true`)
-    .orderBy(...(byRelevance ? [desc(sql`ts_rank(${items.search}, ${searchQuery(q.q!)})`)] : []), ...NEWEST_FIRST)
-    .limit(q.limit)
-    .offset(q.offset ?? 0);
+  const filter = where.length ? and(...where) : sql`true`;
+  const rows = db.select({ item: itemColumns, source: sourceColumns }).from(items).innerJoin(sources, eq(items.sourceId, sources.id));
+  if (byRelevance) {
+    const query = rows
+      .where(filter)
+      .orderBy(desc(sql`ts_rank(${items.search}, ${searchQuery(q.q!)})`), ...NEWEST_FIRST)
+      .limit(q.limit)
+      .offset(q.offset ?? 0);
+    return { query };
+  }
+  // The page's ids first, from items_newest_idx alone (every filtered column is in it), then only
+  // those rows: at a million items a rare filter skips thousands of rows, and reading each one
+  // from the table made a filtered feed read ~4,600 pages instead of ~300.
+  const page = db.select({ id: items.id }).from(items).where(filter).orderBy(...NEWEST_FIRST).limit(q.limit).offset(q.offset ?? 0);
+  const query = rows.where(inArray(items.id, page)).orderBy(...NEWEST_FIRST);
   return { query };
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX "items_published_idx";--> statement-breakpoint
+CREATE INDEX "items_newest_idx" ON "items" USING btree ("published_at" DESC NULLS LAST,"id" DESC NULLS LAST,"language","type","province","source_id","cluster_id","regions","topics");
