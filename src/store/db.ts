@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
+import { maintainTables, type TableWork } from './table-maintenance.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -28,6 +29,12 @@ export interface Database {
   /** Runs a raw query and returns its rows, whichever driver is underneath. */
   rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
   ping(): Promise<boolean>;
+  /**
+   * Vacuums and analyzes the tables that need it, as autovacuum would; returns what it did.
+   * PGlite only (and it also runs every MAINTENANCE_INTERVAL_MS by itself); PostgreSQL's own
+   * autovacuum does this for a server, so there it does nothing.
+   */
+  maintain(): Promise<TableWork[]>;
   close(): Promise<void>;
 }
 
@@ -42,6 +49,8 @@ export interface OpenOptions {
 }
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+/** How often an embedded database checks whether a table needs vacuuming or analyzing. */
+export const MAINTENANCE_INTERVAL_MS = 60_000;
 /** Arbitrary but fixed: every process migrating the same database takes this lock first. */
 const MIGRATION_LOCK_ID = 4_242_017;
 
@@ -73,13 +82,21 @@ async function openPglite(dataDir: string): Promise<Opened> {
   const client = await PGlite.create(dir, { extensions: { unaccent } });
   const db = drizzle(client, { schema }) as unknown as Db;
   let closed = false;
+  const rows = async <T>(query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  let maintaining: Promise<TableWork[]> | undefined;
+  const maintain = () => {
+    maintaining ??= maintainTables(rows).finally(() => (maintaining = undefined));
+    return maintaining;
+  };
+  const timer = setInterval(() => {
+    if (!closed) maintain().catch(() => {});
+  }, MAINTENANCE_INTERVAL_MS);
+  timer.unref();
   return {
     db,
     kind: 'pglite',
-    async rows<T>(query: ReturnType<typeof sql>) {
-      const result = (await db.execute(query)) as unknown as { rows: T[] };
-      return result.rows;
-    },
+    rows,
+    maintain,
     async ping() {
       if (closed) return false;
       try {
@@ -92,6 +109,8 @@ async function openPglite(dataDir: string): Promise<Opened> {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(timer);
+      await maintaining?.catch(() => {});
       await client.close();
     },
     async migrate() {
@@ -131,6 +150,9 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
     kind: 'postgres',
     async rows<T>(query: ReturnType<typeof sql>) {
       return (await db.execute(query)) as unknown as T[];
+    },
+    async maintain() {
+      return [];
     },
     async ping() {
       // A probe answers in bounded time: while the server is away, queries wait for a connection.
