@@ -9,7 +9,7 @@ import { startFeedFarm } from './feed-farm.ts';
 import { fmt, printTable, withPeakMemory } from './table.ts';
 import { farmSources, createBenchScheduler } from './bench-hub.ts';
 
-const SOURCES = Number(process.env.BENCH_SOURCES ?? 200);
+const SOURCES = Number(process.env.BENCH_SOURCES ?? 1000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 50);
 
 export async function benchIngest(): Promise<void> {
