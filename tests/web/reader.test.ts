@@ -303,10 +303,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       const en = (await page('/en/directory')).html;
       expect(en).toMatch(/Health: <strong class="ok">Working<\/strong> · last read 5 minutes ago · HTTP status 200/);
       expect(en).toMatch(/Health: <strong class="bad">Failing<\/strong> · last read 20 minutes ago · HTTP status 200/);
-      expect(en).toContain('Last error: <span>the address answers with an HTML page, not a feed');
+      // The fetcher's error as stored ("not a feed (HTML page)"), said in the page's language.
+      expect(en).toContain('Last error: <span>The address answers with a web page, not a feed. The site may have moved its feed.</span>');
       const fr = (await page('/fr/directory')).html;
       expect(fr).toMatch(/État\u00a0: <strong class="bad">En échec<\/strong> · dernière lecture il y a 20 minutes/);
-      expect(fr).toContain('Dernière erreur\u00a0: <span lang="en">the address answers');
+      expect(fr).toContain('Dernière erreur\u00a0: <span>L’adresse répond par une page web, pas par un fil. Le site a peut-être déplacé son fil.</span>');
+      expect(fr).not.toContain('not a feed');
     });
   });
 
