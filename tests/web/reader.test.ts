@@ -343,6 +343,18 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).not.toContain(ENTRIES.housing.title);
     });
 
+    it('without ui=, a widget asked for the items of one language speaks it', async () => {
+      const fr = await (await get('/embed?topic=housing&lang=fr')).text();
+      expect(fr).toMatch(/^<!doctype html><html lang="fr">/);
+      expect(fr).toContain('Plus sur Passerelle');
+      expect(fr).toContain(`href="${PUBLIC}/fr/?lang=fr&amp;topic=housing" target="_blank" rel="noopener">Plus sur Passerelle</a>`);
+      expect(fr).toContain(ENTRIES.housingFr.title);
+      expect(fr).not.toContain(ENTRIES.housing.title);
+      for (const path of ['/embed?lang=en', '/embed?lang=en,fr', '/embed?lang=fr,other', '/embed']) {
+        expect(await (await get(path)).text(), path).toMatch(/^<!doctype html><html lang="en">/);
+      }
+    });
+
     it.each([['/embed?topic=nope', /topic: unknown value/], ['/embed?theme=blue', /theme: must be light or dark/], ['/embed?limit=99', /limit/]])('%s → 400, as a page the iframe can show', async (path, message) => {
       const res = await get(path);
       expect(res.status).toBe(400);
