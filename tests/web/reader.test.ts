@@ -375,10 +375,18 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
     });
 
     it('item pages and the directory weigh less than 60 KB with their stylesheet', async () => {
-      for (const path of [`/fr/items/${ids.housing}`, '/en/directory', '/fr/directory']) {
+      for (const path of [`/en/items/${ids.housing}`, `/fr/items/${ids.housing}`, `/fr/items/${ids.report}`, '/en/directory', '/fr/directory']) {
         const { html } = await page(path);
-        expect(Buffer.byteLength(html), path).toBeLessThan(50 * 1024);
+        const css = await (await get(attr(html, /<link rel="stylesheet" href="([^"]+)"/))).text();
+        expect(Buffer.byteLength(html) + Buffer.byteLength(css), path).toBeLessThan(60 * 1024);
       }
+    });
+
+    it.each(['/embed?limit=50&ui=en', '/embed?limit=50&ui=fr&theme=dark'])('%s with 50 items weighs less than 60 KB, its style inline', async (path) => {
+      const { html } = await page(path);
+      expect(html.match(/<li>/g)).toHaveLength(50);
+      expect(html).not.toMatch(/<link rel="stylesheet"/);
+      expect(Buffer.byteLength(html)).toBeLessThan(60 * 1024);
     });
 
     it('/embed.js is under 8 KB, builds the DOM without innerHTML and may be loaded from anywhere', async () => {
