@@ -284,4 +284,8 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (stale) return sendAsset(c, stale, 'public, max-age=300');
     throw new NotFoundError(`no asset ${file}`);
   });
+
+  // Any other address under /en/ or /fr/ (a mistyped link, "/en/directory/") is a reader's: the
+  // 404 page in its language, not the API's JSON. Registered last, so every real page comes first.
+  for (const ui of LANGUAGES) app.get(`/${ui}/*`, (c) => problemPage(c, ui, { status: 404 }));
 }

@@ -274,10 +274,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toContain('<dt>Langue</dt><dd>Anglais</dd>');
     });
 
-    it.each(['/en/items/999999', '/fr/items/abc'])('%s → a 404 page', async (path) => {
+    it.each(['/en/items/999999', '/fr/items/abc', '/fr/nulle-part', '/en/directory/', '/en/items/'])('%s → a 404 page in its language, under the CSP', async (path) => {
       const { res, html } = await page(path);
       expect(res.status).toBe(404);
-      expect(html).toMatch(/This page is not here|Cette page est introuvable/);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'none'");
+      expect(html).toMatch(path.startsWith('/fr/') ? /^<!doctype html><html lang="fr">.*Cette page est introuvable/ : /^<!doctype html><html lang="en">.*This page is not here/);
     });
   });
 
