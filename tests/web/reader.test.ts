@@ -135,9 +135,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       }
     });
 
-    it('pages are served compressed', async () => {
-      const res = await get('/en/?limit=50', { 'Accept-Encoding': 'gzip' });
-      expect(res.headers.get('content-encoding')).toBe('gzip');
+    it('pages, the stylesheet and embed.js are served compressed', async () => {
+      const css = attr((await page('/en/')).html, /<link rel="stylesheet" href="([^"]+)"/);
+      for (const path of ['/en/?limit=50', `/fr/items/${ids.housing}`, '/fr/directory', '/embed?limit=50&ui=fr', css, '/embed.js']) {
+        const res = await get(path, { 'Accept-Encoding': 'gzip' });
+        expect(res.headers.get('content-encoding'), path).toBe('gzip');
+      }
     });
   });
 
