@@ -1,7 +1,7 @@
 // Every string of the admin pages, in English and French (the reader's own words are in i18n.ts).
 // French is typed as `AdminWords`, so a string added in one language only does not compile. Fetch
 // errors are stored as the fetcher wrote them, in English; explainError() says what the usual
-// ones mean in the page's language, and the pages show the original beside it.
+// ones mean in the page's language (on the admin pages, beside the original; in the directory too).
 import type { Language } from '../core/types.ts';
 
 export type FetchOutcomeName = 'ok' | 'not-modified' | 'unchanged' | 'failed';
@@ -401,7 +401,8 @@ const EXPLANATIONS: [RegExp, Explained][] = [
     en: 'The connection to the site failed.',
     fr: 'La connexion au site a échoué.',
   }],
-  [/HTML page, not a feed|^not a feed \(HTML\)|^not a feed \(text\/html/, {
+  // The parser's "not a feed (HTML page)", discovery's "not a feed (HTML)", the fetcher's "not a feed (text/html)".
+  [/HTML page, not a feed|^not a feed \((HTML( page)?|text\/html)\)/, {
     en: 'The address answers with a web page, not a feed. The site may have moved its feed.',
     fr: 'L’adresse répond par une page web, pas par un fil. Le site a peut-être déplacé son fil.',
   }],

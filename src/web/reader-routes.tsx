@@ -52,6 +52,13 @@ export function negotiateLanguage(header: string | undefined): Language | undefi
   return best?.lang;
 }
 
+/** The one language a filter's `lang` asks for, when it is en or fr alone: the words a widget without `ui` takes. */
+export function onlyLanguage(params: URLSearchParams): Language | undefined {
+  const langs = params.getAll('lang').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const [lang] = langs;
+  return new Set(langs).size === 1 && LANGUAGES.includes(lang as Language) ? (lang as Language) : undefined;
+}
+
 export function cookieLanguage(header: string | undefined): Language | undefined {
   const m = new RegExp(`(?:^|;\\s*)${UI_COOKIE}=(en|fr)(?:;|$)`).exec(header ?? '');
   return m?.[1] as Language | undefined;
@@ -229,11 +236,12 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   });
 
   // The iframe widget. `ui` picks its words (en, fr); `lang` keeps its meaning everywhere else:
-  // the language of the items. `theme` is light or dark. No cookie is read or set here.
+  // the language of the items, though without `ui` a widget asked for French items only speaks
+  // French (and English for English ones). `theme` is light or dark. No cookie is read or set here.
   app.get('/embed', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const asked = params.get('ui');
-    const ui: Language = asked === 'fr' ? 'fr' : 'en';
+    const ui: Language = asked === 'fr' || asked === 'en' ? asked : (onlyLanguage(params) ?? 'en');
     const dark = params.get('theme') === 'dark';
     const ctx = contextFor(ui);
     const send = (rendered: Rendered, status = 200) =>
@@ -276,4 +284,8 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (stale) return sendAsset(c, stale, 'public, max-age=300');
     throw new NotFoundError(`no asset ${file}`);
   });
+
+  // Any other address under /en/ or /fr/ (a mistyped link, "/en/directory/") is a reader's: the
+  // 404 page in its language, not the API's JSON. Registered last, so every real page comes first.
+  for (const ui of LANGUAGES) app.get(`/${ui}/*`, (c) => problemPage(c, ui, { status: 404 }));
 }

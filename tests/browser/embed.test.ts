@@ -29,6 +29,8 @@ function hostPage(hub: string): string {
 <div id="w2" data-passerelle="lang=fr&amp;ui=en&amp;theme=dark&amp;limit=4"></div>
 <h2>Hostile titles</h2>
 <div id="w3" data-passerelle="source=hostile&amp;q=markup"></div>
+<h2>French items, no ui: French words on this English page</h2>
+<div id="w5" data-passerelle="topic=housing&amp;lang=fr"></div>
 <h2>A mistake in the attribute</h2>
 <div id="w4" data-passerelle="topic=nope"></div>
 </main>
@@ -63,7 +65,7 @@ describe('embeds on another site, in Chromium', () => {
       void d.dismiss();
     });
     await page.goto(host.url.replace('127.0.0.1', 'localhost'));
-    await page.waitForFunction(() => ['w1', 'w2', 'w3', 'w4'].every((id) => document.getElementById(id)?.shadowRoot?.querySelector('.psl p')));
+    await page.waitForFunction(() => ['w1', 'w2', 'w3', 'w4', 'w5'].every((id) => document.getElementById(id)?.shadowRoot?.querySelector('.psl p')));
   });
   afterAll(async () => {
     await context?.close();
@@ -112,6 +114,13 @@ describe('embeds on another site, in Chromium', () => {
     }));
     expect(w2).toMatchObject({ dark: 'psl dark', count: 4, more: 'More on Passerelle' });
     expect(w2.meta).toMatch(/ · French$/);
+
+    // No ui, one language asked for: the widget speaks it, whatever the host page's language.
+    const w5 = await widget('w5').evaluate((el) => {
+      const root = el.shadowRoot!;
+      return { lang: root.querySelector('.psl')!.getAttribute('lang'), titles: [...root.querySelectorAll('li a')].map((a) => a.textContent), more: root.querySelector('.f a')!.textContent };
+    });
+    expect(w5).toEqual({ lang: 'fr', titles: [ENTRIES.housingFr.title], more: 'Plus sur Passerelle' });
 
     const w4 = await widget('w4').evaluate((el) => el.shadowRoot!.textContent);
     expect(w4).toContain('The list could not be loaded.');

@@ -116,7 +116,7 @@ describe.each(databaseKinds)('reader in Chromium on %s', (kind) => {
     await page.goto(`${hub.url}/en/directory`);
     const broken = page.locator('#source-northern-gateway');
     expect(await broken.locator('.health').textContent()).toMatch(/^Health: Failing · last read 20 minutes ago · HTTP status 200$/);
-    expect(await broken.locator('.err').textContent()).toContain('answers with an HTML page');
+    expect(await broken.locator('.err').textContent()).toContain('answers with a web page, not a feed');
   });
 
   it('pages through older items until the end', async () => {

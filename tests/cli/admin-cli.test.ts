@@ -1,6 +1,7 @@
 // The operator's commands (sources add/remove/pause/resume/refresh, tokens, opml import) against
 // both databases, with fixture sites on 127.0.0.1; a token made on the command line then opens
 // the admin API.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { createMetrics } from '../../src/core/metrics.ts';
 import { listAdminLog } from '../../src/store/api-tokens.ts';
 import { openDatabase, type Database } from '../../src/store/db.ts';
+import { apiTokens } from '../../src/store/schema.ts';
 import { createApp } from '../../src/web/app.ts';
 import { createScratchDatabase, databaseKinds } from '../helpers/databases.ts';
 import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
@@ -181,6 +183,10 @@ sources:
     try {
       const app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test', topics: [], pipeline: testPipeline(database.db), metrics: createMetrics() });
       expect((await app.request('/api/sources/filed', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      // Only the token's SHA-256 is stored: nothing in the table holds the token itself.
+      const rows = await database.db.select().from(apiTokens);
+      expect(rows.find((r) => r.name === 'deploy-bot')!.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
+      expect(JSON.stringify(rows)).not.toContain(token.slice(4));
     } finally {
       await database.close();
     }

@@ -124,7 +124,7 @@ export async function seedReader(db: Db, options: { now?: number; topics?: Topic
   await commitIngest(db, {
     sourceId: broken.id, owner: 'fixture', historyLimit: 5,
     log: { startedAt: new Date(now), durationMs: 80, outcome: 'failed', httpStatus: 200, error: 'not a feed' },
-    patch: { lastFetchAt: new Date(now - 20 * 60_000), lastStatus: 200, lastError: 'the address answers with an HTML page, not a feed (the site may have moved its feed)', lastErrorAt: new Date(now - 20 * 60_000), errorCount: 3 },
+    patch: { lastFetchAt: new Date(now - 20 * 60_000), lastStatus: 200, lastError: 'not a feed (HTML page)', lastErrorAt: new Date(now - 20 * 60_000), errorCount: 3 },
   });
   const ids = {} as Record<EntryName, number>;
   for (const [name, e] of Object.entries(ENTRIES)) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.ts';
+import { createLogger, silentLogger } from '../../src/core/logger.ts';
 import type { Database } from '../../src/store/db.ts';
 import { commitIngest } from '../../src/store/ingest.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
@@ -104,5 +104,27 @@ describe('readiness', () => {
     await cleanup();
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);
+  });
+});
+
+describe('request logs', () => {
+  it('write one pino JSON line per request with its reqId, the one sent back as X-Request-Id', async () => {
+    const { database, cleanup } = await freshDatabase('pglite');
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const app = createApp({ database, logger, publicUrl: 'http://hub.test', version: 'test', topics: [] });
+    try {
+      const fresh = await app.request('/api/items?limit=1');
+      const given = await app.request('/nope', { headers: { 'X-Request-Id': 'lb-7f3a9c' } });
+      const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+      expect(logged).toEqual([
+        expect.objectContaining({ app: 'passerelle', component: 'http', reqId: fresh.headers.get('x-request-id'), method: 'GET', path: '/api/items', status: 200, durationMs: expect.any(Number) }),
+        expect.objectContaining({ reqId: 'lb-7f3a9c', path: '/nope', status: 404 }),
+      ]);
+      expect(fresh.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+      expect(given.headers.get('x-request-id')).toBe('lb-7f3a9c');
+    } finally {
+      await cleanup();
+    }
   });
 });

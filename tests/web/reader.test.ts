@@ -135,9 +135,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       }
     });
 
-    it('pages are served compressed', async () => {
-      const res = await get('/en/?limit=50', { 'Accept-Encoding': 'gzip' });
-      expect(res.headers.get('content-encoding')).toBe('gzip');
+    it('pages, the stylesheet and embed.js are served compressed', async () => {
+      const css = attr((await page('/en/')).html, /<link rel="stylesheet" href="([^"]+)"/);
+      for (const path of ['/en/?limit=50', `/fr/items/${ids.housing}`, '/fr/directory', '/embed?limit=50&ui=fr', css, '/embed.js']) {
+        const res = await get(path, { 'Accept-Encoding': 'gzip' });
+        expect(res.headers.get('content-encoding'), path).toBe('gzip');
+      }
     });
   });
 
@@ -274,10 +277,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toContain('<dt>Langue</dt><dd>Anglais</dd>');
     });
 
-    it.each(['/en/items/999999', '/fr/items/abc'])('%s → a 404 page', async (path) => {
+    it.each(['/en/items/999999', '/fr/items/abc', '/fr/nulle-part', '/en/directory/', '/en/items/'])('%s → a 404 page in its language, under the CSP', async (path) => {
       const { res, html } = await page(path);
       expect(res.status).toBe(404);
-      expect(html).toMatch(/This page is not here|Cette page est introuvable/);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'none'");
+      expect(html).toMatch(path.startsWith('/fr/') ? /^<!doctype html><html lang="fr">.*Cette page est introuvable/ : /^<!doctype html><html lang="en">.*This page is not here/);
     });
   });
 
@@ -303,10 +308,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       const en = (await page('/en/directory')).html;
       expect(en).toMatch(/Health: <strong class="ok">Working<\/strong> · last read 5 minutes ago · HTTP status 200/);
       expect(en).toMatch(/Health: <strong class="bad">Failing<\/strong> · last read 20 minutes ago · HTTP status 200/);
-      expect(en).toContain('Last error: <span>the address answers with an HTML page, not a feed');
+      // The fetcher's error as stored ("not a feed (HTML page)"), said in the page's language.
+      expect(en).toContain('Last error: <span>The address answers with a web page, not a feed. The site may have moved its feed.</span>');
       const fr = (await page('/fr/directory')).html;
       expect(fr).toMatch(/État\u00a0: <strong class="bad">En échec<\/strong> · dernière lecture il y a 20 minutes/);
-      expect(fr).toContain('Dernière erreur\u00a0: <span lang="en">the address answers');
+      expect(fr).toContain('Dernière erreur\u00a0: <span>L’adresse répond par une page web, pas par un fil. Le site a peut-être déplacé son fil.</span>');
+      expect(fr).not.toContain('not a feed');
     });
   });
 
@@ -341,6 +348,18 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).not.toContain(ENTRIES.housing.title);
     });
 
+    it('without ui=, a widget asked for the items of one language speaks it', async () => {
+      const fr = await (await get('/embed?topic=housing&lang=fr')).text();
+      expect(fr).toMatch(/^<!doctype html><html lang="fr">/);
+      expect(fr).toContain('Plus sur Passerelle');
+      expect(fr).toContain(`href="${PUBLIC}/fr/?lang=fr&amp;topic=housing" target="_blank" rel="noopener">Plus sur Passerelle</a>`);
+      expect(fr).toContain(ENTRIES.housingFr.title);
+      expect(fr).not.toContain(ENTRIES.housing.title);
+      for (const path of ['/embed?lang=en', '/embed?lang=en,fr', '/embed?lang=fr,other', '/embed']) {
+        expect(await (await get(path)).text(), path).toMatch(/^<!doctype html><html lang="en">/);
+      }
+    });
+
     it.each([['/embed?topic=nope', /topic: unknown value/], ['/embed?theme=blue', /theme: must be light or dark/], ['/embed?limit=99', /limit/]])('%s → 400, as a page the iframe can show', async (path, message) => {
       const res = await get(path);
       expect(res.status).toBe(400);
@@ -361,10 +380,18 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
     });
 
     it('item pages and the directory weigh less than 60 KB with their stylesheet', async () => {
-      for (const path of [`/fr/items/${ids.housing}`, '/en/directory', '/fr/directory']) {
+      for (const path of [`/en/items/${ids.housing}`, `/fr/items/${ids.housing}`, `/fr/items/${ids.report}`, '/en/directory', '/fr/directory']) {
         const { html } = await page(path);
-        expect(Buffer.byteLength(html), path).toBeLessThan(50 * 1024);
+        const css = await (await get(attr(html, /<link rel="stylesheet" href="([^"]+)"/))).text();
+        expect(Buffer.byteLength(html) + Buffer.byteLength(css), path).toBeLessThan(60 * 1024);
       }
+    });
+
+    it.each(['/embed?limit=50&ui=en', '/embed?limit=50&ui=fr&theme=dark'])('%s with 50 items weighs less than 60 KB, its style inline', async (path) => {
+      const { html } = await page(path);
+      expect(html.match(/<li>/g)).toHaveLength(50);
+      expect(html).not.toMatch(/<link rel="stylesheet"/);
+      expect(Buffer.byteLength(html)).toBeLessThan(60 * 1024);
     });
 
     it('/embed.js is under 8 KB, builds the DOM without innerHTML and may be loaded from anywhere', async () => {

@@ -74,8 +74,11 @@
     if (host.getAttribute('data-passerelle-done')) return;
     host.setAttribute('data-passerelle-done', '1');
     var params = new URLSearchParams(host.getAttribute('data-passerelle') || '');
+    // Words: ui if given, else the one language of the items asked for, else the host page's.
     var asked = params.get('ui');
-    var ui = asked === 'fr' || asked === 'en' ? asked : /^fr/i.test(document.documentElement.lang) ? 'fr' : 'en';
+    var langs = params.getAll('lang').join(',').toLowerCase().split(',').filter(Boolean);
+    var only = langs.length && langs.every(function (l) { return l === langs[0]; }) && (langs[0] === 'en' || langs[0] === 'fr') ? langs[0] : '';
+    var ui = asked === 'fr' || asked === 'en' ? asked : only || (/^fr/i.test(document.documentElement.lang) ? 'fr' : 'en');
     var w = WORDS[ui];
     var box = el('div', null, 'psl' + (params.get('theme') === 'dark' ? ' dark' : ''));
     box.lang = ui;

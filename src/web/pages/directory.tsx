@@ -5,6 +5,7 @@
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
 import type { SourceRow } from '../../store/schema.ts';
+import { explainError } from '../admin-words.ts';
 import { formatRecent } from '../i18n.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
 import { Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
@@ -48,6 +49,8 @@ function Health(props: { ctx: PageContext; source: SourceRow }) {
   if (kind === 'failing' && s.lastSuccessAt) facts.push(`${w.lastSuccess} ${formatRecent(s.lastSuccessAt, ctx.now, ui)}`);
   if (s.lastStatus) facts.push(`${w.httpStatus} ${s.lastStatus}`);
   const showError = s.lastError && kind !== 'ok';
+  // Stored errors are the fetcher's English; the usual ones are said in the page's language.
+  const plain = s.lastError ? explainError(s.lastError, ui) : undefined;
   return (
     <>
       <p class="health">
@@ -58,7 +61,7 @@ function Health(props: { ctx: PageContext; source: SourceRow }) {
       {showError ? (
         <p class="err">
           {w.lastError}
-          {w.colon} <span lang={ui === 'en' ? undefined : 'en'}>{s.lastError}</span>
+          {w.colon} {plain ? <span>{plain}</span> : <span lang={ui === 'en' ? undefined : 'en'}>{s.lastError}</span>}
         </p>
       ) : null}
     </>
