@@ -35,7 +35,8 @@ export function renderRss(feed: OutputFeed): string {
     out.push(element('guid', e.id, { isPermaLink: 'false' }));
     out.push(element('pubDate', rfc822(e.published)));
     out.push(element('dc:creator', e.author ?? e.organization));
-    out.push(element('dc:language', e.language));
+    // dc:language takes an ISO 639 code; an item in a language we do not publish in names none.
+    if (e.language !== 'other') out.push(element('dc:language', e.language));
     for (const c of e.categories) out.push(element('category', c.label, { domain: c.scheme }));
     out.push(element('source', e.sourceTitle, { url: e.sourceFeedUrl }));
     if (e.enclosure) {

@@ -1,0 +1,46 @@
+// The RSS and Atom views on the entries real feeds do send and the fixture hub rarely has: an item
+// in a language we do not publish in, an item with a title and nothing else, an empty feed. Each
+// case is one the W3C Feed Validator reported (RSS 2.0 + RFC 4287), turned into the rule it broke.
+import { describe, expect, it } from 'vitest';
+import type { ItemView } from '../../src/store/items-query.ts';
+import { renderAtom } from '../../src/publish/atom.ts';
+import { buildOutputFeed } from '../../src/publish/build-output-feed.ts';
+import type { FeedQuery } from '../../src/publish/feed-query.ts';
+import { renderRss } from '../../src/publish/rss.ts';
+
+const PUBLIC = 'https://hub.example.ca';
+const query: FeedQuery = { limit: 50, ui: 'en' };
+const ctx = { publicUrl: PUBLIC, version: '1.0.0', topics: [], path: '/feeds/all', selfQuery: '' };
+
+function row(id: number, extra: Partial<ItemView> = {}): ItemView {
+  const at = new Date('2024-05-01T12:00:00Z');
+  return {
+    id, title: `Title ${id}`, url: `https://example.org/${id}`, publishedAt: at, dateFromFeed: true, modifiedAt: null,
+    firstSeenAt: at, updatedAt: at, author: null, summary: `Summary ${id}`, contentHtml: `<p>Content ${id}</p>`,
+    language: 'en', categories: [], topics: [], type: 'news', regions: ['national'], province: null, enclosure: null, clusterId: null,
+    source: { slug: 's', title: 'Source', organization: 'Org', region: 'national', province: null, url: 'https://s.example.org/feed', siteUrl: null, lastSuccessAt: null },
+    also: [],
+    ...extra,
+  };
+}
+
+/** The <entry> or <item> elements of a document, as text. */
+const entries = (doc: string, name: string) => [...doc.matchAll(new RegExp(`<${name}[ >][\\s\\S]*?</${name}>`, 'g'))].map((m) => m[0]);
+
+describe('RSS and Atom views', () => {
+  it('name no language for an item in a language other than ours: "other" is not an ISO 639 code', () => {
+    const feed = buildOutputFeed(query, [row(1, { language: 'other' }), row(2, { language: 'fr' })], ctx);
+    const [other, fr] = entries(renderRss(feed), 'item');
+    expect(other).not.toContain('<dc:language>');
+    expect(fr).toContain('<dc:language>fr</dc:language>');
+    const atom = entries(renderAtom(feed), 'entry');
+    expect(atom[0]).toMatch(/^<entry>/);
+    expect(atom[1]).toMatch(/^<entry xml:lang="fr">/);
+  });
+
+  it('keep sanitized HTML as html content beside the plain-text summary', () => {
+    const [e] = entries(renderAtom(buildOutputFeed(query, [row(1)], ctx)), 'entry');
+    expect(e).toContain('<summary type="text">Summary 1</summary>');
+    expect(e).toContain('<content type="html">&lt;p&gt;Content 1&lt;/p&gt;</content>');
+  });
+});
