@@ -38,6 +38,15 @@ describe('RSS and Atom views', () => {
     expect(atom[1]).toMatch(/^<entry xml:lang="fr">/);
   });
 
+  it('give an Atom entry with no content and no link a text content (RFC 4287 §4.1.1: content or an alternate link)', () => {
+    const feed = buildOutputFeed(query, [row(1, { url: null, contentHtml: '', summary: '' }), row(2, { contentHtml: '', summary: 'Only a summary' })], ctx);
+    const [bare, summaryOnly] = entries(renderAtom(feed), 'entry');
+    expect(bare).toContain('<content type="text">Title 1</content>');
+    expect(bare).not.toContain('<summary');
+    expect(summaryOnly).toContain('<content type="text">Only a summary</content>');
+    for (const e of entries(renderAtom(feed), 'entry')) expect(e.match(/<content /g)).toHaveLength(1);
+  });
+
   it('keep sanitized HTML as html content beside the plain-text summary', () => {
     const [e] = entries(renderAtom(buildOutputFeed(query, [row(1)], ctx)), 'entry');
     expect(e).toContain('<summary type="text">Summary 1</summary>');
