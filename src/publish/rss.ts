@@ -20,7 +20,8 @@ export function renderRss(feed: OutputFeed): string {
     element('link', feed.homeUrl),
     plain('description', feed.description),
     element('language', feed.language === 'fr' ? 'fr-ca' : 'en-ca'),
-    element('lastBuildDate', rfc822(feed.updated)),
+    // Optional in RSS 2.0, and an empty channel has no date to give.
+    ...(feed.entries.length ? [element('lastBuildDate', rfc822(feed.updated))] : []),
     element('generator', `${feed.generator.name} ${feed.generator.version}`),
     element('docs', 'https://www.rssboard.org/rss-specification'),
     `<atom:link${attributes({ rel: 'self', type: 'application/rss+xml', href: feed.selfUrls.rss })}/>`,

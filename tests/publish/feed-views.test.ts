@@ -52,4 +52,13 @@ describe('RSS and Atom views', () => {
     expect(e).toContain('<summary type="text">Summary 1</summary>');
     expect(e).toContain('<content type="html">&lt;p&gt;Content 1&lt;/p&gt;</content>');
   });
+  it('date an empty feed plausibly: no lastBuildDate in RSS, and an Atom updated no earlier than our ids', () => {
+    const feed = buildOutputFeed(query, [], ctx);
+    const rss = renderRss(feed);
+    expect(rss).not.toContain('<lastBuildDate>');
+    expect(rss).not.toContain('1970');
+    const atom = renderAtom(feed);
+    expect(atom).toContain('<updated>2026-01-01T00:00:00Z</updated>');
+    expect(renderRss(buildOutputFeed(query, [row(1)], ctx))).toContain('<lastBuildDate>Wed, 01 May 2024 12:00:00 GMT</lastBuildDate>');
+  });
 });

@@ -148,6 +148,19 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(other.status).toBe(200);
   });
 
+  it('an empty feed is valid and dated plausibly, with no Last-Modified to claim', async () => {
+    const res = await app.request('/feeds/all.atom?q=nothing-matches-this');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('last-modified')).toBeNull();
+    expect(res.headers.get('etag')).toMatch(/^"[\w-]{32}"$/);
+    const atom = await res.text();
+    expect(atom).toContain('<updated>2026-01-01T00:00:00Z</updated>');
+    expect(feedparser(atom, `${kind}-empty.atom`)).toMatchObject({ bozo: false, version: 'atom10', entries: [] });
+    const rss = await (await app.request('/feeds/all.rss?q=nothing-matches-this')).text();
+    expect(rss).not.toContain('<lastBuildDate>');
+    expect(feedparser(rss, `${kind}-empty.rss`)).toMatchObject({ bozo: false, version: 'rss20', entries: [] });
+  });
+
   it('an ingest that changes the items changes the feed at once', async () => {
     const before = await app.request('/sources/isans.json');
     const etag = before.headers.get('etag')!;
