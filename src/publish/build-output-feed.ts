@@ -17,9 +17,20 @@ export interface FeedContext {
   selfQuery: string;
   /** A title chosen by whoever saved the feed. */
   title?: string;
+  /** The language this address renders in without ?ui= (a saved feed's own; else English). */
+  defaultUi?: Language;
 }
 
 const EXTENSIONS: Record<OutputFormat, string> = { rss: 'rss', atom: 'atom', json: 'json' };
+
+/**
+ * The self URL of one output feed: ?ui= appears only when it changes the document, so a saved
+ * feed's self link is the short URL it was given.
+ */
+export function feedSelfUrl(publicUrl: string, path: string, format: OutputFormat, selfQuery: string, ui: Language, defaultUi: Language = 'en'): string {
+  const qs = [selfQuery, ui === defaultUi ? '' : `ui=${ui}`].filter(Boolean).join('&');
+  return `${publicUrl}${path}.${EXTENSIONS[format]}${qs ? `?${qs}` : ''}`;
+}
 
 /** The date in our tag URIs (RFC 4151 §2.1): the hub names its feeds and items from then on. */
 const TAGGING_YEAR = 2026;
@@ -43,11 +54,7 @@ export function itemTagUri(publicUrl: string, id: number): string {
 export function buildOutputFeed(query: FeedQuery, rows: ItemView[], ctx: FeedContext): OutputFeed {
   const ui: Language = query.ui;
   const labels = new Map(ctx.topics.map((topic) => [topic.slug, topic.label[ui]]));
-  const withUi = (qs: string) => [qs, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
-  const self = (format: OutputFormat) => {
-    const qs = withUi(ctx.selfQuery);
-    return `${ctx.publicUrl}${ctx.path}.${EXTENSIONS[format]}${qs ? `?${qs}` : ''}`;
-  };
+  const self = (format: OutputFormat) => feedSelfUrl(ctx.publicUrl, ctx.path, format, ctx.selfQuery, ui, ctx.defaultUi);
   const filter = canonicalFilter(query);
   const description = describeQuery(query, ui, labels);
   const updated = rows.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), new Date(0));

@@ -193,8 +193,15 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     const doc = await json(`/f/${saved.id}.json`);
     expect(doc.title).toBe('Logement au Canada atlantique');
     expect(doc.language).toBe('fr');
-    expect(doc.feed_url).toBe(`${PUBLIC}/f/${saved.id}.json?ui=fr`);
+    // The self link is the short URL handed out, not a longer form of it.
+    expect(doc.feed_url).toBe(saved.urls.json);
     expect(doc.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax']);
+    const atom = await app.request(`/f/${saved.id}.atom`);
+    expect(atom.headers.get('link')).toContain(`<${saved.urls.atom}>; rel="self"`);
+    expect(await atom.text()).toContain(`<link rel="self" type="application/atom+xml" href="${saved.urls.atom}"/>`);
+    // Asking for the other language is a different document, and says so.
+    const en = await json(`/f/${saved.id}.json?ui=en`);
+    expect(en).toMatchObject({ language: 'en', title: 'Logement au Canada atlantique', feed_url: `${saved.urls.json}?ui=en` });
     expect((await app.request('/f/nothere1234.rss')).status).toBe(404);
   });
 
