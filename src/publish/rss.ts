@@ -1,11 +1,13 @@
 // RSS 2.0 view (https://www.rssboard.org/rss-specification): the summary in <description>, the
 // sanitized HTML in content:encoded, the original publisher in <source>, topics as categories.
 import type { OutputFeed } from './output-feed.ts';
-import { attributes, element, escapeXml, rfc822 } from './xml.ts';
+import { attributes, element, escapeHtmlText, escapeXml, rfc822 } from './xml.ts';
 
 /**
- * RSS does not say whether <title> and <description> hold text or HTML, so readers guess. Writing
- * & and < as hexadecimal references is the unambiguous form the RSS Advisory Board recommends.
+ * RSS does not say whether <title> or the channel's <description> hold text or HTML, so readers
+ * guess. Writing & and < as hexadecimal references is the unambiguous form the RSS Advisory Board
+ * recommends. An item's <description> is different: RSS 2.0 allows entity-encoded HTML there and
+ * readers render it as HTML, so plain text goes in HTML-escaped (see renderRss).
  */
 function plain(name: string, text: string): string {
   return `<${name}>${escapeXml(text).replace(/&amp;/g, '&#x26;').replace(/&lt;/g, '&#x3C;')}</${name}>`;
@@ -31,7 +33,7 @@ export function renderRss(feed: OutputFeed): string {
     out.push('<item>');
     out.push(plain('title', e.title));
     if (e.url) out.push(element('link', e.url));
-    out.push(plain('description', e.summary || e.title));
+    out.push(element('description', escapeHtmlText(e.summary || e.title)));
     if (e.contentHtml) out.push(`<content:encoded>${escapeXml(e.contentHtml)}</content:encoded>`);
     out.push(element('guid', e.id, { isPermaLink: 'false' }));
     out.push(element('pubDate', rfc822(e.published)));

@@ -38,6 +38,17 @@ describe('RSS and Atom views', () => {
     expect(atom[1]).toMatch(/^<entry xml:lang="fr">/);
   });
 
+  it('write an RSS item description as HTML, so plain text that reads like markup stays text', () => {
+    // RSS 2.0 allows entity-encoded HTML in an item's description and readers render it as HTML;
+    // our summary is plain text, so it is HTML-escaped first (the W3C Feed Validator: "Invalid HTML").
+    const feed = buildOutputFeed(query, [row(1, { summary: '<script>alert(1)</script> & <img src=x>' }), row(2, { summary: '' })], ctx);
+    const [hostile, empty] = entries(renderRss(feed), 'item');
+    expect(hostile).toContain('<description>&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &amp;amp; &amp;lt;img src=x&amp;gt;</description>');
+    expect(empty).toContain('<description>Title 2</description>');
+    // Titles are plain text (RSS Best Practices Profile: hexadecimal references for & and <).
+    expect(renderRss(buildOutputFeed(query, [row(3, { title: 'A <b> & C' })], ctx))).toContain('<title>A &#x3C;b&gt; &#x26; C</title>');
+  });
+
   it('give an Atom entry with no content and no link a text content (RFC 4287 §4.1.1: content or an alternate link)', () => {
     const feed = buildOutputFeed(query, [row(1, { url: null, contentHtml: '', summary: '' }), row(2, { contentHtml: '', summary: 'Only a summary' })], ctx);
     const [bare, summaryOnly] = entries(renderAtom(feed), 'entry');
