@@ -238,4 +238,14 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(sources).toContain('xmlUrl="https://amssa.example.org/feed.xml"');
     expect(sources).toContain('htmlUrl="https://www.amssa.org/"');
   });
+
+  it('OPML that the W3C Feed Validator accepts: one language per outline, no 1970 date, a folder that is only a folder', async () => {
+    const sources = await (await app.request('/opml/sources.opml')).text();
+    // ISANS publishes in English and French: an outline's language is one code, so it names none.
+    expect(sources).toMatch(/<outline type="rss" text="Source isans — ISANS" title="Source isans — ISANS" xmlUrl="https:\/\/isans\.example\.org\/feed\.xml" category="\/atlantic\/ns"\/>/);
+    expect(sources).toContain('xmlUrl="https://amssa.example.org/feed.xml" htmlUrl="https://www.amssa.org/" language="en"');
+    const topics = await (await app.request('/opml/topics.opml')).text();
+    for (const doc of [sources, topics]) expect(doc).not.toMatch(/1970|<dateModified>/);
+    expect(topics).toContain('<outline text="Passerelle">');
+  });
 });
