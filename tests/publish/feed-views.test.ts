@@ -2,8 +2,10 @@
 // in a language we do not publish in, an item with a title and nothing else, an empty feed. Each
 // case is one the W3C Feed Validator reported (RSS 2.0 + RFC 4287), turned into the rule it broke.
 import { describe, expect, it } from 'vitest';
-import type { ItemView } from '../../src/store/items-query.ts';
+import type { Topic } from '../../src/core/types.ts';
+import type { ItemRef, ItemView } from '../../src/store/items-query.ts';
 import { renderAtom } from '../../src/publish/atom.ts';
+import { renderJsonFeed } from '../../src/publish/json-feed.ts';
 import { buildOutputFeed } from '../../src/publish/build-output-feed.ts';
 import type { FeedQuery } from '../../src/publish/feed-query.ts';
 import { renderRss } from '../../src/publish/rss.ts';
@@ -23,6 +25,8 @@ function row(id: number, extra: Partial<ItemView> = {}): ItemView {
     ...extra,
   };
 }
+
+const ref = (id: number, organization: string, url: string | null, language: string): ItemRef => ({ id, title: `Title ${id}`, url, language, source: `s${id}`, organization });
 
 /** The <entry> or <item> elements of a document, as text. */
 const entries = (doc: string, name: string) => [...doc.matchAll(new RegExp(`<${name}[ >][\\s\\S]*?</${name}>`, 'g'))].map((m) => m[0]);
@@ -63,6 +67,39 @@ describe('RSS and Atom views', () => {
     expect(e).toContain('<summary type="text">Summary 1</summary>');
     expect(e).toContain('<content type="html">&lt;p&gt;Content 1&lt;/p&gt;</content>');
   });
+  it('name the publishing organization, the others that cross-posted it, the person, the translation and the enclosure', () => {
+    const crossPosted = row(1, {
+      author: 'Marie Tremblay',
+      topics: ['housing'],
+      source: { slug: 's', title: 'Source S', organization: 'Org & <S>', region: 'national', province: null, url: 'https://s.example.org/feed', siteUrl: 'https://s.example.org/', lastSuccessAt: null },
+      also: [ref(9, 'Other "Org"', 'https://other.example.org/a?x=1&y=2', 'en'), ref(10, 'No Link Org', null, 'en')],
+      translation: ref(2, 'Org & <S>', 'https://example.org/fr/1', 'fr'),
+      enclosure: { url: 'https://example.org/1.mp3', type: 'audio/mpeg', length: 1234 },
+    });
+    const topics: Topic[] = [{ slug: 'housing', label: { en: 'Housing', fr: 'Logement' }, keywords: { en: [], fr: [] }, categories: [] }];
+    const feed = buildOutputFeed({ ...query, ui: 'fr' }, [crossPosted], { ...ctx, topics });
+    const [atom] = entries(renderAtom(feed), 'entry');
+    expect(atom).toContain('<author><name>Marie Tremblay</name></author>');
+    expect(atom).toContain('<contributor><name>Org &amp; &lt;S&gt;</name></contributor>');
+    expect(atom).toContain('<link rel="related" type="text/html" href="https://other.example.org/a?x=1&amp;y=2" title="Other &quot;Org&quot;"/>');
+    expect(atom).toContain('<link rel="alternate" type="text/html" hreflang="fr" href="https://example.org/fr/1"/>');
+    expect(atom).toContain('<link rel="enclosure" href="https://example.org/1.mp3" type="audio/mpeg" length="1234"/>');
+    expect(atom).toContain(`<category term="housing" label="Logement" scheme="${PUBLIC}/topics/"/>`);
+    expect(atom).toContain('<source><id>https://s.example.org/feed</id><title>Source S</title>');
+    // The cross-posters close the HTML content, as escaped text and http(s) links, in the reader's language.
+    const also = '&lt;p&gt;Aussi publié par : &lt;a href=&quot;https://other.example.org/a?x=1&amp;amp;y=2&quot;&gt;Other &quot;Org&quot;&lt;/a&gt;, No Link Org&lt;/p&gt;</content>';
+    expect(atom).toContain(also);
+    const [rss] = entries(renderRss(feed), 'item');
+    expect(rss).toContain('<dc:creator>Marie Tremblay</dc:creator>');
+    expect(rss).toContain('<source url="https://s.example.org/feed">Source S</source>');
+    expect(rss).toContain(`<category domain="${PUBLIC}/topics/">Logement</category>`);
+    expect(rss).toContain('<enclosure url="https://example.org/1.mp3" length="1234" type="audio/mpeg"/>');
+    expect(rss).toContain(also.replace('</content>', '</content:encoded>'));
+    const [item] = JSON.parse(renderJsonFeed(feed)).items;
+    expect(item.authors).toEqual([{ name: 'Marie Tremblay' }]);
+    expect(item._passerelle).toMatchObject({ organization: 'Org & <S>', also: [{ organization: 'Other "Org"', url: 'https://other.example.org/a?x=1&y=2' }, { organization: 'No Link Org' }] });
+  });
+
   it('date an empty feed plausibly: no lastBuildDate in RSS, and an Atom updated no earlier than our ids', () => {
     const feed = buildOutputFeed(query, [], ctx);
     const rss = renderRss(feed);
