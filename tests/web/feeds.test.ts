@@ -132,6 +132,12 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(fr.feed_url).toBe(`${PUBLIC}/topics/housing.json?lang=fr`);
     const region = await json('/feeds/all.json?region=atlantic,bc&type=event');
     expect(region.items.map((i: { title: string }) => i.title)).toEqual(['Webinar on employment']);
+    // since, q and limit work on feeds as on the API; the self link keeps them, in canonical form.
+    const recent = await json('/feeds/all.json?since=2024-05-03&limit=1');
+    expect(recent.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax']);
+    expect(recent.feed_url).toBe(`${PUBLIC}/feeds/all.json?since=2024-05-03T00%3A00%3A00.000Z&limit=1`);
+    const search = await json('/sources/amssa.json?q=webinar');
+    expect(search.items.map((i: { title: string }) => i.title)).toEqual(['Webinar on employment']);
   });
 
   it('text fields stay text: markup in a title is escaped in every format', async () => {
