@@ -1,5 +1,6 @@
 // RSS 2.0 view (https://www.rssboard.org/rss-specification): the summary in <description>, the
-// sanitized HTML in content:encoded, the original publisher in <source>, topics as categories.
+// sanitized HTML in content:encoded, the publishing organization in dc:publisher and its feed in
+// <source>, topics as categories.
 import type { OutputFeed } from './output-feed.ts';
 import { attributes, element, escapeHtmlText, escapeXml, rfc822 } from './xml.ts';
 
@@ -38,6 +39,9 @@ export function renderRss(feed: OutputFeed): string {
     out.push(element('guid', e.id, { isPermaLink: 'false' }));
     out.push(element('pubDate', rfc822(e.published)));
     out.push(element('dc:creator', e.author ?? e.organization));
+    // The publishing organization (Dublin Core: "an entity responsible for making the resource
+    // available"); <source> below names its feed, whose title need not name the organization.
+    out.push(element('dc:publisher', e.organization));
     // dc:language takes an ISO 639 code; an item in a language we do not publish in names none.
     if (e.language !== 'other') out.push(element('dc:language', e.language));
     for (const c of e.categories) out.push(element('category', c.label, { domain: c.scheme }));

@@ -91,6 +91,8 @@ describe('RSS and Atom views', () => {
     expect(atom).toContain(also);
     const [rss] = entries(renderRss(feed), 'item');
     expect(rss).toContain('<dc:creator>Marie Tremblay</dc:creator>');
+    // RSS names the organization even when a person signed the item (<source> is the feed's title).
+    expect(rss).toContain('<dc:publisher>Org &amp; &lt;S&gt;</dc:publisher>');
     expect(rss).toContain('<source url="https://s.example.org/feed">Source S</source>');
     expect(rss).toContain(`<category domain="${PUBLIC}/topics/">Logement</category>`);
     expect(rss).toContain('<enclosure url="https://example.org/1.mp3" length="1234" type="audio/mpeg"/>');
