@@ -30,8 +30,14 @@ export function renderAtom(feed: OutputFeed): string {
     out.push(`<author>${element('name', e.author ?? e.organization)}</author>`);
     if (e.author) out.push(`<contributor>${element('name', e.organization)}</contributor>`);
     for (const c of e.categories) out.push(`<category${attributes({ term: c.term, label: c.label, scheme: c.scheme })}/>`);
-    if (e.summary) out.push(element('summary', e.summary, { type: 'text' }));
-    if (e.contentHtml) out.push(`<content type="html">${escapeXml(e.contentHtml)}</content>`);
+    if (e.contentHtml) {
+      if (e.summary) out.push(element('summary', e.summary, { type: 'text' }));
+      out.push(`<content type="html">${escapeXml(e.contentHtml)}</content>`);
+    } else {
+      // §4.1.1: an entry with no atom:content MUST have an alternate link, and an item may have
+      // neither body nor link; the text it has (summary, else title) is its content, as in RSS.
+      out.push(element('content', e.summary || e.title, { type: 'text' }));
+    }
     out.push(
       `<source>${element('id', e.sourceFeedUrl)}${element('title', e.sourceTitle)}${element('updated', rfc3339(e.updated))}<link${attributes({ rel: 'self', href: e.sourceFeedUrl })}/>${
         e.sourceSiteUrl ? `<link${attributes({ rel: 'alternate', type: 'text/html', href: e.sourceSiteUrl })}/>` : ''

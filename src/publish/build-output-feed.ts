@@ -17,9 +17,30 @@ export interface FeedContext {
   selfQuery: string;
   /** A title chosen by whoever saved the feed. */
   title?: string;
+  /** The language this address renders in without ?ui= (a saved feed's own; else English). */
+  defaultUi?: Language;
 }
 
 const EXTENSIONS: Record<OutputFormat, string> = { rss: 'rss', atom: 'atom', json: 'json' };
+
+/**
+ * The self URL of one output feed: ?ui= appears only when it changes the document, so a saved
+ * feed's self link is the short URL it was given.
+ */
+export function feedSelfUrl(publicUrl: string, path: string, format: OutputFormat, selfQuery: string, ui: Language, defaultUi: Language = 'en'): string {
+  const qs = [selfQuery, ui === defaultUi ? '' : `ui=${ui}`].filter(Boolean).join('&');
+  return `${publicUrl}${path}.${EXTENSIONS[format]}${qs ? `?${qs}` : ''}`;
+}
+
+/** The date in our tag URIs (RFC 4151 §2.1): the hub names its feeds and items from then on. */
+const TAGGING_YEAR = 2026;
+
+/**
+ * Atom requires a feed-level updated (RFC 4287 §4.1.1) even when no entry says when: an empty feed
+ * gives the tagging date, a fixed instant (so its bytes and ETag only change with its items) that
+ * validators and readers take as a real date, where 1970 reads as a bug.
+ */
+const EMPTY_FEED_UPDATED = new Date(Date.UTC(TAGGING_YEAR, 0, 1));
 
 /** A tag URI authority that stays put when PUBLIC_URL changes scheme or port. */
 function authority(publicUrl: string): string {
@@ -27,29 +48,25 @@ function authority(publicUrl: string): string {
 }
 
 export function itemTagUri(publicUrl: string, id: number): string {
-  return `tag:${authority(publicUrl)},2026:item:${id}`;
+  return `tag:${authority(publicUrl)},${TAGGING_YEAR}:item:${id}`;
 }
 
 export function buildOutputFeed(query: FeedQuery, rows: ItemView[], ctx: FeedContext): OutputFeed {
   const ui: Language = query.ui;
   const labels = new Map(ctx.topics.map((topic) => [topic.slug, topic.label[ui]]));
-  const withUi = (qs: string) => [qs, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
-  const self = (format: OutputFormat) => {
-    const qs = withUi(ctx.selfQuery);
-    return `${ctx.publicUrl}${ctx.path}.${EXTENSIONS[format]}${qs ? `?${qs}` : ''}`;
-  };
+  const self = (format: OutputFormat) => feedSelfUrl(ctx.publicUrl, ctx.path, format, ctx.selfQuery, ui, ctx.defaultUi);
   const filter = canonicalFilter(query);
   const description = describeQuery(query, ui, labels);
   const updated = rows.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), new Date(0));
   return {
-    id: `tag:${authority(ctx.publicUrl)},2026:feed:${ctx.path}${ctx.selfQuery ? `?${ctx.selfQuery}` : ''}`,
+    id: `tag:${authority(ctx.publicUrl)},${TAGGING_YEAR}:feed:${ctx.path}${ctx.selfQuery ? `?${ctx.selfQuery}` : ''}`,
     title: ctx.title ?? `Passerelle — ${description}`,
     description: `${t(ui, 'feedDescription')} ${description}.`,
     language: ui,
     selfUrls: { rss: self('rss'), atom: self('atom'), json: self('json') },
     homeUrl: `${ctx.publicUrl}/${ui}/${filter ? `?${filter}` : ''}`,
     hubUrl: `${ctx.publicUrl}/websub`,
-    updated: rows.length ? updated : new Date(0),
+    updated: rows.length ? updated : EMPTY_FEED_UPDATED,
     generator: { name: 'Passerelle', version: ctx.version, uri: `${ctx.publicUrl}/` },
     entries: rows.map((r) => toEntry(r, ctx, ui, labels)),
   };

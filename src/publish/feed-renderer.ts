@@ -2,13 +2,13 @@
 // or /f/{id}, a format and a query string. The web routes and the WebSub hub both go through
 // here, so a subscriber is pushed exactly the document a poller would get.
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
-import type { Topic } from '../core/types.ts';
+import type { Language, Topic } from '../core/types.ts';
 import type { Db } from '../store/db.ts';
 import { queryItems } from '../store/items-query.ts';
 import { getSavedFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { renderAtom } from './atom.ts';
-import { buildOutputFeed } from './build-output-feed.ts';
+import { buildOutputFeed, feedSelfUrl } from './build-output-feed.ts';
 import type { FeedCache, Rendered } from './feed-cache.ts';
 import { canonicalFilter, parseFeedQuery, type FeedQuery } from './feed-query.ts';
 import { renderJsonFeed } from './json-feed.ts';
@@ -65,7 +65,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
   const { db, cache, publicUrl } = options;
   const topicSlugs = options.topics.map((tp) => tp.slug);
 
-  async function resolve(address: FeedAddress): Promise<{ query: FeedQuery; path: string; fixedKeys: (keyof FeedQuery)[]; title?: string }> {
+  async function resolve(address: FeedAddress): Promise<{ query: FeedQuery; path: string; fixedKeys: (keyof FeedQuery)[]; title?: string; defaultUi?: Language }> {
     const sourceSlugs = await sourceSlugsOf(db, cache);
     const vocabulary = { topicSlugs, sourceSlugs };
     const parse = (params: URLSearchParams) => parseFeedQuery(params, vocabulary, FEED_LIMITS);
@@ -89,7 +89,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
         if (address.params.get('limit')) params.set('limit', address.params.get('limit')!);
         // A saved feed's filter is all fixed: its self link is its short URL.
         const query = parse(params);
-        return { query, path: `/f/${saved.id}`, fixedKeys: ['topics', 'regions', 'provinces', 'languages', 'types', 'sources', 'q', 'since', 'clusters'], title: saved.title };
+        return { query, path: `/f/${saved.id}`, fixedKeys: ['topics', 'regions', 'provinces', 'languages', 'types', 'sources', 'q', 'since', 'clusters'], title: saved.title, defaultUi: saved.ui as Language };
       }
       default:
         throw new NotFoundError('not a feed address');
@@ -98,16 +98,16 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
 
   return {
     async render(address) {
-      const { query, path, fixedKeys, title } = await resolve(address);
+      const { query, path, fixedKeys, title, defaultUi } = await resolve(address);
       const rest: FeedQuery = { ...query, ...Object.fromEntries(fixedKeys.map((k) => [k, undefined])) };
       const selfQuery = [canonicalFilter(rest), query.limit !== FEED_LIMITS.defaultLimit ? `limit=${query.limit}` : ''].filter(Boolean).join('&');
-      const selfParams = [selfQuery, query.ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
-      const selfUrl = `${publicUrl}${path}.${address.format}${selfParams ? `?${selfParams}` : ''}`;
+      const selfUrl = feedSelfUrl(publicUrl, path, address.format, selfQuery, query.ui, defaultUi);
       const key = `${address.format}\u0000${path}\u0000${selfQuery}\u0000${query.ui}\u0000${title ?? ''}`;
       const rendered = await cache.get(key, async () => {
         const rows = await queryItems(db, query);
-        const feed = buildOutputFeed(query, rows, { publicUrl, version: options.version, topics: options.topics, path, selfQuery, title });
-        return { body: RENDER[address.format](feed), lastModified: feed.updated };
+        const feed = buildOutputFeed(query, rows, { publicUrl, version: options.version, topics: options.topics, path, selfQuery, title, defaultUi });
+        // An empty feed has no Last-Modified (http-cache.ts): its Atom date is a placeholder.
+        return { body: RENDER[address.format](feed), lastModified: rows.length ? feed.updated : new Date(0) };
       });
       return { ...rendered, format: address.format, selfUrl };
     },

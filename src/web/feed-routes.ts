@@ -104,8 +104,7 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
           htmlUrl: `${deps.publicUrl}/${ui}/?topic=${tp.slug}`,
           language: ui,
         })),
-        new Date(0),
-        'Passerelle',
+        { folder: 'Passerelle' },
       );
     } else if (file === 'sources.opml') {
       const rows = await listSources(db);
@@ -117,10 +116,11 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
             text: `${s.title} — ${s.organization}`,
             xmlUrl: s.url,
             htmlUrl: s.siteUrl ?? undefined,
-            language: s.languages.join(','),
+            // OPML's language is one code, like the feed's <language>: a bilingual source names none
+            // (our OPML import then takes both, as it did from "en,fr").
+            language: s.languages.length === 1 ? s.languages[0] : undefined,
             category: `/${s.region}${s.province ? `/${s.province}` : ''}`,
           })),
-        new Date(0),
       );
     } else {
       throw new NotFoundError('no such OPML file: try /opml/topics.opml or /opml/sources.opml');

@@ -25,7 +25,7 @@ import feedparser, json, sys
 d = feedparser.parse(sys.argv[1])
 print(json.dumps({"bozo": bool(d.bozo), "exc": str(d.get("bozo_exception", "")), "version": d.version,
   "feed": {"title": d.feed.get("title"), "language": d.feed.get("language"), "links": [l.get("rel") for l in d.feed.get("links", [])]},
-  "entries": [{"title": e.get("title"), "id": e.get("id"), "link": e.get("link"), "language": e.get("language"),
+  "entries": [{"title": e.get("title"), "id": e.get("id"), "link": e.get("link"), "language": e.get("language") or e.get("title_detail", {}).get("language"),
     "tags": [t.get("label") or t.get("term") for t in e.get("tags", [])], "author": e.get("author"),
     "published": e.get("published_parsed") is not None, "updated": e.get("updated_parsed") is not None} for e in d.entries]}))`;
   return JSON.parse(execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8' }));
@@ -98,6 +98,20 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(body).toContain(`<link rel="self" type="application/atom+xml" href="${PUBLIC}/feeds/all.atom"/>`);
   });
 
+  it('the three formats of one filter hold the same entries, with the same ids, in the same order', async () => {
+    const rss = feedparser(await (await app.request('/feeds/all.rss?lang=en,fr')).text(), `${kind}-same.rss`);
+    const atom = feedparser(await (await app.request('/feeds/all.atom?lang=en,fr')).text(), `${kind}-same.atom`);
+    // Debian's feedparser (6.0) does not read JSON Feed: its items are compared as JSON.
+    const json = (await (await app.request('/feeds/all.json?lang=en,fr')).json()) as { items: { id: string; title: string; language?: string }[] };
+    expect(rss.bozo).toBe(false);
+    expect(atom.bozo).toBe(false);
+    const fromJson = json.items.map((i) => ({ id: i.id, title: i.title }));
+    expect(fromJson).toHaveLength(3);
+    expect(rss.entries.map((e) => ({ id: e.id, title: e.title }))).toEqual(fromJson);
+    expect(atom.entries.map((e) => ({ id: e.id, title: e.title }))).toEqual(fromJson);
+    expect(atom.entries.map((e) => e.language)).toEqual(json.items.map((i) => i.language));
+  });
+
   it('JSON Feed 1.1 with language, authors, tags and the hub', async () => {
     const doc = await json('/topics/housing.json?ui=fr');
     expect(doc.version).toBe('https://jsonfeed.org/version/1.1');
@@ -118,6 +132,12 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(fr.feed_url).toBe(`${PUBLIC}/topics/housing.json?lang=fr`);
     const region = await json('/feeds/all.json?region=atlantic,bc&type=event');
     expect(region.items.map((i: { title: string }) => i.title)).toEqual(['Webinar on employment']);
+    // since, q and limit work on feeds as on the API; the self link keeps them, in canonical form.
+    const recent = await json('/feeds/all.json?since=2024-05-03&limit=1');
+    expect(recent.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax']);
+    expect(recent.feed_url).toBe(`${PUBLIC}/feeds/all.json?since=2024-05-03T00%3A00%3A00.000Z&limit=1`);
+    const search = await json('/sources/amssa.json?q=webinar');
+    expect(search.items.map((i: { title: string }) => i.title)).toEqual(['Webinar on employment']);
   });
 
   it('text fields stay text: markup in a title is escaped in every format', async () => {
@@ -146,6 +166,19 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(since.status).toBe(304);
     const other = await app.request('/feeds/all.atom?lang=fr', { headers: { 'If-None-Match': etag } });
     expect(other.status).toBe(200);
+  });
+
+  it('an empty feed is valid and dated plausibly, with no Last-Modified to claim', async () => {
+    const res = await app.request('/feeds/all.atom?q=nothing-matches-this');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('last-modified')).toBeNull();
+    expect(res.headers.get('etag')).toMatch(/^"[\w-]{32}"$/);
+    const atom = await res.text();
+    expect(atom).toContain('<updated>2026-01-01T00:00:00Z</updated>');
+    expect(feedparser(atom, `${kind}-empty.atom`)).toMatchObject({ bozo: false, version: 'atom10', entries: [] });
+    const rss = await (await app.request('/feeds/all.rss?q=nothing-matches-this')).text();
+    expect(rss).not.toContain('<lastBuildDate>');
+    expect(feedparser(rss, `${kind}-empty.rss`)).toMatchObject({ bozo: false, version: 'rss20', entries: [] });
   });
 
   it('an ingest that changes the items changes the feed at once', async () => {
@@ -180,8 +213,15 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     const doc = await json(`/f/${saved.id}.json`);
     expect(doc.title).toBe('Logement au Canada atlantique');
     expect(doc.language).toBe('fr');
-    expect(doc.feed_url).toBe(`${PUBLIC}/f/${saved.id}.json?ui=fr`);
+    // The self link is the short URL handed out, not a longer form of it.
+    expect(doc.feed_url).toBe(saved.urls.json);
     expect(doc.items.map((i: { title: string }) => i.title)).toEqual(['Logement abordable à Halifax']);
+    const atom = await app.request(`/f/${saved.id}.atom`);
+    expect(atom.headers.get('link')).toContain(`<${saved.urls.atom}>; rel="self"`);
+    expect(await atom.text()).toContain(`<link rel="self" type="application/atom+xml" href="${saved.urls.atom}"/>`);
+    // Asking for the other language is a different document, and says so.
+    const en = await json(`/f/${saved.id}.json?ui=en`);
+    expect(en).toMatchObject({ language: 'en', title: 'Logement au Canada atlantique', feed_url: `${saved.urls.json}?ui=en` });
     expect((await app.request('/f/nothere1234.rss')).status).toBe(404);
   });
 
@@ -217,5 +257,15 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     const sources = await (await app.request('/opml/sources.opml')).text();
     expect(sources).toContain('xmlUrl="https://amssa.example.org/feed.xml"');
     expect(sources).toContain('htmlUrl="https://www.amssa.org/"');
+  });
+
+  it('OPML that the W3C Feed Validator accepts: one language per outline, no 1970 date, a folder that is only a folder', async () => {
+    const sources = await (await app.request('/opml/sources.opml')).text();
+    // ISANS publishes in English and French: an outline's language is one code, so it names none.
+    expect(sources).toMatch(/<outline type="rss" text="Source isans — ISANS" title="Source isans — ISANS" xmlUrl="https:\/\/isans\.example\.org\/feed\.xml" category="\/atlantic\/ns"\/>/);
+    expect(sources).toContain('xmlUrl="https://amssa.example.org/feed.xml" htmlUrl="https://www.amssa.org/" language="en"');
+    const topics = await (await app.request('/opml/topics.opml')).text();
+    for (const doc of [sources, topics]) expect(doc).not.toMatch(/1970|<dateModified>/);
+    expect(topics).toContain('<outline text="Passerelle">');
   });
 });
