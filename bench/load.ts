@@ -44,6 +44,9 @@ export const LOAD_MIX = [
   '/opml/topics.opml',
   '/opml/sources.opml',
   '/api/sources',
+  '/en/',
+  '/fr/?topic=housing&lang=fr',
+  '/en/directory',
 ];
 
 interface LoadResult {
