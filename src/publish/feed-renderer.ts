@@ -106,7 +106,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
       const rendered = await cache.get(key, async () => {
         const rows = await queryItems(db, query);
         const feed = buildOutputFeed(query, rows, { publicUrl, version: options.version, topics: options.topics, path, selfQuery, title, defaultUi });
-        // An empty feed has no Last-Modified (http-cache.ts): its Atom date is a placeholder.
+        // An empty feed has no Last-Modified (http-cache.ts): its Atom date is a fixed one.
         return { body: RENDER[address.format](feed), lastModified: rows.length ? feed.updated : new Date(0) };
       });
       return { ...rendered, format: address.format, selfUrl };
