@@ -15,13 +15,19 @@ export function textArray(values: readonly string[]): ReturnType<typeof sql> {
   return values.length ? sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
 }
 
-/** An int[] literal; the values are our own integers, written inline so a long list costs no parameters. */
-export function intArray(values: readonly number[]): ReturnType<typeof sql> {
+/** An int[] (or bigint[]) literal; the values are our own integers, written inline so a long list costs no parameters. */
+export function intArray(values: readonly number[], type: 'int' | 'bigint' = 'int'): ReturnType<typeof sql> {
   if (!values.every(Number.isSafeInteger)) throw new TypeError('intArray: not integers');
-  return sql.raw(values.length ? `'{${values.join(',')}}'::int[]` : `'{}'::int[]`);
+  return sql.raw(`'{${values.join(',')}}'::${type}[]`);
 }
 /** A transaction handle: the same query API as Db. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Raw rows from either driver (postgres.js returns an array, PGlite an object with rows). */
+export async function queryRows<T>(db: Db | Tx, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
 
 export interface Database {
   db: Db;
@@ -140,7 +146,9 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
         // awaits: a connection lost during that lookup is an unhandled rejection, which ends the
         // process. The types are read once, at start-up (see migrate), and copied into each pool.
         fetch_types: false,
-        connection: { application_name: 'passerelle' },
+        // Every query here is short; JIT compiling one costs 20–90 ms, and a young table's missing
+        // statistics make plans look expensive enough to trigger it.
+        connection: { application_name: 'passerelle', jit: 'off' },
       }),
     onReset,
   );

@@ -3,7 +3,7 @@
 // work; inserts are idempotent through the (source_id, key) unique index.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Item } from '../core/types.ts';
-import { textArray, type Db, type Tx } from './db.ts';
+import { queryRows, textArray, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { assignStories, indexFingerprints } from './stories.ts';
@@ -96,6 +96,56 @@ async function trimHistory(tx: Tx, sourceId: number, keep: number): Promise<void
  * (first wins), and a new key whose link and title match a stored item takes that item's key,
  * so a feed that changes every GUID on every fetch does not multiply its items.
  */
+/** The stored columns an item carries, in the order the insert lists them, with their types. */
+const ITEM_COLUMNS = [
+  ['key', 'text'], ['guid', 'text'], ['url', 'text'], ['title', 'text'], ['content_html', 'text'], ['summary', 'text'],
+  ['author', 'text'], ['published_at', 'timestamptz'], ['date_from_feed', 'boolean'], ['modified_at', 'timestamptz'],
+  ['categories', 'text[]'], ['language', 'text'], ['lang_hint', 'text'], ['enclosure', 'jsonb'], ['content_hash', 'text'],
+  ['topics', 'text[]'], ['type', 'text'], ['regions', 'text[]'], ['province', 'text'], ['canonical_url', 'text'],
+  ['translation_key', 'text'], ['alternate_urls', 'text[]'], ['fingerprint', 'bigint'],
+] as const;
+
+function itemRecord(it: Item): Record<(typeof ITEM_COLUMNS)[number][0], unknown> {
+  return {
+    key: it.key, guid: it.guid ?? null, url: it.url ?? null, title: it.title, content_html: it.contentHtml,
+    summary: it.summary, author: it.author ?? null, published_at: it.publishedAt, date_from_feed: it.dateFromFeed,
+    modified_at: it.modifiedAt ?? null, categories: it.categories, language: it.language, lang_hint: it.langHint ?? null,
+    enclosure: it.enclosure ?? null, content_hash: it.contentHash, topics: it.topics, type: it.type, regions: it.regions,
+    province: it.province ?? null, canonical_url: it.canonicalUrl ?? null, translation_key: it.translationKey ?? null,
+    alternate_urls: it.alternateUrls, fingerprint: it.fingerprint,
+  };
+}
+
+const columnList = sql.raw(ITEM_COLUMNS.map(([c]) => c).join(', '));
+const recordType = sql.raw(ITEM_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', '));
+const excludedSet = sql.raw(
+  ITEM_COLUMNS.filter(([c]) => c !== 'key' && c !== 'published_at' && c !== 'date_from_feed')
+    .map(([c]) => `${c} = excluded.${c}`)
+    .join(', '),
+);
+
+/**
+ * One statement for a batch: the rows travel as a single JSON parameter that the database
+ * unpacks, rather than one parameter per column per row, which costs more to build, send and
+ * describe than the insert itself. A row whose content hash is unchanged is left alone and not
+ * returned.
+ */
+async function upsertRows(tx: Tx, sourceId: number, batch: Item[]): Promise<{ id: number; key: string; inserted: boolean }[]> {
+  const rows = await queryRows<{ id: number | string; key: string; inserted: boolean }>(
+    tx,
+    sql`insert into ${items} as i (source_id, ${columnList})
+      select ${sourceId}::int, ${columnList} from json_to_recordset(${JSON.stringify(batch.map(itemRecord))}::json) as r(${recordType})
+      on conflict (source_id, key) do update set ${excludedSet},
+        -- An item first seen without a usable date keeps the time we first saw it.
+        published_at = case when excluded.date_from_feed then excluded.published_at else i.published_at end,
+        date_from_feed = excluded.date_from_feed or i.date_from_feed,
+        updated_at = now()
+      where i.content_hash <> excluded.content_hash
+      returning id, key, (xmax = 0) as inserted`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), key: r.key, inserted: r.inserted }));
+}
+
 async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<IngestCounts> {
   const unique = new Map<string, Item>();
   for (const item of batch) if (!unique.has(item.key)) unique.set(item.key, { ...item });
@@ -134,66 +184,7 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
   let itemsUpdated = 0;
   const insertedIds: number[] = [];
   for (let i = 0; i < list.length; i += BATCH) {
-    const rows = list.slice(i, i + BATCH).map((it) => ({
-      sourceId,
-      key: it.key,
-      guid: it.guid ?? null,
-      url: it.url ?? null,
-      title: it.title,
-      contentHtml: it.contentHtml,
-      summary: it.summary,
-      author: it.author ?? null,
-      publishedAt: it.publishedAt,
-      dateFromFeed: it.dateFromFeed,
-      modifiedAt: it.modifiedAt ?? null,
-      categories: it.categories,
-      language: it.language,
-      langHint: it.langHint ?? null,
-      enclosure: it.enclosure ?? null,
-      contentHash: it.contentHash,
-      topics: it.topics,
-      type: it.type,
-      regions: it.regions,
-      province: it.province ?? null,
-      canonicalUrl: it.canonicalUrl ?? null,
-      translationKey: it.translationKey ?? null,
-      alternateUrls: it.alternateUrls,
-      fingerprint: BigInt(it.fingerprint),
-    }));
-    const result = await tx
-      .insert(items)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [items.sourceId, items.key],
-        set: {
-          guid: sql`excluded.guid`,
-          url: sql`excluded.url`,
-          title: sql`excluded.title`,
-          contentHtml: sql`excluded.content_html`,
-          summary: sql`excluded.summary`,
-          author: sql`excluded.author`,
-          // An item first seen without a usable date keeps the time we first saw it.
-          publishedAt: sql`case when excluded.date_from_feed then excluded.published_at else ${items.publishedAt} end`,
-          dateFromFeed: sql`excluded.date_from_feed or ${items.dateFromFeed}`,
-          modifiedAt: sql`excluded.modified_at`,
-          categories: sql`excluded.categories`,
-          language: sql`excluded.language`,
-          langHint: sql`excluded.lang_hint`,
-          enclosure: sql`excluded.enclosure`,
-          contentHash: sql`excluded.content_hash`,
-          topics: sql`excluded.topics`,
-          type: sql`excluded.type`,
-          regions: sql`excluded.regions`,
-          province: sql`excluded.province`,
-          canonicalUrl: sql`excluded.canonical_url`,
-          translationKey: sql`excluded.translation_key`,
-          alternateUrls: sql`excluded.alternate_urls`,
-          fingerprint: sql`excluded.fingerprint`,
-          updatedAt: sql`now()`,
-        },
-        setWhere: sql`${items.contentHash} <> excluded.content_hash`,
-      })
-      .returning({ id: items.id, key: items.key, inserted: sql<boolean>`(xmax = 0)` });
+    const result = await upsertRows(tx, sourceId, list.slice(i, i + BATCH));
     // New and edited items (unchanged ones are not returned) get their near-duplicate keys.
     const fingerprintOf = new Map(list.map((it) => [it.key, it.fingerprint]));
     await indexFingerprints(tx, result.map((r) => ({ id: r.id, fingerprint: fingerprintOf.get(r.key)!, isNew: r.inserted })));

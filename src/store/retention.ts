@@ -6,7 +6,7 @@
 // cleared in the same transaction. Cluster ids are plain shared numbers: the copies left of a
 // story still share theirs when its first copy is gone.
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from './db.ts';
+import { queryRows, type Db, type Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { adminLog, items, sources } from './schema.ts';
 
@@ -96,7 +96,7 @@ export async function planRetention(db: Db, policy: RetentionPolicy, options: Re
   const seen = new Set<number>();
   const kept = new Set<number>();
   for (const rule of rulesOf(policy)) {
-    for (const r of await rows<{ id: number; kept: boolean }>(db, candidates(rule, policy, options.keepIds ?? [], now))) {
+    for (const r of await queryRows<{ id: number; kept: boolean }>(db, candidates(rule, policy, options.keepIds ?? [], now))) {
       const id = Number(r.id);
       if (r.kept) kept.add(id);
       else if (!seen.has(id)) {
@@ -108,7 +108,7 @@ export async function planRetention(db: Db, policy: RetentionPolicy, options: Re
   report.kept = kept.size;
   if (policy.adminLogDays > 0) {
     const cutoff = new Date(now.getTime() - policy.adminLogDays * DAY_MS);
-    report.adminLog = (await rows<{ n: number }>(db, sql`select count(*)::int as n from ${adminLog} where ${adminLog.at} < ${timestamp(cutoff)}`))[0].n;
+    report.adminLog = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${adminLog} where ${adminLog.at} < ${timestamp(cutoff)}`))[0].n;
   }
   return report;
 }
@@ -126,7 +126,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, options: R
       const now = options.now ?? new Date();
       const outcome = await db.transaction(async (tx) => {
         if (!(await takeLock(tx))) return 'locked' as const;
-        const batch = await rows<{ id: number }>(
+        const batch = await queryRows<{ id: number }>(
           tx,
           sql`select id from (${candidates(rule, policy, keepIds, now)}) c where not kept limit ${batchSize}`,
         );
@@ -145,7 +145,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, options: R
     const cutoff = new Date((options.now ?? new Date()).getTime() - policy.adminLogDays * DAY_MS);
     for (;;) {
       if (options.shouldStop?.()) return { ...report, interrupted: true };
-      const deleted = await rows<{ id: number }>(
+      const deleted = await queryRows<{ id: number }>(
         db,
         sql`delete from ${adminLog} where id in (select id from ${adminLog} where ${adminLog.at} < ${timestamp(cutoff)} limit ${batchSize}) returning id`,
       );
@@ -158,7 +158,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, options: R
 }
 
 async function takeLock(tx: Tx): Promise<boolean> {
-  const [row] = await rows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${RETENTION_LOCK_ID}) as locked`);
+  const [row] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${RETENTION_LOCK_ID}) as locked`);
   return row.locked;
 }
 
@@ -166,7 +166,7 @@ async function deleteItems(tx: Tx, ids: number[]): Promise<void> {
   const list = idArray(ids);
   // A translation that points at a deleted item no longer has one.
   await tx.execute(sql`update ${items} set translation_of = null, updated_at = now() where translation_of = any(${list})`);
-  const gone = await rows<{ source_id: number }>(tx, sql`delete from ${items} where id = any(${list}) returning source_id`);
+  const gone = await queryRows<{ source_id: number }>(tx, sql`delete from ${items} where id = any(${list}) returning source_id`);
   const perSource = new Map<number, number>();
   for (const g of gone) perSource.set(Number(g.source_id), (perSource.get(Number(g.source_id)) ?? 0) + 1);
   // Counted down rather than recounted (a recount reads every item of every source touched); the
@@ -174,10 +174,4 @@ async function deleteItems(tx: Tx, ids: number[]): Promise<void> {
   const values = sql.join([...perSource].map(([id, n]) => sql`(${id}::int, ${n}::int)`), sql`, `);
   await tx.execute(sql`update ${sources} set item_count = greatest(${sources.itemCount} - d.n, 0) from (values ${values}) as d(id, n) where ${sources.id} = d.id`);
   await bumpGeneration(tx);
-}
-
-/** Raw rows from either driver (postgres.js returns an array, PGlite an object with rows). */
-async function rows<T>(db: Db | Tx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
 }
