@@ -133,7 +133,9 @@ export const items = pgTable(
     // Readers show each item's translation, found from either side (attachRelations).
     index('items_translation_of_idx').on(t.translationOf).where(sql`${t.translationOf} is not null`),
     index('items_topics_idx').using('gin', t.topics),
-    index('items_alternate_urls_idx').using('gin', t.alternateUrls),
+    // Written straight into the index (no pending list): every ingest probes it, and a pending
+    // list is read in full by each probe until a vacuum empties it.
+    index('items_alternate_urls_idx').using('gin', t.alternateUrls).with({ fastupdate: false }),
     index('items_regions_idx').using('gin', t.regions),
     index('items_search_idx').using('gin', t.search),
   ],
@@ -141,8 +143,9 @@ export const items = pgTable(
 
 /**
  * The near-duplicate index: each item's fingerprint keys (normalize/fingerprint.ts), one row per
- * key. A btree lookup of a batch's keys finds candidates in milliseconds, where an array column
- * with a GIN index made planners test every row against every key.
+ * key, with the item's date. A btree range lookup per key and time window finds candidates in
+ * milliseconds however large the table grows, where an array column with a GIN index made
+ * planners test every row against every key.
  */
 export const itemFingerprintKeys = pgTable(
   'item_fingerprint_keys',
@@ -151,8 +154,10 @@ export const itemFingerprintKeys = pgTable(
     itemId: bigint('item_id', { mode: 'number' })
       .notNull()
       .references(() => items.id, { onDelete: 'cascade' }),
+    /** The item's date, so a lookup reads only the keys inside its time window. */
+    publishedAt: tz('published_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.itemId] }), index('item_fingerprint_keys_item_idx').on(t.itemId)],
+  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_fingerprint_keys_item_idx').on(t.itemId)],
 );
 
 export const fetches = pgTable(

@@ -1,11 +1,11 @@
 // Clusters and translations for newly stored items. Candidates are found by the database (same
 // canonical URL, same translation key, or a shared fingerprint key, near in time); normalize/'s
 // compareStories decides. One query for the whole batch, then one update.
-import { and, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ItemLanguage } from '../core/types.ts';
 import { fingerprintKeys } from '../normalize/fingerprint.ts';
 import { compareStories, type StoryFacts } from '../normalize/same-story.ts';
-import { intArray, textArray, type Tx } from './db.ts';
+import { intArray, queryRows, textArray, type Tx } from './db.ts';
 import { itemFingerprintKeys, items, sources } from './schema.ts';
 
 /**
@@ -25,12 +25,16 @@ export async function indexFingerprints(tx: Tx, rows: { id: number; fingerprint:
     }
   }
   if (!keys.length) return;
-  await tx.execute(sql`insert into ${itemFingerprintKeys} (key, item_id) select * from unnest(${intArray(keys)}, ${intArray(ids)}::bigint[]) on conflict do nothing`);
+  await tx.execute(sql`insert into ${itemFingerprintKeys} (key, item_id, published_at)
+    select u.key, u.item_id, i.published_at from unnest(${intArray(keys)}, ${intArray(ids, 'bigint')}) as u(key, item_id)
+    join ${items} i on i.id = u.item_id
+    on conflict do nothing`);
 }
 
 /** Candidates by fingerprint are looked for this far either side of an item's date. */
 const WINDOW_MS = 7 * 86_400_000;
-/** A bound on what one batch's fingerprint lookup may return. */
+/** Bounds on what one batch's lookups may return. */
+const MAX_LINKED_ROWS = 5_000;
 const MAX_SIMILAR_ROWS = 20_000;
 
 interface StoryRow extends StoryFacts {
@@ -56,7 +60,7 @@ const storySelect = {
   fingerprint: items.fingerprint,
 };
 
-function selectStories(tx: Tx, where: SQL, limit = 5000) {
+function selectStories(tx: Tx, where: SQL, limit: number) {
   return tx.select(storySelect).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(where).limit(limit);
 }
 
@@ -87,21 +91,14 @@ function toFacts(r: Selected): StoryRow {
  */
 export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
   if (newIds.length === 0) return;
-  const fresh = await selectStories(tx, inArray(items.id, newIds), newIds.length);
-  const near: SQL[] = [];
-  const urls = uniq(fresh.map((f) => f.canonicalUrl));
-  const keys = uniq(fresh.map((f) => f.translationKey));
-  const alternates = uniq(fresh.flatMap((f) => f.alternateUrls));
-  if (urls.length) {
-    near.push(inArray(items.canonicalUrl, urls));
-    near.push(sql`${items.alternateUrls} && ${textArray(urls)}`);
-  }
-  if (alternates.length) near.push(inArray(items.canonicalUrl, alternates));
-  if (keys.length) near.push(inArray(items.translationKey, keys));
-  const exact = near.length ? await selectStories(tx, and(or(...near), notInArray(items.id, newIds))!) : [];
-  const similarIds = await findSimilar(tx, fresh, newIds, new Set(exact.map((r) => r.id)));
-  const similar = similarIds.length ? await selectStories(tx, inArray(items.id, similarIds), similarIds.length) : [];
-  const candidates = [...exact, ...similar].map(toFacts);
+  const fresh = await selectStories(tx, sql`${items.id} = any(${intArray(newIds, 'bigint')})`, newIds.length);
+  const linkedIds = await findLinked(tx, fresh, newIds);
+  const similarIds = await findSimilar(tx, fresh, newIds, new Set(linkedIds));
+  const ids = [...linkedIds, ...similarIds];
+  const found = ids.length ? await selectStories(tx, sql`${items.id} = any(${intArray(ids, 'bigint')})`, ids.length) : [];
+  // Linked items first, as found: the first translation met is the one kept.
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  const candidates = found.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!).map(toFacts);
 
   const all = [...candidates, ...fresh.map(toFacts)];
   const freshFacts = all.slice(candidates.length);
@@ -140,26 +137,63 @@ export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
 }
 
 /**
+ * Items that name the same page as a new item: the same canonical URL, the same translation key,
+ * or a new item's URL among their other-language versions (or the reverse). Each value is its own
+ * index probe (LATERAL, fenced with OFFSET 0 so it is not flattened into a join), so the plan
+ * does not depend on statistics a young table lacks: as one OR, or as a join, a planner without
+ * them reads the whole table.
+ */
+async function findLinked(tx: Tx, fresh: { canonicalUrl: string | null; translationKey: string | null; alternateUrls: string[] }[], newIds: number[]): Promise<number[]> {
+  const urls = uniq(fresh.map((f) => f.canonicalUrl));
+  const keys = uniq(fresh.map((f) => f.translationKey));
+  const knownUrls = uniq([...urls, ...fresh.flatMap((f) => f.alternateUrls)]);
+  const probe = (values: string[], where: SQL) =>
+    sql`select x.id from unnest(${textArray(values)}) as u(v) cross join lateral (select id from ${items} where ${where} offset 0) x`;
+  const probes: SQL[] = [];
+  if (knownUrls.length) probes.push(probe(knownUrls, sql`canonical_url = u.v`));
+  if (urls.length) probes.push(probe(urls, sql`alternate_urls @> array[u.v]`));
+  if (keys.length) probes.push(probe(keys, sql`translation_key = u.v`));
+  if (!probes.length) return [];
+  const rows = await queryRows<{ id: number | string }>(
+    tx,
+    sql`select id from (${sql.join(probes, sql` union `)}) found where id <> all(${intArray(newIds, 'bigint')}) limit ${MAX_LINKED_ROWS}`,
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
  * Items whose text may be nearly the same as a new item's: sharing a fingerprint key (two equal
- * bands, see fingerprintKeys) and published within the window of that same item. The index
- * lookup returns keys and dates only; the window is applied here, per new item.
+ * bands, see fingerprintKeys) and published within the window of an item holding that key. Each
+ * key is one range read of the (key, published_at) index, so the cost follows the items near in
+ * time, not the size of the table.
  */
 async function findSimilar(tx: Tx, fresh: { id: number; fingerprint: bigint | null; publishedAt: Date }[], newIds: number[], skip: Set<number>): Promise<number[]> {
-  const keysOf = fresh.map((f) => ({ time: f.publishedAt.getTime(), keys: new Set(fingerprintKeys(f.fingerprint ?? 0n)) }));
-  const allKeys = uniq(keysOf.flatMap((k) => [...k.keys]));
-  if (!allKeys.length) return [];
-  const rows = await tx
-    .select({ id: itemFingerprintKeys.itemId, key: itemFingerprintKeys.key, publishedAt: items.publishedAt })
-    .from(itemFingerprintKeys)
-    .innerJoin(items, eq(items.id, itemFingerprintKeys.itemId))
-    .where(and(sql`${itemFingerprintKeys.key} = any(${intArray(allKeys)})`, notInArray(itemFingerprintKeys.itemId, newIds)))
-    .limit(MAX_SIMILAR_ROWS);
-  const found = new Set<number>();
-  for (const r of rows) {
-    if (skip.has(r.id) || found.has(r.id)) continue;
-    if (keysOf.some((k) => k.keys.has(r.key) && Math.abs(k.time - r.publishedAt.getTime()) <= WINDOW_MS)) found.add(r.id);
+  const windows = new Map<number, { lo: number; hi: number }>();
+  for (const f of fresh) {
+    const time = f.publishedAt.getTime();
+    for (const key of fingerprintKeys(f.fingerprint ?? 0n)) {
+      const w = windows.get(key);
+      if (!w) windows.set(key, { lo: time - WINDOW_MS, hi: time + WINDOW_MS });
+      else {
+        w.lo = Math.min(w.lo, time - WINDOW_MS);
+        w.hi = Math.max(w.hi, time + WINDOW_MS);
+      }
+    }
   }
-  return [...found];
+  if (!windows.size) return [];
+  const keys = [...windows.keys()];
+  const rows = await queryRows<{ id: number | string }>(
+    tx,
+    sql`select distinct k.item_id as id
+      from unnest(${intArray(keys)}, ${intArray(keys.map((k) => windows.get(k)!.lo), 'bigint')}, ${intArray(keys.map((k) => windows.get(k)!.hi), 'bigint')}) as q(key, lo, hi)
+      cross join lateral (
+        select item_id from ${itemFingerprintKeys} k
+        where k.key = q.key and k.published_at between to_timestamp(q.lo / 1000.0) and to_timestamp(q.hi / 1000.0)
+      ) k
+      where k.item_id <> all(${intArray(newIds, 'bigint')})
+      limit ${MAX_SIMILAR_ROWS}`,
+  );
+  return rows.map((r) => Number(r.id)).filter((id) => !skip.has(id));
 }
 
 function uniq<T>(values: (T | null | undefined)[]): T[] {
