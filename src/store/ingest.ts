@@ -91,11 +91,6 @@ async function trimHistory(tx: Tx, sourceId: number, keep: number): Promise<void
   await tx.delete(fetches).where(and(eq(fetches.sourceId, sourceId), notInArray(fetches.id, newest)));
 }
 
-/**
- * Inserts new items and updates changed ones in place. Keys are made unique within the batch
- * (first wins), and a new key whose link and title match a stored item takes that item's key,
- * so a feed that changes every GUID on every fetch does not multiply its items.
- */
 /** The stored columns an item carries, in the order the insert lists them, with their types. */
 const ITEM_COLUMNS = [
   ['key', 'text'], ['guid', 'text'], ['url', 'text'], ['title', 'text'], ['content_html', 'text'], ['summary', 'text'],
@@ -128,13 +123,18 @@ const excludedSet = sql.raw(
  * One statement for a batch: the rows travel as a single JSON parameter that the database
  * unpacks, rather than one parameter per column per row, which costs more to build, send and
  * describe than the insert itself. A row whose content hash is unchanged is left alone and not
- * returned.
+ * returned. Items not stored yet take their id from the sequence here and start as a cluster of
+ * their own (cluster_id = id), so clustering rewrites only the few that join another story.
  */
-async function upsertRows(tx: Tx, sourceId: number, batch: Item[]): Promise<{ id: number; key: string; inserted: boolean }[]> {
+async function upsertRows(tx: Tx, sourceId: number, batch: Item[], notStoredYet: boolean): Promise<{ id: number; key: string; inserted: boolean }[]> {
+  const records = sql`json_to_recordset(${JSON.stringify(batch.map(itemRecord))}::json) as r(${recordType})`;
+  const insert = notStoredYet
+    ? sql`insert into ${items} as i (id, cluster_id, source_id, ${columnList})
+        select n.id, n.id, ${sourceId}::int, ${columnList} from (select nextval(pg_get_serial_sequence('items', 'id')) as id, r.* from ${records}) n`
+    : sql`insert into ${items} as i (source_id, ${columnList}) select ${sourceId}::int, ${columnList} from ${records}`;
   const rows = await queryRows<{ id: number | string; key: string; inserted: boolean }>(
     tx,
-    sql`insert into ${items} as i (source_id, ${columnList})
-      select ${sourceId}::int, ${columnList} from json_to_recordset(${JSON.stringify(batch.map(itemRecord))}::json) as r(${recordType})
+    sql`${insert}
       on conflict (source_id, key) do update set ${excludedSet},
         -- An item first seen without a usable date keeps the time we first saw it.
         published_at = case when excluded.date_from_feed then excluded.published_at else i.published_at end,
@@ -146,12 +146,18 @@ async function upsertRows(tx: Tx, sourceId: number, batch: Item[]): Promise<{ id
   return rows.map((r) => ({ id: Number(r.id), key: r.key, inserted: r.inserted }));
 }
 
+/**
+ * Inserts new items and updates changed ones in place. Keys are made unique within the batch
+ * (first wins), and a new key whose link and title match a stored item takes that item's key,
+ * so a feed that changes every GUID on every fetch does not multiply its items.
+ */
 async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<IngestCounts> {
   const unique = new Map<string, Item>();
   for (const item of batch) if (!unique.has(item.key)) unique.set(item.key, { ...item });
   const list = [...unique.values()];
 
   let itemsRekeyed = 0;
+  const rekeyed: string[] = [];
   const known = new Set<string>();
   for (let i = 0; i < list.length; i += BATCH) {
     const keys = list.slice(i, i + BATCH).map((it) => it.key);
@@ -175,6 +181,7 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
       if (existing && !taken.has(existing)) {
         taken.add(existing);
         it.key = existing;
+        rekeyed.push(existing);
         itemsRekeyed++;
       }
     }
@@ -183,16 +190,20 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
   let itemsNew = 0;
   let itemsUpdated = 0;
   const insertedIds: number[] = [];
-  for (let i = 0; i < list.length; i += BATCH) {
-    const result = await upsertRows(tx, sourceId, list.slice(i, i + BATCH));
-    // New and edited items (unchanged ones are not returned) get their near-duplicate keys.
-    const fingerprintOf = new Map(list.map((it) => [it.key, it.fingerprint]));
-    await indexFingerprints(tx, result.map((r) => ({ id: r.id, fingerprint: fingerprintOf.get(r.key)!, isNew: r.inserted })));
-    for (const r of result) {
-      if (r.inserted) {
-        itemsNew++;
-        insertedIds.push(r.id);
-      } else itemsUpdated++;
+  const fingerprintOf = new Map(list.map((it) => [it.key, it.fingerprint]));
+  const stored = new Set([...known, ...rekeyed]);
+  for (const notStoredYet of [true, false]) {
+    const part = list.filter((it) => stored.has(it.key) !== notStoredYet);
+    for (let i = 0; i < part.length; i += BATCH) {
+      const result = await upsertRows(tx, sourceId, part.slice(i, i + BATCH), notStoredYet);
+      // New and edited items (unchanged ones are not returned) get their near-duplicate keys.
+      await indexFingerprints(tx, result.map((r) => ({ id: r.id, fingerprint: fingerprintOf.get(r.key)!, isNew: r.inserted })));
+      for (const r of result) {
+        if (r.inserted) {
+          itemsNew++;
+          insertedIds.push(r.id);
+        } else itemsUpdated++;
+      }
     }
   }
   await assignStories(tx, insertedIds);

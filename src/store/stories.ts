@@ -122,9 +122,12 @@ export async function assignStories(tx: Tx, newIds: number[]): Promise<void> {
     updates.set(item.id, { clusterId, translationOf });
   }
 
-  if (updates.size) {
+  // New items are stored as their own cluster: only those joining a story or a translation change.
+  const storedCluster = new Map(freshFacts.map((f) => [f.id, f.clusterId]));
+  const changed = [...updates].filter(([id, u]) => u.clusterId !== storedCluster.get(id) || u.translationOf !== null);
+  if (changed.length) {
     const values = sql.join(
-      [...updates].map(([id, u]) => sql`(${id}::bigint, ${u.clusterId}::bigint, ${u.translationOf}::bigint)`),
+      changed.map(([id, u]) => sql`(${id}::bigint, ${u.clusterId}::bigint, ${u.translationOf}::bigint)`),
       sql`, `,
     );
     await tx.execute(

@@ -61,9 +61,18 @@ describe.each(databaseKinds)('stories, topics and search on %s', (kind) => {
     const all = await queryItems(database.db, { limit: 10, q: 'rural funding', clusters: false });
     expect(all).toHaveLength(3);
     expect(new Set(all.map((i) => i.clusterId)).size).toBe(1);
+    // The story's cluster is its first copy, which was stored as a cluster of its own.
+    expect(all[0].clusterId).toBe(Math.min(...all.map((i) => i.id)));
     // Filtered to one source, that source's copy stands for the story.
     const amssaOnly = await queryItems(database.db, { limit: 10, q: 'rural funding', sources: ['amssa'] });
     expect(amssaOnly.map((i) => i.source.slug)).toEqual(['amssa']);
+  });
+
+  it('an item with no other copy is a cluster of its own from the moment it is stored', async () => {
+    await ingest('ocasi', [{ title: 'Volunteer drivers wanted in Sudbury', summaryHtml: 'Help newcomers reach appointments.', guid: 'solo-1', link: 'https://ocasi.example.ca/posts/solo-1', published: '2024-05-21T10:00:00Z' }]);
+    const [solo] = await queryItems(database.db, { limit: 1, q: 'volunteer drivers Sudbury', clusters: false });
+    expect(solo.clusterId).toBe(solo.id);
+    expect(solo.also).toEqual([]);
   });
 
   it('near misses stay apart: two sessions of one webinar series', async () => {
