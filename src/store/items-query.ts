@@ -154,7 +154,7 @@ export async function selectItems(db: Db, q: ItemQuery) {
 /** Relevance ranks the newest RANK_WINDOW matches of a search (deeper: sort=date pages through all). */
 export const RANK_WINDOW = 500;
 /** A search with fewer matches than this is read from the text index alone. */
-const PROBE_LIMIT = 5000;
+export const PROBE_LIMIT = 5000;
 
 /**
  * The items a search may show, or undefined when the date index should simply be walked. Postgres
@@ -164,6 +164,8 @@ const PROBE_LIMIT = 5000;
  * So the plan is chosen here, from the count: first the text index alone, up to PROBE_LIMIT matches
  * (cheap, bounded); fewer than that is every match. More than that is a common word, whose newest
  * matches come soon when walking the date index (only needed to rank; date order walks anyway).
+ * That walk reads items_search_walk_idx, which holds each item's text beside its date, so it
+ * touches no table pages.
  */
 async function textCandidates(db: Db, where: SQL[], byRelevance: boolean): Promise<number[] | undefined> {
   return db.transaction(async (tx) => {

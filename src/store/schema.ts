@@ -138,6 +138,8 @@ export const items = pgTable(
     index('items_alternate_urls_idx').using('gin', t.alternateUrls).with({ fastupdate: false }),
     index('items_regions_idx').using('gin', t.regions),
     index('items_search_idx').using('gin', t.search),
+    // Also items_search_walk_idx (published_at desc, id desc) INCLUDE (search), made by migration
+    // 0009 because drizzle cannot spell INCLUDE: a common word's search walks it (items-query.ts).
   ],
 );
 
