@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { Database } from '../../src/store/db.ts';
 import { createApp } from '../../src/web/app.ts';
+import { formatDay } from '../../src/web/i18n.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { ENTRIES, seedFiller, seedReader, type EntryName } from '../helpers/reader-fixture.ts';
 
@@ -154,8 +155,11 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       // The cross-post joined its original's cluster: shown once, with the other publisher named.
       expect(titles).not.toContain(ENTRIES.housingRepost.title);
       expect(html).toContain('Also published by: Pacific Settlement Knowledge Hub');
-      expect(html).toMatch(/Harbourview Newcomer Centre · <time datetime="[^"]+">today<\/time> · English · News/);
-      expect(html).toMatch(/Carrefour acadien d’accueil · <time datetime="[^"]+">yesterday<\/time> · French · Funding/);
+      // "today" and "yesterday" turn at midnight in Toronto (formatDay, tested in reader-parts): the
+      // items are 3 and 26 hours old, which is "today" and "yesterday" except just after midnight.
+      const shownDay = (hoursAgo: number) => formatDay(new Date(Date.now() - hoursAgo * 3_600_000), Date.now(), 'en');
+      expect(html).toMatch(new RegExp(`Harbourview Newcomer Centre · <time datetime="[^"]+">${shownDay(ENTRIES.housing.hoursAgo)}</time> · English · News`));
+      expect(html).toMatch(new RegExp(`Carrefour acadien d’accueil · <time datetime="[^"]+">${shownDay(ENTRIES.funding.hoursAgo)}</time> · French · Funding`));
       expect(html).toContain('<a href="/en/?topic=funding">Funding and calls for proposals</a>');
       expect(html).toContain('Our settlement counsellors help newcomer families');
     });
