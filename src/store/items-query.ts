@@ -4,7 +4,7 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ItemLanguage, ItemType, Province, Region } from '../core/types.ts';
-import { queryRows, textArray, type Db, type Tx } from './db.ts';
+import { textArray, type Db, type Tx } from './db.ts';
 import { items, sources } from './schema.ts';
 
 export interface ItemQuery {
@@ -155,10 +155,16 @@ export async function selectItems(db: Db, q: ItemQuery) {
 export const RANK_WINDOW = 500;
 /** A search with fewer matches than this is read from the text index alone. */
 export const PROBE_LIMIT = 5000;
-/** A search the planner expects to match at least this many items tries the newest items first. */
-export const COMMON_ESTIMATE = 4 * PROBE_LIMIT;
-/** How many of the newest items that first try reads before it gives up. */
-const WALK_BUDGET = 50_000;
+/**
+ * A relevance search first looks for its newest matches among the newest SHORT_WALK_BUDGET items
+ * (read from items_search_walk_idx alone), then, if they held at least LONG_WALK_SIGN matches, among
+ * the newest LONG_WALK_BUDGET. Only a word rarer than that reaches the probe, which reads a table
+ * page per match. What the walk finds is the word's frequency; the planner's estimate is not (it
+ * expected 12,554 matches for "cours de français" and 14,925 for a word found nowhere).
+ */
+export const SHORT_WALK_BUDGET = 10_000;
+export const LONG_WALK_BUDGET = 50_000;
+const LONG_WALK_SIGN = Math.ceil((RANK_WINDOW * SHORT_WALK_BUDGET) / LONG_WALK_BUDGET);
 
 /**
  * The items a search may show, or undefined when the date index should simply be walked. Postgres
@@ -173,19 +179,13 @@ const WALK_BUDGET = 50_000;
  */
 async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOnly: boolean): Promise<number[] | undefined> {
   return db.transaction(async (tx) => {
-    // A word the statistics call common skips the probe (which reads a table page per match):
-    // its newest matches are among the newest WALK_BUDGET items, read from items_search_walk_idx
-    // alone. If the statistics were wrong, the budget bounds the cost and the probe follows.
-    if (byRelevance && textOnly && (await estimatedRows(tx, where)) >= COMMON_ESTIMATE) {
-      const recent = tx.select({ id: items.id, publishedAt: items.publishedAt, search: items.search }).from(items).orderBy(...NEWEST_FIRST).limit(WALK_BUDGET).as('items');
-      // The same order as the inner query (NULLS LAST): the planner then keeps its order and stops at RANK_WINDOW.
-      const newest = await tx
-        .select({ id: recent.id })
-        .from(recent)
-        .where(and(...where))
-        .orderBy(sql`${recent.publishedAt} desc nulls last`, sql`${recent.id} desc nulls last`)
-        .limit(RANK_WINDOW);
-      if (newest.length === RANK_WINDOW) return newest.map((r) => r.id);
+    if (byRelevance && textOnly) {
+      const found = await newestMatches(tx, where, SHORT_WALK_BUDGET);
+      if (found.length === RANK_WINDOW) return found;
+      if (found.length >= LONG_WALK_SIGN) {
+        const more = await newestMatches(tx, where, LONG_WALK_BUDGET);
+        if (more.length === RANK_WINDOW) return more;
+      }
     }
     await tx.execute(sql`set local enable_seqscan = off`);
     await tx.execute(sql`set local enable_indexscan = off`);
@@ -203,11 +203,17 @@ async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOn
   });
 }
 
-/** The planner's estimate of how many items match `where`. */
-async function estimatedRows(tx: Tx, where: SQL[]): Promise<number> {
-  const [row] = await queryRows<{ 'QUERY PLAN': unknown }>(tx, sql`explain (format json) select 1 from ${items} where ${and(...where)}`);
-  const plan = typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN'];
-  return Number((plan as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']);
+/** The newest matches (RANK_WINDOW at most) among the newest `budget` items, from items_search_walk_idx alone. */
+async function newestMatches(tx: Tx, where: SQL[], budget: number): Promise<number[]> {
+  const recent = tx.select({ id: items.id, publishedAt: items.publishedAt, search: items.search }).from(items).orderBy(...NEWEST_FIRST).limit(budget).as('items');
+  // The same order as the inner query (NULLS LAST): the planner keeps its order and stops at RANK_WINDOW.
+  const rows = await tx
+    .select({ id: recent.id })
+    .from(recent)
+    .where(and(...where))
+    .orderBy(sql`${recent.publishedAt} desc nulls last`, sql`${recent.id} desc nulls last`)
+    .limit(RANK_WINDOW);
+  return rows.map((r) => r.id);
 }
 
 type Row = { item: Omit<typeof items.$inferSelect, 'search'>; source: ItemView['source'] };

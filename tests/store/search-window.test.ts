@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db.ts';
 import { commitIngest } from '../../src/store/ingest.ts';
-import { COMMON_ESTIMATE, PROBE_LIMIT, queryItems, RANK_WINDOW } from '../../src/store/items-query.ts';
+import { PROBE_LIMIT, queryItems, RANK_WINDOW, SHORT_WALK_BUDGET } from '../../src/store/items-query.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { item, spec } from '../helpers/items.ts';
@@ -53,16 +53,25 @@ describe.each(databaseKinds)('search window on %s', (kind) => {
 });
 
 // A common word is ranked over its newest matches, found by walking items newest first
-// (items_search_walk_idx), with the answer the small set gives above. Past PROBE_LIMIT matches the
-// probe runs first; past COMMON_ESTIMATE items the planner expects so many matches that the probe
-// is skipped and a bounded walk of the newest items runs instead.
+// (items_search_walk_idx), with the answer the small set gives above: among the newest
+// SHORT_WALK_BUDGET items, or LONG_WALK_BUDGET when the first walk finds the word but too few
+// times; when even that finds too few, the probe runs, then the walk.
 const COMMON_WORD_CASES = [
-  // One item in 20 does not match: still more matches than the probe takes.
-  { path: 'probe, then walk', items: PROBE_LIMIT + 600 },
-  { path: 'walk first', items: COMMON_ESTIMATE + 4000 },
+  { path: 'short walk', matching: PROBE_LIMIT + 600, items: PROBE_LIMIT + 600, every: 1 },
+  // Three items in a hundred match: 300 among the newest 10,000.
+  { path: 'long walk', matching: 40_000, items: 40_000, every: 25 },
+  // The newest items are all about something else: the walks find nothing.
+  { path: 'probe, then walk', matching: PROBE_LIMIT + 600, items: PROBE_LIMIT + 600 + SHORT_WALK_BUDGET, every: 1 },
 ];
 
-describe.each(databaseKinds.flatMap((kind) => COMMON_WORD_CASES.map((c) => ({ kind, ...c }))))('search window for a common word ($path) on $kind', ({ kind, items: ITEMS }) => {
+describe.each(databaseKinds.flatMap((kind) => COMMON_WORD_CASES.map((c) => ({ kind, ...c }))))('search window for a common word ($path) on $kind', ({ kind, matching: MATCHING, items: ITEMS, every: EVERY }) => {
+  // Item g's title: two strong matches, one inside the newest window and one far outside it; items
+  // past MATCHING, every 20th and (with EVERY) all but every EVERY-th do not match at all.
+  const titleOf = (g: number) =>
+    g === MATCHING - 20 ? 'Webinar webinar: the webinar on webinars'
+    : g === 10 ? 'Webinar webinar webinar: webinars first'
+    : g % 20 === 0 || g > MATCHING || g % EVERY !== 0 ? `Notice ${g} about parking`
+    : `Notice ${g} about the webinar`;
   let database: Database;
   let cleanup: () => Promise<void>;
 
@@ -70,17 +79,11 @@ describe.each(databaseKinds.flatMap((kind) => COMMON_WORD_CASES.map((c) => ({ ki
     ({ database, cleanup } = await freshDatabase(kind));
     await syncSources(database.db, [spec('s')]);
     const source = (await getSourceBySlug(database.db, 's'))!;
-    // Item g is published g hours after the start; among them, one strong match inside the newest
-    // window and one outside it, and one item in 20 that does not match at all.
+    // Item g is published g hours after the start, titled as titleOf says.
     await database.rows(sql`
       insert into items (source_id, key, title, summary, published_at, content_hash, cluster_id)
-      select ${source.id}, 'w' || g,
-        case when g = ${ITEMS - 20} then 'Webinar webinar: the webinar on webinars'
-             when g = 10 then 'Webinar webinar webinar: webinars first'
-             when g % 20 = 0 then 'Notice ' || g || ' about parking'
-             else 'Notice ' || g || ' about the webinar' end,
-        'Weekly notice ' || g, timestamptz '2026-01-01' + g * interval '1 hour', md5(g::text), null
-      from generate_series(1, ${ITEMS}) g`);
+      select ${source.id}, 'w' || g, t.title, 'Weekly notice ' || g, timestamptz '2026-01-01' + g * interval '1 hour', md5(g::text), null
+      from json_array_elements_text(${JSON.stringify(Array.from({ length: ITEMS }, (_, i) => titleOf(i + 1)))}::json) with ordinality as t(title, g)`);
     await database.rows(sql`update items set cluster_id = id`);
     await database.rows(sql`analyze items`);
   }, 120_000);
@@ -96,6 +99,7 @@ describe.each(databaseKinds.flatMap((kind) => COMMON_WORD_CASES.map((c) => ({ ki
 
   it('by date: the newest matches first, skipping items that do not match', async () => {
     const rows = await queryItems(database.db, { q: 'webinar', order: 'date', limit: 5, clusters: false });
-    expect(rows.map((r) => r.title)).toEqual([ITEMS - 1, ITEMS - 2, ITEMS - 3, ITEMS - 4, ITEMS - 5].map((g) => `Notice ${g} about the webinar`));
+    const newest = Array.from({ length: ITEMS }, (_, i) => titleOf(ITEMS - i)).filter((t) => t.toLowerCase().includes('webinar'));
+    expect(rows.map((r) => r.title)).toEqual(newest.slice(0, 5));
   });
 });
