@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ingestSource, type PipelineDeps } from '../../src/pipeline/ingest-source.ts';
 import type { Database } from '../../src/store/db.ts';
 import { fetches, items, sources } from '../../src/store/schema.ts';
-import { getSourceBySlug, setSourceStatus, syncSources } from '../../src/store/sources-repo.ts';
+import { queryItems } from '../../src/store/items-query.ts';
+import { getSourceBySlug, leaseSources, setSourceStatus, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { serveBody, serveRedirect, serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss, testPipeline } from '../helpers/hub.ts';
@@ -148,6 +149,38 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     const s = await row(slug);
     expect(s.status).toBe('gone');
     expect(s.lastError).toMatch(/gone/i);
+    expect(await stored(slug)).toHaveLength(1);
+    // Polling stops, even once the source is due; its items are still published (FAULTS 12).
+    await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() - 60_000) }).where(sql`id = ${s.id}`);
+    const leased = await leaseSources(database.db, { owner: 'w-gone', limit: 1000, leaseSeconds: 60, slugs: [slug] });
+    expect(leased).toEqual([]);
+    expect((await queryItems(database.db, { sources: [slug], limit: 10 })).map((i) => i.title)).toEqual(['Last words']);
+    // An operator who knows better turns it back on: it is due at once and fetched again.
+    await setSourceStatus(database.db, slug, 'active');
+    gone = false;
+    expect((await leaseSources(database.db, { owner: 'w-back', limit: 1000, leaseSeconds: 60, slugs: [slug] })).map((l) => l.slug)).toEqual([slug]);
+    expect((await run(slug)).outcome).toMatch(/^(ok|unchanged)$/);
+    expect((await row(slug)).status).toBe('active');
+  });
+
+  it('a 304 that carries new validators refreshes the stored ones and the last-checked time (FAULTS 23)', async () => {
+    server.route('/revalidate.xml', (req, res) => {
+      if (req.headers['if-none-match'] === '"r1"') return res.writeHead(304, { etag: '"r2"', 'last-modified': 'Thu, 02 May 2024 08:00:00 GMT' }).end();
+      if (req.headers['if-none-match'] === '"r2"') return res.writeHead(304, { etag: '"r2"' }).end();
+      res.writeHead(200, { ...XML, etag: '"r1"', 'last-modified': 'Wed, 01 May 2024 12:00:00 GMT' }).end(rss([['r', 'Revalidated']]));
+    });
+    const slug = await addSource('/revalidate.xml');
+    await run(slug);
+    const before = await row(slug);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await run(slug)).outcome).toBe('not-modified');
+    const after = await row(slug);
+    expect(after).toMatchObject({ etag: '"r2"', lastModified: 'Thu, 02 May 2024 08:00:00 GMT', lastStatus: 304, errorCount: 0 });
+    expect(after.lastFetchAt!.getTime()).toBeGreaterThan(before.lastFetchAt!.getTime());
+    expect(after.bodyHash).toBe(before.bodyHash);
+    // The next poll asks with the refreshed validator.
+    expect((await run(slug)).outcome).toBe('not-modified');
+    expect(server.lastRequest('/revalidate.xml')!.headers['if-none-match']).toBe('"r2"');
     expect(await stored(slug)).toHaveLength(1);
   });
 
