@@ -102,6 +102,25 @@ describe('RSS and Atom views', () => {
     expect(item._passerelle).toMatchObject({ organization: 'Org & <S>', also: [{ organization: 'Other "Org"', url: 'https://other.example.org/a?x=1&y=2' }, { organization: 'No Link Org' }] });
   });
 
+  it('treat markup in text-only fields (source title, author) as text in every format (FAULTS 43)', () => {
+    const hostile = row(4, {
+      author: '<img src=x onerror=alert(1)> Marie',
+      source: { slug: 's', title: 'Source <b>S</b> & co', organization: 'Org <i>', region: 'national', province: null, url: 'https://s.example.org/feed', siteUrl: null, lastSuccessAt: null },
+    });
+    const feed = buildOutputFeed(query, [hostile], ctx);
+    const [atom] = entries(renderAtom(feed), 'entry');
+    expect(atom).toContain('<author><name>&lt;img src=x onerror=alert(1)&gt; Marie</name></author>');
+    expect(atom).toContain('<title>Source &lt;b&gt;S&lt;/b&gt; &amp; co</title>');
+    const [rss] = entries(renderRss(feed), 'item');
+    expect(rss).toMatch(/<dc:creator>&(lt|#x3C);img src=x onerror=alert\(1\)&gt; Marie<\/dc:creator>/);
+    expect(rss).toMatch(/<source url="https:\/\/s.example.org\/feed">Source &(lt|#x3C);b&gt;S&(lt|#x3C);\/b&gt; &(amp|#x26); co<\/source>/);
+    for (const doc of [atom, rss]) expect(doc).not.toMatch(/<(img|b|i)[ >]/);
+    const [item] = JSON.parse(renderJsonFeed(feed)).items;
+    expect(item.authors).toEqual([{ name: '<img src=x onerror=alert(1)> Marie' }]);
+    expect(item._passerelle).toMatchObject({ organization: 'Org <i>' });
+    expect(item.content_html ?? '').not.toContain('<img src=x');
+  });
+
   it('date an empty feed plausibly: no lastBuildDate in RSS, and an Atom updated no earlier than our ids', () => {
     const feed = buildOutputFeed(query, [], ctx);
     const rss = renderRss(feed);
