@@ -146,9 +146,7 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
         // awaits: a connection lost during that lookup is an unhandled rejection, which ends the
         // process. The types are read once, at start-up (see migrate), and copied into each pool.
         fetch_types: false,
-        // Every query here is short; JIT compiling one costs 20–90 ms, and a young table's missing
-        // statistics make plans look expensive enough to trigger it.
-        connection: { application_name: 'passerelle', jit: 'off' },
+        connection: { application_name: 'passerelle' },
       }),
     onReset,
   );

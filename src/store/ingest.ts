@@ -53,6 +53,9 @@ export function churnWarning(count: number): string {
 
 export async function commitIngest(db: Db, commit: IngestCommit): Promise<IngestCounts> {
   return db.transaction(async (tx) => {
+    // An ingest's queries are short, but on a young table without statistics the planner costs
+    // some of them above jit_above_cost, and compiling one takes 20–90 ms.
+    if (commit.items?.length) await tx.execute(sql`set local jit = off`);
     const counts = commit.items?.length
       ? await upsertItems(tx, commit.sourceId, commit.items)
       : { itemsNew: 0, itemsUpdated: 0, itemsRekeyed: 0 };

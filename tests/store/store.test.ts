@@ -185,15 +185,6 @@ describe('Postgres specifics', () => {
     }
   });
 
-  it('runs its short queries without JIT compilation, whatever the server default', async () => {
-    const { database, cleanup } = await freshDatabase('postgres');
-    try {
-      expect(await database.rows<{ jit: string }>(sql`show jit`)).toEqual([{ jit: 'off' }]);
-    } finally {
-      await cleanup();
-    }
-  });
-
   it('concurrent workers lease disjoint sets of sources (FOR UPDATE SKIP LOCKED)', async () => {
     const { database, url, cleanup } = await freshDatabase('postgres');
     const others = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: url, poolSize: 2 })));
