@@ -163,6 +163,19 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect((await row(slug)).status).toBe('active');
   });
 
+  it('characters Postgres or XML cannot hold (NUL, U+0001, U+000B) are stripped, and the items are stored (FAULTS 32)', async () => {
+    // The fixture helper repeats the title in the description: both carry the characters.
+    const dirty = rss([['nul', 'Nul\u0000 and\u0001 vertical\u000B tab']]);
+    server.route('/dirty.xml', (_req, res) => res.writeHead(200, XML).end(Buffer.from(dirty, 'utf8')));
+    const slug = await addSource('/dirty.xml');
+    expect(await run(slug)).toMatchObject({ outcome: 'ok', itemsNew: 1 });
+    const [stored1] = await stored(slug);
+    expect(stored1.title).toBe('Nul and vertical tab');
+    expect(stored1.summary).toBe('About Nul and vertical tab');
+    expect([stored1.title, stored1.summary, stored1.contentHtml].join(' ')).not.toMatch(/[\u0000\u0001\u000B]/);
+    expect((await row(slug)).lastWarnings?.join(' ')).toMatch(/illegal in XML/);
+  });
+
   it('a 304 that carries new validators refreshes the stored ones and the last-checked time (FAULTS 23)', async () => {
     server.route('/revalidate.xml', (req, res) => {
       if (req.headers['if-none-match'] === '"r1"') return res.writeHead(304, { etag: '"r2"', 'last-modified': 'Thu, 02 May 2024 08:00:00 GMT' }).end();
