@@ -131,6 +131,30 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect((await row(slug)).lastError).toMatch(reason);
   });
 
+  it('a feed that starts answering 503 keeps its items published, backs off, and recovers (FAULTS 13)', async () => {
+    let down = false;
+    server.route('/flaky.xml', (_req, res) => (down ? res.writeHead(503).end() : res.writeHead(200, XML).end(rss([['f1', 'Still here']]))));
+    const slug = await addSource('/flaky.xml');
+    await run(slug);
+    down = true;
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      expect((await run(slug)).outcome).toBe('failed');
+      const s = await row(slug);
+      expect(s).toMatchObject({ errorCount: i + 1, lastStatus: 503, status: 'active' });
+      expect(s.lastError).toMatch(/503/);
+      waits.push(s.nextFetchAt.getTime() - started);
+    }
+    // Each failure waits longer than the one before (exponential, jittered, within the bounds).
+    expect(waits[1]).toBeGreaterThan(waits[0]);
+    expect(waits[2]).toBeGreaterThan(waits[1]);
+    expect((await queryItems(database.db, { sources: [slug], limit: 10 })).map((i) => i.title)).toEqual(['Still here']);
+    down = false;
+    expect((await run(slug)).outcome).toMatch(/^(ok|unchanged)$/);
+    expect(await row(slug)).toMatchObject({ errorCount: 0, lastError: null });
+  });
+
   it('refuses a source on a private address without contacting it', async () => {
     const slug = `src-${++n}`;
     await syncSources(database.db, [spec(slug, { url: 'http://10.0.0.5/feed.xml' })]);
