@@ -115,6 +115,9 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       const res = await get(path);
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("script-src 'none'");
+      // No frame, font or connection to another origin (frame-src falls back to default-src; FAULTS 45).
+      expect(csp).toMatch(/^default-src 'self';/);
+      expect(csp).not.toMatch(/frame-src|child-src/);
       expect(csp).toContain("object-src 'none'");
       expect(csp).toContain("base-uri 'none'");
       expect(csp).toContain("frame-ancestors 'self'");
@@ -329,6 +332,10 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(res.headers.get('set-cookie')).toBeNull();
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain('frame-ancestors *');
+      // Nothing but its own hashed style and images: no script, frame, object or base (FAULTS 45).
+      expect(csp).toMatch(/^default-src 'none';/);
+      expect(csp).toContain("base-uri 'none'");
+      expect(csp).not.toMatch(/script-src|frame-src|object-src/);
       expect(res.headers.get('x-frame-options')).toBeNull();
       const style = attr(html, /<style>([^<]*)<\/style>/);
       expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
