@@ -88,7 +88,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
   const client = await PGlite.create(dir, { extensions: { unaccent } });
   const db = drizzle(client, { schema }) as unknown as Db;
   let closed = false;
-  const rows = async <T>(query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query);
   let maintaining: Promise<TableWork[]> | undefined;
   const maintain = () => {
     maintaining ??= maintainTables(rows).finally(() => (maintaining = undefined));
@@ -154,9 +154,7 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
   return {
     db,
     kind: 'postgres',
-    async rows<T>(query: ReturnType<typeof sql>) {
-      return (await db.execute(query)) as unknown as T[];
-    },
+    rows: <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query),
     async maintain() {
       return [];
     },

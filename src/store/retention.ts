@@ -6,7 +6,7 @@
 // cleared in the same transaction. Cluster ids are plain shared numbers: the copies left of a
 // story still share theirs when its first copy is gone.
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from './db.ts';
+import { intArray, queryRows, type Db, type Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { adminLog, items, sources } from './schema.ts';
 
@@ -54,11 +54,6 @@ function timestamp(d: Date): SQL {
   return sql`${d.toISOString()}::timestamptz`;
 }
 
-/** Ids as one parameter, whatever their number (a list of parameters has a limit of 65,535). */
-function idArray(ids: readonly number[]): SQL {
-  return sql`string_to_array(${ids.join(',')}, ',')::bigint[]`;
-}
-
 type Rule = 'age' | 'count';
 
 /**
@@ -81,7 +76,7 @@ function candidates(rule: Rule, policy: RetentionPolicy, keepIds: readonly numbe
         select id from ${items} where source_id = s.id order by published_at desc nulls last, id desc limit 1
       ) n
     ),
-    keep as (select id from newest union select unnest(${idArray(keepIds)}))
+    keep as (select id from newest union select unnest(${intArray(keepIds, 'bigint')}))
     select m.id, (m.id in (select id from keep)) as kept from (${matching}) m`;
 }
 
@@ -163,7 +158,7 @@ async function takeLock(tx: Tx): Promise<boolean> {
 }
 
 async function deleteItems(tx: Tx, ids: number[]): Promise<void> {
-  const list = idArray(ids);
+  const list = intArray(ids, 'bigint');
   // A translation that points at a deleted item no longer has one.
   await tx.execute(sql`update ${items} set translation_of = null, updated_at = now() where translation_of = any(${list})`);
   const gone = await queryRows<{ source_id: number }>(tx, sql`delete from ${items} where id = any(${list}) returning source_id`);
