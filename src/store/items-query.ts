@@ -168,14 +168,13 @@ const LONG_WALK_SIGN = Math.ceil((RANK_WINDOW * SHORT_WALK_BUDGET) / LONG_WALK_B
 
 /**
  * The items a search may show, or undefined when the date index should simply be walked. Postgres
- * estimates how many items a text query matches poorly (with stock statistics a rare word can look
- * common), and the wrong plan costs seconds at a million items: walking the date index for a word
- * found once reads the whole table, and ranking a word found 200,000 times reads every one of them.
- * So the plan is chosen here, from the count: first the text index alone, up to PROBE_LIMIT matches
- * (cheap, bounded); fewer than that is every match. More than that is a common word, whose newest
- * matches come soon when walking the date index (only needed to rank; date order walks anyway).
- * That walk reads items_search_walk_idx, which holds each item's text beside its date, so it
- * touches no table pages.
+ * estimates how many items a text query matches poorly (a common phrase and a word found nowhere
+ * can get the same estimate), and the wrong plan costs seconds at a million items. So the plan is
+ * chosen here, from what cheap bounded reads find: a relevance search over text alone first walks
+ * the newest items (newestMatches; see SHORT_WALK_BUDGET). Otherwise, the text index alone, up to
+ * PROBE_LIMIT matches; fewer than that is every match. More than that is a common word, whose
+ * newest matches come soon when walking items_search_walk_idx, which holds each item's text beside
+ * its date, so the walk touches no table pages (only needed to rank; date order walks anyway).
  */
 async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOnly: boolean): Promise<number[] | undefined> {
   return db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 // Clusters and translations for newly stored items. Candidates are found by the database (same
 // canonical URL, same translation key, or a shared fingerprint key, near in time); normalize/'s
-// compareStories decides. One query for the whole batch, then one update.
+// compareStories decides. A few index-bound queries for the whole batch (linked items, similar
+// items, their facts), then one update for the items that join a story or a translation.
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ItemLanguage } from '../core/types.ts';
 import { fingerprintKeys } from '../normalize/fingerprint.ts';
