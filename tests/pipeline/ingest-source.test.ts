@@ -42,6 +42,12 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     await syncSources(database.db, [...existing, spec(slug, { url: server.url(path), ...extra })]);
     return slug;
   }
+  /** A route serving a one-item feed until `failing.status` is set, then answering that status. */
+  function feedThatFails(path: string, key: string, title: string) {
+    const failing = { status: 0 };
+    server.route(path, (_req, res) => (failing.status ? res.writeHead(failing.status).end() : res.writeHead(200, XML).end(rss([[key, title]]))));
+    return failing;
+  }
   const row = async (slug: string) => (await getSourceBySlug(database.db, slug))!;
   const run = async (slug: string) => ingestSource(deps, await row(slug), 'worker-1');
   const stored = async (slug: string) =>
@@ -132,11 +138,10 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
   });
 
   it('a feed that starts answering 503 keeps its items published, backs off, and recovers (FAULTS 13)', async () => {
-    let down = false;
-    server.route('/flaky.xml', (_req, res) => (down ? res.writeHead(503).end() : res.writeHead(200, XML).end(rss([['f1', 'Still here']]))));
+    const flaky = feedThatFails('/flaky.xml', 'f1', 'Still here');
     const slug = await addSource('/flaky.xml');
     await run(slug);
-    down = true;
+    flaky.status = 503;
     const waits: number[] = [];
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
@@ -150,7 +155,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect(waits[1]).toBeGreaterThan(waits[0]);
     expect(waits[2]).toBeGreaterThan(waits[1]);
     expect((await queryItems(database.db, { sources: [slug], limit: 10 })).map((i) => i.title)).toEqual(['Still here']);
-    down = false;
+    flaky.status = 0;
     expect((await run(slug)).outcome).toMatch(/^(ok|unchanged)$/);
     expect(await row(slug)).toMatchObject({ errorCount: 0, lastError: null });
   });
@@ -164,11 +169,10 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
   });
 
   it('410 Gone stops the source; its items stay', async () => {
-    let gone = false;
-    server.route('/gone.xml', (_req, res) => (gone ? res.writeHead(410).end() : res.writeHead(200, XML).end(rss([['g', 'Last words']]))));
+    const goneFeed = feedThatFails('/gone.xml', 'g', 'Last words');
     const slug = await addSource('/gone.xml');
     await run(slug);
-    gone = true;
+    goneFeed.status = 410;
     await run(slug);
     const s = await row(slug);
     expect(s.status).toBe('gone');
@@ -181,7 +185,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect((await queryItems(database.db, { sources: [slug], limit: 10 })).map((i) => i.title)).toEqual(['Last words']);
     // An operator who knows better turns it back on: it is due at once and fetched again.
     await setSourceStatus(database.db, slug, 'active');
-    gone = false;
+    goneFeed.status = 0;
     expect((await leaseSources(database.db, { owner: 'w-back', limit: 1000, leaseSeconds: 60, slugs: [slug] })).map((l) => l.slug)).toEqual([slug]);
     expect((await run(slug)).outcome).toMatch(/^(ok|unchanged)$/);
     expect((await row(slug)).status).toBe('active');
