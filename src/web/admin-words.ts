@@ -2,6 +2,7 @@
 // French is typed as `AdminWords`, so a string added in one language only does not compile. Fetch
 // errors are stored as the fetcher wrote them, in English; explainError() says what the usual
 // ones mean in the page's language (on the admin pages, beside the original; in the directory too).
+import { formatMinutes } from '../core/locale.ts';
 import type { Language } from '../core/types.ts';
 
 export type FetchOutcomeName = 'ok' | 'not-modified' | 'unchanged' | 'failed';
@@ -79,8 +80,8 @@ const en = {
   fieldAliases: 'Earlier addresses (aliases)',
   fieldFeedTitle: 'The feed’s own title',
   fieldInterval: 'Fetch interval',
-  intervalFixed: (minutes: number) => `every ${formatMinutes(minutes, 'en')} (fixed)`,
-  intervalAdaptive: (minutes: number) => `every ${formatMinutes(minutes, 'en')} (adapts to how often it posts)`,
+  intervalFixed: (minutes: number) => `every ${formatMinutes(minutes)} (fixed)`,
+  intervalAdaptive: (minutes: number) => `every ${formatMinutes(minutes)} (adapts to how often it posts)`,
   intervalUnknown: 'decided after the first fetch',
   none: 'none',
   health: 'Health',
@@ -242,8 +243,8 @@ const fr: AdminWords = {
   fieldAliases: 'Anciennes adresses (alias)',
   fieldFeedTitle: 'Titre donné par le fil',
   fieldInterval: 'Intervalle de lecture',
-  intervalFixed: (minutes) => `toutes les ${formatMinutes(minutes, 'fr')} (fixe)`,
-  intervalAdaptive: (minutes) => `toutes les ${formatMinutes(minutes, 'fr')} (s’adapte au rythme de publication)`,
+  intervalFixed: (minutes) => `toutes les ${formatMinutes(minutes)} (fixe)`,
+  intervalAdaptive: (minutes) => `toutes les ${formatMinutes(minutes)} (s’adapte au rythme de publication)`,
   intervalUnknown: 'fixé après la première lecture',
   none: 'aucune',
   health: 'État',
@@ -329,29 +330,6 @@ const fr: AdminWords = {
 
 export const ADMIN_WORDS: Record<Language, AdminWords> = { en, fr };
 
-/** "15 min", "2 h", "1 h 30 min" (the same in both languages but for the spacing rules we share). */
-export function formatMinutes(minutes: number, _ui: Language): string {
-  if (minutes < 60) return `${minutes}\u00a0min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m ? `${h}\u00a0h\u00a0${m}\u00a0min` : `${h}\u00a0h`;
-}
-
-/** "120 ms", "2.4 s" / "2,4 s" */
-export function formatDuration(ms: number, ui: Language): string {
-  if (ms < 1000) return `${ms}\u00a0ms`;
-  return `${new Intl.NumberFormat(ui === 'fr' ? 'fr-CA' : 'en-CA', { maximumFractionDigits: 1 }).format(ms / 1000)}\u00a0s`;
-}
-
-/** "812 B", "14.2 KB" / "14,2 ko" */
-export function formatBytes(bytes: number, ui: Language): string {
-  const n = (v: number) => new Intl.NumberFormat(ui === 'fr' ? 'fr-CA' : 'en-CA', { maximumFractionDigits: 1 }).format(v);
-  const units = ui === 'fr' ? ['o', 'ko', 'Mo'] : ['B', 'KB', 'MB'];
-  if (bytes < 1024) return `${bytes}\u00a0${units[0]}`;
-  if (bytes < 1024 * 1024) return `${n(bytes / 1024)}\u00a0${units[1]}`;
-  return `${n(bytes / 1024 / 1024)}\u00a0${units[2]}`;
-}
-
 type Explained = Record<Language, string>;
 
 // The fetcher's messages (fetch/fetch-feed.ts, fetch/http-status.ts, sources-repo's retirement)
@@ -435,31 +413,4 @@ const EXPLANATIONS: [RegExp, Explained][] = [
 /** What a stored fetch error means, in plain words in the page's language; undefined when we do not know it. */
 export function explainError(error: string, ui: Language): string | undefined {
   return EXPLANATIONS.find(([pattern]) => pattern.test(error))?.[1][ui];
-}
-
-const relativeFormats = {
-  en: new Intl.RelativeTimeFormat('en-CA', { numeric: 'auto' }),
-  fr: new Intl.RelativeTimeFormat('fr-CA', { numeric: 'auto' }),
-};
-
-/** "in 12 minutes" / "dans 12 minutes" for a time to come; undefined when it has come (due now). */
-export function formatUpcoming(date: Date, now: number, ui: Language): string | undefined {
-  const ahead = date.getTime() - now;
-  const rtf = relativeFormats[ui];
-  if (ahead <= 30_000) return undefined;
-  if (ahead < 3_600_000) return rtf.format(Math.max(1, Math.round(ahead / 60_000)), 'minute');
-  if (ahead < 86_400_000) return rtf.format(Math.round(ahead / 3_600_000), 'hour');
-  return rtf.format(Math.round(ahead / 86_400_000), 'day');
-}
-
-// Eastern time, as the reader shows dates, but with the zone named: an operator may be anywhere.
-const stampParts = (locale: string) => ({
-  date: new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'America/Toronto' }),
-  time: new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'America/Toronto' }),
-});
-const stampFormats = { en: stampParts('en-CA'), fr: stampParts('fr-CA') };
-
-/** ["2025-05-03", "2:05 p.m. EDT"] / ["2025-05-03", "14 h 05 HAE"]: short enough for a table cell, on one line or two. */
-export function formatStamp(date: Date, ui: Language): [string, string] {
-  return [stampFormats[ui].date.format(date), stampFormats[ui].time.format(date)];
 }

@@ -4,6 +4,7 @@
 // and the JSON API (publish/feed-query.ts), so a filtered page names its feeds exactly.
 import type { Context, Hono } from 'hono';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
+import { dayNumber } from '../core/locale.ts';
 import { LANGUAGES, type Language } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
@@ -14,7 +15,7 @@ import { listSources } from '../store/sources-repo.ts';
 import type { AppDeps, AppEnv } from './app.ts';
 import { EMBED_JS, EMBED_PAGE_CSS_HASH, ICON, SITE_CSS, type Asset } from './assets.ts';
 import { sendCacheable } from './http-cache.ts';
-import { dayNumber, wordsFor } from './i18n.ts';
+import { wordsFor } from './i18n.ts';
 import { DirectoryPage } from './pages/directory.tsx';
 import { EmbedPage } from './pages/embed-page.tsx';
 import { ErrorPage, type PageProblem } from './pages/error-page.tsx';

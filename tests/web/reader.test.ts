@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { Database } from '../../src/store/db.ts';
 import { createApp } from '../../src/web/app.ts';
-import { formatDay } from '../../src/web/i18n.ts';
+import { formatDay } from '../../src/core/locale.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { ENTRIES, seedFiller, seedReader, type EntryName } from '../helpers/reader-fixture.ts';
 

@@ -4,6 +4,7 @@
 // radio buttons, and is sent again with the one chosen. Every refusal comes back the same way,
 // with what went wrong in the page's language and the hub's own message beneath.
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
+import { compareText } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
@@ -181,8 +182,8 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
     for (const p of problem.fields) fieldErrors.set(fieldOf(p.field), [...(fieldErrors.get(fieldOf(p.field)) ?? []), p.message]);
   }
   if (problem?.kind === 'slug-taken') fieldErrors.set('slug', [problem.detail]);
-  const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
-  const topics = [...props.topics].sort((a, b) => collator.compare(a[1], b[1]));
+  const compare = compareText(ui);
+  const topics = [...props.topics].sort((a, b) => compare(a[1], b[1]));
   const chosenTopics = new Set(values.topics);
   const title = problem && problem.kind !== 'candidates' ? `${ui === 'fr' ? 'Erreur' : 'Error'}${ctx.w.colon} ${aw.addTitle}` : aw.addTitle;
   const described = (id: string, hint: boolean, error: boolean) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;

@@ -5,8 +5,8 @@
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
 import type { Language, Province, Region } from '../../core/types.ts';
 import type { FetchRow, SourceRow } from '../../store/schema.ts';
-import { explainError, formatBytes, formatDuration, formatStamp, formatUpcoming, type FetchOutcomeName } from '../admin-words.ts';
-import { formatRecent } from '../i18n.ts';
+import { compareText, formatBytes, formatDuration, formatRecent, formatStamp, formatUpcoming } from '../../core/locale.ts';
+import { explainError, type FetchOutcomeName } from '../admin-words.ts';
 import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
 import { healthOf, type HealthKind } from './directory.tsx';
 import { pageHref } from './layout.tsx';
@@ -27,12 +27,12 @@ const ORDER: Record<HealthKind, number> = { failing: 0, gone: 1, never: 2, pause
 
 /** Failing sources first (the longest-failing first), then gone, never read, paused, working; by title within each. */
 export function sortForHealth(rows: SourceHealth[], ui: Language): SourceHealth[] {
-  const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
+  const compare = compareText(ui);
   return [...rows].sort(
     (a, b) =>
       ORDER[healthOf(a.source)] - ORDER[healthOf(b.source)] ||
       b.source.errorCount - a.source.errorCount ||
-      collator.compare(a.source.title, b.source.title),
+      compare(a.source.title, b.source.title),
   );
 }
 

@@ -3,10 +3,10 @@
 // Canada drawn in inline SVG (each province links to its items; no tiles, no script). Each
 // source shows its feeds and its health in plain words.
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
+import { compareText, formatRecent } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
 import type { SourceRow } from '../../store/schema.ts';
 import { explainError } from '../admin-words.ts';
-import { formatRecent } from '../i18n.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
 import { Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
@@ -126,8 +126,8 @@ function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
 export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; feeds: FeedLink[]; switchHref: string }) {
   const { ctx } = props;
   const { w, ui } = ctx;
-  const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
-  const rows = [...props.sources].sort((a, b) => collator.compare(a.organization, b.organization) || collator.compare(a.title, b.title));
+  const compare = compareText(ui);
+  const rows = [...props.sources].sort((a, b) => compare(a.organization, b.organization) || compare(a.title, b.title));
   const counts = new Map<Province, number>();
   for (const p of PROVINCES) counts.set(p, organizationsOf(rows.filter((s) => s.province === p)).length);
   return (

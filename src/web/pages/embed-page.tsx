@@ -3,10 +3,10 @@
 // inline (allowed by its hash in the CSP). Links open the original sites in a new tab, so the
 // host page stays where it is.
 import { LANGUAGE_LABELS } from '../../core/labels.ts';
+import { formatDate } from '../../core/locale.ts';
 import type { ItemLanguage } from '../../core/types.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import { EMBED_PAGE_CSS } from '../assets.ts';
-import { formatDate } from '../i18n.ts';
 import { foreignLang, pageHref, type PageContext } from './layout.tsx';
 
 export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string }) {

@@ -3,12 +3,13 @@
 // box (plain GET forms, so they work with scripts off), paging, and the box to subscribe to or
 // embed exactly this selection.
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS } from '../../core/labels.ts';
+import { compareText, formatDay } from '../../core/locale.ts';
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
 import { truncateText } from '../../normalize/text.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceRow } from '../../store/schema.ts';
-import { formatDay, TYPE_SINGULAR } from '../i18n.ts';
+import { TYPE_SINGULAR } from '../i18n.ts';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** Links and snippets of the subscribe box, made by the route from the current filter. */
@@ -124,8 +125,8 @@ function Select(props: { id: string; name: string; label: string; any: string; o
 }
 
 function byLabel(ui: Language) {
-  const collator = new Intl.Collator(ui === 'fr' ? 'fr-CA' : 'en-CA');
-  return (a: [string, string], b: [string, string]) => collator.compare(a[1], b[1]);
+  const compare = compareText(ui);
+  return (a: [string, string], b: [string, string]) => compare(a[1], b[1]);
 }
 
 function FilterPanel(props: RiverProps) {
