@@ -145,6 +145,7 @@ const en = {
   candidatesHint: 'Then send the form again.',
   candidateUntitled: 'Untitled feed',
   problemHeading: 'The source was not added',
+  titleWithError: (title: string) => `Error: ${title}`,
   duplicate: 'This feed is already registered as',
   slugTaken: 'This slug is already used by',
   blocked: 'This address is not public (a private network, this machine or an internal address): the hub does not fetch such addresses.',
@@ -309,6 +310,7 @@ const fr: AdminWords = {
   candidatesHint: 'Puis envoyez de nouveau le formulaire.',
   candidateUntitled: 'Fil sans titre',
   problemHeading: 'La source n’a pas été ajoutée',
+  titleWithError: (title) => `Erreur\u00a0: ${title}`,
   duplicate: 'Ce fil est déjà inscrit sous',
   slugTaken: 'Cet identifiant est déjà pris par',
   blocked:

@@ -185,7 +185,7 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
   const compare = compareText(ui);
   const topics = [...props.topics].sort((a, b) => compare(a[1], b[1]));
   const chosenTopics = new Set(values.topics);
-  const title = problem && problem.kind !== 'candidates' ? `${ui === 'fr' ? 'Erreur' : 'Error'}${ctx.w.colon} ${aw.addTitle}` : aw.addTitle;
+  const title = problem && problem.kind !== 'candidates' ? aw.titleWithError(aw.addTitle) : aw.addTitle;
   const described = (id: string, hint: boolean, error: boolean) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <AdminLayout ctx={ctx} title={title} switchHref={props.switchHref} current="add">
