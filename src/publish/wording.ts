@@ -1,21 +1,11 @@
-// The words of output feeds, in English and French: feed titles that say what is filtered.
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS } from '../core/labels.ts';
+// What a query selects, said in words for feed titles and page headings. The words themselves, in
+// English and French, are in core/words.ts.
 import type { Language } from '../core/types.ts';
+import { FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS } from '../core/words.ts';
 import type { ItemQuery } from '../store/items-query.ts';
 
-const WORDS = {
-  feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle :' },
-  alsoPublishedBy: { en: 'Also published by:', fr: 'Aussi publié par :' },
-  everything: { en: 'all items', fr: 'tous les contenus' },
-  search: { en: 'search', fr: 'recherche' },
-  since: { en: 'since', fr: 'depuis' },
-  sources: { en: 'from', fr: 'de' },
-  topicsOpml: { en: 'Passerelle topic feeds', fr: 'Fils thématiques de Passerelle' },
-  sourcesOpml: { en: 'Sources gathered by Passerelle', fr: 'Sources réunies par Passerelle' },
-} as const;
-
-export function t(ui: Language, key: keyof typeof WORDS): string {
-  return WORDS[key][ui];
+export function t(ui: Language, key: keyof typeof FEED_WORDS): string {
+  return FEED_WORDS[key][ui];
 }
 
 /** "Housing, Health · Atlantic · French · Events" — what a query selects, in words. */

@@ -1,6 +1,6 @@
 // Every string of the reader, the directory and the embed, in English and French. French is typed
 // as `Words`, so a string added in one language and forgotten in the other does not compile.
-import type { ItemType, Language } from '../core/types.ts';
+import type { Language } from '../core/types.ts';
 
 const en = {
   colon: ':',
@@ -205,16 +205,6 @@ export const WORDS: Record<Language, Words> = { en, fr };
 export function wordsFor(ui: Language): Words {
   return WORDS[ui];
 }
-
-/** One item's type, in the singular (the filter panel uses the plural labels of core/labels). */
-export const TYPE_SINGULAR: Record<ItemType, Record<Language, string>> = {
-  news: { en: 'News', fr: 'Nouvelle' },
-  event: { en: 'Event', fr: 'Événement' },
-  resource: { en: 'Resource', fr: 'Ressource' },
-  research: { en: 'Research', fr: 'Recherche' },
-  funding: { en: 'Funding', fr: 'Financement' },
-  job: { en: 'Job posting', fr: 'Offre d’emploi' },
-};
 
 /** The filter parameters, named as the filter panel names them. */
 export function parameterLabel(name: string, ui: Language): string | undefined {

@@ -3,9 +3,9 @@
 // trip: when the address offers several feeds the form comes back filled in, with the feeds as
 // radio buttons, and is sent again with the one chosen. Every refusal comes back the same way,
 // with what went wrong in the page's language and the hub's own message beneath.
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
 import { compareText } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
 

@@ -2,10 +2,10 @@
 // The admin pages about sources: the health table of every source (failing ones first, with the
 // sparkline of their recent fetches), one source with its fields, health, fetch history and
 // actions, and the confirmation step before a deletion.
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
-import type { Language, Province, Region } from '../../core/types.ts';
-import type { FetchRow, SourceRow } from '../../store/schema.ts';
 import { compareText, formatBytes, formatDuration, formatRecent, formatStamp, formatUpcoming } from '../../core/locale.ts';
+import type { Language, Province, Region } from '../../core/types.ts';
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
+import type { FetchRow, SourceRow } from '../../store/schema.ts';
 import { explainError, type FetchOutcomeName } from '../admin-words.ts';
 import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
 import { healthOf, type HealthKind } from './directory.tsx';

@@ -2,9 +2,9 @@
 // The directory: the organizations behind the sources, by region and province, under a map of
 // Canada drawn in inline SVG (each province links to its items; no tiles, no script). Each
 // source shows its feeds and its health in plain words.
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
 import { compareText, formatRecent } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { SourceRow } from '../../store/schema.ts';
 import { explainError } from '../admin-words.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';

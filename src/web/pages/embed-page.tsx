@@ -2,9 +2,9 @@
 // The widget as a page for an iframe on any site: small, no script, no cookies, its stylesheet
 // inline (allowed by its hash in the CSP). Links open the original sites in a new tab, so the
 // host page stays where it is.
-import { LANGUAGE_LABELS } from '../../core/labels.ts';
 import { formatDate } from '../../core/locale.ts';
 import type { ItemLanguage } from '../../core/types.ts';
+import { LANGUAGE_LABELS } from '../../core/words.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import { EMBED_PAGE_CSS } from '../assets.ts';
 import { foreignLang, pageHref, type PageContext } from './layout.tsx';

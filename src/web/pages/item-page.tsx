@@ -2,11 +2,10 @@
 // One item: its sanitized content, who published it, the same story from other organizations
 // and the same item in the other official language. The stored HTML was sanitized by
 // normalize/sanitize-html.ts with a frozen policy; it is the only HTML not written by us.
-import { LANGUAGE_LABELS } from '../../core/labels.ts';
 import { formatDate } from '../../core/locale.ts';
 import type { ItemLanguage } from '../../core/types.ts';
+import { LANGUAGE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
 import type { ItemRef, ItemView } from '../../store/items-query.ts';
-import { TYPE_SINGULAR } from '../i18n.ts';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** A copy of the story elsewhere; a translation opens in its own language's pages. */

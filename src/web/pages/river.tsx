@@ -2,14 +2,13 @@
 // The river: the newest items for a filter, one per story, with the filter panel and the search
 // box (plain GET forms, so they work with scripts off), paging, and the box to subscribe to or
 // embed exactly this selection.
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS } from '../../core/labels.ts';
 import { compareText, formatDay } from '../../core/locale.ts';
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
+import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceRow } from '../../store/schema.ts';
-import { TYPE_SINGULAR } from '../i18n.ts';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** Links and snippets of the subscribe box, made by the route from the current filter. */

@@ -1,5 +1,8 @@
-// Bilingual labels of the fixed vocabularies (regions, provinces, item types, languages).
-// Topic labels live in feeds.yaml with the taxonomy.
+// The words more than one stage speaks, in English and French: the labels of the fixed
+// vocabularies (regions, provinces, item types, languages) and the words of output feeds. Topic
+// labels live in feeds.yaml with the taxonomy; the web pages' own words are in web/*-words.ts, and
+// dates and numbers are written by core/locale.ts. Every entry is a Record<Language, string>, so a
+// word missing in one language does not compile.
 import type { ItemLanguage, ItemType, Language, Province, Region } from './types.ts';
 
 type Labels<K extends string> = Record<K, Record<Language, string>>;
@@ -39,8 +42,30 @@ export const TYPE_LABELS: Labels<ItemType> = {
   job: { en: 'Jobs', fr: 'Emplois' },
 };
 
+/** One item's type, in the singular (the filter panel uses the plural labels above). */
+export const TYPE_SINGULAR: Labels<ItemType> = {
+  news: { en: 'News', fr: 'Nouvelle' },
+  event: { en: 'Event', fr: 'Événement' },
+  resource: { en: 'Resource', fr: 'Ressource' },
+  research: { en: 'Research', fr: 'Recherche' },
+  funding: { en: 'Funding', fr: 'Financement' },
+  job: { en: 'Job posting', fr: 'Offre d’emploi' },
+};
+
 export const LANGUAGE_LABELS: Labels<ItemLanguage> = {
   en: { en: 'English', fr: 'Anglais' },
   fr: { en: 'French', fr: 'Français' },
   other: { en: 'Other languages', fr: 'Autres langues' },
 };
+
+/** Output feeds' own words: feed titles that say what is filtered, descriptions, OPML titles. */
+export const FEED_WORDS = {
+  feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle :' },
+  alsoPublishedBy: { en: 'Also published by:', fr: 'Aussi publié par :' },
+  everything: { en: 'all items', fr: 'tous les contenus' },
+  search: { en: 'search', fr: 'recherche' },
+  since: { en: 'since', fr: 'depuis' },
+  sources: { en: 'from', fr: 'de' },
+  topicsOpml: { en: 'Passerelle topic feeds', fr: 'Fils thématiques de Passerelle' },
+  sourcesOpml: { en: 'Sources gathered by Passerelle', fr: 'Sources réunies par Passerelle' },
+} satisfies Record<string, Record<Language, string>>;
