@@ -28,7 +28,7 @@ import {
 } from './admin-session.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
 import type { AppEnv } from './app.ts';
-import { wordsFor } from './i18n.ts';
+import { wordsFor } from './reader-words.ts';
 import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } from './pages/admin-add.tsx';
 import { MessagePage, SignInPage, SPARK_FETCHES, type AdminContext, type AdminSession, type NoticeTone } from './pages/admin-frame.tsx';
 import { DeletePage, HealthPage, SourcePage, type PageNotice } from './pages/admin-sources.tsx';

@@ -1,4 +1,4 @@
-// Every string of the admin pages, in English and French (the reader's own words are in i18n.ts).
+// Every string of the admin pages, in English and French (the reader's own words are in reader-words.ts).
 // French is typed as `AdminWords`, so a string added in one language only does not compile. Fetch
 // errors are stored as the fetcher wrote them, in English; explainError() says what the usual
 // ones mean in the page's language (on the admin pages, beside the original; in the directory too).

@@ -15,7 +15,7 @@ import { listSources } from '../store/sources-repo.ts';
 import type { AppDeps, AppEnv } from './app.ts';
 import { EMBED_JS, EMBED_PAGE_CSS_HASH, ICON, SITE_CSS, type Asset } from './assets.ts';
 import { sendCacheable } from './http-cache.ts';
-import { wordsFor } from './i18n.ts';
+import { wordsFor } from './reader-words.ts';
 import { DirectoryPage } from './pages/directory.tsx';
 import { EmbedPage } from './pages/embed-page.tsx';
 import { ErrorPage, type PageProblem } from './pages/error-page.tsx';

@@ -5,7 +5,7 @@ import { formatDate, formatDay, formatRecent } from '../../src/core/locale.ts';
 import { PROVINCES } from '../../src/core/types.ts';
 import type { SourceRow } from '../../src/store/schema.ts';
 import { explainError } from '../../src/web/admin-words.ts';
-import { WORDS } from '../../src/web/i18n.ts';
+import { WORDS } from '../../src/web/reader-words.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from '../../src/web/pages/canada-outlines.ts';
 import { healthOf } from '../../src/web/pages/directory.tsx';
 import { negotiateLanguage } from '../../src/web/reader-routes.tsx';

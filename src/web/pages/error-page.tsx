@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // Friendly answers for a selection we cannot read (400, naming the parameter), a missing page
 // (404) and our own failures (500), in the page's language.
-import { parameterLabel } from '../i18n.ts';
+import { parameterLabel } from '../reader-words.ts';
 import { Layout, pageHref, type PageContext } from './layout.tsx';
 
 export interface PageProblem {

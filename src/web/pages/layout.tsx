@@ -4,7 +4,7 @@
 import type { Child } from 'hono/jsx';
 import type { Language } from '../../core/types.ts';
 import { ICON, SITE_CSS } from '../assets.ts';
-import type { Words } from '../i18n.ts';
+import type { Words } from '../reader-words.ts';
 
 export interface PageContext {
   ui: Language;

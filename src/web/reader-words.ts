@@ -1,5 +1,7 @@
 // Every string of the reader, the directory and the embed, in English and French. French is typed
-// as `Words`, so a string added in one language and forgotten in the other does not compile.
+// as `Words`, so a string added in one language and forgotten in the other does not compile. The
+// labels of regions, provinces, types and languages are in core/words.ts; dates and numbers are
+// written by core/locale.ts.
 import type { Language } from '../core/types.ts';
 
 const en = {
