@@ -1,53 +1,11 @@
-// The reader's pure parts: both languages complete, dates as Canadians read them, language
-// negotiation, source health in words, and the map's outlines.
+// The reader's pure parts: language negotiation, source health in words, and the map's outlines.
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDay, formatRecent } from '../../src/core/locale.ts';
 import { PROVINCES } from '../../src/core/types.ts';
 import type { SourceRow } from '../../src/store/schema.ts';
 import { explainError } from '../../src/web/admin-words.ts';
-import { WORDS } from '../../src/web/reader-words.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from '../../src/web/pages/canada-outlines.ts';
 import { healthOf } from '../../src/web/pages/directory.tsx';
 import { negotiateLanguage } from '../../src/web/reader-routes.tsx';
-
-describe('interface strings', () => {
-  it('exist in English and French, and the French ones are French', () => {
-    expect(Object.keys(WORDS.fr).sort()).toEqual(Object.keys(WORDS.en).sort());
-    const same = Object.keys(WORDS.en).filter((k) => {
-      const en = WORDS.en[k as keyof typeof WORDS.en];
-      const fr = WORDS.fr[k as keyof typeof WORDS.fr];
-      return typeof en === 'string' ? en === fr : (en as (x: number) => string)(2) === (fr as (x: number) => string)(2);
-    });
-    // Words that are the same in both languages.
-    expect(same.sort()).toEqual(['source', 'type']);
-    for (const [lang, words] of Object.entries(WORDS)) for (const [k, v] of Object.entries(words)) if (typeof v === 'string') expect(v.trim(), `${lang}.${k}`).not.toBe('');
-  });
-
-  it('count in each language', () => {
-    expect(WORDS.en.itemCount(1)).toBe('1 item');
-    expect(WORDS.en.itemCount(0)).toBe('0 items');
-    expect(WORDS.fr.itemCount(1)).toBe('1 contenu');
-    expect(WORDS.fr.itemCount(0)).toBe('0 contenu');
-    expect(WORDS.fr.orgCount(3)).toBe('3 organisations');
-  });
-});
-
-describe('dates', () => {
-  const now = Date.parse('2025-05-03T18:05:00Z'); // 2:05 p.m. in Toronto
-  it('are written in the page language', () => {
-    expect(formatDate(new Date('2025-05-01T12:00:00Z'), 'en')).toBe('May 1, 2025');
-    expect(formatDate(new Date('2025-05-01T12:00:00Z'), 'fr')).toBe('1 mai 2025');
-  });
-  it('are relative in the last week, by calendar day in Eastern time', () => {
-    expect(formatDay(new Date('2025-05-03T05:00:00Z'), now, 'en')).toBe('today');
-    // 11 p.m. in Toronto the day before is yesterday, though less than a day ago.
-    expect(formatDay(new Date('2025-05-03T03:00:00Z'), now, 'fr')).toBe('hier');
-    expect(formatDay(new Date('2025-04-30T18:00:00Z'), now, 'en')).toBe('3 days ago');
-    expect(formatDay(new Date('2025-04-20T18:00:00Z'), now, 'fr')).toBe('20 avril 2025');
-    expect(formatRecent(new Date(now - 5 * 60_000), now, 'fr')).toBe('il y a 5 minutes');
-    expect(formatRecent(new Date(now - 3 * 3_600_000), now, 'en')).toBe('3 hours ago');
-  });
-});
 
 describe('negotiateLanguage', () => {
   it.each([
