@@ -7,14 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Metrics } from '../core/metrics.ts';
 import { findLiveToken, hashToken, recordTokenUse, sameTokenHash } from '../store/api-tokens.ts';
 import type { Db } from '../store/db.ts';
-import type { AppEnv } from './app.ts';
-
-export interface TokenIdentity {
-  /** The api_tokens row; null for ADMIN_TOKEN. */
-  id: number | null;
-  name: string;
-  readOnly: boolean;
-}
+import type { AppEnv, TokenIdentity } from './app-env.ts';
 
 export interface ThrottleOptions {
   /** Wrong tokens a client may send in a burst before it must wait. */

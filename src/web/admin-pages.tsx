@@ -13,7 +13,7 @@ import { registerSource, type FeedCandidate, type SubscribeDeps } from '../pipel
 import type { FieldProblem } from '../sources/source-input.ts';
 import { listRecentFetches } from '../store/fetch-history.ts';
 import { getSourceBySlug, listFetches, listSources } from '../store/sources-repo.ts';
-import { bearerToken, type TokenIdentity } from './admin-auth.ts';
+import { bearerToken } from './admin-auth.ts';
 import type { AdminRoutesDeps } from './admin-routes.ts';
 import {
   FORM_TOKEN_FIELD,
@@ -27,18 +27,18 @@ import {
   type CookieScope,
 } from './admin-session.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
-import type { AppEnv } from './app.ts';
-import { wordsFor } from './reader-words.ts';
+import type { AppEnv, TokenIdentity } from './app-env.ts';
+import { otherLanguageHref, preferredLanguage } from './language.ts';
+import { HTML, PAGE_HEADERS } from './page-headers.ts';
 import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } from './pages/admin-add.tsx';
 import { MessagePage, SignInPage, SPARK_FETCHES, type AdminContext, type AdminSession, type NoticeTone } from './pages/admin-frame.tsx';
 import { DeletePage, HealthPage, SourcePage, type PageNotice } from './pages/admin-sources.tsx';
-import { otherLanguage, renderDocument } from './pages/layout.tsx';
-import { cookieLanguage, negotiateLanguage, PAGE_HEADERS } from './reader-routes.tsx';
+import { renderDocument } from './pages/layout.tsx';
+import { wordsFor } from './reader-words.ts';
 
 /** Fetches shown on a source's page (the log keeps FETCH_HISTORY of them). */
 const HISTORY_SHOWN = 50;
 const FORM_LIMIT = 64 * 1024;
-const HTML = 'text/html; charset=utf-8';
 
 type FormBody = Record<string, string | File | (string | File)[]>;
 type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
@@ -104,12 +104,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminRoutesDeps): vo
   });
   const at = (ui: Language, path = '', query = '') => `${base}/${ui}/admin${path ? `/${path}` : ''}${query ? `?${query}` : ''}`;
 
-  /** This page in the other language (GET address: a form answer switches to the empty form). */
-  const switchHref = (c: Context, ui: Language) => {
-    const url = new URL(c.req.url);
-    const search = c.req.method === 'GET' ? url.search : '';
-    return `${base}/${otherLanguage(ui)}${url.pathname.slice(`/${ui}`.length)}${search}`;
-  };
+  const switchHref = (c: Context, ui: Language) => otherLanguageHref(c, ui, base);
 
   async function render(c: Context, node: unknown, status = 200, headers: Record<string, string> = {}): Promise<Response> {
     const body = await renderDocument(node);
@@ -203,7 +198,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminRoutesDeps): vo
   // ── Entry and signing in ──────────────────────────────────────────────────────────────────────
 
   app.get('/admin', (c) => {
-    const ui = cookieLanguage(c.req.header('cookie')) ?? negotiateLanguage(c.req.header('accept-language')) ?? 'en';
+    const ui = preferredLanguage(c);
     return c.body(null, 302, { Location: at(ui), Vary: 'Accept-Language, Cookie', 'Cache-Control': 'private, no-cache' });
   });
   app.get('/admin/', (c) => c.redirect(`${base}/admin`, 301));

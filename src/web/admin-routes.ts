@@ -18,7 +18,7 @@ import type { Db } from '../store/db.ts';
 import type { FetchRow, SourceRow } from '../store/schema.ts';
 import { listFetches } from '../store/sources-repo.ts';
 import type { Auth } from './admin-auth.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './app-env.ts';
 import { sourceJson } from './json-views.ts';
 
 export interface AdminRoutesDeps {

@@ -20,7 +20,8 @@ import type { WebsubHub } from '../publish/websub.ts';
 import { registerWebsubRoutes } from './websub-routes.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
-import { createAuth, type ThrottleOptions, type TokenIdentity } from './admin-auth.ts';
+import { createAuth, type ThrottleOptions } from './admin-auth.ts';
+import type { AppEnv } from './app-env.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAdminPages } from './admin-pages.tsx';
 import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
@@ -50,8 +51,6 @@ export interface AppDeps {
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
 }
-
-export type AppEnv = { Variables: { requestId: string; token?: TokenIdentity } };
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { database, logger } = deps;
@@ -104,7 +103,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     registerAdminRoutes(app, admin);
     registerAdminPages(app, admin);
   }
-  registerReaderRoutes(app, deps);
+  registerReaderRoutes(app, { db, logger, publicUrl: deps.publicUrl, topics: deps.topics });
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

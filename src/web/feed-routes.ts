@@ -15,7 +15,7 @@ import { t } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { saveFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './app-env.ts';
 import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
 
 export interface FeedRoutesDeps {

@@ -6,7 +6,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { Db } from '../store/db.ts';
 import { countSourceHealth } from '../store/sources-repo.ts';
 import type { Auth } from './admin-auth.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './app-env.ts';
 
 /** The route pattern that answered ("/api/sources/:slug"), or "unmatched" for a 404 no route took. */
 export function routeLabel(c: Context): string {

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { Database } from '../store/db.ts';
 import { createAuth } from './admin-auth.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './app-env.ts';
 import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
 
 export interface OpsAppDeps {

@@ -5,68 +5,42 @@
 import type { Context, Hono } from 'hono';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import { dayNumber } from '../core/locale.ts';
-import { LANGUAGES, type Language } from '../core/types.ts';
+import type { Logger } from '../core/logger.ts';
+import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
+import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { getItem, queryItems, type ItemView } from '../store/items-query.ts';
 import { listSources } from '../store/sources-repo.ts';
-import type { AppDeps, AppEnv } from './app.ts';
-import { EMBED_JS, EMBED_PAGE_CSS_HASH, ICON, SITE_CSS, type Asset } from './assets.ts';
+import type { AppEnv } from './app-env.ts';
+import { EMBED_JS, ICON, SITE_CSS, type Asset } from './assets.ts';
 import { sendCacheable } from './http-cache.ts';
-import { wordsFor } from './reader-words.ts';
+import { askedLanguage, cookieLanguage, languageCookie, onlyLanguage, otherLanguage, otherLanguageHref, preferredLanguage } from './language.ts';
+import { COMMON_HEADERS, EMBED_HEADERS, HTML, PAGE_HEADERS } from './page-headers.ts';
 import { DirectoryPage } from './pages/directory.tsx';
 import { EmbedPage } from './pages/embed-page.tsx';
 import { ErrorPage, type PageProblem } from './pages/error-page.tsx';
 import { ItemPage } from './pages/item-page.tsx';
-import { otherLanguage, pageHref, renderDocument, type FeedLink, type PageContext } from './pages/layout.tsx';
+import { pageHref, renderDocument, type FeedLink, type PageContext } from './pages/layout.tsx';
 import { RiverPage, type SubscribeLinks } from './pages/river.tsx';
+import { wordsFor } from './reader-words.ts';
+
+export interface ReaderDeps {
+  db: Db;
+  logger: Logger;
+  publicUrl: string;
+  topics: Topic[];
+}
 
 export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50 };
 export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50 };
-/** The cookie that remembers the reader's language (never set by the embed). */
-export const UI_COOKIE = 'passerelle_ui';
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 
-// No page needs a script, so none may run; the embed alone may be framed, by anyone.
-const PAGE_CSP =
-  "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; img-src 'self' https: http: data:; style-src 'self'; frame-ancestors 'self'";
-const EMBED_CSP = `default-src 'none'; style-src ${EMBED_PAGE_CSS_HASH}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *`;
-const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'strict-origin-when-cross-origin' };
-export const PAGE_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': PAGE_CSP, 'X-Frame-Options': 'SAMEORIGIN' };
-const EMBED_HEADERS = { ...COMMON_HEADERS, 'Content-Security-Policy': EMBED_CSP };
-const HTML = 'text/html; charset=utf-8';
-
-/** The reader's language from Accept-Language (RFC 9110 §12.5.4): the best-weighted of en and fr. */
-export function negotiateLanguage(header: string | undefined): Language | undefined {
-  let best: { lang: Language; q: number } | undefined;
-  for (const part of (header ?? '').split(',')) {
-    const [tag, ...params] = part.trim().toLowerCase().split(';');
-    const lang = tag.split('-')[0] as Language;
-    if (!LANGUAGES.includes(lang)) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
-  }
-  return best?.lang;
-}
-
-/** The one language a filter's `lang` asks for, when it is en or fr alone: the words a widget without `ui` takes. */
-export function onlyLanguage(params: URLSearchParams): Language | undefined {
-  const langs = params.getAll('lang').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
-  const [lang] = langs;
-  return new Set(langs).size === 1 && LANGUAGES.includes(lang as Language) ? (lang as Language) : undefined;
-}
-
-export function cookieLanguage(header: string | undefined): Language | undefined {
-  const m = new RegExp(`(?:^|;\\s*)${UI_COOKIE}=(en|fr)(?:;|$)`).exec(header ?? '');
-  return m?.[1] as Language | undefined;
-}
-
-export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const db = deps.database.db;
+export function registerReaderRoutes(app: Hono<AppEnv>, deps: ReaderDeps): void {
+  const { db } = deps;
   const log = deps.logger.child({ component: 'reader' });
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
@@ -80,18 +54,14 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const contextFor = (ui: Language): PageContext => ({ ui, w: wordsFor(ui), base, publicUrl, topicLabels: topicLabels[ui], now: Date.now() });
   const vocabulary = (sources: { slug: string }[]) => ({ topicSlugs, sourceSlugs: sources.map((s) => s.slug) });
 
-  /** The page's address in the other language, same path and query (routes sit at /en/…, /fr/…). */
-  const switchHref = (c: Context, ui: Language) => {
-    const url = new URL(c.req.url);
-    return `${base}/${otherLanguage(ui)}${url.pathname.slice(`/${ui}`.length)}${url.search}`;
-  };
+  const switchHref = (c: Context, ui: Language) => otherLanguageHref(c, ui, base);
 
   /** Reader pages: validators, the language cookie when it changes, security headers. */
   function sendPage(c: Context, ui: Language, page: Rendered): Response {
     const remember = cookieLanguage(c.req.header('cookie')) !== ui;
     const headers: Record<string, string> = { ...PAGE_HEADERS, Vary: 'Accept-Encoding, Cookie' };
     if (remember) {
-      headers['Set-Cookie'] = `${UI_COOKIE}=${ui}; Path=${base || '/'}; Max-Age=31536000; SameSite=Lax; HttpOnly${secureCookie ? '; Secure' : ''}`;
+      headers['Set-Cookie'] = languageCookie(ui, { base, secure: secureCookie });
       headers['Cache-Control'] = 'private, no-cache';
     }
     return sendCacheable(c, page, HTML, PAGE_MAX_AGE, headers);
@@ -169,9 +139,7 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
 
   app.get('/', (c) => {
     const url = new URL(c.req.url);
-    const asked = url.searchParams.get('ui');
-    const ui =
-      (asked === 'en' || asked === 'fr' ? asked : undefined) ?? cookieLanguage(c.req.header('cookie')) ?? negotiateLanguage(c.req.header('accept-language')) ?? 'en';
+    const ui = askedLanguage(url.searchParams) ?? preferredLanguage(c);
     url.searchParams.delete('ui');
     const search = url.searchParams.toString();
     return c.body(null, 302, {
@@ -241,8 +209,7 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   // French (and English for English ones). `theme` is light or dark. No cookie is read or set here.
   app.get('/embed', async (c) => {
     const params = new URL(c.req.url).searchParams;
-    const asked = params.get('ui');
-    const ui: Language = asked === 'fr' || asked === 'en' ? asked : (onlyLanguage(params) ?? 'en');
+    const ui = askedLanguage(params) ?? onlyLanguage(params) ?? 'en';
     const dark = params.get('theme') === 'dark';
     const ctx = contextFor(ui);
     const send = (rendered: Rendered, status = 200) =>

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../core/errors.ts';
 import type { WebsubHub } from '../publish/websub.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './app-env.ts';
 
 /** A subscription request is a few URLs and a secret; anything bigger is not one. */
 const MAX_BODY_BYTES = 16 * 1024;

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { PROVINCES } from '../../src/core/types.ts';
 import type { SourceRow } from '../../src/store/schema.ts';
 import { explainError } from '../../src/web/admin-words.ts';
+import { negotiateLanguage } from '../../src/web/language.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from '../../src/web/pages/canada-outlines.ts';
 import { healthOf } from '../../src/web/pages/directory.tsx';
-import { negotiateLanguage } from '../../src/web/reader-routes.tsx';
 
 describe('negotiateLanguage', () => {
   it.each([

@@ -4,6 +4,7 @@
 import type { Child } from 'hono/jsx';
 import type { Language } from '../../core/types.ts';
 import { ICON, SITE_CSS } from '../assets.ts';
+import { otherLanguage } from '../language.ts';
 import type { Words } from '../reader-words.ts';
 
 export interface PageContext {
@@ -22,10 +23,6 @@ export interface FeedLink {
   type: string;
   title: string;
   href: string;
-}
-
-export function otherLanguage(ui: Language): Language {
-  return ui === 'en' ? 'fr' : 'en';
 }
 
 /** The address of a reader page in the page's language: home('', 'directory') → /en/directory */
