@@ -4,7 +4,7 @@
 // HTML forms under the reader's CSP (no script at all), in English and French at /en/admin and
 // /fr/admin. They run the same pipeline functions as the admin API, with the same token checks;
 // the session and the defence against cross-site requests are described in admin-session.ts.
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
 import { LANGUAGES, type Language } from '../core/types.ts';
@@ -81,7 +81,9 @@ function registrationOf(v: AddFormValues): Record<string, unknown> {
   };
 }
 
-export function registerAdminPages(app: Hono<AppEnv>, deps: AdminRoutesDeps): void {
+/** The admin pages at /admin, /en/admin/… and /fr/admin/…; mounted before the reader, whose /en/* and /fr/* would answer 404. */
+export function adminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const { db, auth } = deps;
   const log = deps.logger.child({ component: 'admin-pages' });
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
@@ -395,4 +397,6 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminRoutesDeps): vo
       return render(c, <AddSourcePage ctx={ctx} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} problem={problem} />, status);
     }
   });
+
+  return app;
 }

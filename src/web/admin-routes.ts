@@ -1,7 +1,7 @@
 // The admin API: register, change, remove, pause, resume and refresh sources, import OPML, read
 // one source's fetch history and the admin log. Every route asks for a bearer token; read-only
-// tokens may only GET. GET /api/sources (the list with health) stays public, in app.ts.
-import type { Context, Hono } from 'hono';
+// tokens may only GET. GET /api/sources (the list with health) stays public, in public-api-routes.ts.
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../core/errors.ts';
@@ -98,7 +98,8 @@ const limit = (maxSize: number) =>
     onError: (c) => c.json({ error: new PayloadTooLargeError(`body too large (at most ${Math.round(maxSize / 1024)} KiB)`).message }, 413),
   });
 
-export function registerAdminRoutes(app: Hono<AppEnv>, deps: AdminRoutesDeps): void {
+export function adminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const { db, auth } = deps;
   const read = auth.require('read');
   const write = auth.require('write');
@@ -175,4 +176,6 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: AdminRoutesDeps): v
       entries: rows.map((r) => ({ at: r.at.toISOString(), action: r.action, token: (r.detail as { token?: string } | null)?.token ?? null, detail: r.detail })),
     });
   });
+
+  return app;
 }

@@ -1,31 +1,30 @@
 // The HTTP face of the hub. createApp shows, on one screen, the middleware order and every mount;
-// handlers stay thin and errors are mapped to answers in one onError.
-import { Hono } from 'hono';
+// each part of the site is a sub-app of its own module, handlers stay thin, and errors no
+// sub-app answers itself are mapped to JSON answers in one onError.
+import { Hono, type MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { AppError, BadRequestError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Topic } from '../core/types.ts';
-import type { Database } from '../store/db.ts';
-import { queryItems } from '../store/items-query.ts';
-import { listSources } from '../store/sources-repo.ts';
-import { itemJson, sourceJson } from './json-views.ts';
-import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
-import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
-import { createFeedRenderer, sourceSlugsOf } from '../publish/feed-renderer.ts';
-import { readGeneration } from '../store/hub-state.ts';
-import { registerFeedRoutes } from './feed-routes.ts';
-import type { WebsubHub } from '../publish/websub.ts';
-import { registerWebsubRoutes } from './websub-routes.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
+import type { Topic } from '../core/types.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
+import { createFeedRenderer } from '../publish/feed-renderer.ts';
+import type { WebsubHub } from '../publish/websub.ts';
+import type { Database } from '../store/db.ts';
+import { readGeneration } from '../store/hub-state.ts';
 import { createAuth, type ThrottleOptions } from './admin-auth.ts';
+import { adminPageRoutes } from './admin-pages.tsx';
+import { adminApiRoutes } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
-import { registerAdminPages } from './admin-pages.tsx';
-import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
-import { registerReaderRoutes } from './reader-routes.tsx';
+import { feedRoutes } from './feed-routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import { httpMetrics, metricsRoutes } from './metrics-routes.ts';
+import { publicApiRoutes } from './public-api-routes.ts';
+import { readerRoutes } from './reader-routes.tsx';
+import { websubRoutes } from './websub-routes.ts';
 
 export interface AppDeps {
   database: Database;
@@ -37,7 +36,7 @@ export interface AppDeps {
   feedCache?: FeedCache;
   /** The WebSub hub our feeds advertise at /websub (cli/hub.ts); without one, no hub endpoint. */
   websub?: WebsubHub;
-  /** Mounts the admin API, which fetches through this pipeline (subscribe checks, refresh now). */
+  /** Mounts the admin API and pages, which fetch through this pipeline (subscribe checks, refresh now). */
   pipeline?: PipelineDeps;
   /** Accepted as a bearer token with full rights; compared by hash, never stored. */
   adminToken?: string;
@@ -53,57 +52,31 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { database, logger } = deps;
+  const { database, logger, topics, publicUrl } = deps;
   const db = database.db;
   const log = logger.child({ component: 'http' });
   const feedCache = deps.feedCache ?? createFeedCache({ readGeneration: async () => (await readGeneration(db)).generation });
+  const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache });
   const metrics = deps.metrics ?? getMetrics();
   const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
+  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 };
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(httpMetrics(metrics));
-  app.use(async (c, next) => {
-    const t0 = performance.now();
-    await next();
-    const durationMs = Math.round((performance.now() - t0) * 10) / 10;
-    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, 'request');
-  });
+  app.use(requestLog(log));
   app.use(compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], maxAge: 86_400 }));
-  registerMetricsRoute(app, { db, metrics, auth, token: deps.metricsToken });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version }));
-  app.get('/readyz', async (c) => {
-    const ok = await database.ping();
-    return c.json({ status: ok ? 'ready' : 'database unavailable' }, ok ? 200 : 503);
-  });
-
-  app.get('/api/items', async (c) => {
-    const url = new URL(c.req.url);
-    const query = parseFeedQuery(url.searchParams, { sourceSlugs: await sourceSlugsOf(db, feedCache), topicSlugs: deps.topics.map((t) => t.slug) });
-    const rows = await queryItems(db, query);
-    const last = rows.at(-1);
-    const next =
-      rows.length < query.limit || !last
-        ? null
-        : query.order === 'relevance'
-          ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
-          : encodeCursor({ publishedAt: last.publishedAt, id: last.id });
-    return c.json({ items: rows.map(itemJson), next });
-  });
-
-  app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));
-
-  const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
-  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache });
-  if (deps.websub) registerWebsubRoutes(app, deps.websub);
-  if (deps.pipeline) {
-    const admin = { db, topics: deps.topics, logger, publicUrl: deps.publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 };
-    registerAdminRoutes(app, admin);
-    registerAdminPages(app, admin);
-  }
-  registerReaderRoutes(app, { db, logger, publicUrl: deps.publicUrl, topics: deps.topics });
+  // In this order: a request is answered by the first route that matches it.
+  app.route('/', metricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
+  app.route('/', healthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
+  app.route('/', publicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
+  app.route('/', feedRoutes({ db, topics, publicUrl, renderer, cache: feedCache })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
+  if (deps.websub) app.route('/', websubRoutes(deps.websub)); // /websub
+  if (admin) app.route('/', adminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
+  if (admin) app.route('/', adminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
+  app.route('/', readerRoutes({ db, logger, publicUrl, topics })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
@@ -116,4 +89,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });
   return app;
+}
+
+/** One pino line per request: its id, method, path, status and duration. */
+function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    const durationMs = Math.round((performance.now() - t0) * 10) / 10;
+    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, 'request');
+  };
 }

@@ -2,7 +2,7 @@
 // saved feeds; OPML bundles. Rendered documents come from the feed cache and are sent with
 // strong validators, so polling readers mostly get 304s.
 import { createHash } from 'node:crypto';
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
@@ -28,7 +28,8 @@ export interface FeedRoutesDeps {
 
 const FEED_MAX_AGE = 300;
 
-export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): void {
+export function feedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
   const vocabulary = async () => ({ topicSlugs, sourceSlugs: await sourceSlugsOf(db, deps.cache) });
@@ -130,4 +131,6 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
       'Access-Control-Allow-Origin': '*',
     });
   });
+
+  return app;
 }

@@ -1,6 +1,6 @@
 // /metrics in the Prometheus text format, and the middleware that times every request by its
 // matched route pattern (never the raw path, so label values stay bounded whatever is requested).
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Metrics } from '../core/metrics.ts';
 import type { Db } from '../store/db.ts';
@@ -37,7 +37,8 @@ export interface MetricsRouteDeps {
   token?: string;
 }
 
-export function registerMetricsRoute(app: Hono<AppEnv>, deps: MetricsRouteDeps): void {
+export function metricsRoutes(deps: MetricsRouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const handler = async (c: Context<AppEnv>) => {
     // Source health is the database's, read at scrape time: every process reports the same value.
     try {
@@ -49,4 +50,5 @@ export function registerMetricsRoute(app: Hono<AppEnv>, deps: MetricsRouteDeps):
   };
   if (deps.token) app.get('/metrics', deps.auth.requireSecret(deps.token), handler);
   else app.get('/metrics', handler);
+  return app;
 }

@@ -6,7 +6,8 @@ import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { Database } from '../store/db.ts';
 import { createAuth } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
-import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import { httpMetrics, metricsRoutes } from './metrics-routes.ts';
 
 export interface OpsAppDeps {
   database: Database;
@@ -20,14 +21,11 @@ export interface OpsAppDeps {
 export function createOpsApp(deps: OpsAppDeps): Hono<AppEnv> {
   const { database } = deps;
   const metrics = deps.metrics ?? getMetrics();
+  const auth = createAuth({ db: database.db, metrics, trustProxy: deps.trustProxy });
   const app = new Hono<AppEnv>();
   app.use(httpMetrics(metrics));
-  app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version, role: 'worker' }));
-  app.get('/readyz', async (c) => {
-    const ok = await database.ping();
-    return c.json({ status: ok ? 'ready' : 'database unavailable' }, ok ? 200 : 503);
-  });
-  registerMetricsRoute(app, { db: database.db, metrics, token: deps.metricsToken, auth: createAuth({ db: database.db, metrics, trustProxy: deps.trustProxy }) });
+  app.route('/', healthRoutes({ version: deps.version, role: 'worker', ping: () => database.ping() }));
+  app.route('/', metricsRoutes({ db: database.db, metrics, token: deps.metricsToken, auth }));
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');

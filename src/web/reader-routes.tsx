@@ -2,7 +2,7 @@
 // The web reader, the directory and the embed: server-rendered pages in English and French that
 // need no script, under a CSP that allows none. Pages read the same query vocabulary as the feeds
 // and the JSON API (publish/feed-query.ts), so a filtered page names its feeds exactly.
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import { dayNumber } from '../core/locale.ts';
 import type { Logger } from '../core/logger.ts';
@@ -39,7 +39,9 @@ export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50 };
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 
-export function registerReaderRoutes(app: Hono<AppEnv>, deps: ReaderDeps): void {
+/** The reader, the directory, the embed and their assets; mounted last, for its /en/* and /fr/* 404 pages. */
+export function readerRoutes(deps: ReaderDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const { db } = deps;
   const log = deps.logger.child({ component: 'reader' });
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
@@ -256,4 +258,5 @@ export function registerReaderRoutes(app: Hono<AppEnv>, deps: ReaderDeps): void 
   // Any other address under /en/ or /fr/ (a mistyped link, "/en/directory/") is a reader's: the
   // 404 page in its language, not the API's JSON. Registered last, so every real page comes first.
   for (const ui of LANGUAGES) app.get(`/${ui}/*`, (c) => problemPage(c, ui, { status: 404 }));
+  return app;
 }

@@ -1,6 +1,6 @@
 // The hub endpoint our feeds advertise (rel="hub"): subscription and unsubscription requests per
 // W3C WebSub §5.1. Answers are plain text, as §5.1.2 asks; the work happens in publish/websub.ts.
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../core/errors.ts';
 import type { WebsubHub } from '../publish/websub.ts';
@@ -9,7 +9,8 @@ import type { AppEnv } from './app-env.ts';
 /** A subscription request is a few URLs and a secret; anything bigger is not one. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-export function registerWebsubRoutes(app: Hono<AppEnv>, websub: WebsubHub): void {
+export function websubRoutes(websub: WebsubHub): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/websub', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
@@ -35,4 +36,5 @@ export function registerWebsubRoutes(app: Hono<AppEnv>, websub: WebsubHub): void
       { Allow: 'POST' },
     ),
   );
+  return app;
 }

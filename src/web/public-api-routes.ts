@@ -1,0 +1,42 @@
+// The public JSON API: items with any filter of the feeds, and the sources with their health. No
+// token; the admin API (admin-routes.ts) adds the rest under /api.
+import { Hono } from 'hono';
+import type { Topic } from '../core/types.ts';
+import type { FeedCache } from '../publish/feed-cache.ts';
+import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
+import { sourceSlugsOf } from '../publish/feed-renderer.ts';
+import type { Db } from '../store/db.ts';
+import { queryItems } from '../store/items-query.ts';
+import { listSources } from '../store/sources-repo.ts';
+import type { AppEnv } from './app-env.ts';
+import { itemJson, sourceJson } from './json-views.ts';
+
+export interface PublicApiDeps {
+  db: Db;
+  topics: Topic[];
+  /** Holds the known source slugs between ingests. */
+  feedCache: FeedCache;
+}
+
+export function publicApiRoutes(deps: PublicApiDeps): Hono<AppEnv> {
+  const { db } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.get('/api/items', async (c) => {
+    const url = new URL(c.req.url);
+    const query = parseFeedQuery(url.searchParams, { sourceSlugs: await sourceSlugsOf(db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug) });
+    const rows = await queryItems(db, query);
+    const last = rows.at(-1);
+    const next =
+      rows.length < query.limit || !last
+        ? null
+        : query.order === 'relevance'
+          ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
+          : encodeCursor({ publishedAt: last.publishedAt, id: last.id });
+    return c.json({ items: rows.map(itemJson), next });
+  });
+
+  app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));
+
+  return app;
+}
