@@ -82,7 +82,7 @@ function registrationOf(v: AddFormValues): Record<string, unknown> {
 }
 
 /** The admin pages at /admin, /en/admin/… and /fr/admin/…; mounted before the reader, whose /en/* and /fr/* would answer 404. */
-export function adminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
+export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db, auth } = deps;
   const log = deps.logger.child({ component: 'admin-pages' });

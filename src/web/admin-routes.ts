@@ -98,7 +98,7 @@ const limit = (maxSize: number) =>
     onError: (c) => c.json({ error: new PayloadTooLargeError(`body too large (at most ${Math.round(maxSize / 1024)} KiB)`).message }, 413),
   });
 
-export function adminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
+export function createAdminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db, auth } = deps;
   const read = auth.require('read');

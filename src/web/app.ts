@@ -16,15 +16,15 @@ import type { WebsubHub } from '../publish/websub.ts';
 import type { Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { createAuth, type ThrottleOptions } from './admin-auth.ts';
-import { adminPageRoutes } from './admin-pages.tsx';
-import { adminApiRoutes } from './admin-routes.ts';
+import { createAdminPageRoutes } from './admin-pages.tsx';
+import { createAdminApiRoutes } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
-import { feedRoutes } from './feed-routes.ts';
-import { healthRoutes } from './health-routes.ts';
-import { httpMetrics, metricsRoutes } from './metrics-routes.ts';
-import { publicApiRoutes } from './public-api-routes.ts';
-import { readerRoutes } from './reader-routes.tsx';
-import { websubRoutes } from './websub-routes.ts';
+import { createFeedRoutes } from './feed-routes.ts';
+import { createHealthRoutes } from './health-routes.ts';
+import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
+import { createPublicApiRoutes } from './public-api-routes.ts';
+import { createReaderRoutes } from './reader-routes.tsx';
+import { createWebsubRoutes } from './websub-routes.ts';
 
 export interface AppDeps {
   database: Database;
@@ -69,14 +69,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], maxAge: 86_400 }));
 
   // In this order: a request is answered by the first route that matches it.
-  app.route('/', metricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
-  app.route('/', healthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
-  app.route('/', publicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
-  app.route('/', feedRoutes({ db, topics, publicUrl, renderer, cache: feedCache })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
-  if (deps.websub) app.route('/', websubRoutes(deps.websub)); // /websub
-  if (admin) app.route('/', adminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
-  if (admin) app.route('/', adminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
-  app.route('/', readerRoutes({ db, logger, publicUrl, topics })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
+  app.route('/', createMetricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
+  app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
+  app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
+  app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
+  if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
+  if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
+  if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
+  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -28,7 +28,7 @@ export interface FeedRoutesDeps {
 
 const FEED_MAX_AGE = 300;
 
-export function feedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
+export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);

@@ -10,7 +10,7 @@ export interface HealthDeps {
   role?: string;
 }
 
-export function healthRoutes(deps: HealthDeps): Hono<AppEnv> {
+export function createHealthRoutes(deps: HealthDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version, ...(deps.role ? { role: deps.role } : {}) }));
   app.get('/readyz', async (c) => {

@@ -37,7 +37,7 @@ export interface MetricsRouteDeps {
   token?: string;
 }
 
-export function metricsRoutes(deps: MetricsRouteDeps): Hono<AppEnv> {
+export function createMetricsRoutes(deps: MetricsRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const handler = async (c: Context<AppEnv>) => {
     // Source health is the database's, read at scrape time: every process reports the same value.

@@ -6,8 +6,8 @@ import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { Database } from '../store/db.ts';
 import { createAuth } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
-import { healthRoutes } from './health-routes.ts';
-import { httpMetrics, metricsRoutes } from './metrics-routes.ts';
+import { createHealthRoutes } from './health-routes.ts';
+import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
 
 export interface OpsAppDeps {
   database: Database;
@@ -24,8 +24,8 @@ export function createOpsApp(deps: OpsAppDeps): Hono<AppEnv> {
   const auth = createAuth({ db: database.db, metrics, trustProxy: deps.trustProxy });
   const app = new Hono<AppEnv>();
   app.use(httpMetrics(metrics));
-  app.route('/', healthRoutes({ version: deps.version, role: 'worker', ping: () => database.ping() }));
-  app.route('/', metricsRoutes({ db: database.db, metrics, token: deps.metricsToken, auth }));
+  app.route('/', createHealthRoutes({ version: deps.version, role: 'worker', ping: () => database.ping() }));
+  app.route('/', createMetricsRoutes({ db: database.db, metrics, token: deps.metricsToken, auth }));
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');

@@ -18,7 +18,7 @@ export interface PublicApiDeps {
   feedCache: FeedCache;
 }
 
-export function publicApiRoutes(deps: PublicApiDeps): Hono<AppEnv> {
+export function createPublicApiRoutes(deps: PublicApiDeps): Hono<AppEnv> {
   const { db } = deps;
   const app = new Hono<AppEnv>();
 

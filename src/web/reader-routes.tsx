@@ -40,7 +40,7 @@ const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 
 /** The reader, the directory, the embed and their assets; mounted last, for its /en/* and /fr/* 404 pages. */
-export function readerRoutes(deps: ReaderDeps): Hono<AppEnv> {
+export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db } = deps;
   const log = deps.logger.child({ component: 'reader' });

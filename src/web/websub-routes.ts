@@ -9,7 +9,7 @@ import type { AppEnv } from './app-env.ts';
 /** A subscription request is a few URLs and a secret; anything bigger is not one. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-export function websubRoutes(websub: WebsubHub): Hono<AppEnv> {
+export function createWebsubRoutes(websub: WebsubHub): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/websub', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
