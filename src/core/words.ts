@@ -62,8 +62,9 @@ export const LANGUAGE_LABELS: Labels<ItemLanguage> = {
 export const FEED_WORDS = {
   feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle :' },
   alsoPublishedBy: { en: 'Also published by:', fr: 'Aussi publié par :' },
-  everything: { en: 'all items', fr: 'tous les contenus' },
-  search: { en: 'search', fr: 'recherche' },
+  everything: { en: 'All items', fr: 'Tous les contenus' },
+  /** {q} is the words searched for. */
+  search: { en: 'search “{q}”', fr: 'recherche « {q} »' },
   since: { en: 'since', fr: 'depuis' },
   sources: { en: 'from', fr: 'de' },
   topicsOpml: { en: 'Passerelle topic feeds', fr: 'Fils thématiques de Passerelle' },

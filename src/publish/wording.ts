@@ -20,8 +20,9 @@ export function describeQuery(q: ItemQuery, ui: Language, topicLabels: Map<strin
   join(q.languages, (l) => LANGUAGE_LABELS[l as keyof typeof LANGUAGE_LABELS][ui]);
   join(q.types, (ty) => TYPE_LABELS[ty as keyof typeof TYPE_LABELS][ui]);
   if (q.sources?.length) parts.push(`${t(ui, 'sources')} ${q.sources.join(', ')}`);
-  if (q.q) parts.push(`${t(ui, 'search')} « ${q.q} »`.replace(/« (.*) »/, ui === 'fr' ? '« $1 »' : '“$1”'));
+  const searched = q.q;
+  if (searched) parts.push(t(ui, 'search').replace('{q}', () => searched));
   if (q.since) parts.push(`${t(ui, 'since')} ${q.since.toISOString().slice(0, 10)}`);
-  if (!parts.length) return t(ui, 'everything').replace(/^./, (c) => c.toUpperCase());
+  if (!parts.length) return t(ui, 'everything');
   return parts.join(' · ');
 }
