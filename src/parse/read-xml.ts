@@ -118,7 +118,7 @@ export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
 
   const shaped = reshapeTree(tree, { documentUrl, markup: collectInnerMarkup(text, wantsMarkup) });
   const { root, rootName } = shaped;
-  const format = detectFormat(rootName, root);
+  const format = detectFormat(rootName, root, Object.keys(tree)[0] ?? rootName);
   let feedNode: XmlNode;
   let itemNodes: unknown[];
   let parserRoot: XmlNode;
@@ -155,7 +155,8 @@ export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
   return { format, feedNode, itemNodes, built, contexts: shaped.contexts, markupNodes: shaped.markupNodes, warnings };
 }
 
-function detectFormat(rootName: string, root: XmlNode): FeedFormat {
+/** `writtenName` is the root's name as the document spells it, for the error message. */
+function detectFormat(rootName: string, root: XmlNode, writtenName: string): FeedFormat {
   if (rootName === 'feed') return 'atom';
   if (rootName === 'rss') {
     const version = isRecord(root.$) && typeof root.$.version === 'string' ? root.$.version.trim() : '';
@@ -167,7 +168,7 @@ function detectFormat(rootName: string, root: XmlNode): FeedFormat {
     return namespace.includes('my.netscape.com/rdf/simple/0.9') ? 'rss09' : 'rss1';
   }
   if (/^(html|head|body)$/i.test(rootName)) throw new ParseError('not a feed (HTML page)');
-  const name = rootName.replace(/[^\w:.-]/g, '');
+  const name = writtenName.replace(/[^\w:.-]/g, '');
   throw new ParseError(`unsupported format (root element <${name.length > 32 ? `${name.slice(0, 32)}…` : name}>)`);
 }
 
