@@ -3,6 +3,7 @@
 
 import { decodeHTML } from 'entities';
 
+import { readMediaRss, type MediaRss } from './media-rss.ts';
 import type { ItemCandidate, FeedCandidate, RawFeed } from './raw-feed.ts';
 import { listOf, type XmlFeed } from './read-xml.ts';
 import { escapeHtml, isRecord, resolveHref, type NodeContext, type XmlNode } from './reshape-tree.ts';
@@ -108,20 +109,21 @@ class XmlExtractor {
     const content = this.readText(contentNode, true);
     const summary = this.readText(summaryNode, true);
     const creators = texts(node, 'dc:creator');
+    const media = this.readMedia(node, context);
     return {
       guid,
       link: link ?? trimmed(built.link),
-      title: title?.value,
-      titleIsHtml: title ? title.html || MARKUP_IN_TITLE.test(title.value) : undefined,
-      contentHtml: content && asHtml(content),
+      title: title?.value ?? media.title,
+      titleIsHtml: title ? title.html || MARKUP_IN_TITLE.test(title.value) : media.titleIsHtml,
+      contentHtml: (content && asHtml(content)) || mediaBody(summary, media),
       summaryHtml: summary && asHtml(summary),
       author: (creators.length ? creators.join(', ') : undefined) ?? firstText(node, 'author') ?? trimmed(built.creator) ?? firstText(node, 'itunes:author'),
       published: firstText(node, 'pubDate', 'dc:date', 'atom:published', 'dcterms:issued') ?? trimmed(built.pubDate),
       updated: firstText(node, 'atom:updated', 'dcterms:modified'),
-      categories: readCategories(node),
+      categories: [...readCategories(node), ...media.categories],
       language,
       baseUrl: bodyContext.base,
-      enclosure: this.readRssEnclosure(node, context) ?? enclosureFromLinks(links),
+      enclosure: this.readRssEnclosure(node, context) ?? enclosureFromLinks(links) ?? media.enclosure,
       alternates: alternatesOf(links, chosen),
     };
   }
@@ -140,6 +142,7 @@ class XmlExtractor {
     const title = this.readText(first(node, 'title'), false);
     const content = this.readText(contentNode, false);
     const summary = this.readText(summaryNode, false);
+    const media = this.readMedia(node, context);
     // RFC 4287 §4.2.1: an entry without authors takes its source's, then its feed's.
     const authors = this.readAtomAuthors(node);
     const sourceAuthors = authors.length ? authors : this.readAtomAuthors(first(node, 'source'));
@@ -147,19 +150,23 @@ class XmlExtractor {
     return {
       guid: firstText(node, 'id') ?? trimmed(built.id),
       link: chosen?.href,
-      title: title?.value,
-      titleIsHtml: title?.html,
-      contentHtml: content && asHtml(content),
+      title: title?.value ?? media.title,
+      titleIsHtml: title ? title.html : media.titleIsHtml,
+      contentHtml: (content && asHtml(content)) || mediaBody(summary, media),
       summaryHtml: summary && asHtml(summary),
       author: allAuthors.length ? allAuthors.join(', ') : undefined,
       published: firstText(node, 'published', 'issued', 'created'),
       updated: firstText(node, 'updated', 'modified'),
-      categories: readCategories(node),
+      categories: [...readCategories(node), ...media.categories],
       language,
       baseUrl: bodyContext.base,
-      enclosure: enclosureFromLinks(links),
+      enclosure: enclosureFromLinks(links) ?? media.enclosure,
       alternates: alternatesOf(links, chosen),
     };
+  }
+
+  private readMedia(node: XmlNode, context: NodeContext): MediaRss {
+    return readMediaRss(node, (href, element) => resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl));
   }
 
   private readAtomAuthors(node: unknown): string[] {
@@ -258,6 +265,11 @@ function firstText(node: unknown, ...names: string[]): string | undefined {
 
 function texts(node: XmlNode, name: string): string[] {
   return listOf(node[name]).map((child) => trimmed(textOf(child))).filter((t): t is string => t !== undefined);
+}
+
+/** An entry whose only text is its Media RSS (a video, a podcast episode) gets that as its body. */
+function mediaBody(summary: TextValue | undefined, media: MediaRss): string | undefined {
+  return summary?.value ? undefined : media.html;
 }
 
 function asHtml(text: TextValue): string {

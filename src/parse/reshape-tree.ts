@@ -74,7 +74,10 @@ function specSpelling(local: string): string {
 }
 
 export function wantsMarkup(qualifiedName: string): boolean {
-  return MARKUP_NAMES.has(localName(qualifiedName).toLowerCase());
+  const local = localName(qualifiedName).toLowerCase();
+  // A media:content holds media:title and media:thumbnail elements, not markup.
+  if (local === 'content' && prefixOf(qualifiedName).toLowerCase() === 'media') return false;
+  return MARKUP_NAMES.has(local);
 }
 
 export function namespaceKey(uri: string): string {
