@@ -59,6 +59,8 @@ export type FeedFormat = 'rss2' | 'rss1' | 'rss09' | 'atom' | 'json';
 /** One entry as the document gave it: strings as found, nothing trusted yet. */
 export interface ParsedItem {
   guid?: string;
+  /** The document gives this GUID to other, plainly different posts too: it identifies none of them. */
+  guidShared?: boolean;
   link?: string;
   title?: string;
   /** Title given as HTML (Atom type="html"/"xhtml", RSS titles with markup). */

@@ -79,7 +79,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     .map(canonicalUrl);
 
   const item: Item = {
-    key: itemKey(guid, url, title, rawDate),
+    key: itemKey(parsed.guidShared ? undefined : guid, url, title, rawDate),
     guid,
     url,
     title,
