@@ -1,7 +1,7 @@
 // Maps an XML feed (rss-parser's build beside the raw nodes) onto feed and item candidates:
 // links, text constructs, authors, categories, enclosures, dates, language and base.
 
-import { decodeHTML } from 'entities';
+import { decodeHTML, decodeHTMLStrict } from 'entities';
 
 import { readMediaRss, type MediaRss } from './media-rss.ts';
 import type { ItemCandidate, FeedCandidate, RawFeed } from './raw-feed.ts';
@@ -178,7 +178,7 @@ class XmlExtractor {
   private readRssEnclosure(node: XmlNode, context: NodeContext) {
     for (const enclosure of listOf(node.enclosure)) {
       const attributes = attributesOf(enclosure);
-      const url = trimmed(attributes.url);
+      const url = trimmed(attributes.url) && decodeUrlEntities(trimmed(attributes.url)!);
       if (!url) continue;
       return {
         url: resolveHref(url, this.contextOf(enclosure, context).base ?? this.documentUrl),
@@ -196,7 +196,8 @@ class XmlExtractor {
       for (const element of listOf(isRecord(node) ? node[name] : undefined)) {
         const attributes = attributesOf(element);
         const base = this.contextOf(element, context).base ?? this.documentUrl;
-        const written = typeof attributes.href === 'string' ? attributes.href.trim() : trimmed(textOf(element));
+        const raw = typeof attributes.href === 'string' ? attributes.href.trim() : trimmed(textOf(element));
+        const written = raw && decodeUrlEntities(raw);
         // href="" names the base itself (RFC 3986 §5.2.2); with no base it names nothing.
         if (written === undefined || (written === '' && base === undefined)) continue;
         let rel = trimmed(attributes.rel)?.toLowerCase() ?? 'alternate'; // RFC 4287 §4.2.7.2
@@ -270,6 +271,15 @@ function texts(node: XmlNode, name: string): string[] {
 /** An entry whose only text is its Media RSS (a video, a podcast episode) gets that as its body. */
 function mediaBody(summary: TextValue | undefined, media: MediaRss): string | undefined {
   return summary?.value ? undefined : media.html;
+}
+
+/**
+ * A URL whose entities were escaped once too often: `&amp;` written inside CDATA (where it stays
+ * as written) or escaped twice. No real URL holds a complete entity reference, and only complete
+ * ones (with their ";") are decoded, so `?a=1&copy=2` is left alone.
+ */
+function decodeUrlEntities(url: string): string {
+  return /&(?:[a-z][a-z\d]*|#\d+|#x[\da-f]+);/i.test(url) ? decodeHTMLStrict(url) : url;
 }
 
 function asHtml(text: TextValue): string {
