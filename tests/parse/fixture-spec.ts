@@ -13,8 +13,10 @@
 //     warnings[0] ~ "repaired"
 //     error = "document declares entities (refused)"
 //
-// Each assertion is `path op value`, separated by a newline or ";". A path walks the ParsedFeed
-// (`.name`, `[0]`, `["key with spaces"]`). `=` compares deeply with a JSON value (or `undefined`),
+// The body is decoded as fetch/ decodes a response (with the Content-Type of the options), then
+// parsed. Each assertion is `path op value`, separated by a newline or ";". A path walks the
+// ParsedFeed (`.name`, `[0]`, `["key with spaces"]`), and `decoding.encoding` and
+// `decoding.warnings` are what the decoding said. `=` compares deeply with a JSON value (or `undefined`),
 // `~` asks that the string (or the JSON of a non-string) contain the value, `!~` that it not.
 // `error` (= or ~) means parseFeed must reject with a ParseError whose message matches.
 // In the body, `{{U+XXXX}}` stands for that UTF-16 code unit: NUL, lone surrogates and other

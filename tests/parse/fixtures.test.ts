@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { ParseError } from '../../src/core/errors.ts';
+import { decodeFeedBytes } from '../../src/fetch/charset.ts';
 import { parseFeed } from '../../src/parse/index.ts';
 import { expandMarkers, readFixtureSpec, resolvePath } from './fixture-spec.ts';
 
@@ -20,9 +21,12 @@ describe('parse fixtures', () => {
   });
 
   it.each(files)('%s', async (file) => {
-    const raw = readFileSync(join(dir, file), 'utf8');
-    const spec = readFixtureSpec(file, raw);
-    const input = expandMarkers(raw);
+    const bytes = readFileSync(join(dir, file));
+    const spec = readFixtureSpec(file, bytes.toString('utf8'));
+    // Decoded as fetch/ decodes a body, so that what the fixture says is what a source gets.
+    const decoded = decodeFeedBytes(bytes, spec.options.contentType);
+    if (!decoded.ok) throw new Error(`${file}: ${decoded.error}`);
+    const input = expandMarkers(decoded.text);
     if (spec.error) {
       const error = await parseFeed(input, spec.options).then(
         () => undefined,
@@ -34,7 +38,7 @@ describe('parse fixtures', () => {
       else expect(message, file).toContain(spec.error.message);
       return;
     }
-    const feed = await parseFeed(input, spec.options);
+    const feed = { ...(await parseFeed(input, spec.options)), decoding: { encoding: decoded.encoding, warnings: decoded.warnings } };
     expect(spec.assertions.length, `${file}: no assertions`).toBeGreaterThan(0);
     for (const assertion of spec.assertions) {
       const actual = resolvePath(feed, assertion.path);
