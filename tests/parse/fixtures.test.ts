@@ -8,9 +8,32 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { ParseError } from '../../src/core/errors.ts';
+import type { ParsedFeed } from '../../src/core/types.ts';
 import { decodeFeedBytes } from '../../src/fetch/charset.ts';
+import { normalizeItem, type NormalizeContext } from '../../src/normalize/normalize-item.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import { parseFeed } from '../../src/parse/index.ts';
-import { expandMarkers, readFixtureSpec, resolvePath } from './fixture-spec.ts';
+import { expandMarkers, readFixtureSpec, resolvePath, type FixtureSpec } from './fixture-spec.ts';
+
+const taxonomy = compileTaxonomy([]);
+
+/** What normalize keeps of each item, for fixtures that say what a reader finds (dates, identity). */
+function normalizeAll(feed: ParsedFeed, options: FixtureSpec['options']) {
+  const fetchUrl = options.url ?? 'https://fixture.example/feed';
+  const ctx: NormalizeContext = {
+    now: new Date(options.now ?? '2026-11-02T00:00:00Z'),
+    fetchUrl,
+    feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
+    source: { languages: ['en', 'fr'], region: 'national', topics: [] },
+    taxonomy,
+  };
+  return feed.items.map((item) => {
+    const outcome = normalizeItem(item, ctx);
+    if (!('item' in outcome)) return outcome;
+    const { key, url, title, contentHtml, publishedAt, dateFromFeed } = outcome.item;
+    return { key, url, title, contentHtml, publishedAt: publishedAt.toISOString(), dateFromFeed, warnings: outcome.warnings };
+  });
+}
 
 const dir = fileURLToPath(new URL('../fixtures/parse/', import.meta.url));
 const files = readdirSync(dir).filter((f) => /\.(xml|json)$/.test(f)).sort();
@@ -38,7 +61,14 @@ describe('parse fixtures', () => {
       else expect(message, file).toContain(spec.error.message);
       return;
     }
-    const feed = { ...(await parseFeed(input, spec.options)), decoding: { encoding: decoded.encoding, warnings: decoded.warnings } };
+    const parsed = await parseFeed(input, spec.options);
+    const feed = {
+      ...parsed,
+      decoding: { encoding: decoded.encoding, warnings: decoded.warnings },
+      get normalized() {
+        return normalizeAll(parsed, spec.options);
+      },
+    };
     expect(spec.assertions.length, `${file}: no assertions`).toBeGreaterThan(0);
     for (const assertion of spec.assertions) {
       const actual = resolvePath(feed, assertion.path);
