@@ -1,9 +1,9 @@
 // Feed and page dates as the wild writes them: RFC 822 with 2-digit years, named zones and a
 // 12-hour clock, ISO 8601 (also with slashes, unpadded parts or a short offset), day-first dotted
 // dates, English and French day and month names ("mardi 3 mars 2026 à 16 h 05", "Dec. 14,
-// 2026"), date-only, zone-less (read as UTC), epoch seconds, and a date inside a short phrase
-// ("Posted on March 3, 2026 by …"). Never throws; a date outside [1990-01-01, now + 2 days] is
-// not trusted and the caller falls back to first-seen.
+// 2026"; Spanish and Portuguese months too), date-only, zone-less (read as UTC), epoch seconds,
+// and a date inside a short phrase ("Posted on March 3, 2026 by …"). Never throws; a date outside
+// [1990-01-01, now + 2 days] is not trusted and the caller falls back to first-seen.
 
 const EARLIEST = Date.UTC(1990, 0, 1);
 const FUTURE_SLACK_MS = 2 * 24 * 3600 * 1000;
@@ -30,6 +30,10 @@ const MONTHS: Record<string, number> = {
   oct: 9, october: 9, octobre: 9,
   nov: 10, november: 10, novembre: 10,
   dec: 11, december: 11, decembre: 11,
+  // Spanish and Portuguese, which newcomer community groups publish in too (where they differ).
+  ene: 0, enero: 0, janeiro: 0, febrero: 1, fevereiro: 1, marzo: 2, marco: 2, abr: 3, abril: 3, mayo: 4, maio: 4,
+  junio: 5, junho: 5, julio: 6, julho: 6, ago: 7, agosto: 7, set: 8, septiembre: 8, setiembre: 8, setembro: 8,
+  out: 9, octubre: 9, outubro: 9, noviembre: 10, novembro: 10, dic: 11, diciembre: 11, dez: 11, dezembro: 11,
 };
 
 const WEEKDAYS = new Set([

@@ -63,6 +63,9 @@ describe('parseFeedDate', () => {
     ['Posted on December 14, 2026 by Admin', '2026-12-14T00:00:00.000Z'],
     ['Publié le 14 décembre 2026 à 9 h 30', '2026-12-14T09:30:00.000Z'],
     ['Mis à jour : 07.03.2026', '2026-03-07T00:00:00.000Z'],
+    // Spanish and Portuguese months, with their weekdays
+    ['Seg, 24 Set 2018 19:22:00 -0300', '2018-09-24T22:22:00.000Z'],
+    ['martes, 3 de marzo de 2026', '2026-03-03T00:00:00.000Z'],
   ])('reads %s as pages and feeds in the wild write it', (raw, expected) => {
     expect(iso(raw)).toBe(expected);
   });
