@@ -3,6 +3,7 @@
 import { benchCorpusYield } from './corpus-yield.ts';
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
+import { benchPageSource } from './page-source.ts';
 import { benchReader } from './reader.ts';
 import { benchLoad } from './load.ts';
 import { benchScale } from './scale.ts';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   load: benchLoad,
   workers: benchWorkers,
   corpus: benchCorpusYield,
+  pages: benchPageSource,
 };
 
 const wanted = process.argv.slice(2);

@@ -81,9 +81,11 @@ export function checkSelectors(page: PageDocument, selectors: PageSelectors): { 
 
 function coversPage(page: PageDocument, items: Element[]): boolean {
   if (items.some((item) => item.name === 'html' || item.name === 'body' || item.name === 'head')) return true;
+  // Among three items or more, one holding the page is nested with the others (refused as such).
+  if (items.length >= 3) return false;
   const body = DomUtils.findOne((el) => el.name === 'body', page.root.children) ?? page.root;
   const total = textOf(body).length;
-  return total > 0 && items.some((item) => textOf(item).length >= total * WHOLE_PAGE_SHARE && items.length < 3);
+  return total > 0 && items.some((item) => textOf(item).length >= total * WHOLE_PAGE_SHARE);
 }
 
 function hasAncestorIn(element: Element, set: Set<Element>): boolean {
