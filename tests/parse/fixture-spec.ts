@@ -17,8 +17,8 @@
 // parsed. Each assertion is `path op value`, separated by a newline or ";". A path walks the
 // ParsedFeed (`.name`, `[0]`, `["key with spaces"]`), `decoding.encoding` and
 // `decoding.warnings` are what the decoding said, and `normalized[0]` is what normalize keeps of
-// an item (key, url, title, contentHtml, publishedAt as ISO, dateFromFeed, warnings), at the
-// clock `now` of the options (default 2026-11-02). `=` compares deeply with a JSON value (or `undefined`),
+// an item (key, url, title, contentHtml, summary, publishedAt as ISO, dateFromFeed, language,
+// warnings), at the clock `now` of the options (default 2026-11-02; see fixture-check.ts). `=` compares deeply with a JSON value (or `undefined`),
 // `~` asks that the string (or the JSON of a non-string) contain the value, `!~` that it not.
 // `error` (= or ~) means parseFeed must reject with a ParseError whose message matches.
 // In the body, `{{U+XXXX}}` stands for that UTF-16 code unit: NUL, lone surrogates and other
