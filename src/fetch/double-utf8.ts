@@ -21,14 +21,15 @@ const LEFTOVER = new RegExp(`[\\u00c2-\\u00f4]${CONTINUATION}`);
 const LOST_NO_BREAK_SPACE = /\u00c3 /;
 
 /**
- * What a repaired sequence may turn into: Latin letters and their marks, general punctuation
- * (’ “ ” – — …), the euro and trade marks, and emoji. Anything else (Samaritan from "à « " with
- * its no-break space, CJK) is a sign the text was right as it was.
+ * What a repaired sequence may turn into: Latin-1 letters and signs, Latin Extended-A (œ, ł, č),
+ * general punctuation (’ “ ” – — …), the euro and trade marks, and emoji. Anything else (Latin
+ * Extended-B from "Ç…", Samaritan from "à « " with its no-break space, CJK) is a sign the text
+ * was right as it was.
  */
 function isPlausible(ch: string): boolean {
   const cp = ch.codePointAt(0)!;
   return (
-    (cp >= 0xa0 && cp <= 0x24f) || (cp >= 0x2000 && cp <= 0x206f) || cp === 0x20ac || cp === 0x2122 || (cp >= 0x1f300 && cp <= 0x1faff)
+    (cp >= 0xa0 && cp <= 0x17f) || (cp >= 0x2000 && cp <= 0x206f) || cp === 0x20ac || cp === 0x2122 || (cp >= 0x1f300 && cp <= 0x1faff)
   );
 }
 

@@ -31,6 +31,7 @@ describe('repairDoubleUtf8', () => {
     ['French typography, no-break spaces included', 'À la une : « café » à\u00a0« Montréal » — où ? Noël, cœur, 5\u00a0€, naïveté'],
     ['Portuguese', 'SÃO PAULO, Ãgua, Ângela'],
     ['an accent before guillemets', '«café»'],
+    ['capitals before an ellipsis or a guillemet', 'FRANÇ… DÉJÀ» CAFÉ»'],
     ['plain ASCII', 'Settlement services in Halifax'],
   ])('leaves %s alone', (_, text) => {
     expect(repairDoubleUtf8(text)).toEqual({ text, repaired: 0, ambiguous: false });
