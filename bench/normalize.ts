@@ -16,7 +16,7 @@ import { compileTaxonomy, tagTopics, type Taxonomy } from '../src/normalize/topi
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { loadEvalSet } from '../tests/eval/evaluate.ts';
 import { makeFeed } from './feed-farm.ts';
-import { fmt, printTable } from './table.ts';
+import { fmt, medianMs as medianOf, printTable } from './table.ts';
 
 const SOURCES = Number(process.env.BENCH_SOURCES ?? 200);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 50);
@@ -26,6 +26,7 @@ const LABELLED_ITEMS = Number(process.env.BENCH_LABELLED_ITEMS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NOW = new Date(Date.UTC(2026, 10, 2));
 const PER = 10_000;
+const medianMs = (run: () => unknown) => medianOf(run, ROUNDS);
 
 interface Job {
   parsed: ParsedItem;
@@ -149,17 +150,6 @@ function callsOf({ parsed, ctx }: Job): Calls {
   };
 }
 
-async function medianMs(run: () => unknown): Promise<number> {
-  await run(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

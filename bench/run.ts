@@ -1,7 +1,9 @@
 // npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
 // what it compares side by side, in the same process and the same run.
+import { benchCorpusYield } from './corpus-yield.ts';
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
+import { benchPageSource } from './page-source.ts';
 import { benchReader } from './reader.ts';
 import { benchLoad } from './load.ts';
 import { benchScale } from './scale.ts';
@@ -16,6 +18,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   scale: benchScale,
   load: benchLoad,
   workers: benchWorkers,
+  corpus: benchCorpusYield,
+  pages: benchPageSource,
 };
 
 const wanted = process.argv.slice(2);

@@ -23,3 +23,16 @@ export async function withPeakMemory<T>(fn: () => Promise<T>): Promise<{ result:
     clearInterval(timer);
   }
 }
+
+/** The median time of `rounds` runs of `run`, after one warm-up run, in milliseconds. */
+export async function medianMs(run: () => unknown, rounds: number): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

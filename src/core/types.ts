@@ -54,11 +54,14 @@ export interface Enclosure {
   length?: number;
 }
 
-export type FeedFormat = 'rss2' | 'rss1' | 'rss09' | 'atom' | 'json';
+/** What a document was read as: a feed format, or 'html' for a web page read with selectors. */
+export type FeedFormat = 'rss2' | 'rss1' | 'rss09' | 'atom' | 'json' | 'html';
 
 /** One entry as the document gave it: strings as found, nothing trusted yet. */
 export interface ParsedItem {
   guid?: string;
+  /** The document gives this GUID to other, plainly different posts too: it identifies none of them. */
+  guidShared?: boolean;
   link?: string;
   title?: string;
   /** Title given as HTML (Atom type="html"/"xhtml", RSS titles with markup). */

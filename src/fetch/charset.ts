@@ -1,7 +1,10 @@
 // Turns feed bytes into text: BOM, then the HTTP charset, then the XML declaration, then UTF-8,
 // with a checked windows-1252 fallback, so French sources keep their accents and nothing
-// becomes mojibake silently.
+// becomes mojibake silently; text a platform encoded as UTF-8 twice is repaired when that is
+// unambiguous (double-utf8.ts).
 import iconv from 'iconv-lite';
+
+import { repairDoubleUtf8 } from './double-utf8.ts';
 
 export type DecodedText = { ok: true; text: string; encoding: string; warnings: string[] };
 export type DecodeFailure = { ok: false; error: string; warnings: string[] };
@@ -272,7 +275,11 @@ export function decodeFeedBytes(bytes: Buffer, contentType?: string): DecodedTex
 }
 
 function withRepairs(result: DecodedText | DecodeFailure): DecodedText | DecodeFailure {
-  return result.ok ? { ...result, text: repairC1Controls(result.text, result.warnings) } : result;
+  if (!result.ok) return result;
+  const twice = repairDoubleUtf8(result.text);
+  if (twice.repaired) result.warnings.push(`${twice.repaired} character(s) were UTF-8 encoded twice; repaired`);
+  if (twice.ambiguous) result.warnings.push('text looks UTF-8 encoded twice, but the repair is ambiguous; left as is');
+  return { ...result, text: repairC1Controls(twice.text, result.warnings) };
 }
 
 /** Single-byte legacy encodings: a document in one of them is practically never valid multi-byte UTF-8. */

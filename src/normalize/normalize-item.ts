@@ -62,9 +62,10 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   }
 
   const rawDate = parsed.published ?? parsed.updated;
-  const feedDate = plausibleDate(parseFeedDate(rawDate), ctx.now);
-  if (rawDate && !feedDate) warnings.push(`unusable date "${String(rawDate).slice(0, 40)}", first-seen time used`);
   const modifiedAt = plausibleDate(parseFeedDate(parsed.updated), ctx.now);
+  // An unreadable published date falls back to a readable updated one.
+  const feedDate = plausibleDate(parseFeedDate(parsed.published), ctx.now) ?? modifiedAt;
+  if (rawDate && !feedDate) warnings.push(`unusable date "${String(rawDate).slice(0, 40)}", first-seen time used`);
 
   const enclosureUrl = parsed.enclosure ? resolveHttpUrl(parsed.enclosure.url, ...bases) : undefined;
   const categories = [...new Set(parsed.categories.map((c) => stripControls(plainText(c))).filter(Boolean))].slice(0, 30);
@@ -79,7 +80,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     .map(canonicalUrl);
 
   const item: Item = {
-    key: itemKey(guid, url, title, rawDate),
+    key: itemKey(parsed.guidShared ? undefined : guid, url, title, rawDate),
     guid,
     url,
     title,

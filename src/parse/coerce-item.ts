@@ -84,7 +84,7 @@ export function coerceItems(candidates: unknown[], maxItems: number): CoercedIte
     dropped[reason] = (dropped[reason] ?? 0) + n;
   };
   const items: ParsedItem[] = [];
-  const guids = new Set<string>();
+  const byGuid = new Map<string, GuidSharers>();
   for (const candidate of candidates) {
     const result = itemSchema.safeParse(candidate);
     if (!result.success) {
@@ -93,11 +93,13 @@ export function coerceItems(candidates: unknown[], maxItems: number): CoercedIte
     }
     const item = toParsedItem(result.data);
     if (item.guid !== undefined) {
-      if (guids.has(item.guid)) {
+      const sharers = byGuid.get(item.guid) ?? byGuid.set(item.guid, new GuidSharers()).get(item.guid)!;
+      if (sharers.repeats(item)) {
+        // The same post listed twice: the first one stands.
         count(DUPLICATE_GUID);
         continue;
       }
-      guids.add(item.guid);
+      sharers.add(item);
     }
     items.push(item);
   }
@@ -108,6 +110,50 @@ export function coerceItems(candidates: unknown[], maxItems: number): CoercedIte
     items.length = maxItems;
   }
   return { items, dropped, warnings };
+}
+
+/**
+ * The items kept under one GUID. Two of them are different posts, not one post listed twice,
+ * when their titles differ and so do their links (or, where either has no link, their dates).
+ * Posts of one day often share a date, so a shared date is no evidence that they are one post.
+ * Kept as sets, so that a feed giving thousands of items one GUID stays linear.
+ */
+class GuidSharers {
+  private readonly items: ParsedItem[] = [];
+  private readonly titles = new Set<string | undefined>();
+  private readonly links = new Set<string | undefined>();
+  private readonly dates = new Set<string | undefined>();
+  private readonly datesWithoutLink = new Set<string | undefined>();
+
+  /** True when some kept item may be the same post as `item`. */
+  repeats(item: ParsedItem): boolean {
+    if (!this.items.length) return false;
+    const title = textKey(item.title);
+    if (title === undefined || this.titles.has(undefined) || this.titles.has(title)) return true;
+    const link = textKey(item.link);
+    const date = textKey(item.published ?? item.updated);
+    if (link === undefined) return date === undefined || this.dates.has(undefined) || this.dates.has(date);
+    if (this.links.has(link)) return true;
+    // Kept items without a link are told apart from this one by their dates.
+    if (!this.links.has(undefined)) return false;
+    return date === undefined || this.datesWithoutLink.has(undefined) || this.datesWithoutLink.has(date);
+  }
+
+  add(item: ParsedItem): void {
+    const link = textKey(item.link);
+    const date = textKey(item.published ?? item.updated);
+    this.items.push(item);
+    this.titles.add(textKey(item.title));
+    this.links.add(link);
+    this.dates.add(date);
+    if (link === undefined) this.datesWithoutLink.add(date);
+    if (this.items.length === 2) for (const kept of this.items) kept.guidShared = true;
+    else if (this.items.length > 2) item.guidShared = true;
+  }
+}
+
+function textKey(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 export function coerceFeed(candidate: FeedCandidate): FeedFields {

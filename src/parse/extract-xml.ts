@@ -1,8 +1,9 @@
 // Maps an XML feed (rss-parser's build beside the raw nodes) onto feed and item candidates:
 // links, text constructs, authors, categories, enclosures, dates, language and base.
 
-import { decodeHTML } from 'entities';
+import { decodeHTML, decodeHTMLStrict } from 'entities';
 
+import { readMediaRss, type MediaRss } from './media-rss.ts';
 import type { ItemCandidate, FeedCandidate, RawFeed } from './raw-feed.ts';
 import { listOf, type XmlFeed } from './read-xml.ts';
 import { escapeHtml, isRecord, resolveHref, type NodeContext, type XmlNode } from './reshape-tree.ts';
@@ -108,20 +109,21 @@ class XmlExtractor {
     const content = this.readText(contentNode, true);
     const summary = this.readText(summaryNode, true);
     const creators = texts(node, 'dc:creator');
+    const media = this.readMedia(node, context);
     return {
       guid,
       link: link ?? trimmed(built.link),
-      title: title?.value,
-      titleIsHtml: title ? title.html || MARKUP_IN_TITLE.test(title.value) : undefined,
-      contentHtml: content && asHtml(content),
+      title: title?.value ?? media.title,
+      titleIsHtml: title ? title.html || MARKUP_IN_TITLE.test(title.value) : media.titleIsHtml,
+      contentHtml: (content && asHtml(content)) || mediaBody(summary, media),
       summaryHtml: summary && asHtml(summary),
       author: (creators.length ? creators.join(', ') : undefined) ?? firstText(node, 'author') ?? trimmed(built.creator) ?? firstText(node, 'itunes:author'),
       published: firstText(node, 'pubDate', 'dc:date', 'atom:published', 'dcterms:issued') ?? trimmed(built.pubDate),
       updated: firstText(node, 'atom:updated', 'dcterms:modified'),
-      categories: readCategories(node),
+      categories: [...readCategories(node), ...media.categories],
       language,
       baseUrl: bodyContext.base,
-      enclosure: this.readRssEnclosure(node, context) ?? enclosureFromLinks(links),
+      enclosure: this.readRssEnclosure(node, context) ?? enclosureFromLinks(links) ?? media.enclosure,
       alternates: alternatesOf(links, chosen),
     };
   }
@@ -140,6 +142,7 @@ class XmlExtractor {
     const title = this.readText(first(node, 'title'), false);
     const content = this.readText(contentNode, false);
     const summary = this.readText(summaryNode, false);
+    const media = this.readMedia(node, context);
     // RFC 4287 §4.2.1: an entry without authors takes its source's, then its feed's.
     const authors = this.readAtomAuthors(node);
     const sourceAuthors = authors.length ? authors : this.readAtomAuthors(first(node, 'source'));
@@ -147,19 +150,23 @@ class XmlExtractor {
     return {
       guid: firstText(node, 'id') ?? trimmed(built.id),
       link: chosen?.href,
-      title: title?.value,
-      titleIsHtml: title?.html,
-      contentHtml: content && asHtml(content),
+      title: title?.value ?? media.title,
+      titleIsHtml: title ? title.html : media.titleIsHtml,
+      contentHtml: (content && asHtml(content)) || mediaBody(summary, media),
       summaryHtml: summary && asHtml(summary),
       author: allAuthors.length ? allAuthors.join(', ') : undefined,
       published: firstText(node, 'published', 'issued', 'created'),
       updated: firstText(node, 'updated', 'modified'),
-      categories: readCategories(node),
+      categories: [...readCategories(node), ...media.categories],
       language,
       baseUrl: bodyContext.base,
-      enclosure: enclosureFromLinks(links),
+      enclosure: enclosureFromLinks(links) ?? media.enclosure,
       alternates: alternatesOf(links, chosen),
     };
+  }
+
+  private readMedia(node: XmlNode, context: NodeContext): MediaRss {
+    return readMediaRss(node, (href, element) => resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl));
   }
 
   private readAtomAuthors(node: unknown): string[] {
@@ -171,7 +178,7 @@ class XmlExtractor {
   private readRssEnclosure(node: XmlNode, context: NodeContext) {
     for (const enclosure of listOf(node.enclosure)) {
       const attributes = attributesOf(enclosure);
-      const url = trimmed(attributes.url);
+      const url = trimmed(attributes.url) && decodeUrlEntities(trimmed(attributes.url)!);
       if (!url) continue;
       return {
         url: resolveHref(url, this.contextOf(enclosure, context).base ?? this.documentUrl),
@@ -189,7 +196,8 @@ class XmlExtractor {
       for (const element of listOf(isRecord(node) ? node[name] : undefined)) {
         const attributes = attributesOf(element);
         const base = this.contextOf(element, context).base ?? this.documentUrl;
-        const written = typeof attributes.href === 'string' ? attributes.href.trim() : trimmed(textOf(element));
+        const raw = typeof attributes.href === 'string' ? attributes.href.trim() : trimmed(textOf(element));
+        const written = raw && decodeUrlEntities(raw);
         // href="" names the base itself (RFC 3986 §5.2.2); with no base it names nothing.
         if (written === undefined || (written === '' && base === undefined)) continue;
         let rel = trimmed(attributes.rel)?.toLowerCase() ?? 'alternate'; // RFC 4287 §4.2.7.2
@@ -258,6 +266,20 @@ function firstText(node: unknown, ...names: string[]): string | undefined {
 
 function texts(node: XmlNode, name: string): string[] {
   return listOf(node[name]).map((child) => trimmed(textOf(child))).filter((t): t is string => t !== undefined);
+}
+
+/** An entry whose only text is its Media RSS (a video, a podcast episode) gets that as its body. */
+function mediaBody(summary: TextValue | undefined, media: MediaRss): string | undefined {
+  return summary?.value ? undefined : media.html;
+}
+
+/**
+ * A URL whose entities were escaped once too often: `&amp;` written inside CDATA (where it stays
+ * as written) or escaped twice. No real URL holds a complete entity reference, and only complete
+ * ones (with their ";") are decoded, so `?a=1&copy=2` is left alone.
+ */
+function decodeUrlEntities(url: string): string {
+  return /&(?:[a-z][a-z\d]*|#\d+|#x[\da-f]+);/i.test(url) ? decodeHTMLStrict(url) : url;
 }
 
 function asHtml(text: TextValue): string {

@@ -118,15 +118,13 @@ export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
 
   const shaped = reshapeTree(tree, { documentUrl, markup: collectInnerMarkup(text, wantsMarkup) });
   const { root, rootName } = shaped;
-  const format = detectFormat(rootName, root);
+  const format = detectFormat(rootName, root, Object.keys(tree)[0] ?? rootName);
   let feedNode: XmlNode;
   let itemNodes: unknown[];
   let parserRoot: XmlNode;
   if (format === 'atom') {
     feedNode = root;
     itemNodes = listOf(root.entry);
-    const invalid = dropInvalidAtomDates(itemNodes);
-    if (invalid) warnings.push(`ignored ${invalid} invalid Atom ${invalid === 1 ? 'date' : 'dates'}`);
     parserRoot = copyNode(root, { link: fixAtomLinks(root.link), entry: itemNodes.map(lightenEntry) });
   } else if (rootName === 'rss') {
     const channel = listOf(root.channel)[0];
@@ -155,7 +153,8 @@ export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
   return { format, feedNode, itemNodes, built, contexts: shaped.contexts, markupNodes: shaped.markupNodes, warnings };
 }
 
-function detectFormat(rootName: string, root: XmlNode): FeedFormat {
+/** `writtenName` is the root's name as the document spells it, for the error message. */
+function detectFormat(rootName: string, root: XmlNode, writtenName: string): FeedFormat {
   if (rootName === 'feed') return 'atom';
   if (rootName === 'rss') {
     const version = isRecord(root.$) && typeof root.$.version === 'string' ? root.$.version.trim() : '';
@@ -167,7 +166,7 @@ function detectFormat(rootName: string, root: XmlNode): FeedFormat {
     return namespace.includes('my.netscape.com/rdf/simple/0.9') ? 'rss09' : 'rss1';
   }
   if (/^(html|head|body)$/i.test(rootName)) throw new ParseError('not a feed (HTML page)');
-  const name = rootName.replace(/[^\w:.-]/g, '');
+  const name = writtenName.replace(/[^\w:.-]/g, '');
   throw new ParseError(`unsupported format (root element <${name.length > 32 ? `${name.slice(0, 32)}…` : name}>)`);
 }
 
@@ -191,6 +190,7 @@ function lightenItem(item: unknown): unknown {
 function lightenEntry(entry: unknown): unknown {
   const copy = lightenItem(entry);
   if (isRecord(copy) && copy.link !== undefined) copy.link = fixAtomLinks(copy.link);
+  if (isRecord(copy)) dropUnreadableDates(copy);
   return copy;
 }
 
@@ -206,23 +206,17 @@ function fixAtomLinks(links: unknown): unknown {
 
 /**
  * rss-parser calls `new Date(published).toISOString()` on Atom entries, which throws a RangeError
- * for the whole feed on one bad date ("not a date", "2003-12-31T25:14:55Z"). Such dates are
- * removed from their entry, which then simply has no date.
+ * for the whole feed on one date JavaScript cannot read ("not a date", "2003-12-31T25:14:55Z",
+ * "mardi 3 mars 2026"). Such dates are kept from rss-parser's copy of the entry only: the entry
+ * keeps them as written, and normalize reads what it can and says what it cannot.
  */
-function dropInvalidAtomDates(entries: unknown[]): number {
-  let dropped = 0;
-  for (const entry of entries) {
-    if (!isRecord(entry)) continue;
-    for (const key of ATOM_DATES) {
-      const value = listOf(entry[key])[0];
-      if (value === undefined) continue;
-      const text = typeof value === 'string' ? value : isRecord(value) && typeof value._ === 'string' ? value._ : '';
-      if (text.trim() && Number.isFinite(Date.parse(text.trim()))) continue;
-      delete entry[key];
-      if (text.trim()) dropped++;
-    }
+function dropUnreadableDates(entry: XmlNode): void {
+  for (const key of ATOM_DATES) {
+    const value = listOf(entry[key])[0];
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : isRecord(value) && typeof value._ === 'string' ? value._ : '';
+    if (!text.trim() || !Number.isFinite(Date.parse(text.trim()))) delete entry[key];
   }
-  return dropped;
 }
 
 /** True when the first element is an HTML document's (a site page served where a feed was expected). */

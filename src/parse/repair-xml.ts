@@ -4,7 +4,7 @@
 import { decodeHTMLStrict } from 'entities';
 
 import { ParseError } from '../core/errors.ts';
-import { skipDeclaration } from './scan-xml.ts';
+import { scanTags, skipDeclaration } from './scan-xml.ts';
 
 // XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 // Lone surrogates are matched as UTF-16 code units, hence no "u" flag.
@@ -134,7 +134,81 @@ export function repairXml(input: string): RepairedXml {
     out += '>';
     repairs.push('unterminated last tag');
   }
-  return { text: out, repairs };
+  const structure = closeUnclosedElements(out);
+  if (structure.recased) repairs.push('end tags in another case');
+  if (structure.closed.length) repairs.push(`unclosed ${[...new Set(structure.closed)].map((n) => `<${n}>`).join(', ')}`);
+  return { text: structure.text, repairs };
+}
+
+/** Elements that hold the items: one left open is closed where its parent closes. */
+const ITEM_CONTAINERS = new Set(['rss', 'channel', 'feed', 'rdf']);
+const ITEMS = new Set(['item', 'entry']);
+
+interface OpenElement {
+  name: string;
+  /** Where the first item or entry inside it starts, if any has yet. */
+  firstItem: number;
+}
+
+/**
+ * Closes elements left open inside their parent (`<div class="list">` or `<image>` never closed
+ * around a channel's items, an `<item>` never closed before the next): when an end tag names an
+ * element further up, the ones still open inside it are closed, each before the first item it
+ * holds (so the items stay the channel's) or else where its parent closes. An end tag in another
+ * case than its start tag (`<Item>…</item>`) is respelt. A document cut short (open elements at
+ * its end) and an end tag that matches nothing are left for the parser to refuse.
+ */
+function closeUnclosedElements(text: string): { text: string; closed: string[]; recased: number } {
+  const stack: OpenElement[] = [];
+  const inserts: { at: number; text: string; end?: number }[] = [];
+  const closed: string[] = [];
+  let recased = 0;
+  scanTags(text, (kind, name, start, end) => {
+    if (kind === 'empty') return true;
+    if (kind === 'open') {
+      if (ITEMS.has(localLower(name))) {
+        for (let i = stack.length - 1; i >= 0 && stack[i].firstItem < 0; i--) stack[i].firstItem = start;
+      }
+      stack.push({ name, firstItem: -1 });
+      return true;
+    }
+    const top = stack[stack.length - 1];
+    if (top?.name === name) {
+      stack.pop();
+      return true;
+    }
+    if (top && top.name.toLowerCase() === name.toLowerCase()) {
+      inserts.push({ at: start, end, text: `</${top.name}>` });
+      recased++;
+      stack.pop();
+      return true;
+    }
+    let match = stack.length - 1;
+    while (match >= 0 && stack[match].name !== name) match--;
+    if (match < 0) return true;
+    for (let i = stack.length - 1; i > match; i--) {
+      const open = stack[i];
+      const holdsItems = open.firstItem >= 0 && !ITEM_CONTAINERS.has(localLower(open.name));
+      inserts.push({ at: holdsItems ? open.firstItem : start, text: `</${open.name}>` });
+      closed.push(open.name.replace(/[^\w:.-]/g, '').slice(0, 32));
+    }
+    stack.length = match;
+    return true;
+  });
+  if (!inserts.length) return { text, closed, recased };
+  // Stable by position: at one place, inner elements were pushed (and are closed) first.
+  const ordered = inserts.map((insert, index) => ({ ...insert, index })).sort((a, b) => a.at - b.at || a.index - b.index);
+  let out = '';
+  let at = 0;
+  for (const insert of ordered) {
+    out += text.slice(at, insert.at) + insert.text;
+    at = insert.end ?? insert.at;
+  }
+  return { text: out + text.slice(at), closed, recased };
+}
+
+function localLower(name: string): string {
+  return name.slice(name.indexOf(':') + 1).toLowerCase();
 }
 
 function repairReferences(segment: string, counts: { bare: number; entities: number; numeric: number }): string {

@@ -51,8 +51,33 @@ const MARKUP_NAMES = new Set([
   'title', 'subtitle', 'tagline', 'summary', 'content', 'description', 'encoded', 'body', 'fullitem', 'rights', 'copyright', 'info',
 ]);
 
+/**
+ * Element names of the formats and modules we read, spelled as their specs spell them. Feeds in
+ * the wild vary the case (`pubdate`, `PubDate`, `<Item>`); XML names are case-sensitive, so a
+ * strict reader would lose those dates and items. Names in these namespaces are matched without
+ * regard to case and given their spec spelling.
+ */
+const SPEC_SPELLINGS = new Map(
+  [
+    'rss', 'channel', 'item', 'title', 'link', 'description', 'pubDate', 'lastBuildDate', 'guid', 'author', 'category',
+    'enclosure', 'comments', 'source', 'language', 'ttl', 'image', 'url', 'managingEditor', 'webMaster', 'copyright',
+    'feed', 'entry', 'id', 'updated', 'published', 'issued', 'modified', 'created', 'summary', 'content', 'subtitle',
+    'tagline', 'name', 'encoded', 'creator', 'date', 'subject', 'updatePeriod', 'updateFrequency', 'group', 'thumbnail',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+/** Attributes read by name whose case varies the same way. */
+const ATTRIBUTE_SPELLINGS = new Map([['ispermalink', 'isPermaLink']]);
+
+function specSpelling(local: string): string {
+  return SPEC_SPELLINGS.get(local.toLowerCase()) ?? local;
+}
+
 export function wantsMarkup(qualifiedName: string): boolean {
-  return MARKUP_NAMES.has(localName(qualifiedName).toLowerCase());
+  const local = localName(qualifiedName).toLowerCase();
+  // A media:content holds media:title and media:thumbnail elements, not markup.
+  if (local === 'content' && prefixOf(qualifiedName).toLowerCase() === 'media') return false;
+  return MARKUP_NAMES.has(local);
 }
 
 export function namespaceKey(uri: string): string {
@@ -102,7 +127,7 @@ function reshapeElement(
   const scope = declarationsOf(parentScope, value);
   const name = canonicalName(rawName, scope, state.atomPrefix);
   if (!isRecord(value)) return { name, node: value };
-  const attributes = isRecord(value.$) ? value.$ : undefined;
+  const attributes = isRecord(value.$) ? respellAttributes(value.$) : undefined;
   const context = deriveContext(parentContext, attributes, state.documentUrl);
   const node: XmlNode = Object.create(null);
   state.contexts.set(node, context);
@@ -126,6 +151,17 @@ function reshapeElement(
     });
   }
   return { name, node };
+}
+
+function respellAttributes(attributes: XmlNode): XmlNode {
+  for (const name of Object.keys(attributes)) {
+    const spelled = ATTRIBUTE_SPELLINGS.get(name.toLowerCase());
+    if (spelled && spelled !== name && attributes[spelled] === undefined) {
+      attributes[spelled] = attributes[name];
+      delete attributes[name];
+    }
+  }
+  return attributes;
 }
 
 function prefixOf(qualifiedName: string): string {
@@ -152,9 +188,9 @@ function canonicalName(rawName: string, scope: Map<string, string>, atomPrefix: 
   const prefix = prefixOf(rawName);
   if (prefix === 'xml') return rawName;
   const uri = scope.get(prefix);
-  if (uri === undefined) return rawName;
+  if (uri === undefined) return prefix ? rawName : specSpelling(rawName);
   const known = KNOWN_NAMESPACES.get(namespaceKey(uri));
-  const local = localName(rawName);
+  const local = specSpelling(localName(rawName));
   if (known === undefined) {
     if (!prefix) return local;
     // A prefix we use for a known namespace but bound here to another one (`content:` for a

@@ -1,5 +1,6 @@
-// Bad input at scale, through the whole pipeline on both databases: a feed of 50,000 items, a feed
-// whose GUIDs all collide, and a feed that gives every item a new GUID on every fetch.
+// Bad input at scale, through the whole pipeline on both databases: a feed of 50,000 items, feeds
+// whose GUIDs all collide (one post repeated, or different posts under one GUID), and a feed that
+// gives every item a new GUID on every fetch.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSource } from '../../src/pipeline/ingest-source.ts';
@@ -23,7 +24,9 @@ function entry(guid: string, i: number, title = `Announcement ${i}: a new settle
 }
 
 const hugeFeed = feed(Array.from({ length: HUGE }, (_, i) => entry(`big-${i}`, i)));
-const collidingFeed = feed(Array.from({ length: 2000 }, (_, i) => entry('same-guid-for-all', i)));
+// The same post listed 2,000 times, and 400 different posts (under the cap) given one GUID.
+const collidingFeed = feed(Array.from({ length: 2000 }, () => entry('same-guid-for-all', 0)));
+const sharedGuidFeed = feed(Array.from({ length: 400 }, (_, i) => entry('same-guid-for-all', i)));
 
 describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
   let database: Database;
@@ -36,6 +39,7 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
     server = await startFeedServer();
     server.route('/huge.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(hugeFeed));
     server.route('/colliding.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(collidingFeed));
+    server.route('/shared-guid.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(sharedGuidFeed));
     // Every fetch: the same 300 stories, each under a GUID never seen before.
     server.route('/churn.xml', (_req, res) => {
       churnFetches++;
@@ -44,6 +48,7 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
     await syncSources(database.db, [
       spec('huge', { url: server.url('/huge.xml') }),
       spec('colliding', { url: server.url('/colliding.xml') }),
+      spec('shared-guid', { url: server.url('/shared-guid.xml') }),
       spec('churn', { url: server.url('/churn.xml') }),
     ]);
   });
@@ -79,7 +84,7 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
     expect((peak - rssBefore) / 1024 / 1024).toBeLessThan(700);
   }, 60_000);
 
-  it('a feed whose GUIDs all collide: one item stored, the others counted as dropped', async () => {
+  it('a feed listing one post 2,000 times under one GUID: one item stored, the others counted as dropped', async () => {
     const outcome = await ingest('colliding');
     expect(outcome).toMatchObject({ outcome: 'ok', itemsNew: 1 });
     expect(outcome.warnings).toContain('1999 item(s) dropped: duplicate guid');
@@ -90,6 +95,15 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
     await database.db.update(sources).set({ bodyHash: null }).where(eq(sources.id, source.id));
     expect(await ingest('colliding')).toMatchObject({ outcome: 'ok', itemsNew: 0 });
     expect((await stored('colliding')).count).toBe(1);
+  });
+
+  it('a feed giving 400 different posts one GUID: each stored once, by its link, and again none new', async () => {
+    expect(await ingest('shared-guid')).toMatchObject({ outcome: 'ok', itemsNew: 400 });
+    const { source, count } = await stored('shared-guid');
+    expect(count).toBe(400);
+    await database.db.update(sources).set({ bodyHash: null }).where(eq(sources.id, source.id));
+    expect(await ingest('shared-guid')).toMatchObject({ outcome: 'ok', itemsNew: 0 });
+    expect((await stored('shared-guid')).count).toBe(400);
   });
 
   it('a feed that changes every GUID on every fetch: detected as churn, not stored again five times', async () => {

@@ -4,7 +4,7 @@
 // An XML fixture starts with a comment, a JSON fixture with a top-level "_test" string:
 //
 //   Description: one line saying what the case is
-//   Options: {"url": "https://example.org/feed", "contentType": "application/feed+json", "maxItems": 2}
+//   Options: {"url": "https://example.org/feed", "contentType": "application/feed+json", "maxItems": 2, "now": "2026-03-10T00:00:00Z"}
 //   Expect:
 //     format = "rss2"
 //     items.length = 3; items[0].title = "Café & co"
@@ -13,8 +13,12 @@
 //     warnings[0] ~ "repaired"
 //     error = "document declares entities (refused)"
 //
-// Each assertion is `path op value`, separated by a newline or ";". A path walks the ParsedFeed
-// (`.name`, `[0]`, `["key with spaces"]`). `=` compares deeply with a JSON value (or `undefined`),
+// The body is decoded as fetch/ decodes a response (with the Content-Type of the options), then
+// parsed. Each assertion is `path op value`, separated by a newline or ";". A path walks the
+// ParsedFeed (`.name`, `[0]`, `["key with spaces"]`), `decoding.encoding` and
+// `decoding.warnings` are what the decoding said, and `normalized[0]` is what normalize keeps of
+// an item (key, url, title, contentHtml, summary, publishedAt as ISO, dateFromFeed, language,
+// warnings), at the clock `now` of the options (default 2026-11-02; see fixture-check.ts). `=` compares deeply with a JSON value (or `undefined`),
 // `~` asks that the string (or the JSON of a non-string) contain the value, `!~` that it not.
 // `error` (= or ~) means parseFeed must reject with a ParseError whose message matches.
 // In the body, `{{U+XXXX}}` stands for that UTF-16 code unit: NUL, lone surrogates and other
@@ -29,7 +33,7 @@ export interface Assertion {
 
 export interface FixtureSpec {
   description: string;
-  options: { url?: string; contentType?: string; maxItems?: number };
+  options: { url?: string; contentType?: string; maxItems?: number; now?: string };
   assertions: Assertion[];
   error?: { op: '=' | '~'; message: string };
 }

@@ -100,6 +100,38 @@ describe('repairXml', () => {
     expect(repairXml('<rss><channel/></rss>').repairs).toEqual([]);
   });
 
+  it('closes an element left open around items before the first item it holds', () => {
+    const wrapped = '<rss><channel><title>T</title><div class="x"><item>A</item><item>B</item></channel></rss>';
+    expect(repairXml(wrapped)).toEqual({
+      text: '<rss><channel><title>T</title><div class="x"></div><item>A</item><item>B</item></channel></rss>',
+      repairs: ['unclosed <div>'],
+    });
+    const image = '<rss><channel><image><url>u</url><item>A</item></channel></rss>';
+    expect(repairXml(image).text).toBe('<rss><channel><image><url>u</url></image><item>A</item></channel></rss>');
+  });
+
+  it('closes an item left open before the next, and a channel left open where the root closes', () => {
+    expect(repairXml('<rss><channel><item><title>A</title><item>B</item></channel></rss>').text).toBe(
+      '<rss><channel><item><title>A</title></item><item>B</item></channel></rss>',
+    );
+    expect(repairXml('<rss><channel><item>A</item><item>B</item></rss>')).toEqual({
+      text: '<rss><channel><item>A</item><item>B</item></channel></rss>',
+      repairs: ['unclosed <channel>'],
+    });
+  });
+
+  it('respells an end tag written in another case than its start tag', () => {
+    expect(repairXml('<rss><channel><Item>A</item></channel></rss>')).toEqual({
+      text: '<rss><channel><Item>A</Item></channel></rss>',
+      repairs: ['end tags in another case'],
+    });
+  });
+
+  it('leaves a document cut short and an end tag that matches nothing to the parser', () => {
+    expect(repairXml('<rss><channel><item>A</item>').repairs).toEqual([]);
+    expect(repairXml('<rss><channel><title>A</titel></channel></rss>').text).toBe('<rss><channel><title>A</titel></title></channel></rss>');
+  });
+
   it('stays linear on a large, hostile input', () => {
     const hostile = `<t>${'& &x; &#; <!-- '.repeat(100_000)}</t>`;
     const started = performance.now();
