@@ -53,7 +53,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     await database.close();
     throw err;
   }
-  const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation });
+  const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation, maxBytes: config.feedCacheBytes });
   const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
   const websub = createWebsubHub({ db: database.db, renderer, cache: feedCache, publicUrl: config.publicUrl, logger, guard: config.fetch, userAgent: config.fetch.userAgent, onDelivery: (outcome) => recordWebsubDelivery(outcome) });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });

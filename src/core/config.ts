@@ -10,6 +10,9 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** Rendered feeds kept in memory, in bytes, when FEED_CACHE_BYTES does not say. */
+export const DEFAULT_FEED_CACHE_BYTES = 64 * 1024 * 1024;
+
 const envSchema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -43,6 +46,7 @@ const envSchema = z.object({
   RETENTION_MAX_ITEMS_PER_SOURCE: int(0, 10_000_000).default(5000),
   RETENTION_SCHEDULE: z.string().min(1).default('0 30 3 * * *'),
   ADMIN_LOG_RETENTION_DAYS: int(0, 36_500).default(365),
+  FEED_CACHE_BYTES: int(0, 64 * 1024 ** 3).default(DEFAULT_FEED_CACHE_BYTES),
 });
 
 export interface Config {
@@ -60,6 +64,8 @@ export interface Config {
   metricsPort?: number;
   /** Take the client address from X-Forwarded-For (set only behind a proxy that writes it). */
   trustProxy: boolean;
+  /** Memory for rendered output feeds (publish/feed-cache.ts). */
+  feedCacheBytes: number;
   fetch: FetchSettings;
   schedule: ScheduleSettings;
   retention: RetentionSettings;
@@ -136,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     trustProxy: e.TRUST_PROXY,
+    feedCacheBytes: e.FEED_CACHE_BYTES,
     fetch: Object.freeze({
       userAgent: `Passerelle/${VERSION} (feed aggregator; +${contact})`,
       timeoutMs: e.FETCH_TIMEOUT_MS,

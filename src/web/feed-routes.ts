@@ -1,19 +1,20 @@
 // Output feeds over HTTP: any filter in RSS, Atom or JSON Feed; friendly topic and source forms;
-// saved feeds; OPML bundles. Rendered documents come from the feed cache and are sent with
-// strong validators, so polling readers mostly get 304s.
-import { createHash } from 'node:crypto';
+// saved feeds; OPML bundles. The paths are the feed grammar's (publish/feed-address.ts). Rendered
+// documents come from the feed cache and are sent with strong validators, so polling readers
+// mostly get 304s; a repeated request URL is answered without parsing anything.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
+import { FEED_KINDS, FEED_LIMITS, feedAddress, type FeedKind } from '../publish/feed-address.ts';
 import { strongEtag, type FeedCache } from '../publish/feed-cache.ts';
 import { canonicalFilter, parseFeedQuery } from '../publish/feed-query.ts';
-import { FEED_LIMITS, sourceSlugsOf, splitFeedFile, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
+import { sourceSlugsOf, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
 import { renderOpml } from '../publish/opml.ts';
 import { FORMAT_MEDIA_TYPES } from '../publish/output-feed.ts';
 import { t } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
-import { saveFeed } from '../store/saved-feeds.ts';
+import { saveFeed, savedFeedId } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 import type { AppEnv } from './app.ts';
 import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
@@ -28,41 +29,36 @@ export interface FeedRoutesDeps {
 
 const FEED_MAX_AGE = 300;
 
+const savedFeedBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  query: z.union([z.string().max(2000), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).default(''),
+  ui: z.enum(['en', 'fr']).optional(),
+});
+
 export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): void {
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
   const vocabulary = async () => ({ topicSlugs, sourceSlugs: await sourceSlugsOf(db, deps.cache) });
+  // Built once per document; dropped with it.
+  const headersOf = new WeakMap<RenderedFeed, CacheHeaders>();
 
-  async function serveFeed(c: Context<AppEnv>, kind: string) {
+  async function serveFeed(c: Context<AppEnv>, kind: FeedKind) {
+    const file = c.req.param('file') ?? '';
     // Most requests are polls of a URL already rendered: answer them without parsing anything.
-    const rawKey = `raw\u0000${c.req.url}`;
-    let hit = deps.cache.peek<{ feed: RenderedFeed; headers: CacheHeaders }>(rawKey);
-    if (!hit) {
-      const { name, format } = splitFeedFile(c.req.param('file') ?? '');
-      const feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
-      hit = {
-        feed,
-        headers: cacheHeaders(feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
-          // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
-          Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
-          'Access-Control-Allow-Origin': '*',
-        }),
-      };
-      deps.cache.remember(rawKey, hit);
+    const feed = renderer.peek(c.req.url) ?? (await renderer.render(feedAddress(kind, file, new URL(c.req.url).searchParams), c.req.url));
+    let headers = headersOf.get(feed);
+    if (!headers) {
+      headers = cacheHeaders(feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
+        // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
+        Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
+        'Access-Control-Allow-Origin': '*',
+      });
+      headersOf.set(feed, headers);
     }
-    return respondCacheable(c, hit.feed, hit.headers);
+    return respondCacheable(c, feed, headers);
   }
 
-  app.get('/feeds/:file', (c) => serveFeed(c, 'feeds'));
-  app.get('/topics/:file', (c) => serveFeed(c, 'topics'));
-  app.get('/sources/:file', (c) => serveFeed(c, 'sources'));
-  app.get('/f/:file', (c) => serveFeed(c, 'f'));
-
-  const savedFeedBody = z.strictObject({
-    title: z.string().trim().min(1).max(200),
-    query: z.union([z.string().max(2000), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).default(''),
-    ui: z.enum(['en', 'fr']).optional(),
-  });
+  for (const kind of FEED_KINDS) app.get(`/${kind}/:file`, (c) => serveFeed(c, kind));
 
   app.post('/api/saved-feeds', async (c) => {
     const raw = await c.req.json().catch(() => {
@@ -80,7 +76,7 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
     const filter = canonicalFilter(query);
     const ui: Language = parsed.data.ui ?? query.ui;
     // Saving the same filter under the same title twice gives the same URL.
-    const id = createHash('sha256').update(`${filter}\u0000${parsed.data.title}\u0000${ui}`).digest('base64url').replace(/[-_]/g, '').slice(0, 10).toLowerCase();
+    const id = savedFeedId(filter, parsed.data.title, ui);
     const saved = await saveFeed(db, { id, title: parsed.data.title, query: filter, ui });
     const base = `${deps.publicUrl}/f/${saved.id}`;
     return c.json(
