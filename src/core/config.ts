@@ -13,6 +13,15 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 /** Rendered feeds kept in memory, in bytes, when FEED_CACHE_BYTES does not say. */
 export const DEFAULT_FEED_CACHE_BYTES = 64 * 1024 * 1024;
 
+export const DEFAULT_WEBSUB_SETTINGS: WebsubSettings = {
+  concurrency: 8,
+  hostConcurrency: 2,
+  maxPending: 1000,
+  maxPendingPerHost: 20,
+  maxSubscriptions: 20_000,
+  maxSubscriptionsPerHost: 200,
+};
+
 const envSchema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -47,6 +56,12 @@ const envSchema = z.object({
   RETENTION_SCHEDULE: z.string().min(1).default('0 30 3 * * *'),
   ADMIN_LOG_RETENTION_DAYS: int(0, 36_500).default(365),
   FEED_CACHE_BYTES: int(0, 64 * 1024 ** 3).default(DEFAULT_FEED_CACHE_BYTES),
+  WEBSUB_CONCURRENCY: int(1, 1000).default(DEFAULT_WEBSUB_SETTINGS.concurrency),
+  WEBSUB_HOST_CONCURRENCY: int(1, 100).default(DEFAULT_WEBSUB_SETTINGS.hostConcurrency),
+  WEBSUB_MAX_PENDING: int(1, 1_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxPending),
+  WEBSUB_MAX_PENDING_PER_HOST: int(1, 1_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxPendingPerHost),
+  WEBSUB_MAX_SUBSCRIPTIONS: int(1, 10_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxSubscriptions),
+  WEBSUB_MAX_SUBSCRIPTIONS_PER_HOST: int(1, 10_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxSubscriptionsPerHost),
 });
 
 export interface Config {
@@ -69,7 +84,22 @@ export interface Config {
   fetch: FetchSettings;
   schedule: ScheduleSettings;
   retention: RetentionSettings;
+  websub: WebsubSettings;
 }
+
+/** The WebSub hub's work and what an anonymous subscriber may make it hold. */
+export interface WebsubSettings {
+  /** Deliveries at once in one process (and, separately, verifications). */
+  concurrency: number;
+  /** Deliveries (and verifications) at once for one callback host, over every process. */
+  hostConcurrency: number;
+  /** Verifications waiting, overall and for one callback host. */
+  maxPending: number;
+  maxPendingPerHost: number;
+  maxSubscriptions: number;
+  maxSubscriptionsPerHost: number;
+}
+
 
 export interface FetchSettings {
   userAgent: string;
@@ -167,6 +197,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxItemsPerSource: e.RETENTION_MAX_ITEMS_PER_SOURCE,
       schedule: e.RETENTION_SCHEDULE,
       adminLogDays: e.ADMIN_LOG_RETENTION_DAYS,
+    }),
+    websub: Object.freeze({
+      concurrency: e.WEBSUB_CONCURRENCY,
+      hostConcurrency: e.WEBSUB_HOST_CONCURRENCY,
+      maxPending: e.WEBSUB_MAX_PENDING,
+      maxPendingPerHost: e.WEBSUB_MAX_PENDING_PER_HOST,
+      maxSubscriptions: e.WEBSUB_MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerHost: e.WEBSUB_MAX_SUBSCRIPTIONS_PER_HOST,
     }),
   });
 }
