@@ -22,6 +22,8 @@ export const DEFAULT_WEBSUB_SETTINGS: WebsubSettings = {
   maxSubscriptionsPerHost: 200,
 };
 
+export const DEFAULT_SAVED_FEED_SETTINGS: SavedFeedSettings = { max: 50_000, perClientPerHour: 30 };
+
 const envSchema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -62,6 +64,9 @@ const envSchema = z.object({
   WEBSUB_MAX_PENDING_PER_HOST: int(1, 1_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxPendingPerHost),
   WEBSUB_MAX_SUBSCRIPTIONS: int(1, 10_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxSubscriptions),
   WEBSUB_MAX_SUBSCRIPTIONS_PER_HOST: int(1, 10_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxSubscriptionsPerHost),
+  SAVED_FEEDS_MAX: int(1, 10_000_000).default(DEFAULT_SAVED_FEED_SETTINGS.max),
+  SAVED_FEEDS_PER_HOUR: int(1, 100_000).default(DEFAULT_SAVED_FEED_SETTINGS.perClientPerHour),
+  SAVED_FEED_UNUSED_DAYS: int(0, 36_500).default(365),
 });
 
 export interface Config {
@@ -85,6 +90,7 @@ export interface Config {
   schedule: ScheduleSettings;
   retention: RetentionSettings;
   websub: WebsubSettings;
+  savedFeeds: SavedFeedSettings;
 }
 
 /** The WebSub hub's work and what an anonymous subscriber may make it hold. */
@@ -100,6 +106,12 @@ export interface WebsubSettings {
   maxSubscriptionsPerHost: number;
 }
 
+/** Saved feeds (POST /api/saved-feeds): how many, how fast, and how long an unread one stays. */
+export interface SavedFeedSettings {
+  max: number;
+  /** New saved feeds one client address may ask for per hour, after a burst of ten. */
+  perClientPerHour: number;
+}
 
 export interface FetchSettings {
   userAgent: string;
@@ -133,6 +145,8 @@ export interface RetentionSettings {
   schedule: string;
   /** Admin log entries older than this many days go; 0 keeps them. */
   adminLogDays: number;
+  /** Saved feeds nobody saved or read for this many days go; 0 keeps them. */
+  savedFeedUnusedDays: number;
 }
 
 export const VERSION = '0.1.0';
@@ -197,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxItemsPerSource: e.RETENTION_MAX_ITEMS_PER_SOURCE,
       schedule: e.RETENTION_SCHEDULE,
       adminLogDays: e.ADMIN_LOG_RETENTION_DAYS,
+      savedFeedUnusedDays: e.SAVED_FEED_UNUSED_DAYS,
     }),
     websub: Object.freeze({
       concurrency: e.WEBSUB_CONCURRENCY,
@@ -205,6 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxPendingPerHost: e.WEBSUB_MAX_PENDING_PER_HOST,
       maxSubscriptions: e.WEBSUB_MAX_SUBSCRIPTIONS,
       maxSubscriptionsPerHost: e.WEBSUB_MAX_SUBSCRIPTIONS_PER_HOST,
+    }),
+    savedFeeds: Object.freeze({
+      max: e.SAVED_FEEDS_MAX,
+      perClientPerHour: e.SAVED_FEEDS_PER_HOUR,
     }),
   });
 }

@@ -25,6 +25,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAdminPages } from './admin-pages.tsx';
 import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
 import { registerReaderRoutes } from './reader-routes.tsx';
+import type { SavedFeedSettings } from '../core/config.ts';
 
 export interface AppDeps {
   database: Database;
@@ -49,6 +50,7 @@ export interface AppDeps {
   metrics?: Metrics;
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
+  savedFeeds?: SavedFeedSettings;
 }
 
 export type AppEnv = { Variables: { requestId: string; token?: TokenIdentity } };
@@ -97,7 +99,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));
 
   const renderer = createFeedRenderer({ db, topics: deps.topics, publicUrl: deps.publicUrl, version: deps.version, cache: feedCache });
-  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache });
+  registerFeedRoutes(app, { db, topics: deps.topics, publicUrl: deps.publicUrl, renderer, cache: feedCache, savedFeeds: deps.savedFeeds, trustProxy: deps.trustProxy });
   if (deps.websub) registerWebsubRoutes(app, deps.websub);
   if (deps.pipeline) {
     const admin = { db, topics: deps.topics, logger, publicUrl: deps.publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 };

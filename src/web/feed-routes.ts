@@ -3,7 +3,9 @@
 // documents come from the feed cache and are sent with strong validators, so polling readers
 // mostly get 304s; a repeated request URL is answered without parsing anything.
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { DEFAULT_SAVED_FEED_SETTINGS, type SavedFeedSettings } from '../core/config.ts';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
 import { FEED_KINDS, FEED_LIMITS, feedAddress, type FeedKind } from '../publish/feed-address.ts';
@@ -14,8 +16,9 @@ import { renderOpml } from '../publish/opml.ts';
 import { FORMAT_MEDIA_TYPES } from '../publish/output-feed.ts';
 import { t } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
-import { saveFeed, savedFeedId } from '../store/saved-feeds.ts';
+import { countSavedFeeds, getSavedFeed, SAVED_FEED_ID, saveFeed, savedFeedId, touchSavedFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
+import { clientAddress, createFailureThrottle } from './admin-auth.ts';
 import type { AppEnv } from './app.ts';
 import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
 
@@ -25,13 +28,30 @@ export interface FeedRoutesDeps {
   publicUrl: string;
   renderer: FeedRenderer;
   cache: FeedCache;
+  savedFeeds?: SavedFeedSettings;
+  /** Client addresses for the saved-feed rate limit come from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 const FEED_MAX_AGE = 300;
+/** A saved feed is a title and a filter; anything bigger is not one. */
+const SAVED_FEED_BODY_BYTES = 16 * 1024;
+/** New saved feeds a client may ask for at once, before the hourly rate applies. */
+const SAVED_FEED_BURST = 10;
+/** Saved feeds whose last use this process has written today (most polls then write nothing). */
+const TOUCHED_MAX = 10_000;
+
+// C0 controls and DEL: a title is one line of text.
+const TITLE_CONTROL = /[\u0000-\u001f\u007f]/;
 
 const savedFeedBody = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  query: z.union([z.string().max(2000), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).default(''),
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((v) => !TITLE_CONTROL.test(v), 'must not contain control characters'),
+  query: z.union([z.string().max(2000), z.record(z.string().max(20), z.union([z.string().max(2000), z.array(z.string().max(2000)).max(50)]))]).default(''),
   ui: z.enum(['en', 'fr']).optional(),
 });
 
@@ -39,8 +59,22 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
   const vocabulary = async () => ({ topicSlugs, sourceSlugs: await sourceSlugsOf(db, deps.cache) });
+  const savedFeeds = deps.savedFeeds ?? DEFAULT_SAVED_FEED_SETTINGS;
+  const throttle = createFailureThrottle({ maxFailures: SAVED_FEED_BURST, decaySeconds: 3600 / savedFeeds.perClientPerHour });
   // Built once per document; dropped with it.
   const headersOf = new WeakMap<RenderedFeed, CacheHeaders>();
+  const touched = new Map<string, number>();
+
+  /** Remembers that a saved feed was read, in the database at most once a day from this process. */
+  function noteSavedFeedRead(file: string) {
+    const id = file.split('.')[0];
+    const day = Math.floor(Date.now() / 86_400_000);
+    if (!SAVED_FEED_ID.test(id) || touched.get(id) === day) return;
+    if (touched.size >= TOUCHED_MAX) touched.clear();
+    touched.set(id, day);
+    // A lost write only makes the feed look older than it is, by a day at most.
+    touchSavedFeed(db, id).catch(() => touched.delete(id));
+  }
 
   async function serveFeed(c: Context<AppEnv>, kind: FeedKind) {
     const file = c.req.param('file') ?? '';
@@ -55,12 +89,23 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
       });
       headersOf.set(feed, headers);
     }
+    if (kind === 'f') noteSavedFeedRead(file);
     return respondCacheable(c, feed, headers);
   }
 
   for (const kind of FEED_KINDS) app.get(`/${kind}/:file`, (c) => serveFeed(c, kind));
 
-  app.post('/api/saved-feeds', async (c) => {
+  const limitBody = bodyLimit({
+    maxSize: SAVED_FEED_BODY_BYTES,
+    onError: (c) => c.json({ error: `body: too large (at most ${SAVED_FEED_BODY_BYTES / 1024} KiB)` }, 413),
+  });
+
+  app.post('/api/saved-feeds', limitBody, async (c) => {
+    const client = clientAddress(c, deps.trustProxy ?? false);
+    const wait = throttle.retryAfter(client);
+    // Every request counts, refused ones too: hammering keeps the door shut.
+    throttle.fail(client);
+    if (wait > 0) return c.json({ error: 'too many saved feeds from this address; retry later' }, 429, { 'Retry-After': String(wait) });
     const raw = await c.req.json().catch(() => {
       throw new BadRequestError('body: must be JSON: {"title": "…", "query": "topic=housing&lang=fr"}');
     });
@@ -77,6 +122,9 @@ export function registerFeedRoutes(app: Hono<AppEnv>, deps: FeedRoutesDeps): voi
     const ui: Language = parsed.data.ui ?? query.ui;
     // Saving the same filter under the same title twice gives the same URL.
     const id = savedFeedId(filter, parsed.data.title, ui);
+    if (!(await getSavedFeed(db, id)) && (await countSavedFeeds(db)) >= savedFeeds.max) {
+      return c.json({ error: 'the hub holds as many saved feeds as it accepts; unused ones are removed in time, try again later' }, 503, { 'Retry-After': '3600' });
+    }
     const saved = await saveFeed(db, { id, title: parsed.data.title, query: filter, ui });
     const base = `${deps.publicUrl}/f/${saved.id}`;
     return c.json(

@@ -136,7 +136,7 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     await store('j', [{ key: 'new', ageDays: 0 }, { key: 'old', ageDays: 30 }]);
     const job = createRetentionJob({
       db: database.db,
-      settings: { days: 7, maxItemsPerSource: 0, adminLogDays: 0, schedule: '* * * * * *' },
+      settings: { days: 7, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 0, schedule: '* * * * * *' },
       topicSlugs: [],
       logger: silentLogger(),
       now: () => NOW,
@@ -147,9 +147,9 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     } finally {
       await job.stop();
     }
-    const off = createRetentionJob({ db: database.db, settings: { days: 0, maxItemsPerSource: 0, adminLogDays: 0, schedule: '* * * * * *' }, topicSlugs: [], logger: silentLogger() });
+    const off = createRetentionJob({ db: database.db, settings: { days: 0, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 0, schedule: '* * * * * *' }, topicSlugs: [], logger: silentLogger() });
     expect(off.enabled).toBe(false);
-    expect(() => createRetentionJob({ db: database.db, settings: { days: 1, maxItemsPerSource: 0, adminLogDays: 0, schedule: 'daily' }, topicSlugs: [], logger: silentLogger() })).toThrow(/RETENTION_SCHEDULE/);
+    expect(() => createRetentionJob({ db: database.db, settings: { days: 1, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 0, schedule: 'daily' }, topicSlugs: [], logger: silentLogger() })).toThrow(/RETENTION_SCHEDULE/);
   });
 
   if (kind === 'postgres') {
