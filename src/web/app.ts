@@ -25,6 +25,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAdminPages } from './admin-pages.tsx';
 import { httpMetrics, registerMetricsRoute } from './metrics-routes.ts';
 import { registerReaderRoutes } from './reader-routes.tsx';
+import { requestLimits } from './request-limits.ts';
 import type { SavedFeedSettings } from '../core/config.ts';
 
 export interface AppDeps {
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const durationMs = Math.round((performance.now() - t0) * 10) / 10;
     log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, 'request');
   });
+  app.use(requestLimits());
   app.use(compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], maxAge: 86_400 }));
   registerMetricsRoute(app, { db, metrics, auth, token: deps.metricsToken });
