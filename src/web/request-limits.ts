@@ -7,24 +7,33 @@ import { bodyLimit } from 'hono/body-limit';
 import { BadRequestError } from '../core/errors.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
 
-/** Every form and JSON body we take fits: a source, a sign-in, a subscription request. */
+/** Every form and JSON body we take fits: a source, a sign-in. */
 export const DEFAULT_BODY_BYTES = 64 * 1024;
 
-/** Routes that take more: an OPML file up to the import's own limit, with room for its envelope. */
-const LARGER_BODIES: Record<string, number> = { '/api/opml': DEFAULT_OPML_LIMITS.maxBytes + 4096 };
+/** Routes with a limit of their own, checked here so that nothing reads past it first. */
+const ROUTE_BODIES: Record<string, { bytes: number; text?: boolean }> = {
+  // An OPML file up to the import's own limit, with room for its envelope.
+  '/api/opml': { bytes: DEFAULT_OPML_LIMITS.maxBytes + 4096 },
+  // A saved feed is a title and a filter; anything bigger is not one.
+  '/api/saved-feeds': { bytes: 16 * 1024 },
+  // A subscription request is a few URLs and a secret. The hub answers in plain text (W3C WebSub §5.1.2).
+  '/websub': { bytes: 16 * 1024, text: true },
+};
 
-const tooLarge = (maxSize: number) =>
-  bodyLimit({ maxSize, onError: (c) => c.json({ error: `body: too large (at most ${Math.round(maxSize / 1024)} KiB)` }, 413) });
+const tooLarge = (maxSize: number, text = false) => {
+  const message = `body: too large (at most ${Math.round(maxSize / 1024)} KiB)`;
+  return bodyLimit({ maxSize, onError: (c) => (text ? c.text(`${message}\n`, 413) : c.json({ error: message }, 413)) });
+};
 
 export function requestLimits(defaultBytes = DEFAULT_BODY_BYTES): MiddlewareHandler {
   const byDefault = tooLarge(defaultBytes);
-  const larger = new Map(Object.entries(LARGER_BODIES).map(([path, bytes]) => [path, tooLarge(bytes)]));
+  const byRoute = new Map(Object.entries(ROUTE_BODIES).map(([path, limit]) => [path, tooLarge(limit.bytes, limit.text)]));
   return async (c, next) => {
     const url = new URL(c.req.url);
     if (url.pathname.includes('%00')) throw new BadRequestError('path: must not contain NUL');
     for (const [name, value] of url.searchParams) {
       if (value.includes('\u0000') || name.includes('\u0000')) throw new BadRequestError(`${name.replace(/\u0000/g, '') || 'query'}: must not contain NUL`);
     }
-    return (larger.get(c.req.path) ?? byDefault)(c, next);
+    return (byRoute.get(c.req.path) ?? byDefault)(c, next);
   };
 }

@@ -1,23 +1,17 @@
 // The hub endpoint our feeds advertise (rel="hub"): subscription and unsubscription requests per
 // W3C WebSub §5.1. Answers are plain text, as §5.1.2 asks; the work happens in publish/websub.ts.
+// The body is bounded (16 KiB) by request-limits.ts before it gets here.
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../core/errors.ts';
 import type { WebsubHub } from '../publish/websub.ts';
 import type { AppEnv } from './app.ts';
 
-/** A subscription request is a few URLs and a secret; anything bigger is not one. */
-const MAX_BODY_BYTES = 16 * 1024;
-
-/** Counted as the body streams in, chunked or not: a 413 once past the limit, nothing more read. */
-const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`request too large (at most ${MAX_BODY_BYTES / 1024} KiB)\n`, 413) });
-
 /** Answers worth waiting for: the hub or this callback host has too much waiting. */
 const RETRY_LATER = new Set([429, 503]);
 
 export function registerWebsubRoutes(app: Hono<AppEnv>, websub: WebsubHub): void {
-  app.post('/websub', limitBody, async (c) => {
+  app.post('/websub', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
       return c.text('send the request as application/x-www-form-urlencoded (W3C WebSub §5.1)\n', 415);
