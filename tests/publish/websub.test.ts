@@ -16,7 +16,7 @@ import { openDatabase, type Database } from '../../src/store/db.ts';
 import { readGeneration } from '../../src/store/hub-state.ts';
 import { websubRequests, websubSubscriptions } from '../../src/store/schema.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
-import { getSubscription, listSubscriptions } from '../../src/store/websub-repo.ts';
+import { getSubscription, leaseDeliveries, listSubscriptions, markTopicChanged } from '../../src/store/websub-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss, testPipeline } from '../helpers/hub.ts';
@@ -257,6 +257,80 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
     await expect.poll(() => broken.length, { timeout: 2000, interval: 20 }).toBe(4);
     await expect.poll(() => fast.length, { timeout: 2000, interval: 20 }).toBe(2);
     expect(fast[1].body).toContain('Alpha four');
+  });
+
+  it('a host whose callbacks hang holds its share of delivery slots and no more: another host is served at once', async () => {
+    const outcomes: DeliveryOutcome[] = [];
+    // Two callback hosts on this machine, told apart by name.
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const p = process(database, { concurrency: 4, hostConcurrency: 2, timeoutMs: 10_000, callbackDeps: { resolve }, onDelivery: (o) => void outcomes.push(o) });
+    const hostile = Array.from({ length: 12 }, (_, i) => callback(subscriber, `/h${i}`, () => 'hang'));
+    const honest = callback(subscriber, '/ok');
+    // The hostile party came first, with topics that sort before the honest one ("feeds" < "sources").
+    for (let i = 0; i < 12; i++) {
+      await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': `${PUBLIC}/feeds/all.rss?limit=${i + 1}`, 'hub.callback': `http://hostile.test:${subscriber.port}/h${i}` }));
+    }
+    await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': `http://honest.test:${subscriber.port}/ok` }));
+    await p.websub.idle();
+    expect(await listSubscriptions(database.db)).toHaveLength(13);
+    p.websub.start();
+
+    alphaItems = [['f1', 'Fair one'], ...alphaItems];
+    await ingest(p.pipeline, 'alpha');
+    await expect.poll(() => honest.length, { timeout: 5000, interval: 10 }).toBe(1);
+    // Delivered while the hanging ones still hang: none of them had come to an end.
+    await expect.poll(() => outcomes).toEqual(['delivered']);
+    expect(honest[0].body).toContain('Fair one');
+    // Two of the four slots went to the hostile host, never more.
+    expect(hostile.reduce((n, h) => n + h.length, 0)).toBe(2);
+    const leased = (await listSubscriptions(database.db)).filter((s) => s.leaseUntil && s.leaseUntil.getTime() > Date.now());
+    expect(leased.map((s) => s.callbackHost)).toEqual(['hostile.test', 'hostile.test']);
+  });
+
+  it('a host whose callbacks never answer a verification holds two verification slots: another subscriber is verified at once', async () => {
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const p = process(database, { concurrency: 4, hostConcurrency: 2, timeoutMs: 10_000, callbackDeps: { resolve } });
+    let hostileAsked = 0;
+    for (let i = 0; i < 10; i++) subscriber.route(`/v${i}`, () => void hostileAsked++);
+    callback(subscriber, '/ok');
+    for (let i = 0; i < 10; i++) {
+      await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': `http://hostile.test:${subscriber.port}/v${i}` }));
+    }
+    await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': BETA, 'hub.callback': `http://honest.test:${subscriber.port}/ok` }));
+    p.websub.start();
+    await expect.poll(async () => (await listSubscriptions(database.db)).map((s) => s.callbackHost), { timeout: 5000, interval: 20 }).toEqual(['honest.test']);
+    expect(hostileAsked).toBe(2);
+  });
+
+  it('a delivery leased by a worker that died is made by another once the lease runs out; a stopping worker gives its lease back', async () => {
+    const p = process(database);
+    const got = callback(subscriber, '/orphan');
+    await subscribe(p, ALPHA, '/orphan');
+    alphaItems = [['o1', 'Orphan one'], ...alphaItems];
+    await ingest(p.pipeline, 'alpha');
+    // What a check does: the subscription is due for the new document.
+    expect(await markTopicChanged(database.db, ALPHA, (await p.renderer.render(p.renderer.addressOf(ALPHA)!)).etag)).toBe(1);
+    // A worker leases it for one second, then dies.
+    const [dead] = await leaseDeliveries(database.db, { limit: 10, leaseSeconds: 1, perHost: 10 });
+    expect(dead.callback).toBe(subscriber.url('/orphan'));
+    p.websub.start();
+    await expect.poll(() => got.length, { timeout: 5000, interval: 20 }).toBe(1);
+    expect(got[0].at).toBeGreaterThanOrEqual(dead.leaseUntil!.getTime());
+    expect(got[0].body).toContain('Orphan one');
+
+    // A worker stopped mid-delivery: the attempt is not counted and the delivery is due again at once.
+    const q = process(database, { timeoutMs: 10_000 });
+    const hanging = callback(subscriber, '/stopped', () => 'hang');
+    await subscribe(q, ALPHA, '/stopped');
+    q.websub.start();
+    alphaItems = [['o2', 'Orphan two'], ...alphaItems];
+    await ingest(q.pipeline, 'alpha');
+    await expect.poll(() => hanging.length, { timeout: 5000, interval: 20 }).toBe(1);
+    await p.websub.stop(0);
+    await q.websub.stop(0);
+    const row = (await getSubscription(database.db, ALPHA, subscriber.url('/stopped')))!;
+    expect(row).toMatchObject({ leaseUntil: null, attempts: 0, lastError: null });
+    expect(row.pendingSince).toBeInstanceOf(Date);
   });
 
   it('a lease that ends removes the subscription, and it gets nothing more', async () => {

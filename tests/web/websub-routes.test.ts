@@ -12,7 +12,7 @@ import type { Database } from '../../src/store/db.ts';
 import { readGeneration } from '../../src/store/hub-state.ts';
 import { websubRequests, websubSubscriptions } from '../../src/store/schema.ts';
 import { syncSources } from '../../src/store/sources-repo.ts';
-import { getSubscription } from '../../src/store/websub-repo.ts';
+import { activateSubscription, getSubscription, listRequests, listSubscriptions } from '../../src/store/websub-repo.ts';
 import { createApp } from '../../src/web/app.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { startFeedServer, type FeedServer, type RouteHandler } from '../helpers/feed-server.ts';
@@ -187,6 +187,79 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
     }
     await websub.idle();
     expect(subscriber.hits('/cb')).toBe(0);
+  });
+
+  it('one feed has one spelling: every way of writing a topic is stored as its canonical self URL', async () => {
+    subscriber.route('/cb', echo);
+    const callback = subscriber.url('/cb');
+    const canonical = `${PUBLIC}/feeds/all.rss?lang=en%2Cfr&topic=housing`;
+    const spellings = [
+      `${PUBLIC}/feeds/all.rss?topic=housing&lang=fr,en`,
+      `${PUBLIC}/feeds/all.rss?lang=fr&lang=en&topic=housing,housing`,
+      `${PUBLIC}/feeds/all.rss?topic=HOUSING&lang=en+fr&limit=50&ui=en&clusters=true`,
+      `HTTPS://HUB.EXAMPLE.CA:443/feeds/all.rss?lang=en%2Cfr&topic=housing`,
+      `${PUBLIC}/feeds/%61ll.RSS?topic=housing&lang=en,fr`,
+    ];
+    for (const topic of spellings) expect((await post(app, { 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': callback })).status, topic).toBe(202);
+    // One request waits, the last spelling's: each replaced the one before.
+    expect((await listRequests(database.db)).map((r) => [r.topic, r.requestedTopic])).toEqual([[canonical, spellings.at(-1)]]);
+    await websub.idle();
+    expect((await listSubscriptions(database.db)).map((r) => r.topic)).toEqual([canonical]);
+    // The verification names the topic as the subscriber wrote it (§5.3).
+    expect(new URL(subscriber.lastRequest('/cb')!.url, 'http://x').searchParams.get('hub.topic')).toBe(spellings.at(-1));
+    // Unsubscribing in any spelling finds it.
+    expect((await post(app, { 'hub.mode': 'unsubscribe', 'hub.topic': spellings[2], 'hub.callback': callback })).status).toBe(202);
+    await websub.idle();
+    expect(await listSubscriptions(database.db)).toEqual([]);
+  });
+
+  it('refuses a topic with a parameter our feeds do not have, naming it', async () => {
+    const callback = subscriber.url('/cb');
+    for (const [query, name] of [['utm_source=x', 'utm_source'], ['before=abc', 'before'], ['topic=housing&Topic=employment', 'Topic']]) {
+      const res = await post(app, { 'hub.mode': 'subscribe', 'hub.topic': `${PUBLIC}/feeds/all.rss?${query}`, 'hub.callback': callback });
+      expect(res.status, query).toBe(400);
+      expect(await res.text()).toMatch(new RegExp(`^hub\\.topic: "${name}": not a parameter of our feeds; accepted: topic, region`));
+    }
+    expect(await listRequests(database.db)).toEqual([]);
+  });
+
+  it('caps verifications waiting, overall (503) and per callback host (429), each with Retry-After', async () => {
+    const { app: capped } = makeApp({ limits: { maxPending: 4, maxPendingPerHost: 2 } });
+    const ask = (callback: string) => post(capped, { 'hub.mode': 'subscribe', 'hub.topic': TOPIC, 'hub.callback': callback });
+    // Nothing verifies them here: they wait, as they would with every worker busy.
+    expect((await ask('https://one.example/a')).status).toBe(202);
+    expect((await ask('https://one.example/b')).status).toBe(202);
+    const host = await ask('https://one.example/c');
+    expect(host.status).toBe(429);
+    expect(host.headers.get('retry-after')).toBe('60');
+    expect(await host.text()).toMatch(/^hub\.callback: 2 requests for this callback host are waiting/);
+    // Another host is not held up by the first.
+    expect((await ask('https://two.example/a')).status).toBe(202);
+    expect((await ask('https://three.example/a')).status).toBe(202);
+    const full = await ask('https://four.example/a');
+    expect(full.status).toBe(503);
+    expect(full.headers.get('retry-after')).toBe('60');
+    expect(await listRequests(database.db)).toHaveLength(4);
+    // The same subscription asked again replaces its request: the queue does not grow.
+    await database.db.delete(websubRequests);
+    for (let i = 0; i < 10; i++) expect((await ask('https://one.example/a')).status).toBe(202);
+    expect(await listRequests(database.db)).toHaveLength(1);
+  });
+
+  it('caps subscriptions per callback host (403) and overall (503); a renewal is always accepted', async () => {
+    const { app: capped } = makeApp({ limits: { maxSubscriptions: 5, maxSubscriptionsPerHost: 3 } });
+    const ask = (callback: string, topic = TOPIC) => post(capped, { 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': callback });
+    for (const path of ['/a', '/b', '/c']) {
+      await activateSubscription(database.db, { topic: TOPIC, callback: `https://one.example${path}`, callbackHost: 'one.example', leaseSeconds: 3600, secret: null, contentHash: null });
+    }
+    const refused = await ask('https://one.example/d');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/^hub\.callback: this callback host has 3 subscriptions, the most this hub accepts/);
+    expect((await ask('https://one.example/a')).status).toBe(202);
+    for (const path of ['/a', '/b']) {
+      await activateSubscription(database.db, { topic: TOPIC, callback: `https://two.example${path}`, callbackHost: 'two.example', leaseSeconds: 3600, secret: null, contentHash: null });
+    }
+    expect((await ask('https://three.example/a')).status).toBe(503);
   });
 
   it('refuses malformed requests with a plain-text reason', async () => {
