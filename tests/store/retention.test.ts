@@ -8,7 +8,7 @@ import { commitIngest } from '../../src/store/ingest.ts';
 import { queryItems } from '../../src/store/items-query.ts';
 import { applyRetention, planRetention } from '../../src/store/retention.ts';
 import { saveFeed } from '../../src/store/saved-feeds.ts';
-import { adminLog, items, sources } from '../../src/store/schema.ts';
+import { adminLog, items, savedFeeds, sources } from '../../src/store/schema.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { item, spec } from '../helpers/items.ts';
@@ -120,6 +120,24 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     // The saved feed shows exactly what it showed before.
     const feed = await queryItems(database.db, { topics: ['housing'], limit: 50 });
     expect(feed.map((f) => f.id).sort()).toEqual([...keep].sort());
+  });
+
+  it('a saved feed nobody has saved or read for the window is deleted, and keeps its items no more', async () => {
+    await database.db.delete(savedFeeds);
+    await store('u', [{ key: 'recent', ageDays: 1 }, ...Array.from({ length: 10 }, (_, i) => ({ key: `housing-${i}`, ageDays: 200 + i, topics: ['housing'] }))]);
+    await saveFeed(database.db, { id: 'unusedfeed', title: 'Unused', query: 'topic=housing', ui: 'en' });
+    await saveFeed(database.db, { id: 'usedfeedxx', title: 'Used', query: 'topic=employment', ui: 'en' });
+    await database.db.update(savedFeeds).set({ lastUsedAt: daysAgo(400) }).where(eq(savedFeeds.id, 'unusedfeed'));
+    await database.db.update(savedFeeds).set({ lastUsedAt: daysAgo(10) }).where(eq(savedFeeds.id, 'usedfeedxx'));
+    const settings = { days: 90, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 365, schedule: '0 30 3 * * *' };
+    const job = createRetentionJob({ db: database.db, settings, topicSlugs: ['housing', 'employment'], logger: silentLogger(), now: () => NOW });
+    expect(await job.run({ dryRun: true })).toMatchObject({ savedFeeds: 1, itemsByAge: 10, kept: 0 });
+    expect(await database.db.select().from(savedFeeds)).toHaveLength(2);
+    expect(await job.run()).toMatchObject({ savedFeeds: 1, itemsByAge: 10 });
+    expect((await database.db.select().from(savedFeeds)).map((f) => f.id)).toEqual(['usedfeedxx']);
+    expect(await keys('u')).toEqual(['u-recent']);
+    // The rule alone turns the job on.
+    expect(createRetentionJob({ db: database.db, settings: { ...settings, days: 0 }, topicSlugs: [], logger: silentLogger() }).enabled).toBe(true);
   });
 
   it('the admin log is kept for its own window', async () => {
