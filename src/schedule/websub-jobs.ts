@@ -12,6 +12,7 @@
 import { DEFAULT_WEBSUB_SETTINGS } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { WebsubDeliveryOutcome } from '../core/metrics.ts';
 import type { GuardSettings } from '../fetch/address-guard.ts';
 import { requestCallback, type CallbackDeps, type CallbackSettings } from '../fetch/callback-request.ts';
 import type { FeedCache } from '../publish/feed-cache.ts';
@@ -46,7 +47,7 @@ import { createJobRunner, type Job, type JobContext, type JobRunner } from './ru
 /** Waits after the 1st, 2nd … failed attempt; one more failure after the last drops the delivery. */
 export const DEFAULT_RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 3_600_000, 14_400_000, 43_200_000];
 
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'dropped' | 'gone';
+export type DeliveryOutcome = WebsubDeliveryOutcome;
 
 /** A request is tried this often (the worker died, or the database failed mid-way), then dropped. */
 const REQUEST_MAX_ATTEMPTS = 3;

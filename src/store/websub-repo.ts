@@ -53,6 +53,29 @@ async function fairCandidates(db: Db, table: typeof subs | typeof reqs, due: SQL
   return rows.map((r) => Number(r.id));
 }
 
+/**
+ * Leases the fair candidates that are still due: FOR UPDATE SKIP LOCKED, so concurrent workers
+ * take disjoint rows; `attempts` is bumped (the lease's token) and lease_until set.
+ */
+async function leaseFairly<Row>(db: Db, table: typeof subs | typeof reqs, due: SQL, dueAt: SQL, options: LeaseOptions): Promise<Row[]> {
+  if (options.limit <= 0) return [];
+  const ids = await fairCandidates(db, table, due, dueAt, options);
+  if (!ids.length) return [];
+  // Both tables have the id, attempts and lease_until this needs; the query builder wants one type.
+  const t = table as typeof subs;
+  const lockable = db
+    .select({ id: t.id })
+    .from(t)
+    .where(and(sql`${t.id} = any(${intArray(ids)})`, due))
+    .for('update', { skipLocked: true });
+  const rows = await db
+    .update(t)
+    .set({ attempts: sql`${t.attempts} + 1`, leaseUntil: secs(options.leaseSeconds) })
+    .where(inArray(t.id, lockable))
+    .returning();
+  return rows as unknown as Row[];
+}
+
 // ---- subscriptions
 
 export async function getSubscription(db: Db, topic: string, callback: string): Promise<WebsubSubscriptionRow | undefined> {
@@ -153,20 +176,8 @@ export async function markTopicChanged(db: Db, topic: string, contentHash: strin
 
 /** Leases up to `limit` due deliveries; concurrent workers take disjoint rows. */
 export async function leaseDeliveries(db: Db, options: LeaseOptions): Promise<DeliveryLease[]> {
-  if (options.limit <= 0) return [];
   const due = and(live(), isNotNull(subs.pendingSince), lte(subs.nextAttemptAt, sql`now()`), unleased(subs))!;
-  const ids = await fairCandidates(db, subs, due, sql`${subs.nextAttemptAt}`, options);
-  if (!ids.length) return [];
-  const lockable = db
-    .select({ id: subs.id })
-    .from(subs)
-    .where(and(sql`${subs.id} = any(${intArray(ids)})`, due))
-    .for('update', { skipLocked: true });
-  return db
-    .update(subs)
-    .set({ attempts: sql`${subs.attempts} + 1`, leaseUntil: secs(options.leaseSeconds) })
-    .where(inArray(subs.id, lockable))
-    .returning();
+  return leaseFairly<DeliveryLease>(db, subs, due, sql`${subs.nextAttemptAt}`, options);
 }
 
 /**
@@ -279,20 +290,8 @@ export async function countPendingVerifications(db: Db, callbackHost: string): P
 
 /** Leases up to `limit` requests, giving up on those already tried `maxAttempts` times. */
 export async function leaseRequests(db: Db, options: LeaseOptions & { maxAttempts: number }): Promise<RequestLease[]> {
-  if (options.limit <= 0) return [];
   const due = and(gt(reqs.expiresAt, sql`now()`), unleased(reqs), sql`${reqs.attempts} < ${options.maxAttempts}`)!;
-  const ids = await fairCandidates(db, reqs, due, sql`${reqs.requestedAt}`, options);
-  if (!ids.length) return [];
-  const lockable = db
-    .select({ id: reqs.id })
-    .from(reqs)
-    .where(and(sql`${reqs.id} = any(${intArray(ids)})`, due))
-    .for('update', { skipLocked: true });
-  return db
-    .update(reqs)
-    .set({ attempts: sql`${reqs.attempts} + 1`, leaseUntil: secs(options.leaseSeconds) })
-    .where(inArray(reqs.id, lockable))
-    .returning();
+  return leaseFairly<RequestLease>(db, reqs, due, sql`${reqs.requestedAt}`, options);
 }
 
 /** Done with a request; a newer one that replaced it meanwhile stays. */
