@@ -8,7 +8,7 @@
 // queries again on a warmed connection. The scratch database is dropped at the end.
 import { sql } from 'drizzle-orm';
 import { REGIONS } from '../src/core/types.ts';
-import { FEED_LIMITS } from '../src/publish/feed-renderer.ts';
+import { FEED_LIMITS } from '../src/publish/feed-address.ts';
 import { parseFeedQuery } from '../src/publish/feed-query.ts';
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { openDatabase, type Database } from '../src/store/db.ts';

@@ -12,6 +12,7 @@ import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
 import { createFeedRenderer } from '../publish/feed-renderer.ts';
 import { createWebsubHub, type WebsubHub } from '../publish/websub.ts';
+import { createWebsubJobs, type WebsubJobs } from '../schedule/websub-jobs.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { syncSources } from '../store/sources-repo.ts';
@@ -26,8 +27,10 @@ export interface Hub {
   retention: RetentionJob;
   /** Rendered output feeds, told at once when this process ingests a change. */
   feedCache: FeedCache;
-  /** Verifies WebSub subscriptions here; delivers while the scheduler runs. */
+  /** Accepts WebSub subscription requests (the /websub endpoint). */
   websub: WebsubHub;
+  /** Verifies and delivers WebSub subscriptions while the scheduler runs. */
+  websubJobs: WebsubJobs;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -53,9 +56,21 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     await database.close();
     throw err;
   }
-  const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation });
+  const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation, maxBytes: config.feedCacheBytes });
   const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
-  const websub = createWebsubHub({ db: database.db, renderer, cache: feedCache, publicUrl: config.publicUrl, logger, guard: config.fetch, userAgent: config.fetch.userAgent, onDelivery: (outcome) => recordWebsubDelivery(outcome) });
+  const websubJobs = createWebsubJobs({
+    db: database.db,
+    renderer,
+    cache: feedCache,
+    publicUrl: config.publicUrl,
+    logger,
+    guard: config.fetch,
+    userAgent: config.fetch.userAgent,
+    concurrency: config.websub.concurrency,
+    hostConcurrency: config.websub.hostConcurrency,
+    onDelivery: (outcome) => recordWebsubDelivery(outcome),
+  });
+  const websub = createWebsubHub({ db: database.db, renderer, publicUrl: config.publicUrl, guard: config.fetch, limits: config.websub, onQueued: () => websubJobs.requestQueued() });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
   const pipeline: PipelineDeps = {
     db: database.db,
@@ -66,7 +81,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     logger: logger.child({ component: 'pipeline' }),
     onItemsChanged: () => {
       feedCache.invalidate();
-      websub.itemsChanged();
+      websubJobs.itemsChanged();
     },
     ...options.pipeline,
   };
@@ -83,11 +98,11 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     ...fetchScheduler,
     start() {
       fetchScheduler.start();
-      websub.start();
+      websubJobs.start();
       retention.start();
     },
     async stop(graceMs) {
-      await Promise.all([fetchScheduler.stop(graceMs), websub.stop(graceMs), retention.stop()]);
+      await Promise.all([fetchScheduler.stop(graceMs), websubJobs.stop(graceMs), retention.stop()]);
     },
   };
   let closed = false;
@@ -100,6 +115,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     retention,
     feedCache,
     websub,
+    websubJobs,
     logger,
     async close() {
       if (closed) return;

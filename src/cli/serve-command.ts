@@ -33,6 +33,7 @@ export function startHttp(hub: Hub, host: string, port: number): Promise<Running
     leaseSeconds: hub.config.schedule.leaseSeconds,
     trustProxy: hub.config.trustProxy,
     metricsToken: hub.config.metricsToken,
+    savedFeeds: hub.config.savedFeeds,
   });
   return listen(app.fetch, host, port);
 }

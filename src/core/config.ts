@@ -10,6 +10,20 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** Rendered feeds kept in memory, in bytes, when FEED_CACHE_BYTES does not say. */
+export const DEFAULT_FEED_CACHE_BYTES = 64 * 1024 * 1024;
+
+export const DEFAULT_WEBSUB_SETTINGS: WebsubSettings = {
+  concurrency: 8,
+  hostConcurrency: 2,
+  maxPending: 1000,
+  maxPendingPerHost: 20,
+  maxSubscriptions: 20_000,
+  maxSubscriptionsPerHost: 200,
+};
+
+export const DEFAULT_SAVED_FEED_SETTINGS: SavedFeedSettings = { max: 50_000, perClientPerHour: 30 };
+
 const envSchema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -43,6 +57,16 @@ const envSchema = z.object({
   RETENTION_MAX_ITEMS_PER_SOURCE: int(0, 10_000_000).default(5000),
   RETENTION_SCHEDULE: z.string().min(1).default('0 30 3 * * *'),
   ADMIN_LOG_RETENTION_DAYS: int(0, 36_500).default(365),
+  FEED_CACHE_BYTES: int(0, 64 * 1024 ** 3).default(DEFAULT_FEED_CACHE_BYTES),
+  WEBSUB_CONCURRENCY: int(1, 1000).default(DEFAULT_WEBSUB_SETTINGS.concurrency),
+  WEBSUB_HOST_CONCURRENCY: int(1, 100).default(DEFAULT_WEBSUB_SETTINGS.hostConcurrency),
+  WEBSUB_MAX_PENDING: int(1, 1_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxPending),
+  WEBSUB_MAX_PENDING_PER_HOST: int(1, 1_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxPendingPerHost),
+  WEBSUB_MAX_SUBSCRIPTIONS: int(1, 10_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxSubscriptions),
+  WEBSUB_MAX_SUBSCRIPTIONS_PER_HOST: int(1, 10_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxSubscriptionsPerHost),
+  SAVED_FEEDS_MAX: int(1, 10_000_000).default(DEFAULT_SAVED_FEED_SETTINGS.max),
+  SAVED_FEEDS_PER_HOUR: int(1, 100_000).default(DEFAULT_SAVED_FEED_SETTINGS.perClientPerHour),
+  SAVED_FEED_UNUSED_DAYS: int(0, 36_500).default(365),
 });
 
 export interface Config {
@@ -60,9 +84,33 @@ export interface Config {
   metricsPort?: number;
   /** Take the client address from X-Forwarded-For (set only behind a proxy that writes it). */
   trustProxy: boolean;
+  /** Memory for rendered output feeds (publish/feed-cache.ts). */
+  feedCacheBytes: number;
   fetch: FetchSettings;
   schedule: ScheduleSettings;
   retention: RetentionSettings;
+  websub: WebsubSettings;
+  savedFeeds: SavedFeedSettings;
+}
+
+/** The WebSub hub's work and what an anonymous subscriber may make it hold. */
+export interface WebsubSettings {
+  /** Deliveries at once in one process (and, separately, verifications). */
+  concurrency: number;
+  /** Deliveries (and verifications) at once for one callback host, over every process. */
+  hostConcurrency: number;
+  /** Verifications waiting, overall and for one callback host. */
+  maxPending: number;
+  maxPendingPerHost: number;
+  maxSubscriptions: number;
+  maxSubscriptionsPerHost: number;
+}
+
+/** Saved feeds (POST /api/saved-feeds): how many, how fast, and how long an unread one stays. */
+export interface SavedFeedSettings {
+  max: number;
+  /** New saved feeds one client address may ask for per hour, after a burst of ten. */
+  perClientPerHour: number;
 }
 
 export interface FetchSettings {
@@ -97,6 +145,8 @@ export interface RetentionSettings {
   schedule: string;
   /** Admin log entries older than this many days go; 0 keeps them. */
   adminLogDays: number;
+  /** Saved feeds nobody saved or read for this many days go; 0 keeps them. */
+  savedFeedUnusedDays: number;
 }
 
 export const VERSION = '0.1.0';
@@ -136,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     trustProxy: e.TRUST_PROXY,
+    feedCacheBytes: e.FEED_CACHE_BYTES,
     fetch: Object.freeze({
       userAgent: `Passerelle/${VERSION} (feed aggregator; +${contact})`,
       timeoutMs: e.FETCH_TIMEOUT_MS,
@@ -160,6 +211,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxItemsPerSource: e.RETENTION_MAX_ITEMS_PER_SOURCE,
       schedule: e.RETENTION_SCHEDULE,
       adminLogDays: e.ADMIN_LOG_RETENTION_DAYS,
+      savedFeedUnusedDays: e.SAVED_FEED_UNUSED_DAYS,
+    }),
+    websub: Object.freeze({
+      concurrency: e.WEBSUB_CONCURRENCY,
+      hostConcurrency: e.WEBSUB_HOST_CONCURRENCY,
+      maxPending: e.WEBSUB_MAX_PENDING,
+      maxPendingPerHost: e.WEBSUB_MAX_PENDING_PER_HOST,
+      maxSubscriptions: e.WEBSUB_MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerHost: e.WEBSUB_MAX_SUBSCRIPTIONS_PER_HOST,
+    }),
+    savedFeeds: Object.freeze({
+      max: e.SAVED_FEEDS_MAX,
+      perClientPerHour: e.SAVED_FEEDS_PER_HOUR,
     }),
   });
 }

@@ -2,6 +2,7 @@
 // language, stable ids, self links for every format, "also published by" for cross-posts.
 import type { Language, Topic } from '../core/types.ts';
 import type { ItemView } from '../store/items-query.ts';
+import { feedSelfUrl } from './feed-address.ts';
 import { canonicalFilter, type FeedQuery } from './feed-query.ts';
 import type { OutputEntry, OutputFeed, OutputFormat } from './output-feed.ts';
 import { escapeHtmlText } from './xml.ts';
@@ -19,17 +20,6 @@ export interface FeedContext {
   title?: string;
   /** The language this address renders in without ?ui= (a saved feed's own; else English). */
   defaultUi?: Language;
-}
-
-const EXTENSIONS: Record<OutputFormat, string> = { rss: 'rss', atom: 'atom', json: 'json' };
-
-/**
- * The self URL of one output feed: ?ui= appears only when it changes the document, so a saved
- * feed's self link is the short URL it was given.
- */
-export function feedSelfUrl(publicUrl: string, path: string, format: OutputFormat, selfQuery: string, ui: Language, defaultUi: Language = 'en'): string {
-  const qs = [selfQuery, ui === defaultUi ? '' : `ui=${ui}`].filter(Boolean).join('&');
-  return `${publicUrl}${path}.${EXTENSIONS[format]}${qs ? `?${qs}` : ''}`;
 }
 
 /** The date in our tag URIs (RFC 4151 §2.1): the hub names its feeds and items from then on. */

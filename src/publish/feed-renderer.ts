@@ -1,40 +1,37 @@
-// Renders any of our output feeds from its address: /feeds/all, /topics/{slug}, /sources/{slug}
-// or /f/{id}, a format and a query string. The web routes and the WebSub hub both go through
-// here, so a subscriber is pushed exactly the document a poller would get.
+// Renders any of our output feeds from its address (feed-address.ts). The web routes and the
+// WebSub hub both go through here, so a subscriber is pushed exactly the document a poller would
+// get. Every spelling of one feed resolves to its canonical self URL, which is also its key in the
+// feed cache: one document per feed, however it was asked for.
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
 import type { Db } from '../store/db.ts';
 import { queryItems } from '../store/items-query.ts';
-import { getSavedFeed } from '../store/saved-feeds.ts';
+import { getSavedFeed, SAVED_FEED_ID } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { renderAtom } from './atom.ts';
-import { buildOutputFeed, feedSelfUrl } from './build-output-feed.ts';
+import { buildOutputFeed } from './build-output-feed.ts';
+import { FEED_LIMITS, FEED_PARAMS, feedAddressOf, feedPath, feedSelfUrl, unknownFeedParams, type FeedAddress } from './feed-address.ts';
 import type { FeedCache, Rendered } from './feed-cache.ts';
-import { canonicalFilter, parseFeedQuery, type FeedQuery } from './feed-query.ts';
+import { canonicalFilter, parseFeedQuery, quoted, type FeedQuery } from './feed-query.ts';
 import { renderJsonFeed } from './json-feed.ts';
 import type { OutputFormat } from './output-feed.ts';
 import { renderRss } from './rss.ts';
 
-export const OUTPUT_FORMATS: OutputFormat[] = ['rss', 'atom', 'json'];
 const RENDER: Record<OutputFormat, typeof renderRss> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
-export const FEED_LIMITS = { defaultLimit: 50, maxLimit: 200 };
-
-export interface FeedAddress {
-  /** "feeds", "topics", "sources" or "f". */
-  kind: string;
-  name: string;
-  format: OutputFormat;
-  params: URLSearchParams;
-}
 
 export interface RenderedFeed extends Rendered {
   format: OutputFormat;
-  /** The canonical URL of this document (its self link). */
+  /** The canonical URL of this document (its self link, and its key in the cache). */
   selfUrl: string;
 }
 
 export interface FeedRenderer {
-  render(address: FeedAddress): Promise<RenderedFeed>;
+  /** Renders (or finds in the cache) the feed at `address`; `requestUrl`, when given, finds it again through peek(). */
+  render(address: FeedAddress, requestUrl?: string): Promise<RenderedFeed>;
+  /** The feed a request URL was answered with, if it is still current (no database, no parsing). */
+  peek(requestUrl: string): RenderedFeed | undefined;
+  /** The canonical self URL of a feed, without rendering it: 400 or 404 for an address that is not one. */
+  canonicalUrl(address: FeedAddress): Promise<string>;
   /** Reads one of our feed URLs (absolute, under PUBLIC_URL); undefined if it is not one. */
   addressOf(url: string): FeedAddress | undefined;
 }
@@ -52,83 +49,96 @@ export function sourceSlugsOf(db: Db, cache: FeedCache): Promise<string[]> {
   return cache.memo('source-slugs', async () => (await listSources(db)).map((s) => s.slug));
 }
 
-/** "housing.rss" → { name: "housing", format: "rss" }, with a 400 for any other extension. */
-export function splitFeedFile(file: string): { name: string; format: OutputFormat } {
-  const m = /^(.+)\.([a-z0-9]+)$/i.exec(file);
-  if (!m) throw new BadRequestError('format: missing; add .rss, .atom or .json to the path');
-  const format = m[2].toLowerCase() as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new BadRequestError(`format: unknown "${m[2]}"; accepted: rss, atom, json`);
-  return { name: m[1], format };
+interface Resolved {
+  query: FeedQuery;
+  path: string;
+  selfQuery: string;
+  selfUrl: string;
+  title?: string;
+  defaultUi?: Language;
 }
+
+/** A saved feed's filter is all fixed: its self link is its short URL. */
+const EVERY_FILTER: (keyof FeedQuery)[] = ['topics', 'regions', 'provinces', 'languages', 'types', 'sources', 'q', 'since', 'clusters'];
 
 export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
   const { db, cache, publicUrl } = options;
   const topicSlugs = options.topics.map((tp) => tp.slug);
 
-  async function resolve(address: FeedAddress): Promise<{ query: FeedQuery; path: string; fixedKeys: (keyof FeedQuery)[]; title?: string; defaultUi?: Language }> {
+  async function resolve(address: FeedAddress): Promise<Resolved> {
     const sourceSlugs = await sourceSlugsOf(db, cache);
-    const vocabulary = { topicSlugs, sourceSlugs };
-    const parse = (params: URLSearchParams) => parseFeedQuery(params, vocabulary, FEED_LIMITS);
-    switch (address.kind) {
+    const parse = (params: URLSearchParams) => parseFeedQuery(params, { topicSlugs, sourceSlugs }, FEED_LIMITS);
+    const { kind, name, format } = address;
+    // Paging and unknown parameters do not change a feed (unknownFeedParams says which a WebSub topic may not carry).
+    const params = new URLSearchParams([...address.params].filter(([k]) => FEED_PARAMS.includes(k)));
+    let query: FeedQuery;
+    let fixed: (keyof FeedQuery)[] = [];
+    let title: string | undefined;
+    let defaultUi: Language | undefined;
+    let path = feedPath(kind, name);
+    switch (kind) {
       case 'feeds':
-        if (address.name !== 'all') {
-          throw new NotFoundError(`no feed "${address.name}": use /feeds/all.${address.format} with filters, /topics/{slug}.${address.format} or /sources/{slug}.${address.format}`);
+        if (name !== 'all') {
+          throw new NotFoundError(`no feed ${quoted(name)}: use /feeds/all.${format} with filters, /topics/{slug}.${format} or /sources/{slug}.${format}`);
         }
-        return { query: parse(address.params), path: '/feeds/all', fixedKeys: [] };
+        query = parse(params);
+        break;
       case 'topics':
-        if (!topicSlugs.includes(address.name)) throw new BadRequestError(`topic: unknown value "${address.name}"; accepted: ${topicSlugs.join(', ')}`);
-        return { query: { ...parse(address.params), topics: [address.name] }, path: `/topics/${address.name}`, fixedKeys: ['topics'] };
+        if (!topicSlugs.includes(name)) throw new BadRequestError(`topic: unknown value ${quoted(name)}; accepted: ${topicSlugs.join(', ')}`);
+        query = { ...parse(params), topics: [name] };
+        fixed = ['topics'];
+        break;
       case 'sources':
-        if (!sourceSlugs.includes(address.name)) throw new BadRequestError(`source: unknown value "${address.name}"; accepted: ${sourceSlugs.join(', ')}`);
-        return { query: { ...parse(address.params), sources: [address.name] }, path: `/sources/${address.name}`, fixedKeys: ['sources'] };
+        if (!sourceSlugs.includes(name)) throw new BadRequestError(`source: unknown value ${quoted(name)}; accepted: ${sourceSlugs.join(', ')}`);
+        query = { ...parse(params), sources: [name] };
+        fixed = ['sources'];
+        break;
       case 'f': {
-        const saved = await getSavedFeed(db, address.name);
-        if (!saved) throw new NotFoundError(`no saved feed "${address.name}"`);
-        const params = new URLSearchParams(saved.query);
-        params.set('ui', address.params.get('ui') ?? saved.ui);
-        if (address.params.get('limit')) params.set('limit', address.params.get('limit')!);
-        // A saved feed's filter is all fixed: its self link is its short URL.
-        const query = parse(params);
-        return { query, path: `/f/${saved.id}`, fixedKeys: ['topics', 'regions', 'provinces', 'languages', 'types', 'sources', 'q', 'since', 'clusters'], title: saved.title, defaultUi: saved.ui as Language };
+        const saved = SAVED_FEED_ID.test(name) ? await getSavedFeed(db, name) : undefined;
+        if (!saved) throw new NotFoundError(`no saved feed ${quoted(name)}`);
+        const own = new URLSearchParams(saved.query);
+        own.set('ui', params.get('ui') ?? saved.ui);
+        if (params.get('limit')) own.set('limit', params.get('limit')!);
+        query = parse(own);
+        fixed = EVERY_FILTER;
+        title = saved.title;
+        defaultUi = saved.ui as Language;
+        path = feedPath('f', saved.id);
+        break;
       }
-      default:
-        throw new NotFoundError('not a feed address');
     }
+    const rest: FeedQuery = { ...query, ...Object.fromEntries(fixed.map((k) => [k, undefined])) };
+    const selfQuery = [
+      canonicalFilter(rest),
+      rest.q && query.order === 'date' ? 'sort=date' : '',
+      query.limit !== FEED_LIMITS.defaultLimit ? `limit=${query.limit}` : '',
+    ]
+      .filter(Boolean)
+      .join('&');
+    const selfUrl = feedSelfUrl(publicUrl, path, format, selfQuery, query.ui, defaultUi);
+    return { query: { ...query, before: undefined, offset: undefined }, path, selfQuery, selfUrl, title, defaultUi };
   }
 
   return {
-    async render(address) {
-      const { query, path, fixedKeys, title, defaultUi } = await resolve(address);
-      const rest: FeedQuery = { ...query, ...Object.fromEntries(fixedKeys.map((k) => [k, undefined])) };
-      const selfQuery = [canonicalFilter(rest), query.limit !== FEED_LIMITS.defaultLimit ? `limit=${query.limit}` : ''].filter(Boolean).join('&');
-      const selfUrl = feedSelfUrl(publicUrl, path, address.format, selfQuery, query.ui, defaultUi);
-      const key = `${address.format}\u0000${path}\u0000${selfQuery}\u0000${query.ui}\u0000${title ?? ''}`;
-      const rendered = await cache.get(key, async () => {
+    async render(address, requestUrl) {
+      const { query, path, selfQuery, selfUrl, title, defaultUi } = await resolve(address);
+      const feed = await cache.get<{ format: OutputFormat; selfUrl: string }>(selfUrl, async () => {
         const rows = await queryItems(db, query);
-        const feed = buildOutputFeed(query, rows, { publicUrl, version: options.version, topics: options.topics, path, selfQuery, title, defaultUi });
+        const built = buildOutputFeed(query, rows, { publicUrl, version: options.version, topics: options.topics, path, selfQuery, title, defaultUi });
         // An empty feed has no Last-Modified (http-cache.ts): its Atom date is a fixed one.
-        return { body: RENDER[address.format](feed), lastModified: rows.length ? feed.updated : new Date(0) };
+        return { body: RENDER[address.format](built), lastModified: rows.length ? built.updated : new Date(0), format: address.format, selfUrl };
       });
-      return { ...rendered, format: address.format, selfUrl };
+      if (requestUrl) cache.alias(requestUrl, selfUrl);
+      return feed;
     },
-    addressOf(url) {
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        return undefined;
+    peek: (requestUrl) => cache.peek<RenderedFeed>(requestUrl),
+    async canonicalUrl(address) {
+      const unknown = unknownFeedParams(address.params);
+      if (unknown.length) {
+        throw new BadRequestError(`${unknown.slice(0, 5).map(quoted).join(', ')}: not a parameter of our feeds; accepted: ${FEED_PARAMS.join(', ')}`);
       }
-      const base = new URL(publicUrl);
-      if (u.origin !== base.origin) return undefined;
-      const rel = u.pathname.slice(base.pathname.replace(/\/$/, '').length);
-      const m = /^\/(feeds|topics|sources|f)\/([^/]+)$/.exec(rel);
-      if (!m) return undefined;
-      try {
-        const { name, format } = splitFeedFile(m[2]);
-        return { kind: m[1], name, format, params: u.searchParams };
-      } catch {
-        return undefined;
-      }
+      return (await resolve(address)).selfUrl;
     },
+    addressOf: (url) => feedAddressOf(url, publicUrl),
   };
 }

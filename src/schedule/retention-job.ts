@@ -1,6 +1,6 @@
 // The retention job: on its cron schedule (daily by default), in every process that runs the
 // fetcher, deletes what the retention settings say (store/retention.ts), keeping what saved feeds
-// show right now. Processes take turns through an advisory lock; a stopping process ends its run
+// in use show right now. Processes take turns through an advisory lock; a stopping process ends its run
 // between two batches.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { RetentionSettings } from '../core/config.ts';
@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import { parseFeedQuery } from '../publish/feed-query.ts';
 import type { Db } from '../store/db.ts';
 import { queryItems } from '../store/items-query.ts';
-import { applyRetention, planRetention, type RetentionReport } from '../store/retention.ts';
+import { applyRetention, planRetention, savedFeedCutoff, type RetentionReport } from '../store/retention.ts';
 import { listSavedFeeds } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 
@@ -40,15 +40,17 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const { db, settings } = options;
   if (!cron.validate(settings.schedule)) throw new ConfigError([`RETENTION_SCHEDULE: "${settings.schedule}" is not a cron expression`], 'environment');
   const log = options.logger.child({ component: 'retention' });
-  const policy = { days: settings.days, maxItemsPerSource: settings.maxItemsPerSource, adminLogDays: settings.adminLogDays };
-  const enabled = policy.days > 0 || policy.maxItemsPerSource > 0 || policy.adminLogDays > 0;
+  const policy = { days: settings.days, maxItemsPerSource: settings.maxItemsPerSource, adminLogDays: settings.adminLogDays, savedFeedDays: settings.savedFeedUnusedDays };
+  const enabled = policy.days > 0 || policy.maxItemsPerSource > 0 || policy.adminLogDays > 0 || policy.savedFeedDays > 0;
   let task: ScheduledTask | undefined;
   let stopping = false;
   let running: Promise<unknown> | undefined;
 
   async function run(runOptions: { dryRun?: boolean } = {}): Promise<RetentionReport> {
-    const keepIds = await itemsSavedFeedsShow(db, options.topicSlugs, log);
-    const common = { keepIds, now: options.now?.(), batchSize: options.batchSize, shouldStop: () => stopping };
+    const now = options.now?.() ?? new Date();
+    // A saved feed past the unused window is deleted by this run: it keeps nothing.
+    const keepIds = await itemsSavedFeedsShow(db, options.topicSlugs, log, savedFeedCutoff(policy, now));
+    const common = { keepIds, now, batchSize: options.batchSize, shouldStop: () => stopping };
     return runOptions.dryRun ? planRetention(db, policy, common) : applyRetention(db, policy, common);
   }
 
@@ -85,11 +87,12 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
 }
 
 /**
- * The items every saved feed shows right now (its newest SAVED_FEED_LIMIT, with the other copies of
- * each story and their translations), read through the same query the feed route runs.
+ * The items every saved feed (used since `usedSince`, when given) shows right now: its newest
+ * SAVED_FEED_LIMIT, with the other copies of each story and their translations, read through the
+ * same query the feed route runs.
  */
-export async function itemsSavedFeedsShow(db: Db, topicSlugs: string[], log?: Logger): Promise<number[]> {
-  const saved = await listSavedFeeds(db);
+export async function itemsSavedFeedsShow(db: Db, topicSlugs: string[], log?: Logger, usedSince?: Date): Promise<number[]> {
+  const saved = await listSavedFeeds(db, usedSince);
   if (!saved.length) return [];
   const vocabulary = { topicSlugs, sourceSlugs: (await listSources(db)).map((s) => s.slug) };
   const ids = new Set<number>();

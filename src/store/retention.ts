@@ -1,14 +1,16 @@
 // What the database forgets, and how. Items go by age (both their date and when we first saw them
 // older than the window) and by count (beyond a source's newest N), never because a feed stopped
 // listing them (FAULTS 48). Never deleted: the newest item of each source, and the items the
-// caller says are needed (what saved feeds show right now). Deletes run in small batches, each its
+// caller says are needed (what saved feeds show right now). Saved feeds nobody has saved or read
+// for the unused window go too, and stop keeping their items. Deletes run in small batches, each its
 // own short transaction, so no lock is held for long; translation links to a deleted item are
 // cleared in the same transaction. Cluster ids are plain shared numbers: the copies left of a
 // story still share theirs when its first copy is gone.
 import { sql, type SQL } from 'drizzle-orm';
 import { intArray, queryRows, type Db, type Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
-import { adminLog, items, sources } from './schema.ts';
+import { deleteUnusedSavedFeeds } from './saved-feeds.ts';
+import { adminLog, items, savedFeeds, sources } from './schema.ts';
 
 export interface RetentionPolicy {
   /** 0: no age limit. */
@@ -17,6 +19,8 @@ export interface RetentionPolicy {
   maxItemsPerSource: number;
   /** 0: the admin log is kept. */
   adminLogDays: number;
+  /** 0: saved feeds are kept however long nobody reads them. */
+  savedFeedDays?: number;
 }
 
 export interface RetentionOptions {
@@ -38,6 +42,8 @@ export interface RetentionReport {
   /** Items deleted (or that would be) because their source has more than its limit. */
   itemsByCount: number;
   adminLog: number;
+  /** Saved feeds deleted (or that would be) because nobody saved or read them within the window. */
+  savedFeeds: number;
   /** Items that met a rule but are kept: the newest of their source, or needed by a saved feed (dry runs only). */
   kept: number;
   batches: number;
@@ -48,6 +54,11 @@ export interface RetentionReport {
 /** Arbitrary but fixed: one retention batch at a time across every process on the database. */
 const RETENTION_LOCK_ID = 4_242_019;
 const DAY_MS = 86_400_000;
+
+/** Saved feeds last used before this are past the unused window; none is when the rule is off. */
+export function savedFeedCutoff(policy: RetentionPolicy, now: Date): Date | undefined {
+  return policy.savedFeedDays ? new Date(now.getTime() - policy.savedFeedDays * DAY_MS) : undefined;
+}
 
 /** A point in time as a parameter both drivers take (drizzle leaves raw Date parameters to the driver). */
 function timestamp(d: Date): SQL {
@@ -87,7 +98,7 @@ function rulesOf(policy: RetentionPolicy): Rule[] {
 /** What a run would delete now, without deleting anything. */
 export async function planRetention(db: Db, policy: RetentionPolicy, options: RetentionOptions = {}): Promise<RetentionReport> {
   const now = options.now ?? new Date();
-  const report: RetentionReport = { dryRun: true, itemsByAge: 0, itemsByCount: 0, adminLog: 0, kept: 0, batches: 0, interrupted: false };
+  const report: RetentionReport = { dryRun: true, itemsByAge: 0, itemsByCount: 0, adminLog: 0, savedFeeds: 0, kept: 0, batches: 0, interrupted: false };
   const seen = new Set<number>();
   const kept = new Set<number>();
   for (const rule of rulesOf(policy)) {
@@ -101,6 +112,10 @@ export async function planRetention(db: Db, policy: RetentionPolicy, options: Re
     }
   }
   report.kept = kept.size;
+  const unused = savedFeedCutoff(policy, now);
+  if (unused) {
+    report.savedFeeds = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${savedFeeds} where ${savedFeeds.lastUsedAt} < ${timestamp(unused)}`))[0].n;
+  }
   if (policy.adminLogDays > 0) {
     const cutoff = new Date(now.getTime() - policy.adminLogDays * DAY_MS);
     report.adminLog = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${adminLog} where ${adminLog.at} < ${timestamp(cutoff)}`))[0].n;
@@ -112,8 +127,11 @@ export async function planRetention(db: Db, policy: RetentionPolicy, options: Re
 export async function applyRetention(db: Db, policy: RetentionPolicy, options: RetentionOptions = {}): Promise<RetentionReport> {
   const batchSize = options.batchSize ?? 500;
   const keepIds = options.keepIds ?? [];
-  const report: RetentionReport = { dryRun: false, itemsByAge: 0, itemsByCount: 0, adminLog: 0, kept: 0, batches: 0, interrupted: false };
+  const report: RetentionReport = { dryRun: false, itemsByAge: 0, itemsByCount: 0, adminLog: 0, savedFeeds: 0, kept: 0, batches: 0, interrupted: false };
   const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 20));
+
+  const unused = savedFeedCutoff(policy, options.now ?? new Date());
+  if (unused) report.savedFeeds = await deleteUnusedSavedFeeds(db, unused);
 
   for (const rule of rulesOf(policy)) {
     for (;;) {

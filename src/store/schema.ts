@@ -198,14 +198,20 @@ export const hubState = pgTable('hub_state', {
 });
 
 /** A filter saved under a short stable URL (/f/{id}.rss). */
-export const savedFeeds = pgTable('saved_feeds', {
-  id: text('id').primaryKey(),
-  title: text('title').notNull(),
-  /** The canonical filter query string (publish/feed-query.ts). */
-  query: text('query').notNull(),
-  ui: text('ui').notNull().default('en'),
-  createdAt: tz('created_at').notNull().defaultNow(),
-});
+export const savedFeeds = pgTable(
+  'saved_feeds',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    /** The canonical filter query string (publish/feed-query.ts). */
+    query: text('query').notNull(),
+    ui: text('ui').notNull().default('en'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    /** Last saved or read (to the day): retention removes feeds nobody has used for long. */
+    lastUsedAt: tz('last_used_at').notNull().defaultNow(),
+  },
+  (t) => [index('saved_feeds_last_used_idx').on(t.lastUsedAt)],
+);
 
 /** Bearer tokens for the admin API, stored as SHA-256 hashes; the token itself is shown once. */
 export const apiTokens = pgTable(
@@ -236,19 +242,19 @@ export const adminLog = pgTable(
   (t) => [index('admin_log_at_idx').on(t.at)],
 );
 
-/** WebSub subscribers to our output feeds (the hub role, W3C WebSub §5–7). */
+/** WebSub subscribers to our output feeds (the hub role, W3C WebSub §5–7): verified subscriptions only. */
 export const websubSubscriptions = pgTable(
   'websub_subscriptions',
   {
     id: serial('id').primaryKey(),
-    /** The feed URL subscribed to (one of ours), as given. */
+    /** The feed subscribed to, as its canonical self URL (publish/feed-renderer.ts). */
     topic: text('topic').notNull(),
     callback: text('callback').notNull(),
+    /** The callback's host name: caps and delivery slots are counted per host. */
+    callbackHost: text('callback_host').notNull(),
     secret: text('secret'),
     leaseSeconds: integer('lease_seconds').notNull(),
-    /** pending (intent not yet verified) | active */
-    state: text('state').notNull().default('pending'),
-    expiresAt: tz('expires_at'),
+    expiresAt: tz('expires_at').notNull(),
     createdAt: tz('created_at').notNull().defaultNow(),
     /** Hash of the feed content last delivered, so only real changes are pushed. */
     lastContentHash: text('last_content_hash'),
@@ -256,8 +262,46 @@ export const websubSubscriptions = pgTable(
     /** A delivery waiting to be (re)tried, and when. */
     pendingSince: tz('pending_since'),
     nextAttemptAt: tz('next_attempt_at'),
+    /** Attempts at the waiting delivery; bumped by each lease, so it also tells one lease from the next. */
     attempts: integer('attempts').notNull().default(0),
+    /** Set while a worker delivers; a worker that dies lets it run out. */
+    leaseUntil: tz('lease_until'),
     lastError: text('last_error'),
   },
-  (t) => [uniqueIndex('websub_topic_callback_key').on(t.topic, t.callback), index('websub_next_attempt_idx').on(t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('websub_topic_callback_key').on(t.topic, t.callback),
+    index('websub_next_attempt_idx').on(t.nextAttemptAt),
+    index('websub_callback_host_idx').on(t.callbackHost),
+  ],
+);
+
+/**
+ * Requests waiting for a worker: an intent to verify (§5.3) or a denial to tell (§5.2). One per
+ * topic and callback: a newer request replaces one not yet verified.
+ */
+export const websubRequests = pgTable(
+  'websub_requests',
+  {
+    id: serial('id').primaryKey(),
+    /** subscribe | unsubscribe | denied */
+    mode: text('mode').$type<'subscribe' | 'unsubscribe' | 'denied'>().notNull(),
+    /** Canonical, as subscriptions are stored. */
+    topic: text('topic').notNull(),
+    /** As the subscriber spelled it: what the verification names (§5.3). */
+    requestedTopic: text('requested_topic').notNull(),
+    callback: text('callback').notNull(),
+    callbackHost: text('callback_host').notNull(),
+    leaseSeconds: integer('lease_seconds').notNull(),
+    secret: text('secret'),
+    /** The document when the subscriber asked: a new subscription starts from it. */
+    contentHash: text('content_hash'),
+    /** Why a subscription was denied. */
+    reason: text('reason'),
+    requestedAt: tz('requested_at').notNull().defaultNow(),
+    /** Not verified by then (no worker running, say): dropped. */
+    expiresAt: tz('expires_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    leaseUntil: tz('lease_until'),
+  },
+  (t) => [uniqueIndex('websub_requests_topic_callback_key').on(t.topic, t.callback), index('websub_requests_host_idx').on(t.callbackHost)],
 );

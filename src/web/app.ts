@@ -7,6 +7,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { AppError, BadRequestError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { SavedFeedSettings } from '../core/config.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { Topic } from '../core/types.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
@@ -24,6 +25,7 @@ import { createHealthRoutes } from './health-routes.ts';
 import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
 import { createPublicApiRoutes } from './public-api-routes.ts';
 import { createReaderRoutes } from './reader-routes.tsx';
+import { requestLimits } from './request-limits.ts';
 import { createWebsubRoutes } from './websub-routes.ts';
 
 export interface AppDeps {
@@ -49,6 +51,7 @@ export interface AppDeps {
   metrics?: Metrics;
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
+  savedFeeds?: SavedFeedSettings;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(httpMetrics(metrics));
   app.use(requestLog(log));
+  app.use(requestLimits());
   app.use(compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], maxAge: 86_400 }));
 
@@ -72,7 +76,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createMetricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
   app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
   app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
-  app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
+  app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, savedFeeds: deps.savedFeeds, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…

@@ -1,20 +1,23 @@
 // Output feeds over HTTP: any filter in RSS, Atom or JSON Feed; friendly topic and source forms;
-// saved feeds; OPML bundles. Rendered documents come from the feed cache and are sent with
-// strong validators, so polling readers mostly get 304s.
-import { createHash } from 'node:crypto';
+// saved feeds; OPML bundles. The paths are the feed grammar's (publish/feed-address.ts). Rendered
+// documents come from the feed cache and are sent with strong validators, so polling readers
+// mostly get 304s; a repeated request URL is answered without parsing anything.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { DEFAULT_SAVED_FEED_SETTINGS, type SavedFeedSettings } from '../core/config.ts';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Language, Topic } from '../core/types.ts';
+import { FEED_KINDS, FEED_LIMITS, feedAddress, type FeedKind } from '../publish/feed-address.ts';
 import { strongEtag, type FeedCache } from '../publish/feed-cache.ts';
 import { canonicalFilter, parseFeedQuery } from '../publish/feed-query.ts';
-import { FEED_LIMITS, sourceSlugsOf, splitFeedFile, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
+import { sourceSlugsOf, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
 import { renderOpml } from '../publish/opml.ts';
 import { FORMAT_MEDIA_TYPES } from '../publish/output-feed.ts';
 import { t } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
-import { saveFeed } from '../store/saved-feeds.ts';
+import { countSavedFeeds, getSavedFeed, SAVED_FEED_ID, saveFeed, savedFeedId, touchSavedFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
+import { clientAddress, createFailureThrottle } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
 import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
 
@@ -24,48 +27,79 @@ export interface FeedRoutesDeps {
   publicUrl: string;
   renderer: FeedRenderer;
   cache: FeedCache;
+  savedFeeds?: SavedFeedSettings;
+  /** Client addresses for the saved-feed rate limit come from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 const FEED_MAX_AGE = 300;
+/** New saved feeds a client may ask for at once, before the hourly rate applies. */
+const SAVED_FEED_BURST = 10;
+/** Saved feeds whose last use this process has written today (most polls then write nothing). */
+const TOUCHED_MAX = 10_000;
+
+// C0 controls and DEL: a title is one line of text.
+const TITLE_CONTROL = /[\u0000-\u001f\u007f]/;
+
+const savedFeedBody = z.strictObject({
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((v) => !TITLE_CONTROL.test(v), 'must not contain control characters'),
+  query: z.union([z.string().max(2000), z.record(z.string().max(20), z.union([z.string().max(2000), z.array(z.string().max(2000)).max(50)]))]).default(''),
+  ui: z.enum(['en', 'fr']).optional(),
+});
 
 export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
   const vocabulary = async () => ({ topicSlugs, sourceSlugs: await sourceSlugsOf(db, deps.cache) });
+  const savedFeeds = deps.savedFeeds ?? DEFAULT_SAVED_FEED_SETTINGS;
+  const throttle = createFailureThrottle({ maxFailures: SAVED_FEED_BURST, decaySeconds: 3600 / savedFeeds.perClientPerHour });
+  // Built once per document; dropped with it.
+  const headersOf = new WeakMap<RenderedFeed, CacheHeaders>();
+  const touched = new Map<string, number>();
 
-  async function serveFeed(c: Context<AppEnv>, kind: string) {
-    // Most requests are polls of a URL already rendered: answer them without parsing anything.
-    const rawKey = `raw\u0000${c.req.url}`;
-    let hit = deps.cache.peek<{ feed: RenderedFeed; headers: CacheHeaders }>(rawKey);
-    if (!hit) {
-      const { name, format } = splitFeedFile(c.req.param('file') ?? '');
-      const feed = await renderer.render({ kind, name, format, params: new URL(c.req.url).searchParams });
-      hit = {
-        feed,
-        headers: cacheHeaders(feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
-          // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
-          Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
-          'Access-Control-Allow-Origin': '*',
-        }),
-      };
-      deps.cache.remember(rawKey, hit);
-    }
-    return respondCacheable(c, hit.feed, hit.headers);
+  /** Remembers that a saved feed was read, in the database at most once a day from this process. */
+  function noteSavedFeedRead(file: string) {
+    const id = file.split('.')[0];
+    const day = Math.floor(Date.now() / 86_400_000);
+    if (!SAVED_FEED_ID.test(id) || touched.get(id) === day) return;
+    if (touched.size >= TOUCHED_MAX) touched.clear();
+    touched.set(id, day);
+    // A lost write only makes the feed look older than it is, by a day at most.
+    touchSavedFeed(db, id).catch(() => touched.delete(id));
   }
 
-  app.get('/feeds/:file', (c) => serveFeed(c, 'feeds'));
-  app.get('/topics/:file', (c) => serveFeed(c, 'topics'));
-  app.get('/sources/:file', (c) => serveFeed(c, 'sources'));
-  app.get('/f/:file', (c) => serveFeed(c, 'f'));
+  async function serveFeed(c: Context<AppEnv>, kind: FeedKind) {
+    const file = c.req.param('file') ?? '';
+    // Most requests are polls of a URL already rendered: answer them without parsing anything.
+    const feed = renderer.peek(c.req.url) ?? (await renderer.render(feedAddress(kind, file, new URL(c.req.url).searchParams), c.req.url));
+    let headers = headersOf.get(feed);
+    if (!headers) {
+      headers = cacheHeaders(feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {
+        // WebSub discovery (W3C WebSub §4) also works from the HTTP headers.
+        Link: `<${deps.publicUrl}/websub>; rel="hub", <${feed.selfUrl}>; rel="self"`,
+        'Access-Control-Allow-Origin': '*',
+      });
+      headersOf.set(feed, headers);
+    }
+    if (kind === 'f') noteSavedFeedRead(file);
+    return respondCacheable(c, feed, headers);
+  }
 
-  const savedFeedBody = z.strictObject({
-    title: z.string().trim().min(1).max(200),
-    query: z.union([z.string().max(2000), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).default(''),
-    ui: z.enum(['en', 'fr']).optional(),
-  });
+  for (const kind of FEED_KINDS) app.get(`/${kind}/:file`, (c) => serveFeed(c, kind));
 
+  // The body is bounded (16 KiB) by request-limits.ts before it gets here.
   app.post('/api/saved-feeds', async (c) => {
+    const client = clientAddress(c, deps.trustProxy ?? false);
+    const wait = throttle.retryAfter(client);
+    // Every request counts, refused ones too: hammering keeps the door shut.
+    throttle.fail(client);
+    if (wait > 0) return c.json({ error: 'too many saved feeds from this address; retry later' }, 429, { 'Retry-After': String(wait) });
     const raw = await c.req.json().catch(() => {
       throw new BadRequestError('body: must be JSON: {"title": "…", "query": "topic=housing&lang=fr"}');
     });
@@ -81,7 +115,10 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
     const filter = canonicalFilter(query);
     const ui: Language = parsed.data.ui ?? query.ui;
     // Saving the same filter under the same title twice gives the same URL.
-    const id = createHash('sha256').update(`${filter}\u0000${parsed.data.title}\u0000${ui}`).digest('base64url').replace(/[-_]/g, '').slice(0, 10).toLowerCase();
+    const id = savedFeedId(filter, parsed.data.title, ui);
+    if (!(await getSavedFeed(db, id)) && (await countSavedFeeds(db)) >= savedFeeds.max) {
+      return c.json({ error: 'the hub holds as many saved feeds as it accepts; unused ones are removed in time, try again later' }, 503, { 'Retry-After': '3600' });
+    }
     const saved = await saveFeed(db, { id, title: parsed.data.title, query: filter, ui });
     const base = `${deps.publicUrl}/f/${saved.id}`;
     return c.json(

@@ -39,8 +39,8 @@ describe('passerelle retention', () => {
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
-  it('has generous defaults: no age limit, 5,000 items per source, a daily run, a year of admin log', () => {
-    expect(loadConfig({}).retention).toEqual({ days: 0, maxItemsPerSource: 5000, schedule: '0 30 3 * * *', adminLogDays: 365 });
+  it('has generous defaults: no age limit, 5,000 items per source, a daily run, a year of admin log and of unused saved feeds', () => {
+    expect(loadConfig({}).retention).toEqual({ days: 0, maxItemsPerSource: 5000, schedule: '0 30 3 * * *', adminLogDays: 365, savedFeedUnusedDays: 365 });
     expect(loadConfig({ RETENTION_DAYS: '90', RETENTION_MAX_ITEMS_PER_SOURCE: '0' }).retention).toMatchObject({ days: 90, maxItemsPerSource: 0 });
     expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS/);
   });

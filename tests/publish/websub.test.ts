@@ -10,12 +10,13 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { ingestSource, type PipelineDeps } from '../../src/pipeline/ingest-source.ts';
 import { createFeedCache, type FeedCache } from '../../src/publish/feed-cache.ts';
 import { createFeedRenderer, type FeedRenderer } from '../../src/publish/feed-renderer.ts';
-import { createWebsubHub, type DeliveryOutcome, type WebsubHub, type WebsubOptions } from '../../src/publish/websub.ts';
+import { createWebsubHub, type WebsubHub } from '../../src/publish/websub.ts';
+import { createWebsubJobs, type DeliveryOutcome, type WebsubJobs, type WebsubJobsOptions } from '../../src/schedule/websub-jobs.ts';
 import { openDatabase, type Database } from '../../src/store/db.ts';
 import { readGeneration } from '../../src/store/hub-state.ts';
-import { websubSubscriptions } from '../../src/store/schema.ts';
+import { websubRequests, websubSubscriptions } from '../../src/store/schema.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
-import { getSubscription, listSubscriptions } from '../../src/store/websub-repo.ts';
+import { getSubscription, leaseDeliveries, listSubscriptions, markTopicChanged } from '../../src/store/websub-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss, testPipeline } from '../helpers/hub.ts';
@@ -75,42 +76,51 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
   let platform: FeedServer;
   let subscriber: FeedServer;
   let alphaItems: [string, string][];
-  const hubs: WebsubHub[] = [];
+  const hubs: WebsubJobs[] = [];
+  const guard = { allowPrivateNetworks: false, privateAllowlist: ['127.0.0.1/32'] };
 
-  /** One process: its own feed cache and renderer over `db`, and a WebSub hub. */
-  function process(db: Database, extra: Partial<WebsubOptions> = {}): { websub: WebsubHub; cache: FeedCache; renderer: FeedRenderer; pipeline: PipelineDeps } {
+  /**
+   * One process: its own feed cache and renderer over `db`, the /websub endpoint (`hub`) and the
+   * WebSub jobs (`websub`), wired as cli/hub.ts wires them.
+   */
+  function process(
+    db: Database,
+    extra: Partial<WebsubJobsOptions> = {},
+  ): { hub: WebsubHub; websub: WebsubJobs; cache: FeedCache; renderer: FeedRenderer; pipeline: PipelineDeps } {
     const cache = createFeedCache({ readGeneration: async () => (await readGeneration(db.db)).generation });
     const renderer = createFeedRenderer({ db: db.db, topics: [], publicUrl: PUBLIC, version: 'test', cache });
-    const websub = createWebsubHub({
+    const websub = createWebsubJobs({
       db: db.db,
       renderer,
       cache,
       publicUrl: PUBLIC,
       logger: silentLogger(),
-      guard: { allowPrivateNetworks: false, privateAllowlist: ['127.0.0.1/32'] },
+      guard,
       userAgent: 'Passerelle/test',
       timeoutMs: 1000,
       retryDelaysMs: [100, 200],
+      pollMs: 100,
       sweepMs: 100,
       checkDelayMs: 10,
       ...extra,
     });
     hubs.push(websub);
+    const hub = createWebsubHub({ db: db.db, renderer, publicUrl: PUBLIC, guard, onQueued: () => websub.requestQueued() });
     const pipeline = testPipeline(db.db, {
       onItemsChanged: () => {
         cache.invalidate();
         websub.itemsChanged();
       },
     });
-    return { websub, cache, renderer, pipeline };
+    return { hub, websub, cache, renderer, pipeline };
   }
 
   const ingest = async (pipeline: PipelineDeps, slug: string) => ingestSource(pipeline, (await getSourceBySlug(database.db, slug))!, 'worker');
 
-  async function subscribe(websub: WebsubHub, topic: string, path: string, secret?: string): Promise<void> {
-    await websub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': subscriber.url(path), ...(secret ? { 'hub.secret': secret } : {}) }));
-    await websub.idle();
-    expect((await getSubscription(database.db, topic, subscriber.url(path)))?.state).toBe('active');
+  async function subscribe(p: { hub: WebsubHub; websub: WebsubJobs }, topic: string, path: string, secret?: string): Promise<void> {
+    await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': subscriber.url(path), ...(secret ? { 'hub.secret': secret } : {}) }));
+    await p.websub.idle();
+    expect(await getSubscription(database.db, topic, subscriber.url(path))).toBeDefined();
   }
 
   beforeAll(async () => {
@@ -124,6 +134,7 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
   beforeEach(async () => {
     subscriber.reset();
     await database.db.delete(websubSubscriptions);
+    await database.db.delete(websubRequests);
     alphaItems = [['a1', 'Alpha one']];
     const { pipeline } = process(database);
     await database.db.execute(sql`update sources set body_hash = null`);
@@ -140,12 +151,13 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
   });
 
   it('an ingest that changes a topic pushes the new document within seconds, signed, with hub and self links', async () => {
-    const { websub, renderer, pipeline } = process(database);
+    const p = process(database);
+    const { websub, renderer, pipeline } = p;
     const secret = 'a subscriber secret, é included';
     const alpha = callback(subscriber, '/alpha');
     const beta = callback(subscriber, '/beta');
-    await subscribe(websub, ALPHA, '/alpha', secret);
-    await subscribe(websub, BETA, '/beta');
+    await subscribe(p, ALPHA, '/alpha', secret);
+    await subscribe(p, BETA, '/beta');
     websub.start();
     await sleep(150);
     expect(alpha).toHaveLength(0); // subscribing sends nothing: the subscriber has the document
@@ -182,7 +194,9 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
 
   it('failing callbacks back off and are dropped, while a fast one is served at once and the ingest never waits', async () => {
     const outcomes: DeliveryOutcome[] = [];
-    const { websub, pipeline } = process(database, { concurrency: 4, timeoutMs: 500, onDelivery: (o) => outcomes.push(o) });
+    // Every callback here is on 127.0.0.1: one host, given all four slots.
+    const p = process(database, { concurrency: 4, hostConcurrency: 4, timeoutMs: 500, onDelivery: (o) => outcomes.push(o) });
+    const { hub, websub, pipeline } = p;
     const slow = callback(subscriber, '/slow', () => 'hang');
     const broken = callback(subscriber, '/broken', () => 500);
     const refusing = callback(subscriber, '/refusing', () => 403);
@@ -190,14 +204,14 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
     const down = await startFeedServer();
     callback(down, '/down');
     const fast = callback(subscriber, '/fast');
-    await subscribe(websub, ALPHA, '/slow');
-    await subscribe(websub, ALPHA, '/broken');
-    await subscribe(websub, ALPHA, '/refusing');
-    await subscribe(websub, ALPHA, '/gone');
-    await websub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': down.url('/down') }));
+    await subscribe(p, ALPHA, '/slow');
+    await subscribe(p, ALPHA, '/broken');
+    await subscribe(p, ALPHA, '/refusing');
+    await subscribe(p, ALPHA, '/gone');
+    await hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': down.url('/down') }));
     await websub.idle();
     await down.close(); // from now on: connection refused
-    await subscribe(websub, ALPHA, '/fast');
+    await subscribe(p, ALPHA, '/fast');
     websub.start();
 
     alphaItems = [['a3', 'Alpha three'], ...alphaItems];
@@ -245,10 +259,85 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
     expect(fast[1].body).toContain('Alpha four');
   });
 
+  it('a host whose callbacks hang holds its share of delivery slots and no more: another host is served at once', async () => {
+    const outcomes: DeliveryOutcome[] = [];
+    // Two callback hosts on this machine, told apart by name.
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const p = process(database, { concurrency: 4, hostConcurrency: 2, timeoutMs: 10_000, callbackDeps: { resolve }, onDelivery: (o) => void outcomes.push(o) });
+    const hostile = Array.from({ length: 12 }, (_, i) => callback(subscriber, `/h${i}`, () => 'hang'));
+    const honest = callback(subscriber, '/ok');
+    // The hostile party came first, with topics that sort before the honest one ("feeds" < "sources").
+    for (let i = 0; i < 12; i++) {
+      await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': `${PUBLIC}/feeds/all.rss?limit=${i + 1}`, 'hub.callback': `http://hostile.test:${subscriber.port}/h${i}` }));
+    }
+    await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': `http://honest.test:${subscriber.port}/ok` }));
+    await p.websub.idle();
+    expect(await listSubscriptions(database.db)).toHaveLength(13);
+    p.websub.start();
+
+    alphaItems = [['f1', 'Fair one'], ...alphaItems];
+    await ingest(p.pipeline, 'alpha');
+    await expect.poll(() => honest.length, { timeout: 5000, interval: 10 }).toBe(1);
+    // Delivered while the hanging ones still hang: none of them had come to an end.
+    await expect.poll(() => outcomes).toEqual(['delivered']);
+    expect(honest[0].body).toContain('Fair one');
+    // Two of the four slots went to the hostile host, never more.
+    expect(hostile.reduce((n, h) => n + h.length, 0)).toBe(2);
+    const leased = (await listSubscriptions(database.db)).filter((s) => s.leaseUntil && s.leaseUntil.getTime() > Date.now());
+    expect(leased.map((s) => s.callbackHost)).toEqual(['hostile.test', 'hostile.test']);
+  });
+
+  it('a host whose callbacks never answer a verification holds two verification slots: another subscriber is verified at once', async () => {
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const p = process(database, { concurrency: 4, hostConcurrency: 2, timeoutMs: 10_000, callbackDeps: { resolve } });
+    let hostileAsked = 0;
+    for (let i = 0; i < 10; i++) subscriber.route(`/v${i}`, () => void hostileAsked++);
+    callback(subscriber, '/ok');
+    for (let i = 0; i < 10; i++) {
+      await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': ALPHA, 'hub.callback': `http://hostile.test:${subscriber.port}/v${i}` }));
+    }
+    await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': BETA, 'hub.callback': `http://honest.test:${subscriber.port}/ok` }));
+    p.websub.start();
+    await expect.poll(async () => (await listSubscriptions(database.db)).map((s) => s.callbackHost), { timeout: 5000, interval: 20 }).toEqual(['honest.test']);
+    expect(hostileAsked).toBe(2);
+  });
+
+  it('a delivery leased by a worker that died is made by another once the lease runs out; a stopping worker gives its lease back', async () => {
+    const p = process(database);
+    const got = callback(subscriber, '/orphan');
+    await subscribe(p, ALPHA, '/orphan');
+    alphaItems = [['o1', 'Orphan one'], ...alphaItems];
+    await ingest(p.pipeline, 'alpha');
+    // What a check does: the subscription is due for the new document.
+    expect(await markTopicChanged(database.db, ALPHA, (await p.renderer.render(p.renderer.addressOf(ALPHA)!)).etag)).toBe(1);
+    // A worker leases it for one second, then dies.
+    const [dead] = await leaseDeliveries(database.db, { limit: 10, leaseSeconds: 1, perHost: 10 });
+    expect(dead.callback).toBe(subscriber.url('/orphan'));
+    p.websub.start();
+    await expect.poll(() => got.length, { timeout: 5000, interval: 20 }).toBe(1);
+    expect(got[0].at).toBeGreaterThanOrEqual(dead.leaseUntil!.getTime());
+    expect(got[0].body).toContain('Orphan one');
+
+    // A worker stopped mid-delivery: the attempt is not counted and the delivery is due again at once.
+    const q = process(database, { timeoutMs: 10_000 });
+    const hanging = callback(subscriber, '/stopped', () => 'hang');
+    await subscribe(q, ALPHA, '/stopped');
+    q.websub.start();
+    alphaItems = [['o2', 'Orphan two'], ...alphaItems];
+    await ingest(q.pipeline, 'alpha');
+    await expect.poll(() => hanging.length, { timeout: 5000, interval: 20 }).toBe(1);
+    await p.websub.stop(0);
+    await q.websub.stop(0);
+    const row = (await getSubscription(database.db, ALPHA, subscriber.url('/stopped')))!;
+    expect(row).toMatchObject({ leaseUntil: null, attempts: 0, lastError: null });
+    expect(row.pendingSince).toBeInstanceOf(Date);
+  });
+
   it('a lease that ends removes the subscription, and it gets nothing more', async () => {
-    const { websub, pipeline } = process(database);
+    const p = process(database);
+    const { websub, pipeline } = p;
     const got = callback(subscriber, '/lease');
-    await subscribe(websub, ALPHA, '/lease');
+    await subscribe(p, ALPHA, '/lease');
     websub.start();
     await database.db.update(websubSubscriptions).set({ expiresAt: sql`now() - interval '1 second'` });
     await expect.poll(async () => (await listSubscriptions(database.db)).length, { timeout: 2000, interval: 20 }).toBe(0);
@@ -259,9 +348,10 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
   });
 
   it('a topic that stops being valid is denied to its subscribers (§5.2) and removed', async () => {
-    const { websub, pipeline } = process(database);
+    const p = process(database);
+    const { websub, pipeline } = p;
     const got = callback(subscriber, '/denied');
-    await subscribe(websub, `${PUBLIC}/sources/beta.json`, '/denied');
+    await subscribe(p, `${PUBLIC}/sources/beta.json`, '/denied');
     websub.start();
     await database.db.execute(sql`update sources set slug = 'beta-renamed' where slug = 'beta'`);
     alphaItems = [['a6', 'Alpha six'], ...alphaItems];
@@ -279,10 +369,10 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
     // A second connection pool on Postgres, as a second process would have; PGlite has one.
     const other = url ? await openDatabase({ databaseUrl: url, poolSize: 3 }) : database;
     try {
-      const a = process(database, { concurrency: 3, sweepMs: 20, checkDelayMs: 0 });
-      const b = process(other, { concurrency: 3, sweepMs: 20, checkDelayMs: 0 });
+      const a = process(database, { concurrency: 3, hostConcurrency: 6, pollMs: 20, checkDelayMs: 0 });
+      const b = process(other, { concurrency: 3, hostConcurrency: 6, pollMs: 20, checkDelayMs: 0 });
       const received = Array.from({ length: 12 }, (_, i) => callback(subscriber, `/p${i}`, () => 204, 15));
-      for (let i = 0; i < 12; i++) await subscribe(i % 2 ? a.websub : b.websub, ALPHA, `/p${i}`);
+      for (let i = 0; i < 12; i++) await subscribe(i % 2 ? a : b, ALPHA, `/p${i}`);
       a.websub.start();
       b.websub.start();
 

@@ -58,3 +58,38 @@ describe('migration 0008 (fingerprint keys carry the item date)', () => {
     }
   });
 });
+
+describe('migration 0010 (WebSub requests as rows; callback hosts; saved feeds remember their use)', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('keeps active subscriptions with their callback host, drops pending placeholders, dates saved feeds', async () => {
+    const client = await PGlite.create('memory://', { extensions: { unaccent } });
+    try {
+      const before = await migrationsUpTo(9);
+      dirs.push(before);
+      await migrate(drizzle(client), { migrationsFolder: before });
+      await client.query(`insert into websub_subscriptions (topic, callback, lease_seconds, state, expires_at) values
+        ('https://hub.example.ca/feeds/all.rss', 'https://Sub.Example.org:8443/cb?x=1', 3600, 'active', now() + interval '1 day'),
+        ('https://hub.example.ca/feeds/all.rss', 'http://[2001:db8::1]:8080/cb', 3600, 'active', now() + interval '1 day'),
+        ('https://hub.example.ca/feeds/all.rss', 'https://pending.example/cb', 3600, 'pending', now() + interval '1 hour')`);
+      await client.query(`insert into saved_feeds (id, title, query) values ('abcdefghij', 'Saved', 'topic=housing')`);
+
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+
+      const subs = await client.query<{ callback: string; callback_host: string }>('select callback, callback_host from websub_subscriptions order by id');
+      // The hosts as the URL parser names them, which is how new subscriptions are counted.
+      expect(subs.rows).toEqual([
+        { callback: 'https://Sub.Example.org:8443/cb?x=1', callback_host: new URL('https://Sub.Example.org:8443/cb').hostname },
+        { callback: 'http://[2001:db8::1]:8080/cb', callback_host: new URL('http://[2001:db8::1]:8080/cb').hostname },
+      ]);
+      const saved = await client.query<{ last_used_at: Date }>('select last_used_at from saved_feeds');
+      expect(saved.rows[0].last_used_at).toBeInstanceOf(Date);
+      expect((await client.query('select * from websub_requests')).rows).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+});

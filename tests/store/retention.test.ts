@@ -8,7 +8,7 @@ import { commitIngest } from '../../src/store/ingest.ts';
 import { queryItems } from '../../src/store/items-query.ts';
 import { applyRetention, planRetention } from '../../src/store/retention.ts';
 import { saveFeed } from '../../src/store/saved-feeds.ts';
-import { adminLog, items, sources } from '../../src/store/schema.ts';
+import { adminLog, items, savedFeeds, sources } from '../../src/store/schema.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { item, spec } from '../helpers/items.ts';
@@ -122,6 +122,24 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     expect(feed.map((f) => f.id).sort()).toEqual([...keep].sort());
   });
 
+  it('a saved feed nobody has saved or read for the window is deleted, and keeps its items no more', async () => {
+    await database.db.delete(savedFeeds);
+    await store('u', [{ key: 'recent', ageDays: 1 }, ...Array.from({ length: 10 }, (_, i) => ({ key: `housing-${i}`, ageDays: 200 + i, topics: ['housing'] }))]);
+    await saveFeed(database.db, { id: 'unusedfeed', title: 'Unused', query: 'topic=housing', ui: 'en' });
+    await saveFeed(database.db, { id: 'usedfeedxx', title: 'Used', query: 'topic=employment', ui: 'en' });
+    await database.db.update(savedFeeds).set({ lastUsedAt: daysAgo(400) }).where(eq(savedFeeds.id, 'unusedfeed'));
+    await database.db.update(savedFeeds).set({ lastUsedAt: daysAgo(10) }).where(eq(savedFeeds.id, 'usedfeedxx'));
+    const settings = { days: 90, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 365, schedule: '0 30 3 * * *' };
+    const job = createRetentionJob({ db: database.db, settings, topicSlugs: ['housing', 'employment'], logger: silentLogger(), now: () => NOW });
+    expect(await job.run({ dryRun: true })).toMatchObject({ savedFeeds: 1, itemsByAge: 10, kept: 0 });
+    expect(await database.db.select().from(savedFeeds)).toHaveLength(2);
+    expect(await job.run()).toMatchObject({ savedFeeds: 1, itemsByAge: 10 });
+    expect((await database.db.select().from(savedFeeds)).map((f) => f.id)).toEqual(['usedfeedxx']);
+    expect(await keys('u')).toEqual(['u-recent']);
+    // The rule alone turns the job on.
+    expect(createRetentionJob({ db: database.db, settings: { ...settings, days: 0 }, topicSlugs: [], logger: silentLogger() }).enabled).toBe(true);
+  });
+
   it('the admin log is kept for its own window', async () => {
     await database.db.insert(adminLog).values([
       { action: 'source.add', at: daysAgo(400) },
@@ -136,7 +154,7 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     await store('j', [{ key: 'new', ageDays: 0 }, { key: 'old', ageDays: 30 }]);
     const job = createRetentionJob({
       db: database.db,
-      settings: { days: 7, maxItemsPerSource: 0, adminLogDays: 0, schedule: '* * * * * *' },
+      settings: { days: 7, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 0, schedule: '* * * * * *' },
       topicSlugs: [],
       logger: silentLogger(),
       now: () => NOW,
@@ -147,9 +165,9 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     } finally {
       await job.stop();
     }
-    const off = createRetentionJob({ db: database.db, settings: { days: 0, maxItemsPerSource: 0, adminLogDays: 0, schedule: '* * * * * *' }, topicSlugs: [], logger: silentLogger() });
+    const off = createRetentionJob({ db: database.db, settings: { days: 0, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 0, schedule: '* * * * * *' }, topicSlugs: [], logger: silentLogger() });
     expect(off.enabled).toBe(false);
-    expect(() => createRetentionJob({ db: database.db, settings: { days: 1, maxItemsPerSource: 0, adminLogDays: 0, schedule: 'daily' }, topicSlugs: [], logger: silentLogger() })).toThrow(/RETENTION_SCHEDULE/);
+    expect(() => createRetentionJob({ db: database.db, settings: { days: 1, maxItemsPerSource: 0, adminLogDays: 0, savedFeedUnusedDays: 0, schedule: 'daily' }, topicSlugs: [], logger: silentLogger() })).toThrow(/RETENTION_SCHEDULE/);
   });
 
   if (kind === 'postgres') {

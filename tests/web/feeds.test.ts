@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.ts';
+import { createFeedCache } from '../../src/publish/feed-cache.ts';
+import { encodeCursor } from '../../src/publish/feed-query.ts';
 import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
 import type { Database } from '../../src/store/db.ts';
 import { commitIngest } from '../../src/store/ingest.ts';
+import { readGeneration } from '../../src/store/hub-state.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { createApp } from '../../src/web/app.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
@@ -193,6 +196,46 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     const after = await app.request('/sources/isans.json', { headers: { 'If-None-Match': etag } });
     expect(after.status).toBe(200);
     expect((await after.json() as { items: unknown[] }).items).toHaveLength(2);
+  });
+
+  it('every spelling of one feed is one document in the cache, and the cache keeps to its bytes', async () => {
+    const { topics } = await loadFeedsFile('feeds.yaml');
+    const cache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation, maxBytes: 64 * 1024 });
+    const small = createApp({ database, logger: silentLogger(), publicUrl: PUBLIC, version: '9.9.9', topics, feedCache: cache });
+    const spellings = [
+      '/feeds/all.json?lang=en,fr&topic=housing',
+      '/feeds/all.json?topic=housing&lang=fr&lang=en',
+      '/feeds/all.json?topic=HOUSING&lang=fr%2Cen&limit=50&ui=en&clusters=true',
+      '/feeds/all.json?lang=fr+en&topic=housing,housing&utm_source=newsletter',
+      '/feeds/all.json?topic=housing&lang=en&lang=fr&before=abc',
+    ];
+    const answers = await Promise.all(spellings.map(async (path) => small.request(path)));
+    const etags = new Set(answers.map((r) => r.headers.get('etag')));
+    expect(etags.size).toBe(1);
+    for (const r of answers) expect(((await r.json()) as { feed_url: string }).feed_url).toBe(`${PUBLIC}/feeds/all.json?lang=en%2Cfr&topic=housing`);
+    expect(cache.size()).toBe(1);
+    // A thousand distinct queries: the cache holds what fits, never more.
+    for (let i = 0; i < 1000; i++) {
+      const res = await small.request(`/feeds/all.rss?q=word${i}&lang=en`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    expect(cache.bytes()).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.size()).toBeGreaterThan(5);
+  });
+
+  it('paging never changes a feed: ?before= answers the newest items, and never under another address', async () => {
+    const api = (await json('/api/items?limit=1')) as { items: { id: number; title: string; published: string }[] };
+    const before = encodeCursor({ publishedAt: new Date(api.items[0].published), id: api.items[0].id });
+    // Asked with a cursor first: had it been honoured, the plain address would now serve page two.
+    const paged = (await json(`/feeds/all.json?limit=2&before=${before}&x=1`)) as { items: { title: string }[]; feed_url: string };
+    expect(paged.items[0].title).toBe(api.items[0].title);
+    expect(paged.feed_url).toBe(`${PUBLIC}/feeds/all.json?limit=2`);
+    const plain = (await json('/feeds/all.json?limit=2')) as { items: { title: string }[] };
+    expect(plain.items.map((i) => i.title)).toEqual(paged.items.map((i) => i.title));
+    // Date order is its own document.
+    const sorted = (await json('/feeds/all.json?q=housing&sort=date')) as { feed_url: string };
+    expect(sorted.feed_url).toBe(`${PUBLIC}/feeds/all.json?q=housing&sort=date`);
   });
 
   it('saves a filter under a short stable URL with its title', async () => {

@@ -5,13 +5,14 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { GuardSettings } from '../../src/fetch/address-guard.ts';
 import { createFeedCache, type FeedCache } from '../../src/publish/feed-cache.ts';
 import { createFeedRenderer, type FeedRenderer } from '../../src/publish/feed-renderer.ts';
-import { createWebsubHub, LEASE_LIMITS, type WebsubHub, type WebsubOptions } from '../../src/publish/websub.ts';
+import { createWebsubHub, LEASE_LIMITS, type WebsubOptions } from '../../src/publish/websub.ts';
+import { createWebsubJobs, type WebsubJobs, type WebsubJobsOptions } from '../../src/schedule/websub-jobs.ts';
 import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
 import type { Database } from '../../src/store/db.ts';
 import { readGeneration } from '../../src/store/hub-state.ts';
-import { websubSubscriptions } from '../../src/store/schema.ts';
+import { websubRequests, websubSubscriptions } from '../../src/store/schema.ts';
 import { syncSources } from '../../src/store/sources-repo.ts';
-import { getSubscription } from '../../src/store/websub-repo.ts';
+import { activateSubscription, getSubscription, listRequests, listSubscriptions } from '../../src/store/websub-repo.ts';
 import { createApp } from '../../src/web/app.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { startFeedServer, type FeedServer, type RouteHandler } from '../helpers/feed-server.ts';
@@ -34,16 +35,18 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
   let subscriber: FeedServer;
   let cache: FeedCache;
   let renderer: FeedRenderer;
-  const hubs: WebsubHub[] = [];
+  const hubs: WebsubJobs[] = [];
 
-  const makeApp = (extra: Partial<WebsubOptions> = {}) => {
-    const websub = createWebsubHub({ db: database.db, renderer, cache, publicUrl: PUBLIC, logger: silentLogger(), guard: LOOPBACK_ONLY, userAgent: 'Passerelle/test', timeoutMs: 1000, ...extra });
-    hubs.push(websub);
-    const app = createApp({ database, logger: silentLogger(), publicUrl: PUBLIC, version: 'test', topics: [], feedCache: cache, websub });
-    return { app, websub };
+  /** The endpoint, and the jobs that verify what it queues (run by idle(), as a worker would). */
+  const makeApp = (extra: Partial<WebsubJobsOptions & WebsubOptions> = {}) => {
+    const jobs = createWebsubJobs({ db: database.db, renderer, cache, publicUrl: PUBLIC, logger: silentLogger(), guard: LOOPBACK_ONLY, userAgent: 'Passerelle/test', timeoutMs: 1000, ...extra });
+    hubs.push(jobs);
+    const hub = createWebsubHub({ db: database.db, renderer, publicUrl: PUBLIC, guard: LOOPBACK_ONLY, ...extra });
+    const app = createApp({ database, logger: silentLogger(), publicUrl: PUBLIC, version: 'test', topics: [], feedCache: cache, websub: hub });
+    return { app, websub: jobs };
   };
   let app: ReturnType<typeof createApp>;
-  let websub: WebsubHub;
+  let websub: WebsubJobs;
 
   const post = (target: ReturnType<typeof createApp>, fields: Record<string, string>) =>
     target.request('/websub', { method: 'POST', headers: FORM, body: new URLSearchParams(fields).toString() });
@@ -62,6 +65,7 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
   beforeEach(async () => {
     subscriber.reset();
     await database.db.delete(websubSubscriptions);
+    await database.db.delete(websubRequests);
     ({ app, websub } = makeApp());
   });
   afterEach(async () => {
@@ -90,7 +94,7 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
     expect(q.get('hub.challenge')).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
     const sub = (await row(callback))!;
-    expect(sub).toMatchObject({ state: 'active', leaseSeconds: 864_000, secret: 'k'.repeat(32), pendingSince: null });
+    expect(sub).toMatchObject({ leaseSeconds: 864_000, secret: 'k'.repeat(32), pendingSince: null });
     const expected = Date.now() + 864_000_000;
     expect(Math.abs(sub.expiresAt!.getTime() - expected)).toBeLessThan(10_000);
     expect(sub.lastContentHash).toBe((await renderer.render(renderer.addressOf(TOPIC)!)).etag);
@@ -122,20 +126,20 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
     const callback = subscriber.url('/cb');
     await subscribe(callback, { 'hub.lease_seconds': '60', 'hub.secret': 'first' });
     await websub.idle();
-    expect(await row(callback)).toMatchObject({ state: 'active', leaseSeconds: 3600, secret: 'first' });
+    expect(await row(callback)).toMatchObject({ leaseSeconds: 3600, secret: 'first' });
     expect(new URL(subscriber.lastRequest('/cb')!.url, 'http://x').searchParams.get('hub.lease_seconds')).toBe('3600');
 
     await subscribe(callback, { 'hub.lease_seconds': '999999999' });
     await websub.idle();
     const renewed = (await row(callback))!;
-    expect(renewed).toMatchObject({ state: 'active', leaseSeconds: 2_592_000, secret: null });
+    expect(renewed).toMatchObject({ leaseSeconds: 2_592_000, secret: null });
     expect(renewed.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
 
     // A renewal the subscriber does not confirm leaves the subscription as it was (§5.1).
     subscriber.route('/cb', (_req, res) => res.writeHead(404).end());
     await subscribe(callback, { 'hub.lease_seconds': '7200', 'hub.secret': 'other' });
     await websub.idle();
-    expect(await row(callback)).toMatchObject({ state: 'active', leaseSeconds: 2_592_000, secret: null });
+    expect(await row(callback)).toMatchObject({ leaseSeconds: 2_592_000, secret: null });
   });
 
   it('unsubscribe is verified, then the subscription is removed; an unconfirmed one is kept', async () => {
@@ -143,12 +147,12 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
     const callback = subscriber.url('/cb');
     await subscribe(callback);
     await websub.idle();
-    expect((await row(callback))?.state).toBe('active');
+    expect(await row(callback)).toBeDefined();
 
     subscriber.route('/cb', (_req, res) => res.writeHead(404).end());
     expect((await post(app, { 'hub.mode': 'unsubscribe', 'hub.topic': TOPIC, 'hub.callback': callback })).status).toBe(202);
     await websub.idle();
-    expect((await row(callback))?.state).toBe('active');
+    expect(await row(callback)).toBeDefined();
 
     subscriber.route('/cb', echo);
     expect((await post(app, { 'hub.mode': 'unsubscribe', 'hub.topic': TOPIC, 'hub.callback': callback })).status).toBe(202);
@@ -183,6 +187,79 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
     }
     await websub.idle();
     expect(subscriber.hits('/cb')).toBe(0);
+  });
+
+  it('one feed has one spelling: every way of writing a topic is stored as its canonical self URL', async () => {
+    subscriber.route('/cb', echo);
+    const callback = subscriber.url('/cb');
+    const canonical = `${PUBLIC}/feeds/all.rss?lang=en%2Cfr&topic=housing`;
+    const spellings = [
+      `${PUBLIC}/feeds/all.rss?topic=housing&lang=fr,en`,
+      `${PUBLIC}/feeds/all.rss?lang=fr&lang=en&topic=housing,housing`,
+      `${PUBLIC}/feeds/all.rss?topic=HOUSING&lang=en+fr&limit=50&ui=en&clusters=true`,
+      `HTTPS://HUB.EXAMPLE.CA:443/feeds/all.rss?lang=en%2Cfr&topic=housing`,
+      `${PUBLIC}/feeds/%61ll.RSS?topic=housing&lang=en,fr`,
+    ];
+    for (const topic of spellings) expect((await post(app, { 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': callback })).status, topic).toBe(202);
+    // One request waits, the last spelling's: each replaced the one before.
+    expect((await listRequests(database.db)).map((r) => [r.topic, r.requestedTopic])).toEqual([[canonical, spellings.at(-1)]]);
+    await websub.idle();
+    expect((await listSubscriptions(database.db)).map((r) => r.topic)).toEqual([canonical]);
+    // The verification names the topic as the subscriber wrote it (§5.3).
+    expect(new URL(subscriber.lastRequest('/cb')!.url, 'http://x').searchParams.get('hub.topic')).toBe(spellings.at(-1));
+    // Unsubscribing in any spelling finds it.
+    expect((await post(app, { 'hub.mode': 'unsubscribe', 'hub.topic': spellings[2], 'hub.callback': callback })).status).toBe(202);
+    await websub.idle();
+    expect(await listSubscriptions(database.db)).toEqual([]);
+  });
+
+  it('refuses a topic with a parameter our feeds do not have, naming it', async () => {
+    const callback = subscriber.url('/cb');
+    for (const [query, name] of [['utm_source=x', 'utm_source'], ['before=abc', 'before'], ['topic=housing&Topic=employment', 'Topic']]) {
+      const res = await post(app, { 'hub.mode': 'subscribe', 'hub.topic': `${PUBLIC}/feeds/all.rss?${query}`, 'hub.callback': callback });
+      expect(res.status, query).toBe(400);
+      expect(await res.text()).toMatch(new RegExp(`^hub\\.topic: "${name}": not a parameter of our feeds; accepted: topic, region`));
+    }
+    expect(await listRequests(database.db)).toEqual([]);
+  });
+
+  it('caps verifications waiting, overall (503) and per callback host (429), each with Retry-After', async () => {
+    const { app: capped } = makeApp({ limits: { maxPending: 4, maxPendingPerHost: 2 } });
+    const ask = (callback: string) => post(capped, { 'hub.mode': 'subscribe', 'hub.topic': TOPIC, 'hub.callback': callback });
+    // Nothing verifies them here: they wait, as they would with every worker busy.
+    expect((await ask('https://one.example/a')).status).toBe(202);
+    expect((await ask('https://one.example/b')).status).toBe(202);
+    const host = await ask('https://one.example/c');
+    expect(host.status).toBe(429);
+    expect(host.headers.get('retry-after')).toBe('60');
+    expect(await host.text()).toMatch(/^hub\.callback: 2 requests for this callback host are waiting/);
+    // Another host is not held up by the first.
+    expect((await ask('https://two.example/a')).status).toBe(202);
+    expect((await ask('https://three.example/a')).status).toBe(202);
+    const full = await ask('https://four.example/a');
+    expect(full.status).toBe(503);
+    expect(full.headers.get('retry-after')).toBe('60');
+    expect(await listRequests(database.db)).toHaveLength(4);
+    // The same subscription asked again replaces its request: the queue does not grow.
+    await database.db.delete(websubRequests);
+    for (let i = 0; i < 10; i++) expect((await ask('https://one.example/a')).status).toBe(202);
+    expect(await listRequests(database.db)).toHaveLength(1);
+  });
+
+  it('caps subscriptions per callback host (403) and overall (503); a renewal is always accepted', async () => {
+    const { app: capped } = makeApp({ limits: { maxSubscriptions: 5, maxSubscriptionsPerHost: 3 } });
+    const ask = (callback: string, topic = TOPIC) => post(capped, { 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': callback });
+    for (const path of ['/a', '/b', '/c']) {
+      await activateSubscription(database.db, { topic: TOPIC, callback: `https://one.example${path}`, callbackHost: 'one.example', leaseSeconds: 3600, secret: null, contentHash: null });
+    }
+    const refused = await ask('https://one.example/d');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/^hub\.callback: this callback host has 3 subscriptions, the most this hub accepts/);
+    expect((await ask('https://one.example/a')).status).toBe(202);
+    for (const path of ['/a', '/b']) {
+      await activateSubscription(database.db, { topic: TOPIC, callback: `https://two.example${path}`, callbackHost: 'two.example', leaseSeconds: 3600, secret: null, contentHash: null });
+    }
+    expect((await ask('https://three.example/a')).status).toBe(503);
   });
 
   it('refuses malformed requests with a plain-text reason', async () => {
