@@ -4,6 +4,7 @@
 import { decodeHTML } from 'entities';
 
 import type { ItemCandidate, FeedCandidate, RawFeed } from './raw-feed.ts';
+import { readEventElements } from './read-event.ts';
 import { listOf, type XmlFeed } from './read-xml.ts';
 import { escapeHtml, isRecord, resolveHref, type NodeContext, type XmlNode } from './reshape-tree.ts';
 
@@ -123,6 +124,7 @@ class XmlExtractor {
       baseUrl: bodyContext.base,
       enclosure: this.readRssEnclosure(node, context) ?? enclosureFromLinks(links),
       alternates: alternatesOf(links, chosen),
+      event: readEventElements(node, links, (element, href) => resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl)),
     };
   }
 
@@ -159,6 +161,7 @@ class XmlExtractor {
       baseUrl: bodyContext.base,
       enclosure: enclosureFromLinks(links),
       alternates: alternatesOf(links, chosen),
+      event: readEventElements(node, links, (element, href) => resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl)),
     };
   }
 
