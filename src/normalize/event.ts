@@ -181,7 +181,14 @@ function readDateValue(
   }
   if (/^[a-z]{3},?\s+\d{1,2}\s+[a-z]{3,}\.?\s+\d{4}\s+\d{1,2}:\d{2}/i.test(v)) {
     const date = parseFeedDate(v);
-    if (date) return { when: instantWhen(date.getTime()), dateOnly: false };
+    if (date) {
+      // RFC 822 states its offset or zone: the wall time is the one written there.
+      const offset = /([+-]\d{2}):?(\d{2})\s*$/.exec(v);
+      const named = /\s([A-Z]{2,4})\s*$/.exec(v)?.[1];
+      const when = instantWhen(date.getTime(), offset ? offsetMinutes(`${offset[1]}${offset[2]}`) : 0);
+      if (named && !offset) when.zone = zoneFromName(named);
+      return { when, dateOnly: false };
+    }
   }
   const mention = findDateMentions(v, language)[0] ?? findDateMentions(v, language === 'fr' ? 'en' : 'fr')[0];
   if (!mention) return undefined;
@@ -197,8 +204,8 @@ function offsetMinutes(zone: string): number {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
 }
 
-function instantWhen(ms: number): When {
-  const w = wallTimeAt(ms, 'UTC');
+function instantWhen(ms: number, offset: number): When {
+  const w = wallTimeAt(ms + offset * 60_000, 'UTC');
   return { date: { year: w.year, month: w.month, day: w.day }, time: { hour: w.hour, minute: w.minute }, instant: ms };
 }
 
