@@ -28,6 +28,7 @@ const INSTITUTION_BEFORE = /(?:universite(?: de)?|university of|college(?: de)?)
 const INSTITUTION_AFTER = /^\s+(?:university|college)\b/;
 
 interface NameFound {
+  index: number;
   name: string;
   province: Province;
   city: boolean;
@@ -35,6 +36,7 @@ interface NameFound {
 }
 
 function namesIn(text: string): NameFound[] {
+  if (text === lastNames.text) return lastNames.names;
   const folded = foldForDates(text);
   const found: NameFound[] = [];
   for (const m of folded.matchAll(NAMES)) {
@@ -45,18 +47,28 @@ function namesIn(text: string): NameFound[] {
     if (INSTITUTION_BEFORE.test(before) || INSTITUTION_AFTER.test(after)) continue;
     const quebecCity = key === 'quebec' && (/(?<![a-z])a\s+$/.test(before) || /^\s+city/.test(after));
     found.push({
+      index: m.index,
       name: text.slice(m.index, m.index + key.length),
       province: PROVINCE_OF.get(key)!,
       city: quebecCity || !PROVINCE_LEVEL.has(key),
       located: LOCATIVE.test(before),
     });
   }
+  lastNames = { text, names: found };
   return found;
 }
+let lastNames: { text: string; names: NameFound[] } = { text: '', names: [] };
 
-/** The place a text names for the event: the first name written as a location, else the first name. */
-export function placeIn(text: string): EventPlace | undefined {
-  const names = namesIn(text);
+/**
+ * The place a text names for the event: the first name written as a location, else the first
+ * name; from `from` on (the body after the title), else before it.
+ */
+export function placeIn(text: string, from = 0): EventPlace | undefined {
+  const all = namesIn(text);
+  return choosePlace(all.filter((n) => n.index >= from)) ?? choosePlace(all.filter((n) => n.index < from));
+}
+
+function choosePlace(names: NameFound[]): EventPlace | undefined {
   const chosen = names.find((n) => n.located && n.city) ?? names.find((n) => n.city) ?? names.find((n) => n.located) ?? names[0];
   if (!chosen) return undefined;
   return chosen.city ? { city: titleCase(chosen.name), province: chosen.province } : { province: chosen.province };

@@ -93,24 +93,30 @@ const NUMERIC_DATE = /(?<![\d/])(\d{1,2})\/(\d{1,2})\/(\d{4})(?![\d/])/g;
  * lower case, accents off, dashes, apostrophes and no-break spaces made plain.
  */
 export function foldForDates(text: string): string {
-  let out = '';
-  for (const c of text) {
-    let f = FOLD_CACHE.get(c);
-    if (f === undefined) {
-      f = c;
-      if (/[\u2010-\u2015\u2212]/.test(c)) f = '-';
-      else if (/[\u2018\u2019\u02bc]/.test(c)) f = "'";
-      else if (/[\u00a0\u202f\u2007\u2009]/.test(c)) f = ' ';
-      else {
-        const lower = c.toLowerCase();
-        const folded = foldAccents(lower);
-        f = folded.length === lower.length && lower.length === c.length ? folded : c;
-      }
-      FOLD_CACHE.set(c, f);
+  // The same text is folded by each step that reads it: keep the last one.
+  if (text === lastFolded.text) return lastFolded.folded;
+  const lower = text.toLowerCase();
+  const folded =
+    lower.length === text.length ? lower.replace(/[^\u0000-\u007f]/g, foldChar) : [...text].map((c) => foldChar(c.toLowerCase().length === 1 ? c.toLowerCase() : c)).join('');
+  lastFolded = { text, folded };
+  return folded;
+}
+let lastFolded = { text: '', folded: '' };
+
+function foldChar(c: string): string {
+  let f = FOLD_CACHE.get(c);
+  if (f === undefined) {
+    f = c;
+    if (/[\u2010-\u2015\u2212]/.test(c)) f = '-';
+    else if (/[\u2018\u2019\u02bc]/.test(c)) f = "'";
+    else if (/[\u00a0\u202f\u2007\u2009]/.test(c)) f = ' ';
+    else {
+      const folded = foldAccents(c);
+      if (folded.length === c.length) f = folded;
     }
-    out += f;
+    FOLD_CACHE.set(c, f);
   }
-  return out;
+  return f;
 }
 const FOLD_CACHE = new Map<string, string>();
 

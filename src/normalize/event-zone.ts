@@ -112,15 +112,28 @@ export interface WallTime {
 
 /** The wall time in `zone` at an instant. */
 export function wallTimeAt(ms: number, zone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatIn(zone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute };
+  const d = new Date(ms + offsetAt(ms, zone) * 60_000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
 }
+
+// Offsets change only at transitions, which fall on a quarter hour (St. John's at 2:00 local is
+// 4:30 UTC): one Intl call per zone and quarter hour, then a lookup.
+const QUARTER_HOUR = 900_000;
+const OFFSETS = new Map<string, number>();
 
 /** Minutes east of UTC in `zone` at an instant. */
 export function offsetAt(ms: number, zone: string): number {
-  const w = wallTimeAt(ms, zone);
-  return Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(ms / 60_000) * 60_000) / 60_000);
+  const key = `${zone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = OFFSETS.get(key);
+  if (offset === undefined) {
+    const parts: Record<string, number> = {};
+    const at = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
+    for (const p of formatIn(zone).formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    offset = Math.round((Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute) - at) / 60_000);
+    if (OFFSETS.size >= 50_000) OFFSETS.clear();
+    OFFSETS.set(key, offset);
+  }
+  return offset;
 }
 
 /** The instant of a wall time in `zone` (in a gap or overlap, the earlier reading). */

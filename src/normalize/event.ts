@@ -47,7 +47,8 @@ export function eventWarningText(warning: EventWarning): string {
 const MAX_YEARS_AWAY = 5;
 /** A <pubDate> this far after the fetch can only be the start The Events Calendar and Events Manager put there. */
 const FUTURE_PUBDATE_MS = 12 * 3600_000;
-const TEXT_CHARS = 6000;
+/** Notices give the date near the top: the rest of a long body is not read for it. */
+const TEXT_CHARS = 3000;
 /** Pages of event listing platforms: the item is the event's own page. */
 const EVENT_LISTING = /^https?:\/\/(?:[\w-]+\.)*(?:eventbrite\.[a-z.]+\/e\/|meetup\.com\/[^/]+\/events\/|zoom\.us\/webinar\/register\/)/i;
 const LABEL_HINT = /(?:date|when|quand)\s*:/i;
@@ -127,8 +128,7 @@ function findWhere(item: Item, text: string, structured: StructuredEvent | undef
     if (!inPerson) return { online: true };
   }
   if (attendance.online && !attendance.hybrid) return { online: true };
-  const place = placeIn(text.slice(item.title.length)) ?? placeIn(item.title);
-  return { place, online: attendance.online };
+  return { place: placeIn(text, item.title.length), online: attendance.online };
 }
 
 // ---- structured dates ----
