@@ -6,7 +6,6 @@
 // rss-parser alone on the same feed-farm bytes, so the share normalize takes of an ingest is visible.
 import Parser from 'rss-parser';
 import type { Item, ItemLanguage, Language, ParsedFeed, ParsedItem } from '../src/core/types.ts';
-import { parseFeedDate } from '../src/normalize/dates.ts';
 import { findItemEvent } from '../src/normalize/event.ts';
 import { parseFeed } from '../src/parse/index.ts';
 import { chooseItemLanguage, declaredLanguage } from '../src/normalize/detect-language.ts';
@@ -18,7 +17,7 @@ import { htmlToText } from '../src/normalize/text.ts';
 import { compileTaxonomy, tagTopics, type Taxonomy } from '../src/normalize/topics.ts';
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { loadEvalSet } from '../tests/eval/evaluate.ts';
-import { loadEventSet } from '../tests/eval/evaluate-events.ts';
+import { fetchTimeOf, loadEventSet, parsedItemOf } from '../tests/eval/evaluate-events.ts';
 import { makeFeed } from './feed-farm.ts';
 import { fmt, printTable } from './table.ts';
 
@@ -79,20 +78,9 @@ export async function benchNormalize(): Promise<void> {
   for (let round = 0; eventJobs.length < LABELLED_ITEMS; round++) {
     for (const item of events) {
       const source = sources.get(item.source)!;
-      const now = item.fetched ? new Date(item.fetched) : new Date((parseFeedDate(item.published)?.getTime() ?? 0) + 2 * 3600_000);
       eventJobs.push({
-        parsed: {
-          guid: `${item.id}-${round}`,
-          link: item.url,
-          title: item.title,
-          contentHtml: item.html,
-          summaryHtml: item.summary !== undefined ? `<p>${escapeHtml(item.summary)}</p>` : undefined,
-          categories: item.categories,
-          published: item.published,
-          event: item.event,
-          enclosure: item.enclosure,
-        },
-        ctx: { ...context(taxonomy, item.url, {}, { languages: source.languages, region: source.region, province: source.province, topics: source.topics }), now },
+        parsed: parsedItemOf(item, `${item.id}-${round}`),
+        ctx: { ...context(taxonomy, item.url, {}, { languages: source.languages, region: source.region, province: source.province, topics: source.topics }), now: fetchTimeOf(item) },
       });
     }
   }

@@ -2,8 +2,7 @@
 // it finds against the labels: start day, time, end, zone, all-day, place, online and
 // registration link; and checks that no non-event gets an event, there and on the general
 // labelled set (tests/fixtures/eval/ and its held-out part).
-import { readdir, readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ItemEvent, ParsedItem, SourceSpec } from '../../src/core/types.ts';
 import { parseFeedDate } from '../../src/normalize/dates.ts';
@@ -11,7 +10,7 @@ import { instantOf } from '../../src/normalize/event-zone.ts';
 import { normalizeItem, type NormalizeContext } from '../../src/normalize/normalize-item.ts';
 import { compileTaxonomy, type Taxonomy } from '../../src/normalize/topics.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
-import { EVAL_DIR, FEEDS_FILE, HOLDOUT_DIR, loadEvalSet } from './evaluate.ts';
+import { EVAL_DIR, FEEDS_FILE, HOLDOUT_DIR, loadEvalSet, loadYamlSet } from './evaluate.ts';
 
 export const EVENTS_DIR = new URL('../fixtures/events/', import.meta.url);
 /** Event items written after tuning and never tuned on: reported apart. */
@@ -45,22 +44,7 @@ export type EventEvalItem = z.infer<typeof eventItemSchema> & { file: string };
 type Expected = z.infer<typeof expectEvent>;
 
 export async function loadEventSet(dir: URL = EVENTS_DIR): Promise<EventEvalItem[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
-  const items: EventEvalItem[] = [];
-  for (const file of files) {
-    const raw = parse(await readFile(new URL(file, dir), 'utf8')) as unknown[];
-    raw.forEach((entry, i) => {
-      const parsed = eventItemSchema.safeParse(entry);
-      if (!parsed.success) throw new Error(`${file} entry ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-      items.push({ ...parsed.data, file });
-    });
-  }
-  const ids = new Set<string>();
-  for (const item of items) {
-    if (ids.has(item.id)) throw new Error(`duplicate id ${item.id}`);
-    ids.add(item.id);
-  }
-  return items;
+  return loadYamlSet(dir, eventItemSchema);
 }
 
 export interface Rate {
@@ -190,8 +174,15 @@ export async function eventsOnGeneralSet(options: { feedsFile?: URL } = {}): Pro
 }
 
 function runItem(item: EventEvalItem, source: SourceSpec, taxonomy: Taxonomy): ItemEvent | undefined {
-  const parsed: ParsedItem = {
-    guid: item.id,
+  const outcome = normalizeItem(parsedItemOf(item), contextFor(source, taxonomy, item.url, fetchTimeOf(item)));
+  if (!('item' in outcome)) throw new Error(`${item.id}: dropped (${outcome.dropped})`);
+  return outcome.item.event;
+}
+
+/** A labelled item as a feed would have given it: a plain-text summary escaped into HTML. */
+export function parsedItemOf(item: EventEvalItem, guid = item.id): ParsedItem {
+  return {
+    guid,
     link: item.url,
     title: item.title,
     contentHtml: item.html,
@@ -201,11 +192,11 @@ function runItem(item: EventEvalItem, source: SourceSpec, taxonomy: Taxonomy): I
     event: item.event,
     enclosure: item.enclosure,
   };
-  const published = parseFeedDate(item.published);
-  const now = item.fetched ? new Date(item.fetched) : new Date((published?.getTime() ?? 0) + 2 * 3600_000);
-  const outcome = normalizeItem(parsed, contextFor(source, taxonomy, item.url, now));
-  if (!('item' in outcome)) throw new Error(`${item.id}: dropped (${outcome.dropped})`);
-  return outcome.item.event;
+}
+
+/** When the hub read the item: as labelled, else two hours after its feed date. */
+export function fetchTimeOf(item: EventEvalItem): Date {
+  return item.fetched ? new Date(item.fetched) : new Date((parseFeedDate(item.published)?.getTime() ?? 0) + 2 * 3600_000);
 }
 
 async function loadSources(feedsFile?: URL): Promise<{ sources: Map<string, SourceSpec>; taxonomy: Taxonomy }> {
