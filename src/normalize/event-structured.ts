@@ -37,14 +37,30 @@ export function readStructuredEvent(parsed: ParsedEvent | undefined, rawHtml: st
 
 // ---- schema.org JSON-LD ----
 
-const JSON_LD = /<script\b[^>]*type\s*=\s*["']?application\/ld\+json["']?[^>]*>([\s\S]*?)<\/script\s*>/gi;
+const JSON_LD_TYPE = /type\s*=\s*["']?application\/ld\+json/i;
+
+/** The bodies of <script type="application/ld+json"> elements, found in one pass (no rescanning on unclosed tags). */
+function jsonLdScripts(html: string): string[] {
+  const scripts: string[] = [];
+  const lower = html.toLowerCase();
+  let at = lower.indexOf('<script');
+  while (at >= 0 && scripts.length < 20) {
+    const open = lower.indexOf('>', at);
+    if (open < 0) break;
+    const close = lower.indexOf('</script', open);
+    if (close < 0) break;
+    if (JSON_LD_TYPE.test(html.slice(at, open))) scripts.push(html.slice(open + 1, close));
+    at = lower.indexOf('<script', close);
+  }
+  return scripts;
+}
 
 function readJsonLd(html: string): StructuredEvent | undefined {
   if (!/ld\+json/i.test(html)) return undefined;
-  for (const m of html.matchAll(JSON_LD)) {
+  for (const script of jsonLdScripts(html)) {
     let data: unknown;
     try {
-      data = JSON.parse(m[1].trim());
+      data = JSON.parse(script.trim());
     } catch {
       continue;
     }
