@@ -1,10 +1,12 @@
-// Normalize: normalizeItem's throughput on the labelled set (tests/fixtures/eval/, repeated) and
-// on the feed-farm items (as parsed, and without their short <description> so the summary is the
+// Normalize: normalizeItem's throughput on the labelled set (tests/fixtures/eval/, repeated), on
+// the labelled event set (tests/fixtures/events/, repeated: every item an event or dated) and on
+// the feed-farm items (as parsed, and without their short <description> so the summary is the
 // first 400 characters of the body), with the time of each function it calls on the very inputs
-// it passes them; beside it, in the same run, rss-parser alone on the same feed-farm bytes, so
-// the share normalize takes of an ingest is visible.
+// it passes them, the event stage (findItemEvent) among them; beside it, in the same run,
+// rss-parser alone on the same feed-farm bytes, so the share normalize takes of an ingest is visible.
 import Parser from 'rss-parser';
-import type { ItemLanguage, Language, ParsedFeed, ParsedItem } from '../src/core/types.ts';
+import type { Item, ItemLanguage, Language, ParsedFeed, ParsedItem } from '../src/core/types.ts';
+import { findItemEvent } from '../src/normalize/event.ts';
 import { parseFeed } from '../src/parse/index.ts';
 import { chooseItemLanguage, declaredLanguage } from '../src/normalize/detect-language.ts';
 import { computeFingerprint } from '../src/normalize/fingerprint.ts';
@@ -15,6 +17,7 @@ import { htmlToText } from '../src/normalize/text.ts';
 import { compileTaxonomy, tagTopics, type Taxonomy } from '../src/normalize/topics.ts';
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { loadEvalSet } from '../tests/eval/evaluate.ts';
+import { fetchTimeOf, loadEventSet, parsedItemOf } from '../tests/eval/evaluate-events.ts';
 import { makeFeed } from './feed-farm.ts';
 import { fmt, medianMs as medianOf, printTable } from './table.ts';
 
@@ -41,6 +44,7 @@ interface Calls {
   fingerprint: { title: string; summary: string };
   sanitize: { html: string; bases: (string | undefined)[] }[];
   text: string[];
+  event: { parsed: ParsedItem; item: Item; now: Date };
 }
 
 export async function benchNormalize(): Promise<void> {
@@ -69,6 +73,19 @@ export async function benchNormalize(): Promise<void> {
     }
   }
 
+  // The labelled event set, its bodies as the feeds give them.
+  const events = await loadEventSet();
+  const eventJobs: Job[] = [];
+  for (let round = 0; eventJobs.length < LABELLED_ITEMS; round++) {
+    for (const item of events) {
+      const source = sources.get(item.source)!;
+      eventJobs.push({
+        parsed: parsedItemOf(item, `${item.id}-${round}`),
+        ctx: { ...context(taxonomy, item.url, {}, { languages: source.languages, region: source.region, province: source.province, topics: source.topics }), now: fetchTimeOf(item) },
+      });
+    }
+  }
+
   // The feed farm's documents: rss-parser alone on them, then parse/ for normalize's input.
   const bodies = Array.from({ length: SOURCES }, (_, s) => makeFeed(s, ITEMS));
   const parser = new Parser();
@@ -87,6 +104,7 @@ export async function benchNormalize(): Promise<void> {
 
   const sets = [
     { name: `labelled set ×${Math.ceil(labelledJobs.length / labelled.length)}`, jobs: labelledJobs },
+    { name: `event set ×${Math.ceil(eventJobs.length / events.length)}`, jobs: eventJobs },
     { name: 'feed farm', jobs: farmJobs },
     { name: 'feed farm, summary from body', jobs: farmJobs.map((job) => ({ ...job, parsed: { ...job.parsed, summaryHtml: undefined } })) },
   ];
@@ -105,6 +123,7 @@ export async function benchNormalize(): Promise<void> {
       ['computeFingerprint', () => { for (const c of calls) computeFingerprint(c.fingerprint.title, c.fingerprint.summary); }],
       ['sanitizeHtml', () => { for (const c of calls) for (const s of c.sanitize) sanitizeHtml(s.html, { bases: s.bases }); }],
       ['htmlToText', () => { for (const c of calls) for (const t of c.text) htmlToText(t); }],
+      ['findItemEvent', () => { for (const c of calls) findItemEvent(c.event.parsed, c.event.item, c.event.now); }],
     ];
     const perItem = (ms: number) => (ms / jobs.length) * PER;
     throughput.push([name, jobs.length, fmt(summaryChars, 0), fmt(perItem(totalMs), 0), fmt(jobs.length / (totalMs / 1000), 0),
@@ -133,6 +152,8 @@ function callsOf({ parsed, ctx }: Job): Calls {
   const outcome = normalizeItem(parsed, ctx);
   if (!('item' in outcome)) throw new Error(`bench item dropped: ${outcome.dropped}`);
   const { title, summary, categories, url, language, contentHtml } = outcome.item;
+  // findItemEvent sees the item as classified, before it sets the type and the event.
+  const classified: Item = { ...outcome.item, type: classifyType({ title, summary, categories, url }), event: undefined };
   const bases = [parsed.baseUrl, url, ctx.feed.baseUrl, ctx.feed.link, ctx.fetchUrl];
   const sanitize = [{ html: parsed.contentHtml || parsed.summaryHtml || '', bases }];
   let summarySource = contentHtml;
@@ -147,6 +168,7 @@ function callsOf({ parsed, ctx }: Job): Calls {
     fingerprint: { title, summary },
     sanitize,
     text: htmlToText(summarySource) ? [summarySource] : [summarySource, contentHtml],
+    event: { parsed, item: classified, now: ctx.now },
   };
 }
 

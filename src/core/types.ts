@@ -78,6 +78,23 @@ export interface ParsedItem {
   enclosure?: Enclosure;
   /** Links to the same entry in other languages (Atom rel="alternate" hreflang). */
   alternates?: { href: string; hreflang?: string }[];
+  /** Event data the entry carries in elements of its own (RSS event module, xCal, a calendar file). */
+  event?: ParsedEvent;
+}
+
+/** An entry's event elements as written: nothing read or checked yet. */
+export interface ParsedEvent {
+  start?: string;
+  end?: string;
+  /** The zone the element names for its times (an xCal TZID), as written. */
+  timezone?: string;
+  location?: string;
+  organizer?: string;
+  /** The event module's free-text type ("Webinar", "Conference"). */
+  type?: string;
+  url?: string;
+  /** An iCalendar file the entry links to (an enclosure or link of type text/calendar); not fetched. */
+  calendarUrl?: string;
 }
 
 export interface ParsedFeed {
@@ -136,4 +153,29 @@ export interface Item {
   alternateUrls: string[];
   /** 64-bit SimHash of title and summary, as a signed decimal string. */
   fingerprint: string;
+  /** When and where the event takes place, for items that are events and say when. */
+  event?: ItemEvent;
+}
+
+/**
+ * An event's own date, time and place. Times are local to the event: `start` and `end` are ISO
+ * 8601 with the offset in force then ("2026-12-14T13:00:00-05:00"), or a bare date
+ * ("2026-12-14") for an all-day event, whose `end` is its last day (inclusive).
+ */
+export interface ItemEvent {
+  start: string;
+  end?: string;
+  allDay: boolean;
+  /** IANA zone the times are in: the one the item states, else its place's, else Eastern. */
+  timezone: string;
+  place?: EventPlace;
+  online: boolean;
+  registrationUrl?: string;
+}
+
+export interface EventPlace {
+  /** The venue as the feed's structured data names it. */
+  venue?: string;
+  city?: string;
+  province?: Province;
 }

@@ -4,6 +4,7 @@ import type { Item, Language, ParsedItem, Province, Region } from '../core/types
 import { canonicalUrl, translationKey } from './canonical-url.ts';
 import { parseFeedDate, plausibleDate } from './dates.ts';
 import { chooseItemLanguage, declaredLanguage } from './detect-language.ts';
+import { eventWarningText, findItemEvent } from './event.ts';
 import { computeFingerprint } from './fingerprint.ts';
 import { contentHash, itemKey } from './identity.ts';
 import { classifyType } from './item-type.ts';
@@ -104,6 +105,10 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     alternateUrls: alternates,
     fingerprint: computeFingerprint(title, summary),
   };
+  const found = findItemEvent(parsed, item, ctx.now);
+  item.type = found.type;
+  if (found.event) item.event = found.event;
+  warnings.push(...found.warnings.map(eventWarningText));
   item.contentHash = contentHash([item.title, item.url, item.contentHtml, item.author, item.categories.join('\u0001'), rawDate]);
   return { item, warnings };
 }

@@ -3,7 +3,8 @@
 // the item; none, or several, leave it to its source.
 import { PROVINCE_REGION, type Province, type Region } from '../core/types.ts';
 
-const PLACES: Record<Province, string[]> = {
+/** Place names by province: the province's own names (English and French) first, then its cities. */
+export const PLACES: Record<Province, string[]> = {
   nl: ['newfoundland', 'labrador', 'terre-neuve', "st. john's", 'st john’s', 'corner brook', 'gander'],
   pe: ['prince edward island', 'p.e.i.', 'pei', 'île-du-prince-édouard', 'ile-du-prince-edouard', 'charlottetown', 'summerside'],
   ns: ['nova scotia', 'nouvelle-écosse', 'nouvelle-ecosse', 'halifax', 'dartmouth', 'truro', 'antigonish', 'cape breton', 'yarmouth'],

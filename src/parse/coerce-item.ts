@@ -36,6 +36,14 @@ const positiveCount = z.preprocess(toCount, z.number().int().positive().optional
 
 const enclosureSchema = z.object({ url: requiredText, type: text, length: count });
 const alternateSchema = z.object({ href: requiredText, hreflang: text });
+/** Event element values are short: anything longer is not a date, a place or a name. */
+const eventText = z.preprocess((value) => {
+  const t = toText(value);
+  return t === undefined ? undefined : t.slice(0, 500);
+}, z.string().optional());
+const eventSchema = z.object({
+  start: eventText, end: eventText, timezone: eventText, location: eventText, organizer: eventText, type: eventText, url: eventText, calendarUrl: eventText,
+});
 
 const itemSchema = z
   .object({
@@ -53,6 +61,7 @@ const itemSchema = z
     baseUrl: text,
     enclosure: enclosureSchema.optional().catch(undefined),
     alternates: z.preprocess(toList, z.array(alternateSchema.optional().catch(undefined))),
+    event: eventSchema.optional().catch(undefined),
   })
   .refine((item) => Boolean(item.title || item.link || item.contentHtml || item.summaryHtml || item.enclosure), {
     message: NO_CONTENT,
@@ -170,6 +179,7 @@ function toParsedItem(data: z.infer<typeof itemSchema>): ParsedItem {
     categories,
     enclosure: data.enclosure && withoutUndefined(data.enclosure),
     alternates: alternates.length ? alternates.map(withoutUndefined) : undefined,
+    event: data.event && Object.values(data.event).some((v) => v !== undefined) ? withoutUndefined(data.event) : undefined,
   };
   return withoutUndefined(item);
 }

@@ -5,6 +5,7 @@ import { decodeHTML, decodeHTMLStrict } from 'entities';
 
 import { readMediaRss, type MediaRss } from './media-rss.ts';
 import type { ItemCandidate, FeedCandidate, RawFeed } from './raw-feed.ts';
+import { readEventElements } from './read-event.ts';
 import { listOf, type XmlFeed } from './read-xml.ts';
 import { escapeHtml, isRecord, resolveHref, type NodeContext, type XmlNode } from './reshape-tree.ts';
 
@@ -125,6 +126,7 @@ class XmlExtractor {
       baseUrl: bodyContext.base,
       enclosure: this.readRssEnclosure(node, context) ?? enclosureFromLinks(links) ?? media.enclosure,
       alternates: alternatesOf(links, chosen),
+      event: readEventElements(node, links, (element, href) => resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl)),
     };
   }
 
@@ -162,6 +164,7 @@ class XmlExtractor {
       baseUrl: bodyContext.base,
       enclosure: enclosureFromLinks(links) ?? media.enclosure,
       alternates: alternatesOf(links, chosen),
+      event: readEventElements(node, links, (element, href) => resolveHref(href, this.contextOf(element, context).base ?? this.documentUrl)),
     };
   }
 

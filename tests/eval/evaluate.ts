@@ -72,14 +72,14 @@ export interface EvalReport {
   predictions: Prediction[];
 }
 
-/** Reads and validates every *.yaml file of the set; ids are unique and every reference resolves. */
-export async function loadEvalSet(dir: URL = EVAL_DIR): Promise<EvalItem[]> {
+/** Reads and validates every *.yaml file of a folder against `schema`; ids are unique. */
+export async function loadYamlSet<T extends { id: string }>(dir: URL, schema: z.ZodType<T>): Promise<(T & { file: string })[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
-  const items: EvalItem[] = [];
+  const items: (T & { file: string })[] = [];
   for (const file of files) {
     const raw = parse(await readFile(new URL(file, dir), 'utf8')) as unknown[];
     raw.forEach((entry, i) => {
-      const parsed = evalItemSchema.safeParse(entry);
+      const parsed = schema.safeParse(entry);
       if (!parsed.success) throw new Error(`${file} entry ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
       items.push({ ...parsed.data, file });
     });
@@ -89,6 +89,13 @@ export async function loadEvalSet(dir: URL = EVAL_DIR): Promise<EvalItem[]> {
     if (ids.has(item.id)) throw new Error(`duplicate id ${item.id}`);
     ids.add(item.id);
   }
+  return items;
+}
+
+/** Reads and validates every *.yaml file of the set; ids are unique and every reference resolves. */
+export async function loadEvalSet(dir: URL = EVAL_DIR): Promise<EvalItem[]> {
+  const items = await loadYamlSet(dir, evalItemSchema);
+  const ids = new Set(items.map((item) => item.id));
   for (const item of items) {
     for (const ref of [item.expect.duplicateOf, item.expect.translationOf, ...item.expect.nearMissOf]) {
       if (ref && !ids.has(ref)) throw new Error(`${item.id} refers to unknown item ${ref}`);

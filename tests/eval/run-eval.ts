@@ -1,6 +1,7 @@
 // Prints the normalize/ evaluation as readable tables: `npm run eval` (add --errors to list
 // every miss).
 import { evaluate, HOLDOUT_DIR, type PrecisionRecall } from './evaluate.ts';
+import { evaluateEvents, eventsOnGeneralSet, EVENTS_HOLDOUT_DIR, type EventReport, type Rate } from './evaluate-events.ts';
 
 const report = await evaluate();
 const showErrors = process.argv.includes('--errors');
@@ -40,7 +41,25 @@ console.log(`${'language accuracy'.padEnd(24)} ${pct(holdout.language.accuracy)}
 console.log(`${'type accuracy'.padEnd(24)} ${pct(holdout.type.accuracy)}`);
 console.log(`${'near misses merged'.padEnd(24)} ${holdout.nearMisses.merged.length} of ${holdout.nearMisses.pairs}`);
 
+const events = await evaluateEvents();
+const eventsHoldout = await evaluateEvents({ dir: EVENTS_HOLDOUT_DIR });
+const general = await eventsOnGeneralSet();
+const share = (r: Rate) => `${pct(r.rate)}  ${String(r.right).padStart(4)} of ${String(r.of).padEnd(4)}`;
+const eventRows = (r: EventReport) => [
+  ['start date (day)', r.startDay], ['start time', r.startTime], ['end', r.end], ['all-day or not', r.allDay], ['time zone', r.zone],
+  ['online or not', r.online], ['place', r.place], ['registration link', r.registration],
+] as const;
+console.log(`\nEvents — ${events.events} events (${events.english} English, ${events.french} French) and ${events.nonEvents.of} dated non-events (tests/fixtures/events/)`);
+console.log(`${''.padEnd(24)} ${'main'.padStart(6)}${' '.repeat(14)}${'held-out'.padStart(8)} (${eventsHoldout.events} events, ${eventsHoldout.nonEvents.of} non-events)`);
+const holdoutRows = eventRows(eventsHoldout);
+eventRows(events).forEach(([name, r], i) => console.log(`${name.padEnd(24)} ${share(r)}  ${share(holdoutRows[i][1])}`));
+console.log(`${'non-events given one'.padEnd(24)} ${String(events.nonEvents.invented.length).padStart(6)} of ${events.nonEvents.of}${' '.repeat(10)}${String(eventsHoldout.nonEvents.invented.length).padStart(3)} of ${eventsHoldout.nonEvents.of}`);
+console.log(`${'general set non-events'.padEnd(24)} ${String(general.invented.length).padStart(6)} of ${general.nonEvents} given an event (tests/fixtures/eval/ and eval-holdout/)`);
+
 if (showErrors) {
+  console.log('\nEvent misses');
+  for (const m of [...events.misses, ...eventsHoldout.misses]) console.log(`  ${m.id.padEnd(14)} ${m.what.padEnd(18)} expected ${m.expected}, got ${m.got}`);
+  for (const id of [...events.nonEvents.invented, ...eventsHoldout.nonEvents.invented, ...general.invented]) console.log(`  non-event given an event: ${id}`);
   console.log('\nTopic errors (missing / extra)');
   for (const e of report.topicErrors) console.log(`  ${e.id.padEnd(12)} -[${e.missing.join(', ')}] +[${e.extra.join(', ')}]`);
   console.log('\nLanguage errors');
