@@ -36,9 +36,8 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const warnings: string[] = [];
   const feedBases = [ctx.feed.baseUrl, ctx.feed.link, ctx.fetchUrl];
   const guid = stripControls(parsed.guid ?? '').trim() || undefined;
-  const url =
-    resolveHttpUrl(parsed.link, parsed.baseUrl, ...feedBases) ??
-    (guid && /^https?:\/\//i.test(guid) ? resolveHttpUrl(guid) : undefined);
+  // The parser decided which link is the item's page (an RSS guid only when it is a permalink).
+  const url = resolveHttpUrl(parsed.link, parsed.baseUrl, ...feedBases);
   const bases = [parsed.baseUrl, url, ...feedBases];
 
   const maxChars = ctx.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;

@@ -36,8 +36,10 @@ describe('normalizeItem', () => {
     expect(ok(p({ title: 't', link: 'jav&#x09;ascript:alert(1)'.replace('&#x09;', '\t') })).item.url).toBeUndefined();
   });
 
-  it('uses a permalink GUID as the link when there is none', () => {
-    expect(ok(p({ title: 't', guid: 'https://platform.example.ca/?p=42' })).item.url).toBe('https://platform.example.ca/?p=42');
+  it('takes the link the parser chose and never makes one of a GUID (the parser knows which GUIDs are pages)', () => {
+    const out = ok(p({ title: 't', guid: 'https://api.platform.example.ca/items/42' })).item;
+    expect(out.url).toBeUndefined();
+    expect(out.key).toBe('g:https://api.platform.example.ca/items/42');
   });
 
   it('derives a missing title from the text', () => {

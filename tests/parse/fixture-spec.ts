@@ -14,7 +14,8 @@
 //     error = "document declares entities (refused)"
 //
 // Each assertion is `path op value`, separated by a newline or ";". A path walks the ParsedFeed
-// (`.name`, `[0]`, `["key with spaces"]`). `=` compares deeply with a JSON value (or `undefined`),
+// (`.name`, `[0]`, `["key with spaces"]`); `normalized[i]` is the Item the normalizer makes of
+// items[i] (or `{dropped}`), for cases where the two stages must agree. `=` compares deeply with a JSON value (or `undefined`),
 // `~` asks that the string (or the JSON of a non-string) contain the value, `!~` that it not.
 // `error` (= or ~) means parseFeed must reject with a ParseError whose message matches.
 // In the body, `{{U+XXXX}}` stands for that UTF-16 code unit: NUL, lone surrogates and other

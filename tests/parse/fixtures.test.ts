@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { ParseError } from '../../src/core/errors.ts';
+import type { ParsedFeed } from '../../src/core/types.ts';
+import { normalizeItem } from '../../src/normalize/normalize-item.ts';
+import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import { parseFeed } from '../../src/parse/index.ts';
 import { expandMarkers, readFixtureSpec, resolvePath } from './fixture-spec.ts';
 
@@ -36,8 +39,9 @@ describe('parse fixtures', () => {
     }
     const feed = await parseFeed(input, spec.options);
     expect(spec.assertions.length, `${file}: no assertions`).toBeGreaterThan(0);
+    const subject = { ...feed, normalized: normalizedItems(feed, spec.options.url) };
     for (const assertion of spec.assertions) {
-      const actual = resolvePath(feed, assertion.path);
+      const actual = resolvePath(subject, assertion.path);
       const label = `${file}: ${assertion.source}`;
       if (assertion.op === '=') {
         expect(actual, label).toEqual(assertion.value);
@@ -49,3 +53,18 @@ describe('parse fixtures', () => {
     }
   });
 });
+
+/** What the normalizer keeps of each parsed item (the Item, or the reason it was dropped), so a fixture can pin both stages. */
+function normalizedItems(feed: ParsedFeed, url = 'https://fixture.example/feed') {
+  const ctx = {
+    now: new Date('2024-06-01T12:00:00Z'),
+    fetchUrl: url,
+    feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
+    source: { languages: [], region: 'national' as const, topics: [] },
+    taxonomy: compileTaxonomy([]),
+  };
+  return feed.items.map((item) => {
+    const out = normalizeItem(item, ctx);
+    return 'dropped' in out ? out : out.item;
+  });
+}
