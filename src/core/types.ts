@@ -7,6 +7,11 @@ export type Region = (typeof REGIONS)[number];
 export const PROVINCES = ['nl', 'pe', 'ns', 'nb', 'qc', 'on', 'mb', 'sk', 'ab', 'bc', 'yt', 'nt', 'nu'] as const;
 export type Province = (typeof PROVINCES)[number];
 
+/** Whether a string from outside (a file, a form, a query) is one of a closed list of values. */
+export function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return (values as readonly (string | undefined)[]).includes(value);
+}
+
 /** Which region each province or territory belongs to. */
 export const PROVINCE_REGION: Record<Province, Region> = {
   nl: 'atlantic', pe: 'atlantic', ns: 'atlantic', nb: 'atlantic',
@@ -24,7 +29,13 @@ export type ItemLanguage = Language | 'other';
 export const ITEM_TYPES = ['news', 'event', 'resource', 'research', 'funding', 'job'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-export type SourceStatus = 'active' | 'paused' | 'gone';
+export const SOURCE_STATUSES = ['active', 'paused', 'gone'] as const;
+export type SourceStatus = (typeof SOURCE_STATUSES)[number];
+/** 'file' when feeds.yaml declares the source (the file wins on sync), 'api' when added at run time. */
+export type SourceOrigin = 'file' | 'api';
+
+/** How one fetch ended: new bytes read, a 304, the same bytes again, or a failure. */
+export type FetchOutcome = 'ok' | 'not-modified' | 'unchanged' | 'failed';
 
 /** A source as declared in feeds.yaml or through the admin API. */
 export interface SourceSpec {

@@ -6,7 +6,7 @@ import type { FetchSettings, ScheduleSettings } from '../core/config.ts';
 import { ParseError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
-import type { Item, Language, ParsedFeed, Province, Region } from '../core/types.ts';
+import type { Item, ParsedFeed } from '../core/types.ts';
 import { fetchFeed, type FetchDeps, type FetchFailed, type FetchResult } from '../fetch/fetch-feed.ts';
 import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
 import { normalizeItem } from '../normalize/normalize-item.ts';
@@ -213,12 +213,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       now: started,
       fetchUrl: result.url,
       feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
-      source: {
-        languages: source.languages as Language[],
-        region: source.region as Region,
-        province: (source.province ?? undefined) as Province | undefined,
-        topics: source.topics,
-      },
+      source: { languages: source.languages, region: source.region, province: source.province ?? undefined, topics: source.topics },
       taxonomy: deps.taxonomy,
     };
     for (const parsed of feed.items) {

@@ -1,7 +1,7 @@
 // Queries on sources: registry sync, health listing, and the leases that let several workers
 // share the fetching without ever fetching one source twice at once.
 import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
-import type { SourceSpec } from '../core/types.ts';
+import type { SourceOrigin, SourceSpec, SourceStatus } from '../core/types.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { Db, Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
@@ -147,7 +147,7 @@ export async function deferHost(db: Db, host: string, until: Date): Promise<void
     .where(and(eq(sources.host, host), lt(sources.nextFetchAt, until)));
 }
 
-export async function setSourceStatus(db: Db, slug: string, status: 'active' | 'paused' | 'gone'): Promise<SourceRow | undefined> {
+export async function setSourceStatus(db: Db, slug: string, status: SourceStatus): Promise<SourceRow | undefined> {
   const [row] = await db
     .update(sources)
     .set({ status, updatedAt: sql`now()`, ...(status === 'active' ? { nextFetchAt: sql`now()`, errorCount: 0 } : {}) })
@@ -174,7 +174,7 @@ export async function withRegistryLock<T>(db: Db, work: (tx: Tx) => Promise<T>):
 }
 
 /** Adds sources registered at run time (origin 'api': feeds.yaml sync leaves them alone). */
-export async function insertSources(tx: Tx | Db, specs: SourceSpec[], origin = 'api'): Promise<SourceRow[]> {
+export async function insertSources(tx: Tx | Db, specs: SourceSpec[], origin: SourceOrigin = 'api'): Promise<SourceRow[]> {
   if (specs.length === 0) return [];
   const rows: SourceRow[] = [];
   // Batches keep each statement's parameter count well under Postgres's limit.

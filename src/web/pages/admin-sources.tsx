@@ -3,7 +3,7 @@
 // sparkline of their recent fetches), one source with its fields, health, fetch history and
 // actions, and the confirmation step before a deletion.
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
-import type { Language, Province, Region } from '../../core/types.ts';
+import type { Language } from '../../core/types.ts';
 import type { FetchRow, SourceRow } from '../../store/schema.ts';
 import { explainError, formatBytes, formatDuration, formatStamp, formatUpcoming, type FetchOutcomeName } from '../admin-words.ts';
 import { formatRecent } from '../i18n.ts';
@@ -96,8 +96,8 @@ function ErrorText(props: { ctx: AdminContext; error: string; brief?: boolean })
 }
 
 function regionText(ctx: AdminContext, s: SourceRow): string {
-  const region = REGION_LABELS[s.region as Region]?.[ctx.ui] ?? s.region;
-  const province = s.province ? (PROVINCE_LABELS[s.province as Province]?.[ctx.ui] ?? s.province) : undefined;
+  const region = REGION_LABELS[s.region][ctx.ui];
+  const province = s.province ? PROVINCE_LABELS[s.province][ctx.ui] : undefined;
   return province && province !== region ? `${region} — ${province}` : region;
 }
 
@@ -377,9 +377,9 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
             )}
           </Fact>
           <Fact term={aw.fieldOrganization}>{s.organization}</Fact>
-          <Fact term={aw.fieldRegion}>{REGION_LABELS[s.region as Region]?.[ui] ?? s.region}</Fact>
-          <Fact term={aw.fieldProvince}>{s.province ? (PROVINCE_LABELS[s.province as Province]?.[ui] ?? s.province) : aw.none}</Fact>
-          <Fact term={aw.fieldLanguages}>{s.languages.map((l) => LANGUAGE_LABELS[l as Language]?.[ui] ?? l).join(', ')}</Fact>
+          <Fact term={aw.fieldRegion}>{REGION_LABELS[s.region][ui]}</Fact>
+          <Fact term={aw.fieldProvince}>{s.province ? PROVINCE_LABELS[s.province][ui] : aw.none}</Fact>
+          <Fact term={aw.fieldLanguages}>{s.languages.map((l) => LANGUAGE_LABELS[l][ui]).join(', ')}</Fact>
           <Fact term={aw.fieldTopics}>{s.topics.length ? s.topics.map((t) => props.topicLabels.get(t) ?? t).join(', ') : aw.none}</Fact>
           <Fact term={aw.fieldOrigin}>
             {s.origin === 'file' ? aw.originFile : aw.originApi}

@@ -3,7 +3,7 @@
 // Canada drawn in inline SVG (each province links to its items; no tiles, no script). Each
 // source shows its feeds and its health in plain words.
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/labels.ts';
-import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
+import { PROVINCE_REGION, PROVINCES, REGIONS, type Province, type Region } from '../../core/types.ts';
 import type { SourceRow } from '../../store/schema.ts';
 import { explainError } from '../admin-words.ts';
 import { formatRecent } from '../i18n.ts';
@@ -82,7 +82,7 @@ function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
       <ul>
         {org.sources.map((s) => (
           <li id={`source-${s.slug}`}>
-            <strong>{s.title}</strong> <span class="meta">({s.languages.map((l) => LANGUAGE_LABELS[l as Language]?.[ui] ?? l).join(', ')})</span>
+            <strong>{s.title}</strong> <span class="meta">({s.languages.map((l) => LANGUAGE_LABELS[l][ui]).join(', ')})</span>
             <br />
             <span class="links">
               <a href={s.url}>{w.feedOriginal}</a>
@@ -142,7 +142,7 @@ export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; f
         const inRegion = rows.filter((s) => s.region === region);
         const groups: [string, SourceRow[]][] = [
           ...PROVINCES.filter((p) => PROVINCE_REGION[p] === region).map((p): [string, SourceRow[]] => [PROVINCE_LABELS[p][ui], inRegion.filter((s) => s.province === p)]),
-          [region === 'national' ? w.nationalWide : w.regionWide, inRegion.filter((s) => !s.province || PROVINCE_REGION[s.province as Province] !== region)],
+          [region === 'national' ? w.nationalWide : w.regionWide, inRegion.filter((s) => !s.province || PROVINCE_REGION[s.province] !== region)],
         ].filter(([, list]) => list.length > 0) as [string, SourceRow[]][];
         return (
           <section class="region" aria-labelledby={`region-${region}`}>
