@@ -1,15 +1,13 @@
 // The one conversion from what a document said (ParsedItem) to what we keep (Item). Pure: the
 // clock, the URLs and the limits come in through the context; warnings come back as data.
-import type { Item, Language, ParsedItem, Province, Region } from '../core/types.ts';
+import type { Item, ParsedItem } from '../core/types.ts';
 import { canonicalUrl, translationKey } from './canonical-url.ts';
+import { classify, languageHint, type SourceDefaults } from './classify.ts';
 import { parseFeedDate, plausibleDate } from './dates.ts';
-import { chooseItemLanguage, declaredLanguage } from './detect-language.ts';
 import { computeFingerprint } from './fingerprint.ts';
 import { contentHash, itemKey } from './identity.ts';
-import { classifyType } from './item-type.ts';
-import { placeItem } from './place.ts';
 import { sanitizeHtml } from './sanitize-html.ts';
-import { tagTopics, type Taxonomy } from './topics.ts';
+import type { Taxonomy } from './topics.ts';
 import { htmlToText, plainText, titleText, truncateText } from './text.ts';
 import { resolveHttpUrl } from './urls.ts';
 
@@ -18,7 +16,7 @@ export interface NormalizeContext {
   /** The URL the document was actually fetched from (after redirects). */
   fetchUrl: string;
   feed: { link?: string; baseUrl?: string; language?: string };
-  source: { languages: Language[]; region: Region; province?: Province; topics: string[] };
+  source: SourceDefaults;
   taxonomy: Taxonomy;
   /** Content longer than this (in characters of HTML) is cut, and the cut is said. */
   maxContentChars?: number;
@@ -69,9 +67,8 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const categories = [...new Set(parsed.categories.map((c) => stripControls(plainText(c))).filter(Boolean))].slice(0, 30);
   const author = stripControls(plainText(parsed.author)) || undefined;
 
-  // Tags are read from the title and the summary (what the item is about), not the whole body.
-  const language = chooseItemLanguage(declaredLanguage(parsed.language, ctx.feed.language), `${title}. ${summary}`, ctx.source.languages);
-  const place = placeItem(`${title}. ${summary}`, ctx.source);
+  const langHint = languageHint(parsed.language, ctx.feed.language);
+  const tags = classify({ title, summary, categories, url, langHint }, ctx.source, ctx.taxonomy);
   const alternates = (parsed.alternates ?? [])
     .map((a) => resolveHttpUrl(a.href, ...bases))
     .filter((u): u is string => !!u && u !== url)
@@ -89,14 +86,14 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     dateFromFeed: feedDate !== undefined,
     modifiedAt,
     categories,
-    language,
-    langHint: parsed.language ?? ctx.feed.language,
+    language: tags.language,
+    langHint,
     enclosure: enclosureUrl ? { ...parsed.enclosure, url: enclosureUrl } : undefined,
     contentHash: '',
-    topics: tagTopics({ title, summary, categories, language }, ctx.taxonomy, ctx.source.topics),
-    type: classifyType({ title, summary, categories, url }),
-    regions: place.regions,
-    province: place.province,
+    topics: tags.topics,
+    type: tags.type,
+    regions: tags.regions,
+    province: tags.province,
     canonicalUrl: url ? canonicalUrl(url) : undefined,
     translationKey: url ? translationKey(url) : undefined,
     alternateUrls: alternates,

@@ -3,7 +3,7 @@
 // work; inserts are idempotent through the (source_id, key) unique index.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Item } from '../core/types.ts';
-import { queryRows, textArray, type Db, type Tx } from './db.ts';
+import { queryRows, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { assignStories, indexFingerprints } from './stories.ts';
@@ -211,28 +211,4 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
   }
   await assignStories(tx, insertedIds);
   return { itemsNew, itemsUpdated, itemsRekeyed };
-}
-
-
-export interface TagUpdate {
-  id: number;
-  topics: string[];
-  type: string;
-  language: string;
-  regions: string[];
-  province: string | null;
-}
-
-/** Writes re-computed tags for a batch of items in one statement, and tells readers something changed. */
-export async function updateTags(db: Db, changes: TagUpdate[]): Promise<void> {
-  if (!changes.length) return;
-  const values = sql.join(
-    changes.map((c) => sql`(${c.id}::bigint, ${textArray(c.topics)}, ${c.type}::text, ${c.language}::text, ${textArray(c.regions)}, ${c.province}::text)`),
-    sql`, `,
-  );
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`update ${items} set topics = v.topics, type = v.type, language = v.language, regions = v.regions, province = v.province, updated_at = now()
-      from (values ${values}) as v(id, topics, type, language, regions, province) where ${items.id} = v.id`);
-    await bumpGeneration(tx);
-  });
 }
