@@ -1,6 +1,6 @@
 // The one conversion from what a document said (ParsedItem) to what we keep (Item). Pure: the
 // clock, the URLs and the limits come in through the context; warnings come back as data.
-import type { Item, ParsedItem } from '../core/types.ts';
+import type { Item, ParsedItem, Warning } from '../core/types.ts';
 import { canonicalUrl, translationKey } from './canonical-url.ts';
 import { classify, languageHint, type SourceDefaults } from './classify.ts';
 import { parseFeedDate, plausibleDate } from './dates.ts';
@@ -22,7 +22,8 @@ export interface NormalizeContext {
   maxContentChars?: number;
 }
 
-export type NormalizeOutcome = { item: Item; warnings: string[] } | { dropped: string };
+/** The item and what to tell about it, or why there is none (the reason reads like the parser's drop reasons). */
+export type NormalizeOutcome = { item: Item; warnings: Warning[] } | { dropped: string };
 
 export const DEFAULT_MAX_CONTENT_CHARS = 200_000;
 const SUMMARY_CHARS = 400;
@@ -31,7 +32,7 @@ const SUMMARY_SOURCE_CHARS = 20_000;
 const TITLE_FROM_TEXT_CHARS = 110;
 
 export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): NormalizeOutcome {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const feedBases = [ctx.feed.baseUrl, ctx.feed.link, ctx.fetchUrl];
   const guid = stripControls(parsed.guid ?? '').trim() || undefined;
   // The parser decided which link is the item's page (an RSS guid only when it is a permalink).
@@ -44,7 +45,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const wasCut = rawContent.length > maxChars;
   if (wasCut) {
     rawContent = rawContent.slice(0, maxChars);
-    warnings.push(`content cut at ${maxChars} characters`);
+    warnings.push({ code: 'content-cut', params: { count: maxChars } });
   }
   let contentHtml = sanitizeHtml(rawContent, { bases });
   if (wasCut && contentHtml) contentHtml += '<p>[…]</p>';
@@ -60,7 +61,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
 
   const rawDate = parsed.published ?? parsed.updated;
   const feedDate = plausibleDate(parseFeedDate(rawDate), ctx.now);
-  if (rawDate && !feedDate) warnings.push(`unusable date "${String(rawDate).slice(0, 40)}", first-seen time used`);
+  if (rawDate && !feedDate) warnings.push({ code: 'unusable-date', params: { value: String(rawDate).slice(0, 40) } });
   const modifiedAt = plausibleDate(parseFeedDate(parsed.updated), ctx.now);
 
   const enclosureUrl = parsed.enclosure ? resolveHttpUrl(parsed.enclosure.url, ...bases) : undefined;

@@ -2,7 +2,7 @@
 // in one transaction. A crash before commit leaves the old state, and the next run redoes the
 // work; inserts are idempotent through the (source_id, key) unique index.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { Item } from '../core/types.ts';
+import type { FetchErrorCode, FetchOutcome, Item, ProblemParams, Warning } from '../core/types.ts';
 import { queryRows, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
@@ -12,16 +12,20 @@ export type SourcePatch = Partial<
   Pick<
     SourceRow,
     | 'url' | 'host' | 'aliases' | 'status' | 'etag' | 'lastModified' | 'bodyHash' | 'feedTitle' | 'feedLink'
-    | 'lastFetchAt' | 'lastSuccessAt' | 'lastStatus' | 'lastError' | 'lastErrorAt' | 'lastWarnings'
+    | 'lastFetchAt' | 'lastSuccessAt' | 'lastStatus' | 'lastErrorCode' | 'lastErrorParams' | 'lastError' | 'lastErrorAt' | 'lastWarnings'
     | 'errorCount' | 'intervalMinutes' | 'nextFetchAt' | 'redirectTo' | 'redirectSeen'
   >
 >;
 
+/** One entry of a source's fetch log. */
 export interface FetchLog {
   startedAt: Date;
   durationMs: number;
-  outcome: 'ok' | 'not-modified' | 'unchanged' | 'failed';
+  outcome: FetchOutcome;
   httpStatus?: number;
+  errorCode?: FetchErrorCode;
+  errorParams?: ProblemParams;
+  /** The error in English, for operators. */
   error?: string;
   bytes?: number;
 }
@@ -46,9 +50,9 @@ export interface IngestCounts {
 
 const BATCH = 400;
 
-/** Recorded on a source whose feed gave stored items new GUIDs (FAULTS 47): visible, not silently absorbed. */
-export function churnWarning(count: number): string {
-  return `GUIDs changed for ${count} item${count === 1 ? '' : 's'} (churn): matched to stored items by link and title`;
+/** Recorded on a source whose feed gave stored items new GUIDs: visible, not silently absorbed. */
+export function churnWarning(count: number): Warning {
+  return { code: 'guid-churn', params: { count } };
 }
 
 export async function commitIngest(db: Db, commit: IngestCommit): Promise<IngestCounts> {

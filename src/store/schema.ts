@@ -16,7 +16,10 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Enclosure, FetchOutcome, ItemLanguage, ItemType, Language, Province, Region, SourceOrigin, SourceStatus } from '../core/types.ts';
+import type {
+  Enclosure, FetchErrorCode, FetchOutcome, ItemLanguage, ItemType, Language, ProblemParams, Province, Region, SourceErrorCode, SourceOrigin,
+  SourceStatus, Warning,
+} from '../core/types.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -58,9 +61,13 @@ export const sources = pgTable(
     lastFetchAt: tz('last_fetch_at'),
     lastSuccessAt: tz('last_success_at'),
     lastStatus: integer('last_status'),
+    /** Why the last fetch failed (or why the source is paused): a code and its facts; web/ words them. */
+    lastErrorCode: text('last_error_code').$type<SourceErrorCode>(),
+    lastErrorParams: jsonb('last_error_params').$type<ProblemParams>(),
+    /** The same in English, for operators and logs. */
     lastError: text('last_error'),
     lastErrorAt: tz('last_error_at'),
-    lastWarnings: jsonb('last_warnings').$type<string[]>(),
+    lastWarnings: jsonb('last_warnings').$type<Warning[]>(),
     errorCount: integer('error_count').notNull().default(0),
     intervalMinutes: integer('interval_minutes'),
     nextFetchAt: tz('next_fetch_at').notNull().defaultNow(),
@@ -174,6 +181,9 @@ export const fetches = pgTable(
     durationMs: integer('duration_ms').notNull(),
     outcome: text('outcome').$type<FetchOutcome>().notNull(),
     httpStatus: integer('http_status'),
+    errorCode: text('error_code').$type<FetchErrorCode>(),
+    errorParams: jsonb('error_params').$type<ProblemParams>(),
+    /** The error in English, for operators and logs. */
     error: text('error'),
     itemsNew: integer('items_new').notNull().default(0),
     itemsUpdated: integer('items_updated').notNull().default(0),

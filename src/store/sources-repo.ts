@@ -48,7 +48,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
       const changed =
         urlChanged ||
         row.origin !== 'file' ||
-        (row.status === 'paused' && row.lastError === RETIRED_REASON) ||
+        isRetired(row) ||
         Object.entries(cols).some(([k, v]) => JSON.stringify(row[k as keyof SourceRow] ?? null) !== JSON.stringify(v));
       if (!changed) continue;
       await tx
@@ -57,7 +57,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
           ...cols,
           origin: 'file',
           ...(urlChanged ? { url: spec.url, host: hostOf(spec.url), etag: null, lastModified: null, bodyHash: null, nextFetchAt: sql`now()`, redirectTo: null, redirectSeen: 0 } : {}),
-          ...(row.status === 'paused' && row.lastError === RETIRED_REASON ? { status: 'active', lastError: null } : {}),
+          ...(isRetired(row) ? { status: 'active' as const, lastErrorCode: null, lastErrorParams: null, lastError: null } : {}),
           updatedAt: sql`now()`,
         })
         .where(eq(sources.id, row.id));
@@ -66,7 +66,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
     const declared = specs.map((s) => s.slug);
     const retired = await tx
       .update(sources)
-      .set({ status: 'paused', lastError: RETIRED_REASON, updatedAt: sql`now()` })
+      .set({ status: 'paused', lastErrorCode: 'retired', lastErrorParams: {}, lastError: RETIRED_REASON, updatedAt: sql`now()` })
       .where(and(eq(sources.origin, 'file'), eq(sources.status, 'active'), declared.length ? notInArray(sources.slug, declared) : sql`true`))
       .returning({ slug: sources.slug });
     report.retired = retired.map((r) => r.slug);
@@ -75,7 +75,11 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
   return report;
 }
 
+/** The English detail beside the 'retired' code. */
 export const RETIRED_REASON = 'no longer listed in feeds.yaml';
+
+/** Paused because feeds.yaml no longer lists it: the file listing it again brings it back. */
+const isRetired = (row: SourceRow) => row.status === 'paused' && row.lastErrorCode === 'retired';
 
 export async function listSources(db: Db): Promise<SourceRow[]> {
   return db.select().from(sources).orderBy(asc(sources.slug));
