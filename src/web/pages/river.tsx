@@ -7,7 +7,7 @@ import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type Language } from
 import { truncateText } from '../../normalize/text.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
-import type { SourceRow } from '../../store/schema.ts';
+import type { SourceView } from '../source-views.ts';
 import { formatDay, TYPE_SINGULAR } from '../i18n.ts';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
@@ -27,7 +27,7 @@ export interface RiverProps {
   query: FeedQuery;
   heading: string;
   items: ItemView[];
-  sources: SourceRow[];
+  sources: Pick<SourceView, 'slug' | 'title'>[];
   /** Query string of this page without the cursor (filter, sort, limit). */
   pageQuery: string;
   nextQuery?: string;
