@@ -17,6 +17,40 @@ export function publicFacts(params: ProblemParams | null | undefined): PublicFac
 
 type ErrorWords = Record<SourceErrorCode, (f: PublicFacts) => string> & { unknown: string };
 
+/** What an HTTP status that ended a fetch means for the source. */
+type HttpMeaning = 'moved' | 'removed' | 'refused' | 'slow-down' | 'server' | 'redirect' | 'other';
+
+function httpMeaning(status: number | undefined): HttpMeaning {
+  if (status === 404) return 'moved';
+  if (status === 410) return 'removed';
+  if (status === 401 || status === 403) return 'refused';
+  if (status === 429) return 'slow-down';
+  if (status !== undefined && status >= 500 && status < 600) return 'server';
+  if (status !== undefined && status >= 300 && status < 400) return 'redirect';
+  return 'other';
+}
+
+const HTTP_WORDS: Record<Language, Record<HttpMeaning, (status: number | undefined) => string>> = {
+  en: {
+    moved: () => 'The feed is no longer at this address (404). The site may have moved it.',
+    removed: () => 'The publisher removed the feed (410 Gone), so fetching stopped.',
+    refused: () => 'The site refuses to give the feed to the hub (access denied).',
+    'slow-down': () => 'The site asked the hub to slow down; the next fetch waits as long as it asked.',
+    server: () => 'The site had a server error. This is often temporary; the hub tries again later, less often.',
+    redirect: () => 'The address redirects in a way the hub cannot follow.',
+    other: (status) => `The site answered with an error${status ? ` (HTTP ${status})` : ''}.`,
+  },
+  fr: {
+    moved: () => 'Le fil n’est plus à cette adresse (404). Le site l’a peut-être déplacé.',
+    removed: () => 'L’éditeur a retiré le fil (410 Gone)\u00a0; la lecture s’est arrêtée.',
+    refused: () => 'Le site refuse de donner le fil au carrefour (accès refusé).',
+    'slow-down': () => 'Le site a demandé au carrefour de ralentir\u00a0; la prochaine lecture attend le délai demandé.',
+    server: () => 'Le site a eu une erreur de serveur. C’est souvent passager\u00a0; le carrefour réessaie plus tard, moins souvent.',
+    redirect: () => 'L’adresse redirige d’une façon que le carrefour ne peut pas suivre.',
+    other: (status) => `Le site a répondu par une erreur${status ? ` (HTTP ${status})` : ''}.`,
+  },
+};
+
 const isHtml = (f: PublicFacts) => /^(text\/html|application\/xhtml\+xml)$/i.test(f.contentType ?? '');
 const mebibytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
@@ -31,7 +65,7 @@ const en: ErrorWords = {
   timeout: (f) => `The site took too long to answer${f.seconds ? ` (more than ${f.seconds} s)` : ''}.`,
   'too-large': (f) => `The feed is larger than the hub accepts${f.limitBytes ? ` (${mebibytes(f.limitBytes)} MiB)` : ''}.`,
   'too-many-redirects': () => 'The address redirects in a way the hub cannot follow.',
-  http: (f) => httpEn(f.status),
+  http: (f) => HTTP_WORDS.en[httpMeaning(f.status)](f.status),
   empty: () => 'The site sent an empty answer.',
   'bad-encoding': () => 'The feed arrived compressed in a form the hub cannot read, or damaged.',
   charset: () => 'The feed’s bytes could not be decoded into text.',
@@ -41,16 +75,6 @@ const en: ErrorWords = {
   retired: () => 'It was removed from feeds.yaml, so it is paused.',
   unknown: 'The last fetch failed.',
 };
-
-function httpEn(status: number | undefined): string {
-  if (status === 404) return 'The feed is no longer at this address (404). The site may have moved it.';
-  if (status === 410) return 'The publisher removed the feed (410 Gone), so fetching stopped.';
-  if (status === 401 || status === 403) return 'The site refuses to give the feed to the hub (access denied).';
-  if (status === 429) return 'The site asked the hub to slow down; the next fetch waits as long as it asked.';
-  if (status !== undefined && status >= 500 && status < 600) return 'The site had a server error. This is often temporary; the hub tries again later, less often.';
-  if (status !== undefined && status >= 300 && status < 400) return 'The address redirects in a way the hub cannot follow.';
-  return `The site answered with an error${status ? ` (HTTP ${status})` : ''}.`;
-}
 
 const fr: ErrorWords = {
   blocked: () => 'L’adresse, ou celle vers laquelle elle redirige, n’est pas publique\u00a0: le carrefour ne lit pas les adresses privées ou internes.',
@@ -65,7 +89,7 @@ const fr: ErrorWords = {
   timeout: (f) => `Le site a mis trop de temps à répondre${f.seconds ? ` (plus de ${f.seconds}\u00a0s)` : ''}.`,
   'too-large': (f) => `Le fil dépasse la taille que le carrefour accepte${f.limitBytes ? ` (${String(mebibytes(f.limitBytes)).replace('.', ',')}\u00a0Mio)` : ''}.`,
   'too-many-redirects': () => 'L’adresse redirige d’une façon que le carrefour ne peut pas suivre.',
-  http: (f) => httpFr(f.status),
+  http: (f) => HTTP_WORDS.fr[httpMeaning(f.status)](f.status),
   empty: () => 'Le site a envoyé une réponse vide.',
   'bad-encoding': () => 'Le fil est arrivé compressé sous une forme que le carrefour ne sait pas lire, ou abîmé.',
   charset: () => 'Les octets du fil n’ont pas pu être décodés en texte.',
@@ -76,16 +100,6 @@ const fr: ErrorWords = {
   retired: () => 'Elle a été retirée de feeds.yaml\u00a0; elle est donc en pause.',
   unknown: 'La dernière lecture a échoué.',
 };
-
-function httpFr(status: number | undefined): string {
-  if (status === 404) return 'Le fil n’est plus à cette adresse (404). Le site l’a peut-être déplacé.';
-  if (status === 410) return 'L’éditeur a retiré le fil (410 Gone)\u00a0; la lecture s’est arrêtée.';
-  if (status === 401 || status === 403) return 'Le site refuse de donner le fil au carrefour (accès refusé).';
-  if (status === 429) return 'Le site a demandé au carrefour de ralentir\u00a0; la prochaine lecture attend le délai demandé.';
-  if (status !== undefined && status >= 500 && status < 600) return 'Le site a eu une erreur de serveur. C’est souvent passager\u00a0; le carrefour réessaie plus tard, moins souvent.';
-  if (status !== undefined && status >= 300 && status < 400) return 'L’adresse redirige d’une façon que le carrefour ne peut pas suivre.';
-  return `Le site a répondu par une erreur${status ? ` (HTTP ${status})` : ''}.`;
-}
 
 const ERROR_WORDS: Record<Language, ErrorWords> = { en, fr };
 
