@@ -81,7 +81,7 @@ export interface ProblemParams {
   fallbackOrigin?: CharsetOrigin;
   /** Only some of the bytes were concerned. */
   partial?: boolean;
-  /** A URL origin named by a warning (the http target of a https redirect). */
+  /** A URL origin a redirect led to (the http target of a https redirect): for operators only. */
   target?: string;
   /** A value from the document, cut short (an unusable date). */
   value?: string;

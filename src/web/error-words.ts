@@ -140,7 +140,7 @@ const plural = (n: number | undefined, one: string, many: string) => (n === 1 ? 
 const warningsEn: WarningWords = {
   'etag-not-sent': () => 'The stored ETag has characters HTTP does not allow, so it was not sent.',
   'last-modified-not-sent': () => 'The stored Last-Modified date has characters HTTP does not allow, so it was not sent.',
-  'https-downgrade': (p) => `The https address redirects to http (${p.target ?? '?'}); followed for this fetch only.`,
+  'https-downgrade': (p) => `The https address redirects to http${p.target ? ` (${p.target})` : ''}; followed for this fetch only.`,
   'gzip-mislabelled': () => 'The server says the body is gzip-compressed, but it is not; it was read as it is.',
   'gzip-unlabelled': () => 'The body is gzip-compressed without saying so; it was decompressed.',
   'charset-bom-wins': (p) => `The Content-Type says ${p.label} but the byte order mark says ${p.encoding}; ${p.encoding} was used.`,
@@ -168,7 +168,7 @@ const utf8ClaimFr = (origin: CharsetOrigin | undefined) =>
 const warningsFr: WarningWords = {
   'etag-not-sent': () => 'L’ETag enregistré contient des caractères que HTTP n’admet pas\u00a0; il n’a pas été envoyé.',
   'last-modified-not-sent': () => 'La date Last-Modified enregistrée contient des caractères que HTTP n’admet pas\u00a0; elle n’a pas été envoyée.',
-  'https-downgrade': (p) => `L’adresse https redirige vers http (${p.target ?? '?'})\u00a0; suivie pour cette lecture seulement.`,
+  'https-downgrade': (p) => `L’adresse https redirige vers http${p.target ? ` (${p.target})` : ''}\u00a0; suivie pour cette lecture seulement.`,
   'gzip-mislabelled': () => 'Le serveur annonce un contenu compressé en gzip, mais il ne l’est pas\u00a0; il a été lu tel quel.',
   'gzip-unlabelled': () => 'Le contenu est compressé en gzip sans l’annoncer\u00a0; il a été décompressé.',
   'charset-bom-wins': (p) => `Le Content-Type annonce ${p.label}, mais la marque d’ordre des octets indique ${p.encoding}\u00a0; ${p.encoding} a été utilisé.`,
@@ -211,4 +211,11 @@ export function warningWords(warning: Warning, ui: Language): WarningText {
 export function warningLine(warning: Warning, ui: Language): string {
   const { text, english } = warningWords(warning, ui);
   return text + (english ?? '');
+}
+
+/** A warning as anyone may see it: without the addresses and names only operators see. */
+export function publicWarning(warning: Warning): Warning {
+  if (!warning.params) return warning;
+  const { address: _address, host: _host, target: _target, ...rest } = warning.params;
+  return { ...warning, params: rest };
 }

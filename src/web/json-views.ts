@@ -2,7 +2,7 @@
 import type { Warning } from '../core/types.ts';
 import type { SourceOutcome } from '../pipeline/ingest-source.ts';
 import type { ItemRef, ItemView } from '../store/items-query.ts';
-import { errorWords, warningLine } from './error-words.ts';
+import { errorWords, publicWarning, warningLine } from './error-words.ts';
 import type { SourceView } from './source-views.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -69,7 +69,7 @@ export function sourceJsonFor(s: SourceView, audience: 'public' | 'admin') {
       itemCount: s.itemCount,
       nextFetch: iso(s.nextFetchAt),
       intervalMinutes: s.intervalOverrideMinutes ?? s.intervalMinutes,
-      ...warningsJson(s.lastWarnings ?? []),
+      ...warningsJson(audience === 'admin' ? (s.lastWarnings ?? []) : (s.lastWarnings ?? []).map(publicWarning)),
     },
   };
 }

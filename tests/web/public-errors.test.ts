@@ -4,12 +4,14 @@
 // inside. The public views (GET /api/sources, the directory) say so in general words, so a hostile
 // publisher cannot use them to probe our network or DNS; the resolved addresses and the looked-up
 // names stay in the admin API and pages.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.ts';
 import { createMetrics } from '../../src/core/metrics.ts';
 import type { Resolver } from '../../src/fetch/address-guard.ts';
 import { ingestSource } from '../../src/pipeline/ingest-source.ts';
 import type { Database } from '../../src/store/db.ts';
+import { sources } from '../../src/store/schema.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { createApp } from '../../src/web/app.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
@@ -24,8 +26,9 @@ const OWN_ADDRESS = '10.20.30.41';
 const REBOUND_HOST = 'news.rebound-partner.example';
 const MISSING_HOST = 'feeds.intranet-only.example';
 const INSIDE_HOST = 'inside-partner.example';
+const MIRROR_ORIGIN = 'http://mirror.intranet-only.example';
 /** What a visitor must never learn: where names resolve inside, and names only a redirect gave. */
-const SECRETS = [INTERNAL_ADDRESS, OWN_ADDRESS, REBOUND_HOST, MISSING_HOST];
+const SECRETS = [INTERNAL_ADDRESS, OWN_ADDRESS, REBOUND_HOST, MISSING_HOST, MIRROR_ORIGIN];
 
 /** DNS as the hostile publisher set it up: two names point inside, another does not exist. */
 const resolve: Resolver = async (hostname) => {
@@ -54,6 +57,11 @@ describe.each(databaseKinds)('errors in public and admin views on %s', (kind) =>
     for (const slug of ['rebound', 'missing', 'inside']) {
       expect((await ingestSource(pipeline, (await getSourceBySlug(database.db, slug))!, 'test')).outcome).toBe('failed');
     }
+    // As a fetch that was sent from https to http on its way would have left it.
+    await database.db
+      .update(sources)
+      .set({ lastWarnings: [{ code: 'https-downgrade', params: { target: MIRROR_ORIGIN } }] })
+      .where(eq(sources.slug, 'missing'));
     app = createApp({ database, logger: silentLogger(), publicUrl: PUBLIC, version: 'test', topics: [], pipeline, adminToken: ADMIN_TOKEN, trustProxy: true });
   });
   afterAll(async () => {
@@ -95,6 +103,7 @@ describe.each(databaseKinds)('errors in public and admin views on %s', (kind) =>
       lastError: 'The site’s name could not be found. The address may be mistyped, or the domain may have lapsed.',
     });
     expect(bySlug.inside).toMatchObject({ lastErrorCode: 'blocked', lastError: bySlug.rebound.lastError });
+    expect(bySlug.missing).toMatchObject({ warnings: ['The https address redirects to http; followed for this fetch only.'], warningCodes: ['https-downgrade'] });
     expect(bySlug.rebound).not.toHaveProperty('lastErrorParams');
   });
 
@@ -117,7 +126,11 @@ describe.each(databaseKinds)('errors in public and admin views on %s', (kind) =>
     });
     expect(rebound.fetches[0]).toMatchObject({ outcome: 'failed', errorCode: 'blocked', errorParams: { address: INTERNAL_ADDRESS, host: REBOUND_HOST } });
     const missing = await json('/api/sources/missing', auth);
-    expect(missing.source.health).toMatchObject({ lastErrorCode: 'dns', lastError: `DNS lookup failed for ${MISSING_HOST} (ENOTFOUND)` });
+    expect(missing.source.health).toMatchObject({
+      lastErrorCode: 'dns',
+      lastError: `DNS lookup failed for ${MISSING_HOST} (ENOTFOUND)`,
+      warnings: [`The https address redirects to http (${MIRROR_ORIGIN}); followed for this fetch only.`],
+    });
   });
 
   it('the admin page words the error in the page’s language and shows the operator the address', async () => {
