@@ -80,7 +80,7 @@ async function measure(doc: Document, taxonomy: Taxonomy, into: Yield): Promise<
     into.rejected++;
     return;
   }
-  if (decoded.warnings.some((w) => /encoded twice/.test(w))) into.repairedText++;
+  if (decoded.warnings.some((w) => w.code === 'charset-double-utf8')) into.repairedText++;
   let feed: ParsedFeed;
   try {
     feed = await parseFeed(decoded.text, { url: doc.url, contentType: doc.contentType });

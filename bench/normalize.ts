@@ -39,7 +39,7 @@ interface Job {
 /** What normalizeItem hands each function for one item. */
 interface Calls {
   topics: { title: string; summary: string; categories: string[]; language: ItemLanguage; defaults: string[] };
-  language: { declared: ItemLanguage | undefined; text: string; sourceLanguages: Language[] };
+  language: { declared: ItemLanguage | undefined; text: string; sourceLanguages: readonly Language[] };
   type: { title: string; summary: string; categories: string[]; url?: string };
   fingerprint: { title: string; summary: string };
   sanitize: { html: string; bases: (string | undefined)[] }[];

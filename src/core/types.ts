@@ -7,6 +7,11 @@ export type Region = (typeof REGIONS)[number];
 export const PROVINCES = ['nl', 'pe', 'ns', 'nb', 'qc', 'on', 'mb', 'sk', 'ab', 'bc', 'yt', 'nt', 'nu'] as const;
 export type Province = (typeof PROVINCES)[number];
 
+/** Whether a string from outside (a file, a form, a query) is one of a closed list of values. */
+export function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return (values as readonly (string | undefined)[]).includes(value);
+}
+
 /** Which region each province or territory belongs to. */
 export const PROVINCE_REGION: Record<Province, Region> = {
   nl: 'atlantic', pe: 'atlantic', ns: 'atlantic', nb: 'atlantic',
@@ -24,7 +29,97 @@ export type ItemLanguage = Language | 'other';
 export const ITEM_TYPES = ['news', 'event', 'resource', 'research', 'funding', 'job'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-export type SourceStatus = 'active' | 'paused' | 'gone';
+export const SOURCE_STATUSES = ['active', 'paused', 'gone'] as const;
+export type SourceStatus = (typeof SOURCE_STATUSES)[number];
+/** 'file' when feeds.yaml declares the source (the file wins on sync), 'api' when added at run time. */
+export type SourceOrigin = 'file' | 'api';
+
+/** How one fetch ended: new bytes read, a 304, the same bytes again, or a failure. */
+export type FetchOutcome = 'ok' | 'not-modified' | 'unchanged' | 'failed';
+
+// Errors and warnings are data: a stable code and the facts to word it with. The words, in both
+// languages, are made in web/; the English detail a stage writes beside a code is for logs and
+// operators, and nothing reads meaning back out of it.
+
+/** Why a fetch failed. */
+export type FetchErrorCode =
+  | 'blocked' | 'bad-url' | 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http'
+  | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network';
+
+/** Why a source is not being read: its last fetch failed, or feeds.yaml no longer lists it. */
+export type SourceErrorCode = FetchErrorCode | 'retired';
+
+/** Where a charset label came from. */
+export type CharsetOrigin = 'bom' | 'content-type' | 'xml-declaration' | 'byte-pattern' | 'json' | 'default';
+
+/** The facts an error or a warning is worded with. Every field is optional and JSON. */
+export interface ProblemParams {
+  /** The HTTP status that ended the fetch. */
+  status?: number;
+  /** The address a connection was refused for: for operators only, never in public views. */
+  address?: string;
+  /** The host name that was looked up: for operators only, never in public views. */
+  host?: string;
+  /** The problem was met after following a redirect. */
+  viaRedirect?: boolean;
+  /** The system's code for the cause (ECONNREFUSED, ENOTFOUND, HPE_INVALID_CONSTANT …). */
+  cause?: string;
+  seconds?: number;
+  /** A size limit, in bytes. */
+  limitBytes?: number;
+  /** How many (redirects allowed, items dropped, characters kept …). */
+  count?: number;
+  /** A second number beside `count` (items the feed had when only `count` were kept). */
+  total?: number;
+  contentType?: string;
+  scheme?: string;
+  /** Charset warnings: the label as written, where it came from, and the encoding used. */
+  label?: string;
+  origin?: CharsetOrigin;
+  encoding?: string;
+  /** Charset warnings: the later declaration that was used instead. */
+  fallbackOrigin?: CharsetOrigin;
+  /** Only some of the bytes were concerned. */
+  partial?: boolean;
+  /** A URL origin a redirect led to (the http target of a https redirect): for operators only. */
+  target?: string;
+  /** A value from the document, cut short (an unusable date). */
+  value?: string;
+  /** Why items were dropped, as the parser or the normalizer counted them. */
+  reason?: string;
+  /** Words another stage wrote, in English: parser notes, rows stored before codes existed. */
+  detail?: string;
+}
+
+/** A source's stored error: the code, its facts, and the English detail for operators. */
+export interface SourceError {
+  code: SourceErrorCode;
+  params: ProblemParams;
+  detail: string;
+}
+
+/** Something worth telling an operator about a fetch that still went through. */
+export type WarningCode =
+  // fetch: request, transfer and charset
+  | 'etag-not-sent' | 'last-modified-not-sent' | 'https-downgrade' | 'gzip-mislabelled' | 'gzip-unlabelled'
+  | 'charset-bom-wins' | 'charset-unknown' | 'charset-not-utf16' | 'charset-byte-layout' | 'charset-actually-utf8'
+  | 'charset-bytes-replaced' | 'charset-fallback' | 'charset-windows-1252' | 'charset-c1-repaired'
+  | 'charset-double-utf8' | 'charset-double-utf8-ambiguous'
+  // parse (its own words, in `detail`), normalize and the pipeline
+  | 'parse-note' | 'items-dropped' | 'content-cut' | 'unusable-date'
+  // normalize: an event block left out
+  | 'event-date-impossible' | 'event-end-before-start' | 'event-date-far' | 'event-zone-unknown'
+  // store: stored items came back with new GUIDs
+  | 'guid-churn'
+  // a warning stored before warnings had codes (its words in `detail`)
+  | 'note';
+
+export interface Warning {
+  code: WarningCode;
+  params?: ProblemParams;
+  /** The same warning this many times in one fetch (absent: once). */
+  repeated?: number;
+}
 
 /** A source as declared in feeds.yaml or through the admin API. */
 export interface SourceSpec {
@@ -113,6 +208,7 @@ export interface ParsedFeed {
   items: ParsedItem[];
   /** Items dropped as unusable, counted by reason. */
   dropped: Record<string, number>;
+  /** The parser's notes (repairs, items over the cap), in its own words. */
   warnings: string[];
 }
 

@@ -3,13 +3,19 @@
 // becomes mojibake silently; text a platform encoded as UTF-8 twice is repaired when that is
 // unambiguous (double-utf8.ts).
 import iconv from 'iconv-lite';
+import type { CharsetOrigin as Origin, ProblemParams, Warning } from '../core/types.ts';
 
 import { repairDoubleUtf8 } from './double-utf8.ts';
 
-export type DecodedText = { ok: true; text: string; encoding: string; warnings: string[] };
-export type DecodeFailure = { ok: false; error: string; warnings: string[] };
+export type DecodedText = { ok: true; text: string; encoding: string; warnings: Warning[] };
+/** `error` is the English detail for logs; `params` the facts to word it with. */
+export type DecodeFailure = { ok: false; error: string; params: ProblemParams; warnings: Warning[] };
 
-type Origin = 'byte order mark' | 'Content-Type' | 'XML declaration' | 'byte pattern' | 'JSON' | 'default';
+/** How the English details name where a label came from. */
+const ORIGIN_NAMES: Record<Origin, string> = {
+  bom: 'byte order mark', 'content-type': 'Content-Type', 'xml-declaration': 'XML declaration',
+  'byte-pattern': 'byte pattern', json: 'JSON', default: 'default',
+};
 
 interface Candidate {
   encoding: string;
@@ -209,7 +215,7 @@ function stripBom(text: string): string {
  * went through a Latin-1 conversion (0x92 became U+0092 instead of ’). Read them as windows-1252,
  * as browsers do for the same bytes.
  */
-function repairC1Controls(text: string, warnings: string[]): string {
+function repairC1Controls(text: string, warnings: Warning[]): string {
   if (!/[\u0080-\u009f]/.test(text)) return text;
   let repaired = 0;
   const out = text.replace(/[\u0080-\u009f]/g, (c) => {
@@ -218,7 +224,7 @@ function repairC1Controls(text: string, warnings: string[]): string {
     repaired++;
     return mapped;
   });
-  if (repaired > 0) warnings.push(`${repaired} C1 control character(s) read as windows-1252 punctuation`);
+  if (repaired > 0) warnings.push({ code: 'charset-c1-repaired', params: { count: repaired } });
   return out;
 }
 
@@ -230,16 +236,16 @@ function repairC1Controls(text: string, warnings: string[]): string {
  * otherwise the result is a failure rather than mojibake.
  */
 export function decodeFeedBytes(bytes: Buffer, contentType?: string): DecodedText | DecodeFailure {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const bom = sniffBom(bytes);
   if (bom) {
     const body = bytes.subarray(bom.length);
     const label = charsetFromContentType(contentType);
     const http = label ? normalizeLabel(label) : undefined;
-    if (http && http !== bom.encoding && !(isUnicodeFamily(http) && bom.encoding.startsWith(http))) {
-      warnings.push(`Content-Type says ${label} but the byte order mark says ${bom.encoding}; used ${bom.encoding}`);
+    if (label && http && http !== bom.encoding && !(isUnicodeFamily(http) && bom.encoding.startsWith(http))) {
+      warnings.push({ code: 'charset-bom-wins', params: { label: label.slice(0, 40), encoding: bom.encoding } });
     }
-    return withRepairs(finishDecoding(body, [{ encoding: bom.encoding, origin: 'byte order mark' }], warnings));
+    return withRepairs(finishDecoding(body, [{ encoding: bom.encoding, origin: 'bom' }], warnings));
   }
 
   const pattern = sniffXmlPattern(bytes);
@@ -248,25 +254,25 @@ export function decodeFeedBytes(bytes: Buffer, contentType?: string): DecodedTex
     if (label === undefined) return;
     const encoding = normalizeLabel(label);
     if (!encoding) {
-      warnings.push(`unknown charset "${label.slice(0, 40)}" in the ${origin}; ignored`);
+      warnings.push({ code: 'charset-unknown', params: { label: label.slice(0, 40), origin } });
       return;
     }
     if (isUnicodeFamily(encoding) && !pattern) {
       // A UTF-16 label on bytes laid out as ASCII is a copy-pasted header, not the truth.
-      warnings.push(`${origin} says ${label} but the bytes are not UTF-16/32; ignored`);
+      warnings.push({ code: 'charset-not-utf16', params: { label: label.slice(0, 40), origin } });
       return;
     }
     const resolved = withByteOrder(encoding, pattern);
     if (pattern && resolved !== pattern) {
-      warnings.push(`${origin} says ${label} but the bytes are laid out as ${pattern}; used ${pattern}`);
+      warnings.push({ code: 'charset-byte-layout', params: { label: label.slice(0, 40), origin, encoding: pattern } });
       return;
     }
     candidates.push({ encoding: resolved, origin });
   };
-  consider(charsetFromContentType(contentType), 'Content-Type');
-  consider(declaredXmlEncoding(bytes, pattern), 'XML declaration');
-  if (pattern) candidates.push({ encoding: pattern, origin: 'byte pattern' });
-  if (looksLikeJson(bytes, contentType)) candidates.push({ encoding: 'utf-8', origin: 'JSON' });
+  consider(charsetFromContentType(contentType), 'content-type');
+  consider(declaredXmlEncoding(bytes, pattern), 'xml-declaration');
+  if (pattern) candidates.push({ encoding: pattern, origin: 'byte-pattern' });
+  if (looksLikeJson(bytes, contentType)) candidates.push({ encoding: 'utf-8', origin: 'json' });
   candidates.push({ encoding: 'utf-8', origin: 'default' });
 
   // A single-byte declaration in an UTF-16/32 document cannot be right: the byte pattern wins.
@@ -277,8 +283,8 @@ export function decodeFeedBytes(bytes: Buffer, contentType?: string): DecodedTex
 function withRepairs(result: DecodedText | DecodeFailure): DecodedText | DecodeFailure {
   if (!result.ok) return result;
   const twice = repairDoubleUtf8(result.text);
-  if (twice.repaired) result.warnings.push(`${twice.repaired} character(s) were UTF-8 encoded twice; repaired`);
-  if (twice.ambiguous) result.warnings.push('text looks UTF-8 encoded twice, but the repair is ambiguous; left as is');
+  if (twice.repaired) result.warnings.push({ code: 'charset-double-utf8', params: { count: twice.repaired } });
+  if (twice.ambiguous) result.warnings.push({ code: 'charset-double-utf8-ambiguous' });
   return { ...result, text: repairC1Controls(twice.text, result.warnings) };
 }
 
@@ -289,7 +295,7 @@ function hasHighBytes(bytes: Buffer): boolean {
   return bytes.some((b) => b >= 0x80);
 }
 
-function finishDecoding(bytes: Buffer, candidates: Candidate[], warnings: string[]): DecodedText | DecodeFailure {
+function finishDecoding(bytes: Buffer, candidates: Candidate[], warnings: Warning[]): DecodedText | DecodeFailure {
   const first = candidates[0];
   if (first.encoding !== 'utf-8') {
     const decoded = decodeWith(bytes, first.encoding);
@@ -299,28 +305,29 @@ function finishDecoding(bytes: Buffer, candidates: Candidate[], warnings: string
       // UTF-8 feed; legacy-encoded text is practically never valid multi-byte UTF-8 by accident.
       const utf8 = decodeStrictUtf8(bytes);
       if (utf8 !== undefined) {
-        warnings.push(`${first.origin} says ${first.encoding} but the bytes are valid UTF-8; decoded as UTF-8`);
+        warnings.push({ code: 'charset-actually-utf8', params: { origin: first.origin, label: first.encoding, encoding: 'utf-8' } });
         return { ok: true, text: stripBom(utf8), encoding: 'utf-8', warnings };
       }
     }
     if (decoded.replaced > 3 && decoded.replaced * 100 > decoded.text.length) {
       return {
         ok: false,
-        error: `cannot determine the character encoding: the ${first.origin} says ${first.encoding} but ${decoded.replaced} byte sequences are not valid in it`,
+        error: `cannot determine the character encoding: the ${ORIGIN_NAMES[first.origin]} says ${first.encoding} but ${decoded.replaced} byte sequences are not valid in it`,
+        params: { origin: first.origin, label: first.encoding, count: decoded.replaced },
         warnings,
       };
     }
-    if (decoded.replaced > 0) warnings.push(`${decoded.replaced} byte sequence(s) are not valid ${first.encoding} and were replaced`);
+    if (decoded.replaced > 0) warnings.push({ code: 'charset-bytes-replaced', params: { count: decoded.replaced, encoding: first.encoding } });
     return { ok: true, text: stripBom(decoded.text), encoding: first.encoding, warnings };
   }
 
   const utf8 = decodeStrictUtf8(bytes);
   if (utf8 !== undefined) return { ok: true, text: stripBom(utf8), encoding: 'utf-8', warnings };
 
-  const claim = first.origin === 'default' || first.origin === 'JSON' ? 'UTF-8 assumed' : 'declared UTF-8';
-  const later = candidates.find((c) => c.encoding !== 'utf-8' && (c.origin === 'XML declaration' || c.origin === 'Content-Type'));
+  const claim = first.origin === 'default' || first.origin === 'json' ? 'UTF-8 assumed' : 'declared UTF-8';
+  const later = candidates.find((c) => c.encoding !== 'utf-8' && (c.origin === 'xml-declaration' || c.origin === 'content-type'));
   if (later) {
-    warnings.push(`${claim} (${first.origin}) but bytes are not; used the ${later.origin} (${later.encoding})`);
+    warnings.push({ code: 'charset-fallback', params: { origin: first.origin, fallbackOrigin: later.origin, encoding: later.encoding } });
     return finishDecoding(bytes, [later], warnings);
   }
 
@@ -329,13 +336,10 @@ function finishDecoding(bytes: Buffer, candidates: Candidate[], warnings: string
     return {
       ok: false,
       error: `cannot determine the character encoding: ${claim} but the bytes are neither UTF-8 nor Latin text`,
+      params: { origin: first.origin },
       warnings,
     };
   }
-  warnings.push(
-    latin.mixed
-      ? `${claim} but some bytes are not; those decoded as windows-1252`
-      : `${claim} but bytes are not; decoded as windows-1252`,
-  );
+  warnings.push({ code: 'charset-windows-1252', params: { origin: first.origin, encoding: 'windows-1252', ...(latin.mixed ? { partial: true } : {}) } });
   return { ok: true, text: stripBom(latin.text), encoding: 'windows-1252', warnings };
 }

@@ -2,10 +2,11 @@
 // bomb is stopped at the size cap instead of being inflated into memory.
 import { Readable, pipeline, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import type { ProblemParams, Warning } from '../core/types.ts';
 
 /** A problem with the body's bytes, classified for FetchFailed. */
 export class BodyError extends Error {
-  constructor(readonly code: 'bad-encoding' | 'too-large', message: string) {
+  constructor(readonly code: 'bad-encoding' | 'too-large', message: string, readonly params: ProblemParams = {}) {
     super(message);
     this.name = 'BodyError';
   }
@@ -84,11 +85,11 @@ async function* pipeThrough(source: AsyncIterable<Buffer>, decoder: Transform, c
   }
 }
 
-async function* decodeLayer(source: AsyncIterable<Buffer>, coding: Coding, warnings: string[]): AsyncGenerator<Buffer> {
+async function* decodeLayer(source: AsyncIterable<Buffer>, coding: Coding, warnings: Warning[]): AsyncGenerator<Buffer> {
   const { head, all } = await peek(source, 2);
   if (head.length === 0) return;
   if (coding === 'gzip' && !isGzipMagic(head)) {
-    warnings.push('Content-Encoding says gzip but the body is not gzip; read as is');
+    warnings.push({ code: 'gzip-mislabelled' });
     yield* all;
     return;
   }
@@ -100,10 +101,10 @@ async function* decodeLayer(source: AsyncIterable<Buffer>, coding: Coding, warni
   yield* pipeThrough(all, decoder, coding);
 }
 
-async function* sniffUndeclaredGzip(source: AsyncIterable<Buffer>, warnings: string[]): AsyncGenerator<Buffer> {
+async function* sniffUndeclaredGzip(source: AsyncIterable<Buffer>, warnings: Warning[]): AsyncGenerator<Buffer> {
   const { head, all } = await peek(source, 2);
   if (isGzipMagic(head)) {
-    warnings.push('body is gzip-compressed without a Content-Encoding header; decompressed');
+    warnings.push({ code: 'gzip-unlabelled' });
     yield* pipeThrough(all, zlib.createGunzip(), 'gzip');
   } else {
     yield* all;
@@ -111,7 +112,7 @@ async function* sniffUndeclaredGzip(source: AsyncIterable<Buffer>, warnings: str
 }
 
 /** The decoded body as a stream. A body that starts with the gzip magic but declares no encoding is gunzipped too. */
-export function decodeContent(body: AsyncIterable<Buffer>, codings: Coding[], warnings: string[]): AsyncIterable<Buffer> {
+export function decodeContent(body: AsyncIterable<Buffer>, codings: Coding[], warnings: Warning[]): AsyncIterable<Buffer> {
   if (codings.length === 0) return sniffUndeclaredGzip(body, warnings);
   let stream: AsyncIterable<Buffer> = body;
   for (const coding of codings) stream = decodeLayer(stream, coding, warnings);
@@ -124,7 +125,7 @@ export async function collectWithCap(stream: AsyncIterable<Buffer>, maxBytes: nu
   let total = 0;
   for await (const chunk of stream) {
     total += chunk.length;
-    if (total > maxBytes) throw new BodyError('too-large', `response too large (over ${describeCap})`);
+    if (total > maxBytes) throw new BodyError('too-large', `response too large (over ${describeCap})`, { limitBytes: maxBytes });
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);

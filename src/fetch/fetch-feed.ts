@@ -1,9 +1,11 @@
 // Fetches one feed: conditional GET over node:http(s), redirects followed by hand and re-checked by
 // the SSRF guard, connect and total deadlines, a cap on decompressed bytes, then charset decoding.
 // Every outcome is a FetchResult value; a network or HTTP problem never throws.
+import { createHash } from 'node:crypto';
 import http, { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { FetchSettings } from '../core/config.ts';
+import type { FetchErrorCode, ProblemParams, Warning } from '../core/types.ts';
 import { BlockedAddressError, createGuardedLookup, isAddressAllowed, literalAddress, type Resolver } from './address-guard.ts';
 import { parseCacheLifetime, parseRetryAfter } from './cache-hints.ts';
 import { decodeFeedBytes } from './charset.ts';
@@ -21,9 +23,7 @@ export interface FetchRequest {
   signal?: AbortSignal;
 }
 
-export type FetchErrorCode =
-  | 'blocked' | 'bad-url' | 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http'
-  | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network';
+export type { FetchErrorCode };
 
 export interface FetchRedirect {
   from: string;
@@ -40,7 +40,7 @@ interface FetchCommon {
    * URL and no https→http downgrade happened: the URL the Source may move to.
    */
   permanentRedirect?: string;
-  warnings: string[];
+  warnings: Warning[];
   durationMs: number;
   /** Headers of the response from `url`, names lowercased; empty when none arrived. */
   headers: Record<string, string>;
@@ -53,6 +53,8 @@ export interface FetchOk extends FetchCommon {
   status: number;
   /** The body after Content-Encoding was undone. */
   bytes: Buffer;
+  /** SHA-256 of `bytes` (base64url): the same body twice is the same hash. */
+  bodyHash: string;
   /** The body decoded to text (see charset.ts). */
   text: string;
   encoding: string;
@@ -72,7 +74,9 @@ export interface FetchFailed extends FetchCommon {
   kind: 'failed';
   status?: number;
   code: FetchErrorCode;
-  /** For operators; never carries response body bytes. */
+  /** The facts web/ words the failure with (status, limits, and for operators only the address and host). */
+  params: ProblemParams;
+  /** The same in English, for logs and operators; never carries response body bytes. */
   error: string;
   /** From Retry-After on 429/503, clamped to [60 s, 7 d]. */
   retryAfterSeconds?: number;
@@ -96,7 +100,8 @@ class FetchFailure extends Error {
   constructor(
     readonly code: FetchErrorCode,
     message: string,
-    readonly extra: { status?: number; retryAfterSeconds?: number; gone?: boolean } = {},
+    readonly params: ProblemParams = {},
+    readonly extra: { retryAfterSeconds?: number; gone?: boolean } = {},
   ) {
     super(message);
     this.name = 'FetchFailure';
@@ -129,7 +134,7 @@ function flattenHeaders(headers: IncomingMessage['headers']): Record<string, str
   return flat;
 }
 
-function buildRequestHeaders(request: FetchRequest, settings: FetchSettings, warnings: string[]): OutgoingHttpHeaders {
+function buildRequestHeaders(request: FetchRequest, settings: FetchSettings, warnings: Warning[]): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     'User-Agent': settings.userAgent,
     Accept: ACCEPT,
@@ -137,11 +142,11 @@ function buildRequestHeaders(request: FetchRequest, settings: FetchSettings, war
   };
   // Validators go back exactly as stored, weak prefix included (RFC 9110 §13.1.2).
   if (request.etag) {
-    if (INVALID_HEADER_VALUE.test(request.etag)) warnings.push('stored ETag contains characters HTTP does not allow; not sent');
+    if (INVALID_HEADER_VALUE.test(request.etag)) warnings.push({ code: 'etag-not-sent' });
     else headers['If-None-Match'] = request.etag;
   }
   if (request.lastModified) {
-    if (INVALID_HEADER_VALUE.test(request.lastModified)) warnings.push('stored Last-Modified contains characters HTTP does not allow; not sent');
+    if (INVALID_HEADER_VALUE.test(request.lastModified)) warnings.push({ code: 'last-modified-not-sent' });
     else headers['If-Modified-Since'] = request.lastModified;
   }
   return headers;
@@ -151,11 +156,14 @@ function buildRequestHeaders(request: FetchRequest, settings: FetchSettings, war
 function ensureFetchable(url: URL, settings: FetchSettings, viaRedirect: boolean): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const scheme = url.protocol.replace(/:$/, '');
-    throw new FetchFailure('bad-url', `${viaRedirect ? 'redirect to ' : ''}unsupported URL scheme "${scheme}" (only http and https)`);
+    throw new FetchFailure('bad-url', `${viaRedirect ? 'redirect to ' : ''}unsupported URL scheme "${scheme}" (only http and https)`, {
+      scheme: scheme.slice(0, 20),
+      ...(viaRedirect ? { viaRedirect } : {}),
+    });
   }
   const literal = literalAddress(url);
   if (literal !== undefined && !isAddressAllowed(literal, settings)) {
-    if (viaRedirect) throw new FetchFailure('blocked', `blocked: redirect to non-public address (${literal})`);
+    if (viaRedirect) throw new FetchFailure('blocked', `blocked: redirect to non-public address (${literal})`, { address: literal, viaRedirect });
     throw new BlockedAddressError(literal);
   }
 }
@@ -168,7 +176,10 @@ interface Deadline {
 /** One clock for the whole fetch (every hop, headers and body), plus the caller's abort. */
 function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new FetchFailure('timeout', `timed out after ${formatSeconds(timeoutMs)}`)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new FetchFailure('timeout', `timed out after ${formatSeconds(timeoutMs)}`, { seconds: timeoutMs / 1000 })),
+    timeoutMs,
+  );
   const onCallerAbort = () => controller.abort(new FetchFailure('aborted', 'fetch aborted'));
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -235,7 +246,13 @@ function sendRequest(url: URL, headers: OutgoingHttpHeaders, settings: FetchSett
       fail(signal.reason);
     };
     const connectTimer = setTimeout(
-      () => fail(new FetchFailure('connect', `connection timed out (no connection within ${formatSeconds(settings.connectTimeoutMs)})`)),
+      () =>
+        fail(
+          new FetchFailure('connect', `connection timed out (no connection within ${formatSeconds(settings.connectTimeoutMs)})`, {
+            cause: 'ETIMEDOUT',
+            seconds: settings.connectTimeoutMs / 1000,
+          }),
+        ),
       settings.connectTimeoutMs,
     );
     signal.addEventListener('abort', onAbort, { once: true });
@@ -287,24 +304,26 @@ function isTlsError(code: string): boolean {
 /** Maps anything thrown during a fetch to a code and a message an operator can act on. */
 function classifyError(err: unknown, hostname: string, redirected: boolean): FetchFailure {
   if (err instanceof FetchFailure) return err;
-  if (err instanceof BodyError) return new FetchFailure(err.code, err.message);
+  if (err instanceof BodyError) return new FetchFailure(err.code, err.message, err.params);
   if (err instanceof BlockedAddressError) {
-    if (!redirected) return new FetchFailure('blocked', err.message);
-    return new FetchFailure('blocked', `blocked: redirect to non-public address (${err.address})`);
+    const params = { address: err.address, ...(err.hostname && err.hostname !== err.address ? { host: err.hostname } : {}) };
+    if (!redirected) return new FetchFailure('blocked', err.message, params);
+    return new FetchFailure('blocked', `blocked: redirect to non-public address (${err.address})`, { ...params, viaRedirect: true });
   }
   const e = err as NodeJS.ErrnoException | undefined;
   const code = e?.code ?? '';
+  const cause = code ? { cause: code.slice(0, 60) } : {};
   const detail = (e?.message ?? String(err)).slice(0, 160);
-  if (DNS_CODES.has(code)) return new FetchFailure('dns', `DNS lookup failed for ${hostname} (${code})`);
-  if (isTlsError(code)) return new FetchFailure('tls', `TLS error: ${detail}`);
+  if (DNS_CODES.has(code)) return new FetchFailure('dns', `DNS lookup failed for ${hostname} (${code})`, { host: hostname, ...cause });
+  if (isTlsError(code)) return new FetchFailure('tls', `TLS error: ${detail}`, cause);
   const known = NETWORK_MESSAGES[code];
-  if (known) return new FetchFailure(known[0], known[1]);
-  if (code.startsWith('HPE_')) return new FetchFailure('network', `malformed HTTP response (${code})`);
-  return new FetchFailure('network', `network error: ${detail}`);
+  if (known) return new FetchFailure(known[0], known[1], cause);
+  if (code.startsWith('HPE_')) return new FetchFailure('network', `malformed HTTP response (${code})`, cause);
+  return new FetchFailure('network', `network error: ${detail}`, cause);
 }
 
 /** Reads the body through decompression and the size cap; a broken connection is a 'network' failure. */
-async function readBody(res: IncomingMessage, settings: FetchSettings, warnings: string[], signal: AbortSignal): Promise<Buffer> {
+async function readBody(res: IncomingMessage, settings: FetchSettings, warnings: Warning[], signal: AbortSignal): Promise<Buffer> {
   try {
     const codings = parseContentEncoding(res.headers['content-encoding']);
     return await collectWithCap(decodeContent(res, codings, warnings), settings.maxBytes, formatSize(settings.maxBytes));
@@ -312,7 +331,7 @@ async function readBody(res: IncomingMessage, settings: FetchSettings, warnings:
     if (signal.aborted) throw signal.reason;
     if (err instanceof BodyError || err instanceof FetchFailure) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FetchFailure('network', `connection lost while reading the response${code ? ` (${code})` : ''}`);
+    throw new FetchFailure('network', `connection lost while reading the response${code ? ` (${code})` : ''}`, code ? { cause: code } : {});
   }
 }
 
@@ -329,7 +348,7 @@ async function isChallengePage(res: IncomingMessage): Promise<boolean> {
 }
 
 type Outcome =
-  | { kind: 'ok'; status: number; bytes: Buffer; text: string; encoding: string; contentType?: string; etag?: string; lastModified?: string }
+  | { kind: 'ok'; status: number; bytes: Buffer; bodyHash: string; text: string; encoding: string; contentType?: string; etag?: string; lastModified?: string }
   | { kind: 'not-modified'; status: 304; etag?: string; lastModified?: string };
 
 async function handleFinalResponse(
@@ -337,7 +356,7 @@ async function handleFinalResponse(
   headers: Record<string, string>,
   request: FetchRequest,
   settings: FetchSettings,
-  warnings: string[],
+  warnings: Warning[],
   signal: AbortSignal,
   nowMs: number,
 ): Promise<Outcome> {
@@ -355,26 +374,27 @@ async function handleFinalResponse(
     };
   }
 
-  const botProtection = new FetchFailure('bot-protection', `blocked by bot protection (${status})`);
+  const botProtection = new FetchFailure('bot-protection', `blocked by bot protection (${status})`, { status });
   if (/\bchallenge\b/i.test(headers['cf-mitigated'] ?? '')) throw botProtection;
   if ((status === 403 || status === 503) && (await isChallengePage(res))) throw botProtection;
 
-  if (status === 410) throw new FetchFailure('http', describeHttpStatus(410), { gone: true });
+  if (status === 410) throw new FetchFailure('http', describeHttpStatus(410), { status }, { gone: true });
   if (status === 429 || status === 503) {
     const retryAfterSeconds = parseRetryAfter(headers, nowMs);
-    throw new FetchFailure('http', describeHttpStatus(status), { retryAfterSeconds });
+    throw new FetchFailure('http', describeHttpStatus(status), { status }, { retryAfterSeconds });
   }
-  if (status < 200 || status >= 300) throw new FetchFailure('http', describeHttpStatus(status));
-  if (status === 204 || status === 205) throw new FetchFailure('empty', `empty response (${status})`);
-  if (status !== 200 && status !== 203) throw new FetchFailure('http', describeHttpStatus(status));
+  if (status < 200 || status >= 300) throw new FetchFailure('http', describeHttpStatus(status), { status });
+  if (status === 204 || status === 205) throw new FetchFailure('empty', `empty response (${status})`, { status });
+  if (status !== 200 && status !== 203) throw new FetchFailure('http', describeHttpStatus(status), { status });
 
   const declaredLength = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
   if (declaredLength === 0) throw new FetchFailure('empty', 'empty response');
   if (declaredLength !== undefined && declaredLength > settings.maxBytes) {
-    throw new FetchFailure('too-large', `response too large (over ${formatSize(settings.maxBytes)})`);
+    throw new FetchFailure('too-large', `response too large (over ${formatSize(settings.maxBytes)})`, { limitBytes: settings.maxBytes });
   }
   if (contentType && NEVER_A_FEED.test(contentType.trim())) {
-    throw new FetchFailure('not-a-feed', `not a feed (${contentType.split(';')[0].trim().slice(0, 60)})`);
+    const mediaType = contentType.split(';')[0].trim().slice(0, 60);
+    throw new FetchFailure('not-a-feed', `not a feed (${mediaType})`, { contentType: mediaType });
   }
 
   const bytes = await readBody(res, settings, warnings, signal);
@@ -383,13 +403,14 @@ async function handleFinalResponse(
   if (isHtml && CHALLENGE_PAGE.test(bytes.subarray(0, 32 * 1024).toString('latin1'))) throw botProtection;
   const decoded = decodeFeedBytes(bytes, contentType);
   warnings.push(...decoded.warnings);
-  if (!decoded.ok) throw new FetchFailure('charset', decoded.error);
+  if (!decoded.ok) throw new FetchFailure('charset', decoded.error, decoded.params);
   if (decoded.text.trim() === '') throw new FetchFailure('empty', 'empty response (whitespace only)');
 
   return {
     kind: 'ok',
     status,
     bytes,
+    bodyHash: createHash('sha256').update(bytes).digest('base64url'),
     text: decoded.text,
     encoding: decoded.encoding,
     contentType,
@@ -406,7 +427,7 @@ async function handleFinalResponse(
 export async function fetchFeed(request: FetchRequest, settings: FetchSettings, deps: FetchDeps = {}): Promise<FetchResult> {
   const started = performance.now();
   const now = deps.now ?? Date.now;
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const redirects: FetchRedirect[] = [];
   let headers: Record<string, string> = {};
   let currentUrl = request.url;
@@ -429,8 +450,9 @@ export async function fetchFeed(request: FetchRequest, settings: FetchSettings, 
     kind: 'failed',
     ...common(),
     code: failure.code,
+    params: failure.params,
     error: failure.message,
-    ...((failure.extra.status ?? finalStatus) === undefined ? {} : { status: failure.extra.status ?? finalStatus }),
+    ...((failure.params.status ?? finalStatus) === undefined ? {} : { status: failure.params.status ?? finalStatus }),
     ...(failure.extra.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failure.extra.retryAfterSeconds }),
     ...(failure.extra.gone ? { gone: true } : {}),
   });
@@ -462,18 +484,18 @@ export async function fetchFeed(request: FetchRequest, settings: FetchSettings, 
           const location = res.headers.location;
           if (!location) throw new FetchFailure('http', `redirect (${status}) without a Location header`, { status });
           if (redirects.length >= settings.maxRedirects) {
-            throw new FetchFailure('too-many-redirects', `too many redirects (more than ${settings.maxRedirects})`, { status });
+            throw new FetchFailure('too-many-redirects', `too many redirects (more than ${settings.maxRedirects})`, { status, count: settings.maxRedirects });
           }
           let target: URL;
           try {
             target = new URL(location, url);
           } catch {
-            throw new FetchFailure('bad-url', 'redirect to an invalid URL', { status });
+            throw new FetchFailure('bad-url', 'redirect to an invalid URL', { status, viaRedirect: true });
           }
           ensureFetchable(target, settings, true);
           if (url.protocol === 'https:' && target.protocol === 'http:') {
             downgraded = true;
-            warnings.push(`redirect from https to http (${target.origin}); followed for this fetch only`);
+            warnings.push({ code: 'https-downgrade', params: { target: target.origin } });
           }
           redirects.push({ from: url.href, to: target.href, status });
           url = target;

@@ -6,7 +6,7 @@
 // Only events get one: items typed event, or whose structured data says they are one. A date
 // that cannot exist, an end before the start, a start years away or a zone we do not know
 // leaves the block out, with a warning. Pure: the clock comes in as `now`.
-import type { EventPlace, Item, ItemEvent, ItemType, ParsedItem, Province } from '../core/types.ts';
+import type { EventPlace, Item, ItemEvent, ItemType, ParsedItem, Province, Warning } from '../core/types.ts';
 import { parseFeedDate } from './dates.ts';
 import { attendanceOf, isOnlineLocation, namesLocatedPlace, placeIn, registrationLink } from './event-place.ts';
 import { readStructuredEvent, type StructuredEvent } from './event-structured.ts';
@@ -31,16 +31,9 @@ export interface EventFinding {
   warnings: EventWarning[];
 }
 
-const WARNING_TEXT: Record<EventWarningCode, string> = {
-  'event-date-impossible': 'event date that cannot exist',
-  'event-end-before-start': 'event that ends before it starts',
-  'event-date-far': 'event date years away',
-  'event-zone-unknown': 'event time in a zone we do not know',
-};
-
-/** A warning as normalize's other warnings are written. */
-export function eventWarningText(warning: EventWarning): string {
-  return `${WARNING_TEXT[warning.code]} "${warning.detail.slice(0, 60)}", event left out`;
+/** A warning as normalize's other warnings are stored: the code, and what was read. */
+export function eventWarning(warning: EventWarning): Warning {
+  return { code: warning.code, params: { value: warning.detail.slice(0, 60) } };
 }
 
 /** An event more than this far from the item's date is a typo, not a plan. */

@@ -1,16 +1,14 @@
 // The one conversion from what a document said (ParsedItem) to what we keep (Item). Pure: the
 // clock, the URLs and the limits come in through the context; warnings come back as data.
-import type { Item, Language, ParsedItem, Province, Region } from '../core/types.ts';
+import type { Item, ParsedItem, Warning } from '../core/types.ts';
 import { canonicalUrl, translationKey } from './canonical-url.ts';
+import { classify, languageHint, type SourceDefaults } from './classify.ts';
 import { parseFeedDate, plausibleDate } from './dates.ts';
-import { chooseItemLanguage, declaredLanguage } from './detect-language.ts';
-import { eventWarningText, findItemEvent } from './event.ts';
+import { eventWarning, findItemEvent } from './event.ts';
 import { computeFingerprint } from './fingerprint.ts';
 import { contentHash, itemKey } from './identity.ts';
-import { classifyType } from './item-type.ts';
-import { placeItem } from './place.ts';
 import { sanitizeHtml } from './sanitize-html.ts';
-import { tagTopics, type Taxonomy } from './topics.ts';
+import type { Taxonomy } from './topics.ts';
 import { htmlToText, plainText, titleText, truncateText } from './text.ts';
 import { resolveHttpUrl } from './urls.ts';
 
@@ -19,13 +17,14 @@ export interface NormalizeContext {
   /** The URL the document was actually fetched from (after redirects). */
   fetchUrl: string;
   feed: { link?: string; baseUrl?: string; language?: string };
-  source: { languages: Language[]; region: Region; province?: Province; topics: string[] };
+  source: SourceDefaults;
   taxonomy: Taxonomy;
   /** Content longer than this (in characters of HTML) is cut, and the cut is said. */
   maxContentChars?: number;
 }
 
-export type NormalizeOutcome = { item: Item; warnings: string[] } | { dropped: string };
+/** The item and what to tell about it, or why there is none (the reason reads like the parser's drop reasons). */
+export type NormalizeOutcome = { item: Item; warnings: Warning[] } | { dropped: string };
 
 export const DEFAULT_MAX_CONTENT_CHARS = 200_000;
 const SUMMARY_CHARS = 400;
@@ -34,12 +33,11 @@ const SUMMARY_SOURCE_CHARS = 20_000;
 const TITLE_FROM_TEXT_CHARS = 110;
 
 export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): NormalizeOutcome {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const feedBases = [ctx.feed.baseUrl, ctx.feed.link, ctx.fetchUrl];
   const guid = stripControls(parsed.guid ?? '').trim() || undefined;
-  const url =
-    resolveHttpUrl(parsed.link, parsed.baseUrl, ...feedBases) ??
-    (guid && /^https?:\/\//i.test(guid) ? resolveHttpUrl(guid) : undefined);
+  // The parser decided which link is the item's page (an RSS guid only when it is a permalink).
+  const url = resolveHttpUrl(parsed.link, parsed.baseUrl, ...feedBases);
   const bases = [parsed.baseUrl, url, ...feedBases];
 
   const maxChars = ctx.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
@@ -48,7 +46,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const wasCut = rawContent.length > maxChars;
   if (wasCut) {
     rawContent = rawContent.slice(0, maxChars);
-    warnings.push(`content cut at ${maxChars} characters`);
+    warnings.push({ code: 'content-cut', params: { count: maxChars } });
   }
   let contentHtml = sanitizeHtml(rawContent, { bases });
   if (wasCut && contentHtml) contentHtml += '<p>[…]</p>';
@@ -66,15 +64,14 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const modifiedAt = plausibleDate(parseFeedDate(parsed.updated), ctx.now);
   // An unreadable published date falls back to a readable updated one.
   const feedDate = plausibleDate(parseFeedDate(parsed.published), ctx.now) ?? modifiedAt;
-  if (rawDate && !feedDate) warnings.push(`unusable date "${String(rawDate).slice(0, 40)}", first-seen time used`);
+  if (rawDate && !feedDate) warnings.push({ code: 'unusable-date', params: { value: String(rawDate).slice(0, 40) } });
 
   const enclosureUrl = parsed.enclosure ? resolveHttpUrl(parsed.enclosure.url, ...bases) : undefined;
   const categories = [...new Set(parsed.categories.map((c) => stripControls(plainText(c))).filter(Boolean))].slice(0, 30);
   const author = stripControls(plainText(parsed.author)) || undefined;
 
-  // Tags are read from the title and the summary (what the item is about), not the whole body.
-  const language = chooseItemLanguage(declaredLanguage(parsed.language, ctx.feed.language), `${title}. ${summary}`, ctx.source.languages);
-  const place = placeItem(`${title}. ${summary}`, ctx.source);
+  const langHint = languageHint(parsed.language, ctx.feed.language);
+  const tags = classify({ title, summary, categories, url, langHint }, ctx.source, ctx.taxonomy);
   const alternates = (parsed.alternates ?? [])
     .map((a) => resolveHttpUrl(a.href, ...bases))
     .filter((u): u is string => !!u && u !== url)
@@ -92,14 +89,14 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     dateFromFeed: feedDate !== undefined,
     modifiedAt,
     categories,
-    language,
-    langHint: parsed.language ?? ctx.feed.language,
+    language: tags.language,
+    langHint,
     enclosure: enclosureUrl ? { ...parsed.enclosure, url: enclosureUrl } : undefined,
     contentHash: '',
-    topics: tagTopics({ title, summary, categories, language }, ctx.taxonomy, ctx.source.topics),
-    type: classifyType({ title, summary, categories, url }),
-    regions: place.regions,
-    province: place.province,
+    topics: tags.topics,
+    type: tags.type,
+    regions: tags.regions,
+    province: tags.province,
     canonicalUrl: url ? canonicalUrl(url) : undefined,
     translationKey: url ? translationKey(url) : undefined,
     alternateUrls: alternates,
@@ -108,7 +105,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
   const found = findItemEvent(parsed, item, ctx.now);
   item.type = found.type;
   if (found.event) item.event = found.event;
-  warnings.push(...found.warnings.map(eventWarningText));
+  warnings.push(...found.warnings.map(eventWarning));
   item.contentHash = contentHash([item.title, item.url, item.contentHtml, item.author, item.categories.join('\u0001'), rawDate]);
   return { item, warnings };
 }

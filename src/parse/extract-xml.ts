@@ -4,7 +4,7 @@
 import { decodeHTML, decodeHTMLStrict } from 'entities';
 
 import { readMediaRss, type MediaRss } from './media-rss.ts';
-import type { ItemCandidate, FeedCandidate, RawFeed } from './raw-feed.ts';
+import { isHttpUrl, type ItemCandidate, type FeedCandidate, type RawFeed } from './raw-feed.ts';
 import { readEventElements } from './read-event.ts';
 import { listOf, type XmlFeed } from './read-xml.ts';
 import { escapeHtml, isRecord, resolveHref, type NodeContext, type XmlNode } from './reshape-tree.ts';
@@ -102,7 +102,7 @@ class XmlExtractor {
     const chosen = pickLink(links, language);
     let link = chosen?.href;
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
-    if (!link && guid && /^https?:\/\//i.test(guid) && trimmed(attributesOf(guidNode).isPermaLink)?.toLowerCase() !== 'false') {
+    if (!link && guid && isHttpUrl(guid) && trimmed(attributesOf(guidNode).isPermaLink)?.toLowerCase() !== 'false') {
       link = guid;
     }
 
@@ -149,9 +149,12 @@ class XmlExtractor {
     const authors = this.readAtomAuthors(node);
     const sourceAuthors = authors.length ? authors : this.readAtomAuthors(first(node, 'source'));
     const allAuthors = sourceAuthors.length ? sourceAuthors : feedAuthors;
+    const id = firstText(node, 'id') ?? trimmed(built.id);
     return {
-      guid: firstText(node, 'id') ?? trimmed(built.id),
-      link: chosen?.href,
+      guid: id,
+      // RFC 4287 lets an id be an IRI nobody can fetch; an http id stands in only when the entry
+      // gives no link at all, and then it is the entry's page (WordPress's "?p=42" ids).
+      link: chosen?.href ?? (id && isHttpUrl(id) ? id : undefined),
       title: title?.value ?? media.title,
       titleIsHtml: title ? title.html : media.titleIsHtml,
       contentHtml: (content && asHtml(content)) || mediaBody(summary, media),

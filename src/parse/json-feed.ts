@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 import { ParseError } from '../core/errors.ts';
-import type { ItemCandidate, RawFeed } from './raw-feed.ts';
+import { isHttpUrl, type ItemCandidate, type RawFeed } from './raw-feed.ts';
 import { escapeHtml, resolveHref } from './reshape-tree.ts';
 
 // Fields are read leniently: a field of the wrong type is ignored, not fatal to its item.
@@ -94,7 +94,8 @@ function readItem(value: unknown, feedAuthors: string | undefined, resolve: (url
   const attachment = item.attachments?.find((a) => a !== undefined);
   const candidate: ItemCandidate = {
     guid: item.id,
-    link: resolve(item.url ?? item.external_url),
+    // JSON Feed 1.1: "ideally, the id is the full URL of the resource"; it stands in when no url is given.
+    link: resolve(item.url ?? item.external_url ?? (typeof item.id === 'string' && isHttpUrl(item.id) ? item.id : undefined)),
     title: item.title,
     titleIsHtml: false,
     // content_text and summary are plain text (JSON Feed 1.1); ParsedItem carries HTML.

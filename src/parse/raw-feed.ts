@@ -14,3 +14,8 @@ export interface RawFeed {
   items: unknown[];
   warnings: string[];
 }
+
+/** An identifier that is an absolute http(s) URL: the only kind that may stand in for a missing link. */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}

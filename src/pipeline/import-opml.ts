@@ -3,7 +3,7 @@
 // default topics of the feeds inside them. Feeds are not fetched here: a list of hundreds would
 // take minutes; the scheduler fetches them on its next tick and their health shows any problem.
 import { ParseError, UnprocessableError } from '../core/errors.ts';
-import { LANGUAGES, PROVINCES, REGIONS, type Language, type Province, type Region, type SourceSpec, type Topic } from '../core/types.ts';
+import { isOneOf, LANGUAGES, PROVINCES, REGIONS, type Language, type Province, type Region, type SourceSpec, type Topic } from '../core/types.ts';
 import { checkUrlHost } from '../fetch/address-guard.ts';
 import type { FetchSettings } from '../core/config.ts';
 import { readOpml, type OpmlFeed, type OpmlLimits } from '../parse/index.ts';
@@ -43,9 +43,9 @@ export interface ImportReport {
 function placeFromCategory(category: string | undefined): { region?: Region; province?: Province } {
   for (const path of (category ?? '').split(',')) {
     const [region, province] = path.trim().replace(/^\/+/, '').toLowerCase().split('/');
-    if ((REGIONS as readonly string[]).includes(region)) {
-      const p = (PROVINCES as readonly string[]).includes(province) && provinceFits(region, province) ? (province as Province) : undefined;
-      return { region: region as Region, ...(p ? { province: p } : {}) };
+    if (isOneOf(REGIONS, region)) {
+      const p = isOneOf(PROVINCES, province) && provinceFits(region, province) ? province : undefined;
+      return { region, ...(p ? { province: p } : {}) };
     }
   }
   return {};

@@ -1,23 +1,22 @@
-// The one place that runs fetch → parse → normalize → store for a source and records how it
-// went. A failure is state on the source's row (last_error, error_count, backoff), never an
-// exception that stops the tick or touches the other sources.
-import { createHash } from 'node:crypto';
+// The one place that runs fetch → parse → normalize → store for a source. What the fetch means
+// for the source is decided by planIngest(); this file does the I/O around it. A failure is state
+// on the source's row (its error code, error count, backoff), never an exception that stops the
+// tick or touches the other sources.
 import type { FetchSettings, ScheduleSettings } from '../core/config.ts';
 import { ParseError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
-import type { Item, Language, ParsedFeed, Province, Region } from '../core/types.ts';
-import { fetchFeed, type FetchDeps, type FetchFailed, type FetchResult } from '../fetch/fetch-feed.ts';
+import type { Item, SourceErrorCode, Warning } from '../core/types.ts';
+import { fetchFeed, type FetchDeps, type FetchOk, type FetchResult } from '../fetch/fetch-feed.ts';
 import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
 import { normalizeItem } from '../normalize/normalize-item.ts';
 import type { Taxonomy } from '../normalize/topics.ts';
-import { hostOf } from '../normalize/urls.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
 import type { Db } from '../store/db.ts';
-import { churnWarning, commitIngest, type FetchLog, type SourcePatch } from '../store/ingest.ts';
+import { churnWarning, commitIngest, type IngestCounts } from '../store/ingest.ts';
 import type { SourceRow } from '../store/schema.ts';
 import { deferHost, releaseLease } from '../store/sources-repo.ts';
-import { backoffMinutes, nextIntervalMinutes } from './next-fetch.ts';
+import { isNewBody, planIngest, type FeedReading, type IngestPlan } from './plan-ingest.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -42,239 +41,84 @@ export interface SourceOutcome {
   slug: string;
   outcome: Outcome;
   status?: number;
+  /** Why it failed, in English (for the command line and logs); `errorCode` says it as data. */
   error?: string;
+  errorCode?: SourceErrorCode;
   itemsNew: number;
   itemsUpdated: number;
   /** Items that came with a new GUID and were recognized by link and title (GUID churn). */
   itemsRekeyed?: number;
   durationMs: number;
-  warnings: string[];
+  warnings: Warning[];
 }
 
-/** Consistent permanent redirects needed before the stored URL follows them (FAULTS 10). */
-export const REDIRECT_SIGHTINGS = 2;
-
 export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner: string, signal?: AbortSignal): Promise<SourceOutcome> {
-  const now = deps.now ?? (() => new Date());
-  const started = now();
+  const started = (deps.now ?? (() => new Date()))();
   const t0 = performance.now();
+  const elapsedMs = () => Math.round(performance.now() - t0);
   const log = deps.logger.child({ source: source.slug });
   const metrics = deps.metrics ?? getMetrics();
-  /** How long the HTTP part took, once it has run. */
-  let fetchMs = 0;
+  let fetchSeconds = 0;
   const done = (outcome: Outcome, extra: Partial<SourceOutcome> = {}): SourceOutcome => {
-    metrics.recordFetch(outcome, fetchMs / 1000);
-    return {
-      slug: source.slug,
-      outcome,
-      itemsNew: 0,
-      itemsUpdated: 0,
-      warnings: [],
-      durationMs: Math.round(performance.now() - t0),
-      ...extra,
-    };
+    metrics.recordFetch(outcome, fetchSeconds);
+    return { slug: source.slug, outcome, itemsNew: 0, itemsUpdated: 0, warnings: [], durationMs: elapsedMs(), ...extra };
   };
-  const commit = async (c: Parameters<typeof commitIngest>[1]) => {
-    const c0 = performance.now();
-    try {
-      return await commitIngest(deps.db, c);
-    } finally {
-      metrics.recordIngestCommit((performance.now() - c0) / 1000);
-    }
-  };
-
-  // A host that asked us to wait (Retry-After) is not contacted: the source goes back, due then.
-  const postpone = async (untilMs: number) => {
-    await deferHost(deps.db, source.host, new Date(untilMs));
+  const giveBack = async () => {
     await releaseLease(deps.db, source.id, owner);
     return done('released');
   };
-  const blockedUntil = deps.limiter.blockedUntil(source.host);
-  if (blockedUntil) return postpone(blockedUntil);
-
-  let result: FetchResult;
-  try {
-    result = await deps.limiter.run(source.host, () =>
-      fetchFeed({ url: source.url, etag: source.etag, lastModified: source.lastModified, signal }, deps.fetch, deps.fetchDeps),
-    );
-  } catch (err) {
-    if (err instanceof HostBlockedError) return postpone(err.untilMs);
-    result = {
-      kind: 'failed',
-      code: 'network',
-      error: `fetch failed: ${(err as Error).message}`,
-      url: source.url,
-      redirects: [],
-      warnings: [],
-      durationMs: Math.round(performance.now() - t0),
-      headers: {},
-    };
-  }
-  fetchMs = result.durationMs;
-  if (result.kind === 'failed' && result.code === 'aborted') {
-    // Shutting down: give the source back untouched for another worker or the next start.
-    await releaseLease(deps.db, source.id, owner).catch(() => {});
-    return done('released');
-  }
-
-  const bounds = deps.schedule;
-  const durationMs = () => Math.round(performance.now() - t0);
-  const baseLog = (outcome: FetchLog['outcome'], status?: number, error?: string, bytes?: number): FetchLog => ({
-    startedAt: started,
-    durationMs: durationMs(),
-    outcome,
-    httpStatus: status,
-    error,
-    bytes,
-  });
-  const after = (minutes: number) => new Date(started.getTime() + minutes * 60_000);
-
-  const recordFailure = async (failure: FetchFailed): Promise<SourceOutcome> => {
-    const failures = source.errorCount + 1;
-    let nextFetchAt = after(backoffMinutes(failures, bounds, source.slug));
-    if (failure.retryAfterSeconds) {
-      nextFetchAt = new Date(started.getTime() + failure.retryAfterSeconds * 1000);
-      deps.limiter.blockHost(source.host, nextFetchAt.getTime());
-      await deferHost(deps.db, source.host, nextFetchAt);
-    }
-    await commit({
-      sourceId: source.id,
-      owner,
-      patch: {
-        lastFetchAt: started,
-        lastStatus: failure.status ?? null,
-        lastError: failure.error,
-        lastErrorAt: started,
-        errorCount: failures,
-        nextFetchAt,
-        lastWarnings: failure.warnings,
-        ...(failure.gone ? { status: 'gone' } : {}),
-      },
-      log: baseLog('failed', failure.status, failure.error),
-      historyLimit: bounds.historyPerSource,
-    });
-    log.warn({ url: source.url, status: failure.status, code: failure.code, error: failure.error, failures }, 'fetch failed');
-    return done('failed', { status: failure.status, error: failure.error, warnings: failure.warnings });
-  };
 
   try {
-    if (result.kind === 'failed') return await recordFailure(result);
-
-    const currentInterval = source.intervalOverrideMinutes ?? source.intervalMinutes ?? nextIntervalMinutes({ itemDates: [] }, bounds);
-    const okPatch: SourcePatch = {
-      lastFetchAt: started,
-      lastSuccessAt: started,
-      lastStatus: result.status,
-      lastError: null,
-      lastErrorAt: null,
-      errorCount: 0,
-      etag: result.etag ?? source.etag,
-      lastModified: result.lastModified ?? source.lastModified,
-    };
-
-    if (result.kind === 'not-modified') {
-      await commit({
-        sourceId: source.id,
-        owner,
-        patch: { ...okPatch, nextFetchAt: after(currentInterval), lastWarnings: result.warnings },
-        log: baseLog('not-modified', 304),
-        historyLimit: bounds.historyPerSource,
-      });
-      log.info({ url: result.url, status: 304, durationMs: durationMs() }, 'not modified');
-      return done('not-modified', { status: 304 });
+    // A host that asked us to wait (Retry-After) is not contacted: the source goes back, due then.
+    const waitUntil = deps.limiter.blockedUntil(source.host);
+    if (waitUntil) {
+      await deferHost(deps.db, source.host, new Date(waitUntil));
+      return await giveBack();
     }
-
-    // Servers that ignore conditional requests (or change the ETag every time) still send the same bytes.
-    const bodyHash = createHash('sha256').update(result.bytes).digest('base64url');
-    if (bodyHash === source.bodyHash) {
-      await commit({
-        sourceId: source.id,
-        owner,
-        patch: { ...okPatch, nextFetchAt: after(currentInterval), lastWarnings: result.warnings },
-        log: baseLog('unchanged', result.status, undefined, result.bytes.length),
-        historyLimit: bounds.historyPerSource,
-      });
-      log.info({ url: result.url, status: result.status, durationMs: durationMs() }, 'unchanged');
-      return done('unchanged', { status: result.status });
-    }
-
-    let feed: ParsedFeed;
+    let fetched: FetchResult;
     try {
-      feed = await parseFeed(result.text, { contentType: result.contentType, url: result.url, maxItems: deps.fetch.maxItems });
+      fetched = await deps.limiter.run(source.host, () =>
+        fetchFeed({ url: source.url, etag: source.etag, lastModified: source.lastModified, signal }, deps.fetch, deps.fetchDeps),
+      );
     } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-      return await recordFailure({ ...result, kind: 'failed', code: 'not-a-feed', error: err.message });
+      if (!(err instanceof HostBlockedError)) throw err;
+      await deferHost(deps.db, source.host, new Date(err.untilMs));
+      return await giveBack();
+    }
+    fetchSeconds = fetched.durationMs / 1000;
+    if (fetched.kind === 'failed' && fetched.code === 'aborted') {
+      // Shutting down: the source goes back untouched, for another worker or the next start.
+      await releaseLease(deps.db, source.id, owner).catch(() => {});
+      return done('released');
     }
 
-    const warnings = [...result.warnings, ...feed.warnings];
-    for (const [reason, count] of Object.entries(feed.dropped)) warnings.push(`${count} item(s) dropped: ${reason}`);
-    const normalized: Item[] = [];
-    const ctx = {
-      now: started,
-      fetchUrl: result.url,
-      feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
-      source: {
-        languages: source.languages as Language[],
-        region: source.region as Region,
-        province: (source.province ?? undefined) as Province | undefined,
-        topics: source.topics,
-      },
-      taxonomy: deps.taxonomy,
-    };
-    for (const parsed of feed.items) {
-      const out = normalizeItem(parsed, ctx);
-      if ('dropped' in out) {
-        warnings.push(`item dropped: ${out.dropped}`);
-        continue;
-      }
-      normalized.push(out.item);
-      warnings.push(...out.warnings);
+    const reading = fetched.kind === 'ok' && isNewBody(source, fetched) ? await readFeed(deps, source, fetched, started) : undefined;
+    const plan = planIngest(source, fetched, reading, { now: started, durationMs: elapsedMs(), bounds: deps.schedule });
+    if (plan.hostWaitUntil) {
+      deps.limiter.blockHost(source.host, plan.hostWaitUntil.getTime());
+      await deferHost(deps.db, source.host, plan.hostWaitUntil);
     }
-
-    const interval = nextIntervalMinutes(
-      {
-        itemDates: normalized.filter((i) => i.dateFromFeed).map((i) => i.publishedAt),
-        ttlMinutes: feed.ttlMinutes,
-        updatePeriodMinutes: feed.updatePeriodMinutes,
-        cacheMaxAgeSeconds: result.cacheMaxAgeSeconds,
-        overrideMinutes: source.intervalOverrideMinutes ?? undefined,
-      },
-      bounds,
-    );
-
-    const patch: SourcePatch = {
-      ...okPatch,
-      ...redirectPatch(source, result.permanentRedirect),
-      bodyHash,
-      feedTitle: feed.title ?? null,
-      feedLink: feed.link ?? null,
-      intervalMinutes: interval,
-      nextFetchAt: after(interval),
-      lastWarnings: dedupeWarnings(warnings),
-    };
-    const counts = await commit({
-      sourceId: source.id,
-      owner,
-      items: normalized,
-      patch,
-      log: baseLog('ok', result.status, undefined, result.bytes.length),
-      historyLimit: bounds.historyPerSource,
-    });
-    metrics.recordItems(counts.itemsNew, counts.itemsUpdated);
+    const counts = await commit(deps, metrics, source, owner, plan);
+    if (plan.outcome === 'ok') metrics.recordItems(counts.itemsNew, counts.itemsUpdated);
     if (counts.itemsNew || counts.itemsUpdated) {
       deps.onItemsChanged?.({ sourceId: source.id, slug: source.slug, itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated });
     }
-    log.info(
-      { url: result.url, status: result.status, durationMs: durationMs(), itemsNew: counts.itemsNew, itemsUpdated: counts.itemsUpdated, itemsRekeyed: counts.itemsRekeyed, items: normalized.length },
-      'fetched',
-    );
-    const churn = counts.itemsRekeyed ? [churnWarning(counts.itemsRekeyed)] : [];
+
+    const status = plan.log.httpStatus;
+    if (plan.error) {
+      log.warn({ url: source.url, status, code: plan.error.code, error: plan.error.detail, failures: plan.patch.errorCount }, 'fetch failed');
+      return done('failed', { status, error: plan.error.detail, errorCode: plan.error.code, warnings: plan.warnings });
+    }
+    const url = fetched.url;
+    if (plan.outcome !== 'ok') {
+      log.info({ url, status, durationMs: elapsedMs() }, plan.outcome === 'not-modified' ? 'not modified' : 'unchanged');
+      return done(plan.outcome, { status });
+    }
+    log.info({ url, status, durationMs: elapsedMs(), ...counts, items: plan.items.length }, 'fetched');
     return done('ok', {
-      status: result.status,
-      itemsNew: counts.itemsNew,
-      itemsUpdated: counts.itemsUpdated,
-      itemsRekeyed: counts.itemsRekeyed,
-      warnings: [...dedupeWarnings(warnings), ...churn],
+      status,
+      ...counts,
+      warnings: counts.itemsRekeyed ? [...plan.warnings, churnWarning(counts.itemsRekeyed)] : plan.warnings,
     });
   } catch (err) {
     // A bug or the database going away: nothing was committed, the lease will expire and the
@@ -284,21 +128,50 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
   }
 }
 
-function redirectPatch(source: SourceRow, target: string | undefined): SourcePatch {
-  if (!target || target === source.url) return { redirectTo: null, redirectSeen: 0 };
-  const seen = source.redirectTo === target ? source.redirectSeen + 1 : 1;
-  if (seen < REDIRECT_SIGHTINGS) return { redirectTo: target, redirectSeen: seen };
-  return {
-    url: target,
-    host: hostOf(target),
-    aliases: [...new Set([...source.aliases, source.url])],
-    redirectTo: null,
-    redirectSeen: 0,
+/** Parses a new body and normalizes its items; a document that is not a feed is a reading too. */
+async function readFeed(deps: PipelineDeps, source: SourceRow, fetched: FetchOk, now: Date): Promise<FeedReading> {
+  let feed;
+  try {
+    feed = await parseFeed(fetched.text, { contentType: fetched.contentType, url: fetched.url, maxItems: deps.fetch.maxItems });
+  } catch (err) {
+    if (err instanceof ParseError) return { kind: 'unreadable', detail: err.message };
+    throw err;
+  }
+  const warnings: Warning[] = feed.warnings.map((detail) => ({ code: 'parse-note', params: { detail } }));
+  const dropped = new Map(Object.entries(feed.dropped));
+  const items: Item[] = [];
+  const ctx = {
+    now,
+    fetchUrl: fetched.url,
+    feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
+    source: { languages: source.languages, region: source.region, province: source.province ?? undefined, topics: source.topics },
+    taxonomy: deps.taxonomy,
   };
+  for (const parsed of feed.items) {
+    const out = normalizeItem(parsed, ctx);
+    if ('dropped' in out) {
+      dropped.set(out.dropped, (dropped.get(out.dropped) ?? 0) + 1);
+      continue;
+    }
+    items.push(out.item);
+    warnings.push(...out.warnings);
+  }
+  for (const [reason, count] of dropped) warnings.push({ code: 'items-dropped', params: { reason, count } });
+  return { kind: 'feed', feed, items, warnings };
 }
 
-function dedupeWarnings(warnings: string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const w of warnings) counts.set(w, (counts.get(w) ?? 0) + 1);
-  return [...counts].slice(0, 50).map(([w, n]) => (n > 1 ? `${w} (×${n})` : w));
+async function commit(deps: PipelineDeps, metrics: Metrics, source: SourceRow, owner: string, plan: IngestPlan): Promise<IngestCounts> {
+  const c0 = performance.now();
+  try {
+    return await commitIngest(deps.db, {
+      sourceId: source.id,
+      owner,
+      items: plan.items,
+      patch: plan.patch,
+      log: plan.log,
+      historyLimit: deps.schedule.historyPerSource,
+    });
+  } finally {
+    metrics.recordIngestCommit((performance.now() - c0) / 1000);
+  }
 }

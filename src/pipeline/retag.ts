@@ -1,14 +1,9 @@
-// Re-tags stored items after the taxonomy (or a source's defaults) changed: topics, type,
-// language and place are recomputed from what we kept, with the same functions ingest uses.
-import { asc, eq, gt } from 'drizzle-orm';
-import type { Language, Province, Region } from '../core/types.ts';
-import { chooseItemLanguage, declaredLanguage } from '../normalize/detect-language.ts';
-import { classifyType } from '../normalize/item-type.ts';
-import { placeItem } from '../normalize/place.ts';
-import { tagTopics, type Taxonomy } from '../normalize/topics.ts';
+// Re-tags stored items after the taxonomy (or a source's defaults) changed: language, topics,
+// type and place are recomputed from what we kept, by the same classify() ingest uses.
+import { classify } from '../normalize/classify.ts';
+import type { Taxonomy } from '../normalize/topics.ts';
 import type { Db } from '../store/db.ts';
-import { updateTags } from '../store/ingest.ts';
-import { items, sources } from '../store/schema.ts';
+import { listItemsToRetag, updateTags, type ItemTags } from '../store/item-tags.ts';
 
 export interface RetagReport {
   items: number;
@@ -21,37 +16,28 @@ export async function retagItems(db: Db, taxonomy: Taxonomy, onProgress?: (done:
   const report: RetagReport = { items: 0, changed: 0 };
   let after = 0;
   for (;;) {
-    const rows = await db
-      .select({
-        id: items.id, title: items.title, summary: items.summary, categories: items.categories, url: items.url,
-        langHint: items.langHint, language: items.language, topics: items.topics, type: items.type, regions: items.regions, province: items.province,
-        sourceLanguages: sources.languages, sourceRegion: sources.region, sourceProvince: sources.province, sourceTopics: sources.topics,
-      })
-      .from(items)
-      .innerJoin(sources, eq(items.sourceId, sources.id))
-      .where(gt(items.id, after))
-      .orderBy(asc(items.id))
-      .limit(BATCH);
+    const rows = await listItemsToRetag(db, after, BATCH);
     if (rows.length === 0) break;
     after = rows[rows.length - 1].id;
-    const changes: { id: number; topics: string[]; type: string; language: string; regions: string[]; province: string | null }[] = [];
+    const changes: ({ id: number } & ItemTags)[] = [];
     for (const r of rows) {
-      const language = chooseItemLanguage(declaredLanguage(r.langHint ?? undefined, undefined), `${r.title}. ${r.summary}`, r.sourceLanguages as Language[]);
-      const topics = tagTopics({ title: r.title, summary: r.summary, categories: r.categories, language }, taxonomy, r.sourceTopics);
-      const type = classifyType({ title: r.title, summary: r.summary, categories: r.categories, url: r.url ?? undefined });
-      const place = placeItem(`${r.title}. ${r.summary}`, { region: r.sourceRegion as Region, province: (r.sourceProvince ?? undefined) as Province | undefined });
-      const next = { id: r.id, topics, type, language, regions: place.regions, province: place.province ?? null };
-      const same =
-        next.type === r.type && next.language === r.language && next.province === r.province &&
-        next.topics.join() === [...r.topics].sort().join() && [...next.regions].sort().join() === [...r.regions].sort().join();
-      if (!same) changes.push(next);
+      const tags = classify(
+        { title: r.title, summary: r.summary, categories: r.categories, url: r.url ?? undefined, langHint: r.langHint ?? undefined },
+        { ...r.source, province: r.source.province ?? undefined },
+        taxonomy,
+      );
+      const next: ItemTags = { ...tags, province: tags.province ?? null };
+      if (!sameTags(next, r.tags)) changes.push({ id: r.id, ...next });
     }
-    if (changes.length) {
-      await updateTags(db, changes);
-    }
+    await updateTags(db, changes);
     report.items += rows.length;
     report.changed += changes.length;
     onProgress?.(report.items);
   }
   return report;
+}
+
+function sameTags(a: ItemTags, b: ItemTags): boolean {
+  const sorted = (list: string[]) => [...list].sort().join();
+  return a.type === b.type && a.language === b.language && a.province === b.province && sorted(a.topics) === sorted(b.topics) && sorted(a.regions) === sorted(b.regions);
 }

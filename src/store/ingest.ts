@@ -2,8 +2,8 @@
 // in one transaction. A crash before commit leaves the old state, and the next run redoes the
 // work; inserts are idempotent through the (source_id, key) unique index.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { Item } from '../core/types.ts';
-import { queryRows, textArray, type Db, type Tx } from './db.ts';
+import type { FetchErrorCode, FetchOutcome, Item, ProblemParams, Warning } from '../core/types.ts';
+import { queryRows, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { assignStories, indexFingerprints } from './stories.ts';
@@ -12,16 +12,20 @@ export type SourcePatch = Partial<
   Pick<
     SourceRow,
     | 'url' | 'host' | 'aliases' | 'status' | 'etag' | 'lastModified' | 'bodyHash' | 'feedTitle' | 'feedLink'
-    | 'lastFetchAt' | 'lastSuccessAt' | 'lastStatus' | 'lastError' | 'lastErrorAt' | 'lastWarnings'
+    | 'lastFetchAt' | 'lastSuccessAt' | 'lastStatus' | 'lastErrorCode' | 'lastErrorParams' | 'lastError' | 'lastErrorAt' | 'lastWarnings'
     | 'errorCount' | 'intervalMinutes' | 'nextFetchAt' | 'redirectTo' | 'redirectSeen'
   >
 >;
 
+/** One entry of a source's fetch log. */
 export interface FetchLog {
   startedAt: Date;
   durationMs: number;
-  outcome: 'ok' | 'not-modified' | 'unchanged' | 'failed';
+  outcome: FetchOutcome;
   httpStatus?: number;
+  errorCode?: FetchErrorCode;
+  errorParams?: ProblemParams;
+  /** The error in English, for operators. */
   error?: string;
   bytes?: number;
 }
@@ -46,9 +50,9 @@ export interface IngestCounts {
 
 const BATCH = 400;
 
-/** Recorded on a source whose feed gave stored items new GUIDs (FAULTS 47): visible, not silently absorbed. */
-export function churnWarning(count: number): string {
-  return `GUIDs changed for ${count} item${count === 1 ? '' : 's'} (churn): matched to stored items by link and title`;
+/** Recorded on a source whose feed gave stored items new GUIDs: visible, not silently absorbed. */
+export function churnWarning(count: number): Warning {
+  return { code: 'guid-churn', params: { count } };
 }
 
 export async function commitIngest(db: Db, commit: IngestCommit): Promise<IngestCounts> {
@@ -211,28 +215,4 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
   }
   await assignStories(tx, insertedIds);
   return { itemsNew, itemsUpdated, itemsRekeyed };
-}
-
-
-export interface TagUpdate {
-  id: number;
-  topics: string[];
-  type: string;
-  language: string;
-  regions: string[];
-  province: string | null;
-}
-
-/** Writes re-computed tags for a batch of items in one statement, and tells readers something changed. */
-export async function updateTags(db: Db, changes: TagUpdate[]): Promise<void> {
-  if (!changes.length) return;
-  const values = sql.join(
-    changes.map((c) => sql`(${c.id}::bigint, ${textArray(c.topics)}, ${c.type}::text, ${c.language}::text, ${textArray(c.regions)}, ${c.province}::text)`),
-    sql`, `,
-  );
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`update ${items} set topics = v.topics, type = v.type, language = v.language, regions = v.regions, province = v.province, updated_at = now()
-      from (values ${values}) as v(id, topics, type, language, regions, province) where ${items.id} = v.id`);
-    await bumpGeneration(tx);
-  });
 }

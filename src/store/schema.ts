@@ -16,6 +16,10 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type {
+  Enclosure, FetchErrorCode, FetchOutcome, ItemLanguage, ItemType, Language, ProblemParams, Province, Region, SourceErrorCode, SourceOrigin,
+  SourceStatus, Warning,
+} from '../core/types.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -40,15 +44,15 @@ export const sources = pgTable(
     host: text('host').notNull(),
     title: text('title').notNull(),
     organization: text('organization').notNull(),
-    region: text('region').notNull(),
-    province: text('province'),
-    languages: text('languages').array().notNull(),
+    region: text('region').$type<Region>().notNull(),
+    province: text('province').$type<Province>(),
+    languages: text('languages').array().$type<Language[]>().notNull(),
     topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
     siteUrl: text('site_url'),
     /** 'file' when feeds.yaml declares it (the file wins on sync), 'api' when added at run time. */
-    origin: text('origin').notNull().default('file'),
+    origin: text('origin').$type<SourceOrigin>().notNull().default('file'),
     intervalOverrideMinutes: integer('interval_override_minutes'),
-    status: text('status').notNull().default('active'),
+    status: text('status').$type<SourceStatus>().notNull().default('active'),
     etag: text('etag'),
     lastModified: text('last_modified'),
     bodyHash: text('body_hash'),
@@ -57,9 +61,13 @@ export const sources = pgTable(
     lastFetchAt: tz('last_fetch_at'),
     lastSuccessAt: tz('last_success_at'),
     lastStatus: integer('last_status'),
+    /** Why the last fetch failed (or why the source is paused): a code and its facts; web/ words them. */
+    lastErrorCode: text('last_error_code').$type<SourceErrorCode>(),
+    lastErrorParams: jsonb('last_error_params').$type<ProblemParams>(),
+    /** The same in English, for operators and logs. */
     lastError: text('last_error'),
     lastErrorAt: tz('last_error_at'),
-    lastWarnings: jsonb('last_warnings').$type<string[]>(),
+    lastWarnings: jsonb('last_warnings').$type<Warning[]>(),
     errorCount: integer('error_count').notNull().default(0),
     intervalMinutes: integer('interval_minutes'),
     nextFetchAt: tz('next_fetch_at').notNull().defaultNow(),
@@ -100,15 +108,15 @@ export const items = pgTable(
     firstSeenAt: tz('first_seen_at').notNull().defaultNow(),
     updatedAt: tz('updated_at').notNull().defaultNow(),
     categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
-    language: text('language').notNull().default('other'),
+    language: text('language').$type<ItemLanguage>().notNull().default('other'),
     langHint: text('lang_hint'),
-    enclosure: jsonb('enclosure').$type<{ url: string; type?: string; length?: number }>(),
+    enclosure: jsonb('enclosure').$type<Enclosure>(),
     contentHash: text('content_hash').notNull(),
     topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
-    type: text('type').notNull().default('news'),
+    type: text('type').$type<ItemType>().notNull().default('news'),
     /** The source's region, plus the region of the province the item is about when that differs. */
-    regions: text('regions').array().notNull().default(sql`'{}'::text[]`),
-    province: text('province'),
+    regions: text('regions').array().$type<Region[]>().notNull().default(sql`'{}'::text[]`),
+    province: text('province').$type<Province>(),
     canonicalUrl: text('canonical_url'),
     translationKey: text('translation_key'),
     alternateUrls: text('alternate_urls').array().notNull().default(sql`'{}'::text[]`),
@@ -171,9 +179,11 @@ export const fetches = pgTable(
       .references(() => sources.id, { onDelete: 'cascade' }),
     startedAt: tz('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
-    /** ok | not-modified | unchanged | failed */
-    outcome: text('outcome').notNull(),
+    outcome: text('outcome').$type<FetchOutcome>().notNull(),
     httpStatus: integer('http_status'),
+    errorCode: text('error_code').$type<FetchErrorCode>(),
+    errorParams: jsonb('error_params').$type<ProblemParams>(),
+    /** The error in English, for operators and logs. */
     error: text('error'),
     itemsNew: integer('items_new').notNull().default(0),
     itemsUpdated: integer('items_updated').notNull().default(0),

@@ -1,7 +1,7 @@
 // Queries on sources: registry sync, health listing, and the leases that let several workers
 // share the fetching without ever fetching one source twice at once.
 import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
-import type { SourceSpec } from '../core/types.ts';
+import type { SourceOrigin, SourceSpec, SourceStatus } from '../core/types.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { Db, Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
@@ -48,7 +48,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
       const changed =
         urlChanged ||
         row.origin !== 'file' ||
-        (row.status === 'paused' && row.lastError === RETIRED_REASON) ||
+        isRetired(row) ||
         Object.entries(cols).some(([k, v]) => JSON.stringify(row[k as keyof SourceRow] ?? null) !== JSON.stringify(v));
       if (!changed) continue;
       await tx
@@ -57,7 +57,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
           ...cols,
           origin: 'file',
           ...(urlChanged ? { url: spec.url, host: hostOf(spec.url), etag: null, lastModified: null, bodyHash: null, nextFetchAt: sql`now()`, redirectTo: null, redirectSeen: 0 } : {}),
-          ...(row.status === 'paused' && row.lastError === RETIRED_REASON ? { status: 'active', lastError: null } : {}),
+          ...(isRetired(row) ? { status: 'active' as const, lastErrorCode: null, lastErrorParams: null, lastError: null } : {}),
           updatedAt: sql`now()`,
         })
         .where(eq(sources.id, row.id));
@@ -66,7 +66,7 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
     const declared = specs.map((s) => s.slug);
     const retired = await tx
       .update(sources)
-      .set({ status: 'paused', lastError: RETIRED_REASON, updatedAt: sql`now()` })
+      .set({ status: 'paused', lastErrorCode: 'retired', lastErrorParams: {}, lastError: RETIRED_REASON, updatedAt: sql`now()` })
       .where(and(eq(sources.origin, 'file'), eq(sources.status, 'active'), declared.length ? notInArray(sources.slug, declared) : sql`true`))
       .returning({ slug: sources.slug });
     report.retired = retired.map((r) => r.slug);
@@ -75,7 +75,11 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
   return report;
 }
 
+/** The English detail beside the 'retired' code. */
 export const RETIRED_REASON = 'no longer listed in feeds.yaml';
+
+/** Paused because feeds.yaml no longer lists it: the file listing it again brings it back. */
+const isRetired = (row: SourceRow) => row.status === 'paused' && row.lastErrorCode === 'retired';
 
 export async function listSources(db: Db): Promise<SourceRow[]> {
   return db.select().from(sources).orderBy(asc(sources.slug));
@@ -147,7 +151,7 @@ export async function deferHost(db: Db, host: string, until: Date): Promise<void
     .where(and(eq(sources.host, host), lt(sources.nextFetchAt, until)));
 }
 
-export async function setSourceStatus(db: Db, slug: string, status: 'active' | 'paused' | 'gone'): Promise<SourceRow | undefined> {
+export async function setSourceStatus(db: Db, slug: string, status: SourceStatus): Promise<SourceRow | undefined> {
   const [row] = await db
     .update(sources)
     .set({ status, updatedAt: sql`now()`, ...(status === 'active' ? { nextFetchAt: sql`now()`, errorCount: 0 } : {}) })
@@ -174,7 +178,7 @@ export async function withRegistryLock<T>(db: Db, work: (tx: Tx) => Promise<T>):
 }
 
 /** Adds sources registered at run time (origin 'api': feeds.yaml sync leaves them alone). */
-export async function insertSources(tx: Tx | Db, specs: SourceSpec[], origin = 'api'): Promise<SourceRow[]> {
+export async function insertSources(tx: Tx | Db, specs: SourceSpec[], origin: SourceOrigin = 'api'): Promise<SourceRow[]> {
   if (specs.length === 0) return [];
   const rows: SourceRow[] = [];
   // Batches keep each statement's parameter count well under Postgres's limit.

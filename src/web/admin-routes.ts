@@ -19,7 +19,7 @@ import type { FetchRow, SourceRow } from '../store/schema.ts';
 import { listFetches } from '../store/sources-repo.ts';
 import type { Auth } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
-import { sourceJson } from './json-views.ts';
+import { outcomeJson, sourceJsonFor } from './json-views.ts';
 
 export interface AdminRoutesDeps {
   db: Db;
@@ -37,7 +37,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** One source as the admin API shows it: the public view plus what an operator needs. */
 export function adminSourceJson(s: SourceRow) {
   return {
-    ...sourceJson(s),
+    ...sourceJsonFor(s, 'admin'),
     aliases: s.aliases,
     feedTitle: s.feedTitle,
     createdAt: iso(s.createdAt),
@@ -52,6 +52,8 @@ function fetchJson(f: FetchRow) {
     outcome: f.outcome,
     httpStatus: f.httpStatus,
     error: f.error,
+    errorCode: f.errorCode,
+    errorParams: f.errorParams,
     itemsNew: f.itemsNew,
     itemsUpdated: f.itemsUpdated,
     bytes: f.bytes,
@@ -153,7 +155,7 @@ export function createAdminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
       owner: `admin:${c.get('requestId')}`,
       leaseSeconds: deps.leaseSeconds,
     });
-    return c.json({ source: adminSourceJson(source), outcome });
+    return c.json({ source: adminSourceJson(source), outcome: outcomeJson(outcome) });
   });
 
   app.post('/api/opml', write, limit(DEFAULT_OPML_LIMITS.maxBytes + 4096), async (c) => {

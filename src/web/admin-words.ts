@@ -1,7 +1,6 @@
 // Every string of the admin pages, in English and French (the reader's own words are in reader-words.ts).
 // French is typed as `AdminWords`, so a string added in one language only does not compile. Fetch
-// errors are stored as the fetcher wrote them, in English; explainError() says what the usual
-// ones mean in the page's language (on the admin pages, beside the original; in the directory too).
+// errors and warnings are worded from their codes in error-words.ts.
 import { formatMinutes } from '../core/locale.ts';
 import type { Language } from '../core/types.ts';
 
@@ -331,88 +330,3 @@ const fr: AdminWords = {
 };
 
 export const ADMIN_WORDS: Record<Language, AdminWords> = { en, fr };
-
-type Explained = Record<Language, string>;
-
-// The fetcher's messages (fetch/fetch-feed.ts, fetch/http-status.ts, sources-repo's retirement)
-// matched by their stable beginnings; anything else is shown as it is.
-const EXPLANATIONS: [RegExp, Explained][] = [
-  [/^blocked: (redirect to )?non-public address/, {
-    en: 'The address, or where it redirects, is not public: the hub does not fetch private or internal addresses.',
-    fr: 'L’adresse, ou celle vers laquelle elle redirige, n’est pas publique\u00a0: le carrefour ne lit pas les adresses privées ou internes.',
-  }],
-  [/^blocked by bot protection/, {
-    en: 'A bot-protection service stops the hub from reading the feed. Ask the publisher to let feed readers through.',
-    fr: 'Un service anti-robots empêche le carrefour de lire le fil. Demandez à l’éditeur de laisser passer les lecteurs de fils.',
-  }],
-  [/^gone \(410\)/, {
-    en: 'The publisher removed the feed (410 Gone), so fetching stopped.',
-    fr: 'L’éditeur a retiré le fil (410 Gone)\u00a0; la lecture s’est arrêtée.',
-  }],
-  [/^feed not found \(404\)/, {
-    en: 'The feed is no longer at this address (404). The site may have moved it.',
-    fr: 'Le fil n’est plus à cette adresse (404). Le site l’a peut-être déplacé.',
-  }],
-  [/\((401|403)\)$/, {
-    en: 'The site refuses to give the feed to the hub (access denied).',
-    fr: 'Le site refuse de donner le fil au carrefour (accès refusé).',
-  }],
-  [/^too many requests \(429\)/, {
-    en: 'The site asked the hub to slow down; the next fetch waits as long as it asked.',
-    fr: 'Le site a demandé au carrefour de ralentir\u00a0; la prochaine lecture attend le délai demandé.',
-  }],
-  [/\(5\d\d\)$/, {
-    en: 'The site had a server error. This is often temporary; the hub tries again later, less often.',
-    fr: 'Le site a eu une erreur de serveur. C’est souvent passager\u00a0; le carrefour réessaie plus tard, moins souvent.',
-  }],
-  [/^(timed out|connection timed out)/, {
-    en: 'The site took too long to answer.',
-    fr: 'Le site a mis trop de temps à répondre.',
-  }],
-  [/^DNS lookup failed/, {
-    en: 'The site’s name could not be found. The address may be mistyped, or the domain may have lapsed.',
-    fr: 'Le nom du site est introuvable. L’adresse est peut-être mal écrite, ou le domaine a expiré.',
-  }],
-  [/^TLS error/, {
-    en: 'The secure connection failed, usually because of the site’s certificate.',
-    fr: 'La connexion sécurisée a échoué, d’ordinaire à cause du certificat du site.',
-  }],
-  [/^(connection (refused|reset|closed|lost)|host unreachable|network (unreachable|error)|address not available|malformed HTTP response|fetch failed)/, {
-    en: 'The connection to the site failed.',
-    fr: 'La connexion au site a échoué.',
-  }],
-  // The parser's "not a feed (HTML page)", discovery's "not a feed (HTML)", the fetcher's "not a feed (text/html)".
-  [/HTML page, not a feed|^not a feed \((HTML( page)?|text\/html)\)/, {
-    en: 'The address answers with a web page, not a feed. The site may have moved its feed.',
-    fr: 'L’adresse répond par une page web, pas par un fil. Le site a peut-être déplacé son fil.',
-  }],
-  [/^not a feed/, {
-    en: 'What the address sends is not a feed.',
-    fr: 'Ce que l’adresse envoie n’est pas un fil.',
-  }],
-  [/^response too large/, {
-    en: 'The feed is larger than the hub accepts.',
-    fr: 'Le fil dépasse la taille que le carrefour accepte.',
-  }],
-  [/^empty response/, {
-    en: 'The site sent an empty answer.',
-    fr: 'Le site a envoyé une réponse vide.',
-  }],
-  [/character encoding|^corrupt \w+ data/, {
-    en: 'The feed’s bytes could not be decoded into text.',
-    fr: 'Les octets du fil n’ont pas pu être décodés en texte.',
-  }],
-  [/^too many redirects|^redirect/, {
-    en: 'The address redirects in a way the hub cannot follow.',
-    fr: 'L’adresse redirige d’une façon que le carrefour ne peut pas suivre.',
-  }],
-  [/^no longer listed in feeds\.yaml/, {
-    en: 'It was removed from feeds.yaml, so it is paused.',
-    fr: 'Elle a été retirée de feeds.yaml\u00a0; elle est donc en pause.',
-  }],
-];
-
-/** What a stored fetch error means, in plain words in the page's language; undefined when we do not know it. */
-export function explainError(error: string, ui: Language): string | undefined {
-  return EXPLANATIONS.find(([pattern]) => pattern.test(error))?.[1][ui];
-}

@@ -1,6 +1,9 @@
 // The public JSON shapes of items and sources (the API is a contract: add fields, never rename).
+import type { Warning } from '../core/types.ts';
+import type { SourceOutcome } from '../pipeline/ingest-source.ts';
 import type { ItemRef, ItemView } from '../store/items-query.ts';
-import type { SourceRow } from '../store/schema.ts';
+import { errorWords, publicWarning, warningLine } from './error-words.ts';
+import type { SourceView } from './source-views.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -34,7 +37,16 @@ function refJson(r: ItemRef) {
   return { id: r.id, title: r.title, url: r.url, language: r.language, source: r.source, organization: r.organization };
 }
 
-export function sourceJson(s: SourceRow) {
+/**
+ * A source and its health. Anyone sees the error in general words (the address is not public, the
+ * name could not be found) with its code; an operator ('admin') sees the fetcher's own detail
+ * instead, with the resolved address or the looked-up name, and the facts behind the code.
+ */
+export function sourceJsonFor(s: SourceView, audience: 'public' | 'admin') {
+  const error =
+    audience === 'admin'
+      ? { lastError: s.lastError, lastErrorCode: s.lastErrorCode, lastErrorParams: s.lastErrorParams }
+      : { lastError: s.lastErrorCode ? errorWords(s.lastErrorCode, s.lastErrorParams, 'en') : null, lastErrorCode: s.lastErrorCode };
   return {
     slug: s.slug,
     title: s.title,
@@ -51,13 +63,28 @@ export function sourceJson(s: SourceRow) {
       lastFetch: iso(s.lastFetchAt),
       lastSuccess: iso(s.lastSuccessAt),
       httpStatus: s.lastStatus,
-      lastError: s.lastError,
+      ...error,
       lastErrorAt: iso(s.lastErrorAt),
       consecutiveFailures: s.errorCount,
       itemCount: s.itemCount,
       nextFetch: iso(s.nextFetchAt),
       intervalMinutes: s.intervalOverrideMinutes ?? s.intervalMinutes,
-      warnings: s.lastWarnings ?? [],
+      ...warningsJson(audience === 'admin' ? (s.lastWarnings ?? []) : (s.lastWarnings ?? []).map(publicWarning)),
     },
   };
+}
+
+/** A source as anyone may see it (GET /api/sources). */
+export function sourceJson(s: SourceView) {
+  return sourceJsonFor(s, 'public');
+}
+
+/** Warnings as English lines (what the API always gave), and their codes beside them. */
+function warningsJson(warnings: Warning[]) {
+  return { warnings: warnings.map((w) => warningLine(w, 'en')), warningCodes: warnings.map((w) => w.code) };
+}
+
+/** What a fetch run now did, for the admin API. */
+export function outcomeJson(o: SourceOutcome) {
+  return { ...o, ...warningsJson(o.warnings) };
 }

@@ -73,12 +73,12 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
     const outcome = await ingest('huge').finally(() => clearInterval(sampler));
     const seconds = (performance.now() - t0) / 1000;
     expect(outcome).toMatchObject({ outcome: 'ok', itemsNew: CAP });
-    expect(outcome.warnings).toContain(`kept the first ${CAP} of ${HUGE} items`);
-    expect(outcome.warnings).toContain(`${HUGE - CAP} item(s) dropped: over the per-feed cap (${CAP})`);
+    expect(outcome.warnings).toContainEqual({ code: 'parse-note', params: { detail: `kept the first ${CAP} of ${HUGE} items` } });
+    expect(outcome.warnings).toContainEqual({ code: 'items-dropped', params: { reason: `over the per-feed cap (${CAP})`, count: HUGE - CAP } });
     const { source, count } = await stored('huge');
     expect(count).toBe(CAP);
     expect(source.itemCount).toBe(CAP);
-    expect(source.lastWarnings).toContain(`kept the first ${CAP} of ${HUGE} items`);
+    expect(source.lastWarnings).toContainEqual({ code: 'parse-note', params: { detail: `kept the first ${CAP} of ${HUGE} items` } });
     // 12 MB of XML: generous bounds that still catch a blow-up (the whole feed stored, or kept many times over).
     expect(seconds).toBeLessThan(25);
     expect((peak - rssBefore) / 1024 / 1024).toBeLessThan(700);
@@ -87,10 +87,10 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
   it('a feed listing one post 2,000 times under one GUID: one item stored, the others counted as dropped', async () => {
     const outcome = await ingest('colliding');
     expect(outcome).toMatchObject({ outcome: 'ok', itemsNew: 1 });
-    expect(outcome.warnings).toContain('1999 item(s) dropped: duplicate guid');
+    expect(outcome.warnings).toContainEqual({ code: 'items-dropped', params: { reason: 'duplicate guid', count: 1999 } });
     const { source, count } = await stored('colliding');
     expect(count).toBe(1);
-    expect(source.lastWarnings).toContain('1999 item(s) dropped: duplicate guid');
+    expect(source.lastWarnings).toContainEqual({ code: 'items-dropped', params: { reason: 'duplicate guid', count: 1999 } });
     // Fetched again, the same: still one.
     await database.db.update(sources).set({ bodyHash: null }).where(eq(sources.id, source.id));
     expect(await ingest('colliding')).toMatchObject({ outcome: 'ok', itemsNew: 0 });
@@ -112,11 +112,11 @@ describe.each(databaseKinds)('bad input at scale on %s', (kind) => {
     for (let fetch = 2; fetch <= 5; fetch++) {
       const again = await ingest('churn');
       expect(again).toMatchObject({ outcome: 'ok', itemsNew: 0, itemsRekeyed: 300 });
-      expect(again.warnings).toContain('GUIDs changed for 300 items (churn): matched to stored items by link and title');
+      expect(again.warnings).toContainEqual({ code: 'guid-churn', params: { count: 300 } });
     }
     const { source, count } = await stored('churn');
     expect(count).toBe(300);
     expect(source.itemCount).toBe(300);
-    expect(source.lastWarnings).toContain('GUIDs changed for 300 items (churn): matched to stored items by link and title');
+    expect(source.lastWarnings).toContainEqual({ code: 'guid-churn', params: { count: 300 } });
   });
 });

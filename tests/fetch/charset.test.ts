@@ -34,7 +34,7 @@ describe('byte order marks', () => {
     const decoded = expectFrench(decodeFeedBytes(bytes, 'text/xml; charset=windows-1252'));
     expect(decoded.encoding).toBe('utf-8');
     expect(decoded.text.startsWith('<rss')).toBe(true);
-    expect(decoded.warnings.join()).toMatch(/byte order mark/);
+    expect(decoded.warnings).toEqual([{ code: 'charset-bom-wins', params: { label: 'windows-1252', encoding: 'utf-8' } }]);
   });
 
   it.each([
@@ -53,7 +53,7 @@ describe('byte order marks', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<t>Ѩ Espa'), Buffer.from([0xf1]), Buffer.from('a</t>')]);
     const decoded = expectDecoded(decodeFeedBytes(bytes));
     expect(decoded.text).toBe('<t>Ѩ España</t>');
-    expect(decoded.warnings).toContain('declared UTF-8 but some bytes are not; those decoded as windows-1252');
+    expect(decoded.warnings).toContainEqual({ code: 'charset-windows-1252', params: { origin: 'bom', encoding: 'windows-1252', partial: true } });
   });
 });
 
@@ -71,7 +71,7 @@ describe('UTF-16 and UTF-32 without a BOM', () => {
   it('ignores a UTF-16 label on bytes laid out as ASCII', () => {
     const decoded = expectFrench(decodeFeedBytes(Buffer.from(rss(FRENCH, 'utf-16'))));
     expect(decoded.encoding).toBe('utf-8');
-    expect(decoded.warnings.join()).toMatch(/not UTF-16/);
+    expect(decoded.warnings).toContainEqual({ code: 'charset-not-utf16', params: { label: 'utf-16', origin: 'xml-declaration' } });
   });
 });
 
@@ -89,7 +89,7 @@ describe('French windows-1252 feeds (FAULTS 38)', () => {
   it('decodes when declared nowhere, with a warning', () => {
     const decoded = expectFrench(decodeFeedBytes(latin(), 'application/rss+xml'));
     expect(decoded.encoding).toBe('windows-1252');
-    expect(decoded.warnings).toContain('UTF-8 assumed but bytes are not; decoded as windows-1252');
+    expect(decoded.warnings).toContainEqual({ code: 'charset-windows-1252', params: { origin: 'default', encoding: 'windows-1252' } });
   });
 
   it.each(['iso-8859-1', 'ISO-8859-1', 'latin1', 'us-ascii'])('reads the label %s as windows-1252 (0x92 is ’, 0x80 is €)', (label) => {
@@ -110,20 +110,20 @@ describe('precedence and mismatches (FAULTS 39)', () => {
     const bytes = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="utf-8"?><rss><title>'), iconv.encode(FRENCH, 'windows-1252'), Buffer.from('</title></rss>')]);
     const decoded = expectFrench(decodeFeedBytes(bytes));
     expect(decoded.encoding).toBe('windows-1252');
-    expect(decoded.warnings).toContain('declared UTF-8 but bytes are not; decoded as windows-1252');
+    expect(decoded.warnings).toContainEqual({ code: 'charset-windows-1252', params: { origin: 'xml-declaration', encoding: 'windows-1252' } });
   });
 
   it('uses the XML declaration when the HTTP charset says UTF-8 but the bytes are not', () => {
     const bytes = iconv.encode(rss(FRENCH, 'iso-8859-1'), 'windows-1252');
     const decoded = expectFrench(decodeFeedBytes(bytes, 'application/xml; charset=utf-8'));
     expect(decoded.encoding).toBe('windows-1252');
-    expect(decoded.warnings.join()).toMatch(/declared UTF-8 \(Content-Type\) but bytes are not; used the XML declaration/);
+    expect(decoded.warnings).toContainEqual({ code: 'charset-fallback', params: { origin: 'content-type', fallbackOrigin: 'xml-declaration', encoding: 'windows-1252' } });
   });
 
   it('reads valid UTF-8 as UTF-8 when a server default says ISO-8859-1', () => {
     const decoded = expectFrench(decodeFeedBytes(Buffer.from(rss(FRENCH)), 'text/xml; charset=ISO-8859-1'));
     expect(decoded.encoding).toBe('utf-8');
-    expect(decoded.warnings.join()).toMatch(/valid UTF-8/);
+    expect(decoded.warnings).toContainEqual({ code: 'charset-actually-utf8', params: { origin: 'content-type', label: 'windows-1252', encoding: 'utf-8' } });
   });
 
   it('keeps a plain ASCII document under its declared single-byte charset', () => {
@@ -168,19 +168,19 @@ describe('labels', () => {
   it('skips a bogus XML label with a warning and carries on', () => {
     const decoded = expectFrench(decodeFeedBytes(Buffer.from(rss(FRENCH, 'bogus'))));
     expect(decoded.encoding).toBe('utf-8');
-    expect(decoded.warnings).toContain('unknown charset "bogus" in the XML declaration; ignored');
+    expect(decoded.warnings).toContainEqual({ code: 'charset-unknown', params: { label: 'bogus', origin: 'xml-declaration' } });
   });
 
   it('skips a bogus HTTP label and uses the XML declaration', () => {
     const decoded = expectFrench(decodeFeedBytes(iconv.encode(rss(FRENCH, 'windows-1252'), 'windows-1252'), 'text/xml; charset=x-nonsense'));
     expect(decoded.encoding).toBe('windows-1252');
-    expect(decoded.warnings.join()).toMatch(/unknown charset "x-nonsense" in the Content-Type/);
+    expect(decoded.warnings).toContainEqual({ code: 'charset-unknown', params: { label: 'x-nonsense', origin: 'content-type' } });
   });
 
   it('ignores labels that are transfer forms, not charsets', () => {
     const decoded = expectFrench(decodeFeedBytes(Buffer.from(rss(FRENCH, 'base64'))));
     expect(decoded.encoding).toBe('utf-8');
-    expect(decoded.warnings).toContain('unknown charset "base64" in the XML declaration; ignored');
+    expect(decoded.warnings).toContainEqual({ code: 'charset-unknown', params: { label: 'base64', origin: 'xml-declaration' } });
   });
 
   it('refuses UTF-7, which can smuggle markup', () => {

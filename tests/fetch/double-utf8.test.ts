@@ -54,7 +54,7 @@ describe('decodeFeedBytes and text encoded twice', () => {
   it('repairs it and warns the source', () => {
     const decoded = decodeFeedBytes(Buffer.from(feed(twice(FRENCH)), 'utf8'), 'application/rss+xml; charset=utf-8');
     expect(decoded).toMatchObject({ ok: true, text: feed(FRENCH), encoding: 'utf-8' });
-    expect(decoded.warnings).toEqual(['20 character(s) were UTF-8 encoded twice; repaired']);
+    expect(decoded.warnings).toEqual([{ code: 'charset-double-utf8', params: { count: 20 } }]);
   });
 
   it('gives a Latin-1 feed its accents and no warning', () => {

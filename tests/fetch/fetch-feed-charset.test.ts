@@ -45,7 +45,7 @@ describe('French windows-1252 feeds over HTTP (FAULTS 38)', () => {
 
   it('warns when nothing declared the encoding it used', async () => {
     const result = await fetchServed(frenchFeed(), 'text/xml');
-    expect(result.warnings).toContain('UTF-8 assumed but bytes are not; decoded as windows-1252');
+    expect(result.warnings).toContainEqual({ code: 'charset-windows-1252', params: { origin: 'default', encoding: 'windows-1252' } });
   });
 
   it('lets the HTTP charset override the XML declaration', async () => {

@@ -100,7 +100,11 @@ describe('SSRF: names are judged by the address they resolve to (FAULTS 2, 5)', 
     const dns = stubResolver({ 'news.settlement.example': [{ address: '127.0.0.1', family: 4 }] });
     const url = `http://news.settlement.example:${server.port}/feed.xml`;
     const result = expectFailed(await fetchFeed({ url }, testFetchSettings({ privateAllowlist: [] }), { resolve: dns.resolve }));
-    expect(result).toMatchObject({ code: 'blocked', error: 'blocked: non-public address (news.settlement.example → 127.0.0.1)' });
+    expect(result).toMatchObject({
+      code: 'blocked',
+      params: { address: '127.0.0.1', host: 'news.settlement.example' },
+      error: 'blocked: non-public address (news.settlement.example → 127.0.0.1)',
+    });
     expect(dns.asked).toEqual(['news.settlement.example']);
     expect(server.hits('/feed.xml')).toBe(0);
   });
@@ -128,7 +132,7 @@ describe('DNS and connection failures', () => {
   it('reports a DNS failure', async () => {
     const dns = stubResolver({});
     const result = expectFailed(await fetchFeed({ url: 'http://feeds.nowhere.invalid/rss' }, testFetchSettings(), { resolve: dns.resolve }));
-    expect(result).toMatchObject({ code: 'dns', error: 'DNS lookup failed for feeds.nowhere.invalid (ENOTFOUND)' });
+    expect(result).toMatchObject({ code: 'dns', params: { host: 'feeds.nowhere.invalid', cause: 'ENOTFOUND' }, error: 'DNS lookup failed for feeds.nowhere.invalid (ENOTFOUND)' });
   });
 
   it('reports a refused connection', async () => {

@@ -119,7 +119,7 @@ describe('https → http downgrade (FAULTS 9)', () => {
     const result = expectOk(await fetchFeed({ url: secure.url('/feed.xml') }, testFetchSettings(), { ca: tls.cert }));
     expect(result.url).toBe(server.url('/feed.xml'));
     expect(result.permanentRedirect).toBeUndefined();
-    expect(result.warnings.join()).toMatch(/redirect from https to http/);
+    expect(result.warnings).toEqual([{ code: 'https-downgrade', params: { target: new URL(server.url('/')).origin } }]);
   });
 
   it('reports an https → https 301 as permanent', async () => {
@@ -155,7 +155,7 @@ describe('every hop is re-validated (FAULTS 4, 6)', () => {
     server.route('/r', serveRedirect(`http://cms.partner.example:${server.port}/feed.xml`, 302));
     const resolve = async () => [{ address: '192.168.4.20', family: 4 as const }];
     const result = expectFailed(await fetchFeed({ url: server.url('/r') }, testFetchSettings(), { resolve }));
-    expect(result).toMatchObject({ code: 'blocked', error: 'blocked: redirect to non-public address (192.168.4.20)' });
+    expect(result).toMatchObject({ code: 'blocked', params: { address: '192.168.4.20', viaRedirect: true }, error: 'blocked: redirect to non-public address (192.168.4.20)' });
   });
 
   it.each(['file:///etc/passwd', 'gopher://127.0.0.1:70/', 'data:text/xml,<rss/>'])('refuses a redirect to %s', async (location) => {

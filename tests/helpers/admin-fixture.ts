@@ -87,10 +87,11 @@ export async function seedAdminHub(db: Db, server: FeedServer, options: { now?: 
     const minutesAgo = (15 - i) * 90;
     return i < 12
       ? { startedAt: at(minutesAgo), durationMs: 200 + i * 20, outcome: 'ok', httpStatus: 200, bytes: 4096 }
-      : { startedAt: at(minutesAgo), durationMs: 90, outcome: 'failed', httpStatus: 500, error: 'the server had an internal error (500)' };
+      : { startedAt: at(minutesAgo), durationMs: 90, outcome: 'failed', httpStatus: 500, errorCode: 'http', errorParams: { status: 500 }, error: 'the server had an internal error (500)' };
   });
   await writeHistory(db, 'broken', broken, {
-    lastFetchAt: at(90), lastSuccessAt: at(4 * 90), lastStatus: 500, lastError: 'the server had an internal error (500)', lastErrorAt: at(90), errorCount: 3,
+    lastFetchAt: at(90), lastSuccessAt: at(4 * 90), lastStatus: 500, lastErrorCode: 'http', lastErrorParams: { status: 500 },
+    lastError: 'the server had an internal error (500)', lastErrorAt: at(90), errorCount: 3,
     nextFetchAt: new Date(now + 2 * 60 * MINUTE),
   });
 

@@ -123,8 +123,11 @@ export async function seedReader(db: Db, options: { now?: number; topics?: Topic
   const broken = (await getSourceBySlug(db, 'northern-gateway'))!;
   await commitIngest(db, {
     sourceId: broken.id, owner: 'fixture', historyLimit: 5,
-    log: { startedAt: new Date(now), durationMs: 80, outcome: 'failed', httpStatus: 200, error: 'not a feed' },
-    patch: { lastFetchAt: new Date(now - 20 * 60_000), lastStatus: 200, lastError: 'not a feed (HTML page)', lastErrorAt: new Date(now - 20 * 60_000), errorCount: 3 },
+    log: { startedAt: new Date(now), durationMs: 80, outcome: 'failed', httpStatus: 200, errorCode: 'not-a-feed', errorParams: { contentType: 'text/html' }, error: 'not a feed (HTML page)' },
+    patch: {
+      lastFetchAt: new Date(now - 20 * 60_000), lastStatus: 200, lastErrorCode: 'not-a-feed', lastErrorParams: { contentType: 'text/html' },
+      lastError: 'not a feed (HTML page)', lastErrorAt: new Date(now - 20 * 60_000), errorCount: 3,
+    },
   });
   const ids = {} as Record<EntryName, number>;
   for (const [name, e] of Object.entries(ENTRIES)) {

@@ -36,8 +36,10 @@ describe('normalizeItem', () => {
     expect(ok(p({ title: 't', link: 'jav&#x09;ascript:alert(1)'.replace('&#x09;', '\t') })).item.url).toBeUndefined();
   });
 
-  it('uses a permalink GUID as the link when there is none', () => {
-    expect(ok(p({ title: 't', guid: 'https://platform.example.ca/?p=42' })).item.url).toBe('https://platform.example.ca/?p=42');
+  it('takes the link the parser chose and never makes one of a GUID (the parser knows which GUIDs are pages)', () => {
+    const out = ok(p({ title: 't', guid: 'https://api.platform.example.ca/items/42' })).item;
+    expect(out.url).toBeUndefined();
+    expect(out.key).toBe('g:https://api.platform.example.ca/items/42');
   });
 
   it('derives a missing title from the text', () => {
@@ -54,7 +56,7 @@ describe('normalizeItem', () => {
     for (const bad of [undefined, 'soon', '2031-01-01T00:00:00Z', '1970-01-01T00:00:00Z']) {
       const out = ok(p({ title: 't', published: bad }));
       expect(out.item).toMatchObject({ publishedAt: now, dateFromFeed: false });
-      if (bad) expect(out.warnings.join()).toMatch(/unusable date/);
+      if (bad) expect(out.warnings).toEqual([{ code: 'unusable-date', params: { value: bad } }]);
     }
   });
 
@@ -79,7 +81,7 @@ describe('normalizeItem', () => {
     const out = ok(p({ title: 't', contentHtml: huge }), { ...ctx, maxContentChars: 10_000 });
     expect(out.item.contentHtml.length).toBeLessThan(10_100);
     expect(out.item.contentHtml.endsWith('<p>[…]</p>')).toBe(true);
-    expect(out.warnings).toContain('content cut at 10000 characters');
+    expect(out.warnings).toContainEqual({ code: 'content-cut', params: { count: 10000 } });
     expect(out.item.summary.length).toBeLessThanOrEqual(401);
   });
 

@@ -44,7 +44,7 @@ describe('dates from parse to normalize', () => {
     expect(notADate).toEqual({
       publishedAt: NOW.toISOString(),
       fromFeed: false,
-      warnings: ['unusable date "not a date", first-seen time used'],
+      warnings: [{ code: 'unusable-date', params: { value: 'not a date' } }],
     });
   });
 });

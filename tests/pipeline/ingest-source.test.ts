@@ -9,6 +9,7 @@ import { queryItems } from '../../src/store/items-query.ts';
 import { getSourceBySlug, leaseSources, setSourceStatus, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { serveBody, serveRedirect, serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
+import { testFetchSettings } from '../helpers/fetch.ts';
 import { rss, testPipeline } from '../helpers/hub.ts';
 import { spec } from '../helpers/items.ts';
 
@@ -122,19 +123,23 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
   });
 
   it.each([
-    ['an HTML page', serveBody('<!doctype html><html><body>Welcome</body></html>', { headers: { 'content-type': 'text/html' } }), /not a feed \(HTML/],
-    ['an empty body', serveBody('', { headers: XML }), /empty/],
-    ['a 404', serveStatus(404), /not found \(404\)/],
-    ['a 500', serveStatus(500), /500/],
-    ['a document declaring entities', serveBody('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>', { headers: XML }), /entities/],
-    ['a gzip bomb', serveBody(zlib.gzipSync(Buffer.alloc(8 * 1024 * 1024)), { headers: { ...XML, 'content-encoding': 'gzip' } }), /too large/],
-  ])('%s is a failure with a reason, not a crash', async (_name, handler, reason) => {
+    ['an HTML page', serveBody('<!doctype html><html><body>Welcome</body></html>', { headers: { 'content-type': 'text/html' } }), /not a feed \(HTML/, { code: 'not-a-feed', params: { contentType: 'text/html' } }],
+    ['an empty body', serveBody('', { headers: XML }), /empty/, { code: 'empty', params: {} }],
+    ['a 404', serveStatus(404), /not found \(404\)/, { code: 'http', params: { status: 404 } }],
+    ['a 500', serveStatus(500), /500/, { code: 'http', params: { status: 500 } }],
+    ['a document declaring entities', serveBody('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>', { headers: XML }), /entities/, { code: 'not-a-feed', params: { contentType: 'application/rss+xml' } }],
+    ['a gzip bomb', serveBody(zlib.gzipSync(Buffer.alloc(8 * 1024 * 1024)), { headers: { ...XML, 'content-encoding': 'gzip' } }), /too large/, { code: 'too-large', params: { limitBytes: testFetchSettings().maxBytes } }],
+  ])('%s is a failure with a reason and a code, not a crash', async (_name, handler, reason, error) => {
     const path = `/bad-${++n}.xml`;
     server.route(path, handler);
     const slug = await addSource(path);
     const out = await run(slug);
-    expect(out.outcome).toBe('failed');
-    expect((await row(slug)).lastError).toMatch(reason);
+    expect(out).toMatchObject({ outcome: 'failed', errorCode: error.code });
+    const s = await row(slug);
+    expect(s.lastError).toMatch(reason);
+    expect({ code: s.lastErrorCode, params: s.lastErrorParams }).toEqual(error);
+    const [logged] = await database.db.select().from(fetches).where(sql`source_id = ${s.id}`);
+    expect({ code: logged.errorCode, params: logged.errorParams, error: logged.error }).toEqual({ ...error, error: s.lastError });
   });
 
   it('a feed that starts answering 503 keeps its items published, backs off, and recovers (FAULTS 13)', async () => {
@@ -165,7 +170,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     await syncSources(database.db, [spec(slug, { url: 'http://10.0.0.5/feed.xml' })]);
     const out = await run(slug);
     expect(out.outcome).toBe('failed');
-    expect((await row(slug)).lastError).toMatch(/blocked: non-public address/);
+    expect(await row(slug)).toMatchObject({ lastError: expect.stringMatching(/blocked: non-public address/), lastErrorCode: 'blocked', lastErrorParams: { address: '10.0.0.5' } });
   });
 
   it('410 Gone stops the source; its items stay', async () => {
@@ -201,7 +206,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect(stored1.title).toBe('Nul and vertical tab');
     expect(stored1.summary).toBe('About Nul and vertical tab');
     expect([stored1.title, stored1.summary, stored1.contentHtml].join(' ')).not.toMatch(/[\u0000\u0001\u000B]/);
-    expect((await row(slug)).lastWarnings?.join(' ')).toMatch(/illegal in XML/);
+    expect((await row(slug)).lastWarnings).toContainEqual({ code: 'parse-note', params: { detail: expect.stringMatching(/illegal in XML/) } });
   });
 
   it('a 304 that carries new validators refreshes the stored ones and the last-checked time (FAULTS 23)', async () => {
@@ -306,7 +311,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     deps = testPipeline(database.db, { fetch: { ...deps.fetch, maxItems: 10 } });
     const out = await run(slug);
     expect(out.itemsNew).toBe(10);
-    expect((await row(slug)).lastWarnings!.join('\n')).toMatch(/20 item\(s\) dropped: over the per-feed cap \(10\)/);
+    expect((await row(slug)).lastWarnings).toContainEqual({ code: 'items-dropped', params: { reason: 'over the per-feed cap (10)', count: 20 } });
   });
 
   it('tells listeners which source changed', async () => {

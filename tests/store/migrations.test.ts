@@ -93,3 +93,64 @@ describe('migration 0010 (WebSub requests as rows; callback hosts; saved feeds r
     }
   });
 });
+
+describe('migration 0011 (errors and warnings stored as codes)', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('recovers the code and its facts from each stored English message, and keeps the words as the detail', async () => {
+    const client = await PGlite.create('memory://', { extensions: { unaccent } });
+    const messages: [string, string, Record<string, unknown>][] = [
+      ['blocked: non-public address (feeds.example → 10.20.30.40)', 'blocked', { host: 'feeds.example', address: '10.20.30.40' }],
+      ['blocked: non-public address (192.168.1.9)', 'blocked', { address: '192.168.1.9' }],
+      ['blocked: redirect to non-public address (10.0.0.5)', 'blocked', { address: '10.0.0.5', viaRedirect: true }],
+      ['DNS lookup failed for feeds.gone.example (ENOTFOUND)', 'dns', { host: 'feeds.gone.example', cause: 'ENOTFOUND' }],
+      ['blocked by bot protection (403)', 'bot-protection', { status: 403 }],
+      ['feed not found (404)', 'http', { status: 404 }],
+      ['gone (410): the source has been removed', 'http', { status: 410 }],
+      ['unexpected HTTP status 418', 'http', { status: 418 }],
+      ['timed out after 30s', 'timeout', { seconds: 30 }],
+      ['connection refused', 'connect', {}],
+      ['TLS error: certificate has expired', 'tls', {}],
+      ['response too large (over 5 MiB)', 'too-large', {}],
+      ['empty response (204)', 'empty', { status: 204 }],
+      ['not a feed (HTML page)', 'not-a-feed', { contentType: 'text/html' }],
+      ['not a feed (image/png)', 'not-a-feed', { contentType: 'image/png' }],
+      ['invalid JSON at line 123', 'not-a-feed', {}],
+      ['invalid XML: unclosed root tag at line 3', 'not-a-feed', {}],
+      ['cannot determine the character encoding: UTF-8 assumed but the bytes are neither UTF-8 nor Latin text', 'charset', {}],
+      ['no longer listed in feeds.yaml', 'retired', {}],
+    ];
+    try {
+      const before = await migrationsUpTo(10);
+      dirs.push(before);
+      await migrate(drizzle(client), { migrationsFolder: before });
+      for (const [i, [message]] of messages.entries()) {
+        await client.query(
+          `insert into sources (slug, url, host, title, organization, region, languages, last_error, last_warnings)
+           values ($1, $2, 'a.example', 'S', 'Org', 'national', '{en}', $3, $4)`,
+          [`s${i}`, `https://a.example/${i}`, message, JSON.stringify(['GUIDs changed for 3 items (churn): matched to stored items by link and title'])],
+        );
+        await client.query(`insert into fetches (source_id, started_at, duration_ms, outcome, error) values ($1, now(), 5, 'failed', $2)`, [i + 1, message]);
+      }
+      await client.query(`insert into sources (slug, url, host, title, organization, region, languages) values ('fine', 'https://a.example/fine', 'a.example', 'S', 'Org', 'national', '{en}')`);
+
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+
+      const { rows } = await client.query<{ slug: string; last_error: string | null; last_error_code: string | null; last_error_params: unknown; last_warnings: unknown }>(
+        `select slug, last_error, last_error_code, last_error_params, last_warnings from sources order by id`,
+      );
+      expect(rows.slice(0, messages.length).map((r) => [r.last_error, r.last_error_code, r.last_error_params])).toEqual(messages);
+      expect(rows[0].last_warnings).toEqual([{ code: 'note', params: { detail: 'GUIDs changed for 3 items (churn): matched to stored items by link and title' } }]);
+      expect(rows.at(-1)).toMatchObject({ slug: 'fine', last_error_code: null, last_error_params: null, last_warnings: null });
+      const logged = await client.query<{ error: string; error_code: string; error_params: unknown }>(`select error, error_code, error_params from fetches order by id`);
+      expect(logged.rows.map((r) => [r.error, r.error_code, r.error_params])).toEqual(messages);
+      const leftover = await client.query(`select 1 from pg_proc where proname = 'passerelle_legacy_error'`);
+      expect(leftover.rows).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -27,7 +27,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
     });
     await commitIngest(database.db, {
       sourceId: beta.id, owner: 't', historyLimit: 5, log,
-      patch: { lastError: 'feed not found (404)', lastStatus: 404, errorCount: 2 },
+      patch: { lastErrorCode: 'http', lastErrorParams: { status: 404 }, lastError: 'feed not found (404)', lastStatus: 404, errorCount: 2 },
       items: [4, 5].map((n) => item(`b${n}`, { publishedAt: new Date(Date.UTC(2024, 4, n)) })),
     });
     app = createApp({ database, logger: silentLogger(), publicUrl: 'http://hub.test', version: 'test', topics: [] });
@@ -81,7 +81,10 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
     const body = await json(await app.request('/api/sources'));
     expect(body.sources.map((s: { slug: string }) => s.slug)).toEqual(['alpha', 'beta']);
     const beta = body.sources[1];
-    expect(beta.health).toMatchObject({ httpStatus: 404, lastError: 'feed not found (404)', itemCount: 2, consecutiveFailures: 2, nextFetch: expect.any(String) });
+    expect(beta.health).toMatchObject({
+      httpStatus: 404, lastError: 'The feed is no longer at this address (404). The site may have moved it.', lastErrorCode: 'http',
+      itemCount: 2, consecutiveFailures: 2, nextFetch: expect.any(String),
+    });
     expect(body.sources[0]).toMatchObject({ region: 'quebec', province: 'qc', languages: ['fr'] });
     expect(body.sources[0].health.lastFetch).toBe('2024-06-01T00:00:00.000Z');
   });

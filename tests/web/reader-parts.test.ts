@@ -1,11 +1,10 @@
 // The reader's pure parts: language negotiation, source health in words, and the map's outlines.
 import { describe, expect, it } from 'vitest';
 import { PROVINCES } from '../../src/core/types.ts';
-import type { SourceRow } from '../../src/store/schema.ts';
-import { explainError } from '../../src/web/admin-words.ts';
 import { negotiateLanguage } from '../../src/web/language.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from '../../src/web/pages/canada-outlines.ts';
 import { healthOf } from '../../src/web/pages/directory.tsx';
+import type { SourceView } from '../../src/web/source-views.ts';
 
 describe('negotiateLanguage', () => {
   it.each([
@@ -22,26 +21,13 @@ describe('negotiateLanguage', () => {
 });
 
 describe('healthOf', () => {
-  const row = (extra: Partial<SourceRow>) => ({ status: 'active', lastFetchAt: new Date(), lastSuccessAt: new Date(), lastError: null, lastErrorAt: null, errorCount: 0, ...extra }) as SourceRow;
+  const row = (extra: Partial<SourceView>) => ({ status: 'active', lastFetchAt: new Date(), lastSuccessAt: new Date(), lastErrorCode: null, lastErrorAt: null, errorCount: 0, ...extra }) as SourceView;
   it('reads the last outcome of a source', () => {
     expect(healthOf(row({}))).toBe('ok');
     expect(healthOf(row({ lastFetchAt: null }))).toBe('never');
-    expect(healthOf(row({ errorCount: 2, lastError: 'feed not found (404)' }))).toBe('failing');
+    expect(healthOf(row({ errorCount: 2, lastErrorCode: 'http', lastErrorParams: { status: 404 } }))).toBe('failing');
     expect(healthOf(row({ status: 'paused' }))).toBe('paused');
     expect(healthOf(row({ status: 'gone' }))).toBe('gone');
-  });
-});
-
-describe('explainError', () => {
-  it('says in words what the errors the fetcher and the parser really store mean', () => {
-    const webPage = 'The address answers with a web page, not a feed. The site may have moved its feed.';
-    // parse/read-xml.ts, pipeline/subscribe.ts, and an older wording.
-    for (const stored of ['not a feed (HTML page)', 'not a feed (HTML)', 'not a feed (text/html)', 'the address answers with an HTML page, not a feed']) {
-      expect(explainError(stored, 'en'), stored).toBe(webPage);
-    }
-    expect(explainError('not a feed (HTML page)', 'fr')).toBe('L’adresse répond par une page web, pas par un fil. Le site a peut-être déplacé son fil.');
-    expect(explainError('not a feed (JSON without a JSON Feed version)', 'en')).toBe('What the address sends is not a feed.');
-    expect(explainError('something nobody has seen', 'fr')).toBeUndefined();
   });
 });
 

@@ -315,7 +315,7 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       const en = (await page('/en/directory')).html;
       expect(en).toMatch(/Health: <strong class="ok">Working<\/strong> · last read 5 minutes ago · HTTP status 200/);
       expect(en).toMatch(/Health: <strong class="bad">Failing<\/strong> · last read 20 minutes ago · HTTP status 200/);
-      // The fetcher's error as stored ("not a feed (HTML page)"), said in the page's language.
+      // The error as stored (not-a-feed, answered with text/html), said from its code in the page’s language.
       expect(en).toContain('Last error: <span>The address answers with a web page, not a feed. The site may have moved its feed.</span>');
       const fr = (await page('/fr/directory')).html;
       expect(fr).toMatch(/État\u00a0: <strong class="bad">En échec<\/strong> · dernière lecture il y a 20 minutes/);

@@ -5,6 +5,7 @@
 import type { AnyNode, Document, Element } from 'domhandler';
 import { DomUtils, parseDocument } from 'htmlparser2';
 
+import type { Warning } from '../../core/types.ts';
 import { charsetFromContentType, decodeFeedBytes } from '../../fetch/charset.ts';
 import { pageProblem, type PageProblem } from './page-problem.ts';
 
@@ -30,8 +31,8 @@ export interface PageDocument {
 export type PageInput = { text: string; contentType?: string } | { bytes: Buffer; contentType?: string };
 
 export type PageReading =
-  | { ok: true; page: PageDocument; warnings: string[] }
-  | { ok: false; problem: PageProblem; warnings: string[] };
+  | { ok: true; page: PageDocument; warnings: Warning[] }
+  | { ok: false; problem: PageProblem; warnings: Warning[] };
 
 const HTML_MEDIA_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain|application\/octet-stream)$/i;
 /** Elements whose content is never shown as the page's text. */
@@ -42,7 +43,7 @@ const LOGIN_WORDS =
   /\b(?:log ?in|sign ?in|login|log on|members? only|connexion|se connecter|identifiez-vous|authentification|espace membres?|accès réservé)\b/i;
 
 export function readPage(input: PageInput, url: string, limits: PageLimits = DEFAULT_PAGE_LIMITS): PageReading {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const mediaType = input.contentType?.split(';')[0].trim().toLowerCase();
   let text: string;
   if ('bytes' in input) {

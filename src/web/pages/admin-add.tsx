@@ -4,7 +4,7 @@
 // radio buttons, and is sent again with the one chosen. Every refusal comes back the same way,
 // with what went wrong in the page's language and the hub's own message beneath.
 import { compareText } from '../../core/locale.ts';
-import { PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
+import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
@@ -256,7 +256,7 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
             {aw.languagesHint}
           </p>
           <FieldError ctx={ctx} id="f-languages-error" errors={fieldErrors.get('languages')} />
-          {(['en', 'fr'] as Language[]).map((l) => (
+          {LANGUAGES.map((l) => (
             <p class="check">
               <input type="checkbox" id={`f-lang-${l}`} name="languages" value={l} checked={values.languages.includes(l)} />
               <label for={`f-lang-${l}`}>{LANGUAGE_LABELS[l][ui]}</label>

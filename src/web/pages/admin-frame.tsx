@@ -3,7 +3,7 @@
 // sign out), notices, the status of a source in words with a shape beside it, the sparkline of
 // recent fetches, the sign-in page and plain message pages. Forms only: no script anywhere.
 import type { Child } from 'hono/jsx';
-import type { FetchRow, SourceRow } from '../../store/schema.ts';
+import type { FetchView, SourceView } from '../source-views.ts';
 import type { AdminWords, FetchOutcomeName } from '../admin-words.ts';
 import { FORM_TOKEN_FIELD } from '../admin-session.ts';
 import { healthOf, type HealthKind } from './directory.tsx';
@@ -112,7 +112,7 @@ export function StateIcon(props: { kind: HealthKind }) {
 export const TONES: Record<HealthKind, 'ok' | 'bad' | 'warn'> = { ok: 'ok', failing: 'bad', gone: 'bad', paused: 'warn', never: 'warn' };
 
 /** "Active — failing", "Paused", "Gone", with its shape: the status column and the source page's heading line. */
-export function SourceState(props: { ctx: AdminContext; source: SourceRow; stacked?: boolean }) {
+export function SourceState(props: { ctx: AdminContext; source: SourceView; stacked?: boolean }) {
   const { aw } = props.ctx;
   const kind = healthOf(props.source);
   const status = props.source.status === 'paused' ? aw.statusPaused : props.source.status === 'gone' ? aw.statusGone : aw.statusActive;
@@ -138,12 +138,10 @@ export function SourceState(props: { ctx: AdminContext; source: SourceRow; stack
 
 const OUTCOMES: FetchOutcomeName[] = ['ok', 'not-modified', 'unchanged', 'failed'];
 
-function outcomeOf(f: FetchRow): FetchOutcomeName {
-  return (OUTCOMES as string[]).includes(f.outcome) ? (f.outcome as FetchOutcomeName) : 'failed';
-}
+const outcomeOf = (f: Pick<FetchView, 'outcome'>): FetchOutcomeName => f.outcome;
 
 /** "Last 30 fetches: 28 ok, 1 not modified, 1 failed": the sparkline's text alternative. */
-export function describeFetches(aw: AdminWords, fetches: FetchRow[]): string {
+export function describeFetches(aw: AdminWords, fetches: FetchView[]): string {
   if (fetches.length === 0) return aw.noFetches;
   const counts = new Map<FetchOutcomeName, number>();
   for (const f of fetches) counts.set(outcomeOf(f), (counts.get(outcomeOf(f)) ?? 0) + 1);
@@ -169,7 +167,7 @@ function barHeight(ms: number): number {
  * content, grey: nothing new), as tall as it was slow; a red bar below the line for each failure.
  * Up or down tells success from failure without colour; the text alternative counts them.
  */
-export function Sparkline(props: { ctx: AdminContext; fetches: FetchRow[]; scale?: number; decorative?: boolean }) {
+export function Sparkline(props: { ctx: AdminContext; fetches: FetchView[]; scale?: number; decorative?: boolean }) {
   const recent = props.fetches.slice(-SPARK_FETCHES);
   const label = describeFetches(props.ctx.aw, recent);
   const width = SPARK_FETCHES * BAR;

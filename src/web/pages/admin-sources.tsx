@@ -3,18 +3,19 @@
 // sparkline of their recent fetches), one source with its fields, health, fetch history and
 // actions, and the confirmation step before a deletion.
 import { compareText, formatBytes, formatDuration, formatRecent, formatStamp, formatUpcoming } from '../../core/locale.ts';
-import type { Language, Province, Region } from '../../core/types.ts';
+import type { Language, ProblemParams, SourceErrorCode } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
-import type { FetchRow, SourceRow } from '../../store/schema.ts';
-import { explainError, type FetchOutcomeName } from '../admin-words.ts';
+import type { FetchOutcomeName } from '../admin-words.ts';
+import { errorWords, warningWords } from '../error-words.ts';
+import type { FetchView, SourceView } from '../source-views.ts';
 import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
 import { healthOf, type HealthKind } from './directory.tsx';
 import { pageHref } from './layout.tsx';
 
 export interface SourceHealth {
-  source: SourceRow;
+  source: SourceView;
   /** Recent fetches, oldest first. */
-  fetches: FetchRow[];
+  fetches: FetchView[];
 }
 
 export interface PageNotice {
@@ -61,7 +62,7 @@ function When(props: { ctx: AdminContext; at: Date | null; empty?: string }) {
   );
 }
 
-function NextFetch(props: { ctx: AdminContext; source: SourceRow }) {
+function NextFetch(props: { ctx: AdminContext; source: SourceView }) {
   const { ctx, source: s } = props;
   const { aw } = ctx;
   if (s.status === 'paused') return <>{aw.notScheduledPaused}</>;
@@ -76,32 +77,32 @@ function NextFetch(props: { ctx: AdminContext; source: SourceRow }) {
   );
 }
 
-/** An error in plain words in the page's language, the fetcher's own words beneath (in English). */
-function ErrorText(props: { ctx: AdminContext; error: string; brief?: boolean }) {
-  const { ctx, error } = props;
-  const plain = explainError(error, ctx.ui);
-  const lang = ctx.ui === 'en' ? undefined : 'en';
-  if (plain && props.brief) return <>{plain}</>;
-  return plain ? (
+/**
+ * An error in plain words in the page's language, from its code; beneath, unless brief, the
+ * fetcher's own detail in English, with the addresses and names an operator needs.
+ */
+function ErrorText(props: { ctx: AdminContext; code: SourceErrorCode | null; params: ProblemParams | null; detail: string | null; brief?: boolean }) {
+  const { ctx, detail } = props;
+  const plain = errorWords(props.code, props.params, ctx.ui);
+  if (props.brief || !detail) return <>{plain}</>;
+  return (
     <>
       {plain}
       <br />
-      <span class="meta" lang={lang}>
-        {error}
+      <span class="meta" lang={ctx.ui === 'en' ? undefined : 'en'}>
+        {detail}
       </span>
     </>
-  ) : (
-    <span lang={lang}>{error}</span>
   );
 }
 
-function regionText(ctx: AdminContext, s: SourceRow): string {
-  const region = REGION_LABELS[s.region as Region]?.[ctx.ui] ?? s.region;
-  const province = s.province ? (PROVINCE_LABELS[s.province as Province]?.[ctx.ui] ?? s.province) : undefined;
+function regionText(ctx: AdminContext, s: SourceView): string {
+  const region = REGION_LABELS[s.region][ctx.ui];
+  const province = s.province ? PROVINCE_LABELS[s.province][ctx.ui] : undefined;
   return province && province !== region ? `${region} — ${province}` : region;
 }
 
-const showsError = (s: SourceRow) => Boolean(s.lastError) && ['failing', 'gone', 'paused'].includes(healthOf(s));
+const showsError = (s: SourceView) => Boolean(s.lastErrorCode) && ['failing', 'gone', 'paused'].includes(healthOf(s));
 
 function Tally(props: { ctx: AdminContext; rows: SourceHealth[] }) {
   const { aw } = props.ctx;
@@ -177,7 +178,7 @@ export function HealthPage(props: { ctx: AdminContext; rows: SourceHealth[]; swi
                       <When ctx={ctx} at={s.lastFetchAt} empty={aw.never} />
                     </td>
                     <td>{s.lastStatus ?? dash}</td>
-                    <td class="error-cell">{showsError(s) ? <ErrorText ctx={ctx} error={s.lastError!} brief /> : dash}</td>
+                    <td class="error-cell">{showsError(s) ? <ErrorText ctx={ctx} code={s.lastErrorCode} params={s.lastErrorParams} detail={s.lastError} brief /> : dash}</td>
                     <td class="num">
                       <a href={pageHref(ctx, '', `source=${s.slug}`)}>{s.itemCount}</a>
                     </td>
@@ -211,7 +212,7 @@ function Fact(props: { term: string; children: unknown }) {
   );
 }
 
-function Actions(props: { ctx: AdminContext; source: SourceRow }) {
+function Actions(props: { ctx: AdminContext; source: SourceView }) {
   const { ctx, source: s } = props;
   const { aw } = ctx;
   if (ctx.session?.readOnly) return <p class="meta">{aw.readOnlyNote}</p>;
@@ -267,7 +268,7 @@ function Actions(props: { ctx: AdminContext; source: SourceRow }) {
   );
 }
 
-export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetches: FetchRow[]; topicLabels: Map<string, string>; switchHref: string; notice?: PageNotice }) {
+export function SourcePage(props: { ctx: AdminContext; source: SourceView; fetches: FetchView[]; topicLabels: Map<string, string>; switchHref: string; notice?: PageNotice }) {
   const { ctx, source: s, notice } = props;
   const { aw, w, ui } = ctx;
   const newestFirst = [...props.fetches].reverse();
@@ -323,9 +324,9 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
             <When ctx={ctx} at={s.lastSuccessAt} empty={aw.never} />
           </Fact>
           <Fact term={w.httpStatus}>{s.lastStatus ?? dash}</Fact>
-          {s.lastError ? (
+          {s.lastErrorCode ? (
             <Fact term={aw.colLastError}>
-              <ErrorText ctx={ctx} error={s.lastError} />
+              <ErrorText ctx={ctx} code={s.lastErrorCode} params={s.lastErrorParams} detail={s.lastError} />
               {s.lastErrorAt ? (
                 <>
                   <br />
@@ -346,10 +347,16 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
         {s.lastWarnings?.length ? (
           <>
             <h3>{aw.warnings}</h3>
-            <ul class="warnings" lang={lang}>
-              {s.lastWarnings.map((warning) => (
-                <li>{warning}</li>
-              ))}
+            <ul class="warnings">
+              {s.lastWarnings.map((warning) => {
+                const { text, english } = warningWords(warning, ui);
+                return (
+                  <li>
+                    {text}
+                    {english === undefined ? null : <span lang={lang}>{english}</span>}
+                  </li>
+                );
+              })}
             </ul>
           </>
         ) : null}
@@ -377,9 +384,9 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
             )}
           </Fact>
           <Fact term={aw.fieldOrganization}>{s.organization}</Fact>
-          <Fact term={aw.fieldRegion}>{REGION_LABELS[s.region as Region]?.[ui] ?? s.region}</Fact>
-          <Fact term={aw.fieldProvince}>{s.province ? (PROVINCE_LABELS[s.province as Province]?.[ui] ?? s.province) : aw.none}</Fact>
-          <Fact term={aw.fieldLanguages}>{s.languages.map((l) => LANGUAGE_LABELS[l as Language]?.[ui] ?? l).join(', ')}</Fact>
+          <Fact term={aw.fieldRegion}>{REGION_LABELS[s.region][ui]}</Fact>
+          <Fact term={aw.fieldProvince}>{s.province ? PROVINCE_LABELS[s.province][ui] : aw.none}</Fact>
+          <Fact term={aw.fieldLanguages}>{s.languages.map((l) => LANGUAGE_LABELS[l][ui]).join(', ')}</Fact>
           <Fact term={aw.fieldTopics}>{s.topics.length ? s.topics.map((t) => props.topicLabels.get(t) ?? t).join(', ') : aw.none}</Fact>
           <Fact term={aw.fieldOrigin}>
             {s.origin === 'file' ? aw.originFile : aw.originApi}
@@ -438,13 +445,13 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
                     <th scope="row">
                       <Stamp ctx={ctx} at={f.startedAt} />
                     </th>
-                    <td class={f.outcome === 'failed' ? 'bad' : undefined}>{aw.outcome[f.outcome as FetchOutcomeName] ?? f.outcome}</td>
+                    <td class={f.outcome === 'failed' ? 'bad' : undefined}>{aw.outcome[f.outcome]}</td>
                     <td>{f.httpStatus ?? dash}</td>
                     <td class="num">{formatDuration(f.durationMs, ui)}</td>
                     <td class="num">{f.itemsNew}</td>
                     <td class="num">{f.itemsUpdated}</td>
                     <td class="num">{f.bytes === null ? dash : formatBytes(f.bytes, ui)}</td>
-                    <td class="error-cell">{f.error ? <ErrorText ctx={ctx} error={f.error} /> : dash}</td>
+                    <td class="error-cell">{f.errorCode ? <ErrorText ctx={ctx} code={f.errorCode} params={f.errorParams} detail={f.error} /> : dash}</td>
                   </tr>
                 ))}
               </tbody>
@@ -458,7 +465,7 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceRow; fetche
   );
 }
 
-export function DeletePage(props: { ctx: AdminContext; source: SourceRow; switchHref: string; problem?: string }) {
+export function DeletePage(props: { ctx: AdminContext; source: SourceView; switchHref: string; problem?: string }) {
   const { ctx, source: s } = props;
   const { aw } = ctx;
   const title = aw.deleteTitle(s.title);

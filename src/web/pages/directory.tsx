@@ -1,33 +1,34 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The directory: the organizations behind the sources, by region and province, under a map of
 // Canada drawn in inline SVG (each province links to its items; no tiles, no script). Each
-// source shows its feeds and its health in plain words.
+// source shows its feeds and its health in plain words: general ones, from the error's code, never
+// the addresses or host names an operator sees.
 import { compareText, formatRecent } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
-import type { SourceRow } from '../../store/schema.ts';
-import { explainError } from '../admin-words.ts';
+import { errorWords } from '../error-words.ts';
+import type { SourceView } from '../source-views.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
 import { Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 export type HealthKind = 'ok' | 'failing' | 'paused' | 'gone' | 'never';
 
 /** Where a source stands, from its row: the last outcome wins over older ones. */
-export function healthOf(s: SourceRow): HealthKind {
+export function healthOf(s: SourceView): HealthKind {
   if (s.status === 'gone') return 'gone';
   if (s.status === 'paused') return 'paused';
   if (!s.lastFetchAt) return 'never';
-  if (s.errorCount > 0 || (s.lastError && (!s.lastSuccessAt || (s.lastErrorAt && s.lastErrorAt >= s.lastSuccessAt)))) return 'failing';
+  if (s.errorCount > 0 || (s.lastErrorCode && (!s.lastSuccessAt || (s.lastErrorAt && s.lastErrorAt >= s.lastSuccessAt)))) return 'failing';
   return 'ok';
 }
 
 interface Organization {
   name: string;
   siteUrl: string | null;
-  sources: SourceRow[];
+  sources: SourceView[];
 }
 
-function organizationsOf(rows: SourceRow[]): Organization[] {
+function organizationsOf(rows: SourceView[]): Organization[] {
   const byName = new Map<string, Organization>();
   for (const s of rows) {
     const org = byName.get(s.organization) ?? { name: s.organization, siteUrl: null, sources: [] };
@@ -38,7 +39,7 @@ function organizationsOf(rows: SourceRow[]): Organization[] {
   return [...byName.values()];
 }
 
-function Health(props: { ctx: PageContext; source: SourceRow }) {
+function Health(props: { ctx: PageContext; source: SourceView }) {
   const { ctx, source: s } = props;
   const { w, ui } = ctx;
   const kind = healthOf(s);
@@ -48,9 +49,7 @@ function Health(props: { ctx: PageContext; source: SourceRow }) {
   if (s.lastFetchAt) facts.push(`${w.lastFetch} ${formatRecent(s.lastFetchAt, ctx.now, ui)}`);
   if (kind === 'failing' && s.lastSuccessAt) facts.push(`${w.lastSuccess} ${formatRecent(s.lastSuccessAt, ctx.now, ui)}`);
   if (s.lastStatus) facts.push(`${w.httpStatus} ${s.lastStatus}`);
-  const showError = s.lastError && kind !== 'ok';
-  // Stored errors are the fetcher's English; the usual ones are said in the page's language.
-  const plain = s.lastError ? explainError(s.lastError, ui) : undefined;
+  const showError = s.lastErrorCode && kind !== 'ok';
   return (
     <>
       <p class="health">
@@ -61,7 +60,7 @@ function Health(props: { ctx: PageContext; source: SourceRow }) {
       {showError ? (
         <p class="err">
           {w.lastError}
-          {w.colon} {plain ? <span>{plain}</span> : <span lang={ui === 'en' ? undefined : 'en'}>{s.lastError}</span>}
+          {w.colon} <span>{errorWords(s.lastErrorCode, s.lastErrorParams, ui)}</span>
         </p>
       ) : null}
     </>
@@ -82,7 +81,7 @@ function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
       <ul>
         {org.sources.map((s) => (
           <li id={`source-${s.slug}`}>
-            <strong>{s.title}</strong> <span class="meta">({s.languages.map((l) => LANGUAGE_LABELS[l as Language]?.[ui] ?? l).join(', ')})</span>
+            <strong>{s.title}</strong> <span class="meta">({s.languages.map((l) => LANGUAGE_LABELS[l][ui]).join(', ')})</span>
             <br />
             <span class="links">
               <a href={s.url}>{w.feedOriginal}</a>
@@ -123,7 +122,7 @@ function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
   );
 }
 
-export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; feeds: FeedLink[]; switchHref: string }) {
+export function DirectoryPage(props: { ctx: PageContext; sources: SourceView[]; feeds: FeedLink[]; switchHref: string }) {
   const { ctx } = props;
   const { w, ui } = ctx;
   const compare = compareText(ui);
@@ -140,10 +139,14 @@ export function DirectoryPage(props: { ctx: PageContext; sources: SourceRow[]; f
       <CanadaMap ctx={ctx} counts={counts} />
       {REGIONS.map((region: Region) => {
         const inRegion = rows.filter((s) => s.region === region);
-        const groups: [string, SourceRow[]][] = [
-          ...PROVINCES.filter((p) => PROVINCE_REGION[p] === region).map((p): [string, SourceRow[]] => [PROVINCE_LABELS[p][ui], inRegion.filter((s) => s.province === p)]),
-          [region === 'national' ? w.nationalWide : w.regionWide, inRegion.filter((s) => !s.province || PROVINCE_REGION[s.province as Province] !== region)],
-        ].filter(([, list]) => list.length > 0) as [string, SourceRow[]][];
+        const regionWide: [string, SourceView[]] = [
+          region === 'national' ? w.nationalWide : w.regionWide,
+          inRegion.filter((s) => !s.province || PROVINCE_REGION[s.province] !== region),
+        ];
+        const groups = [
+          ...PROVINCES.filter((p) => PROVINCE_REGION[p] === region).map((p): [string, SourceView[]] => [PROVINCE_LABELS[p][ui], inRegion.filter((s) => s.province === p)]),
+          regionWide,
+        ].filter(([, list]) => list.length > 0);
         return (
           <section class="region" aria-labelledby={`region-${region}`}>
             <h2 id={`region-${region}`}>

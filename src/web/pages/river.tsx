@@ -8,7 +8,7 @@ import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SING
 import { truncateText } from '../../normalize/text.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
-import type { SourceRow } from '../../store/schema.ts';
+import type { SourceView } from '../source-views.ts';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** Links and snippets of the subscribe box, made by the route from the current filter. */
@@ -27,7 +27,7 @@ export interface RiverProps {
   query: FeedQuery;
   heading: string;
   items: ItemView[];
-  sources: SourceRow[];
+  sources: Pick<SourceView, 'slug' | 'title'>[];
   /** Query string of this page without the cursor (filter, sort, limit). */
   pageQuery: string;
   nextQuery?: string;

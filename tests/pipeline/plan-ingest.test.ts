@@ -1,0 +1,246 @@
+// planIngest: what each kind of fetch does to its source, as a table of cases. No server, no
+// database: a fetch result and a reading in, a patch and a log entry out.
+import { describe, expect, it } from 'vitest';
+import type { Item, Warning } from '../../src/core/types.ts';
+import type { FetchFailed, FetchNotModified, FetchOk } from '../../src/fetch/fetch-feed.ts';
+import { collapseWarnings, planIngest, REDIRECT_SIGHTINGS, type FeedReading, type PlannedSource } from '../../src/pipeline/plan-ingest.ts';
+import { item } from '../helpers/items.ts';
+
+const now = new Date('2024-06-01T12:00:00Z');
+const bounds = { minIntervalMinutes: 15, maxIntervalMinutes: 1440 };
+const ctx = { now, durationMs: 42, bounds };
+const minutesFromNow = (d: Date | undefined) => (d!.getTime() - now.getTime()) / 60_000;
+
+const source = (extra: Partial<PlannedSource> = {}): PlannedSource => ({
+  slug: 'centre',
+  url: 'https://centre.example.ca/feed/',
+  aliases: [],
+  etag: '"old"',
+  lastModified: 'Wed, 01 May 2024 12:00:00 GMT',
+  bodyHash: 'hash-old',
+  errorCount: 0,
+  intervalMinutes: 120,
+  intervalOverrideMinutes: null,
+  redirectTo: null,
+  redirectSeen: 0,
+  ...extra,
+});
+const common = { url: 'https://centre.example.ca/feed/', redirects: [], warnings: [] as Warning[], durationMs: 30, headers: {} };
+const ok = (extra: Partial<FetchOk> = {}): FetchOk => ({
+  ...common,
+  kind: 'ok',
+  status: 200,
+  bytes: Buffer.from('<rss/>'),
+  bodyHash: 'hash-new',
+  text: '<rss/>',
+  encoding: 'utf-8',
+  contentType: 'application/rss+xml',
+  ...extra,
+});
+const notModified = (extra: Partial<FetchNotModified> = {}): FetchNotModified => ({ ...common, kind: 'not-modified', status: 304, ...extra });
+const failed = (extra: Partial<FetchFailed> = {}): FetchFailed => ({
+  ...common,
+  kind: 'failed',
+  status: 500,
+  code: 'http',
+  params: { status: 500 },
+  error: 'the server had an internal error (500)',
+  ...extra,
+});
+/** Items posted every `gapMinutes`, the newest an hour ago. */
+const postedEvery = (gapMinutes: number, n = 5): Item[] =>
+  Array.from({ length: n }, (_, i) => item(`i${i}`, { publishedAt: new Date(now.getTime() - 3_600_000 - i * gapMinutes * 60_000) }));
+const feed = (items: Item[] = postedEvery(240), extra: Partial<Extract<FeedReading, { kind: 'feed' }>['feed']> = {}, warnings: Warning[] = []): FeedReading => ({
+  kind: 'feed',
+  feed: { title: 'Centre news', link: 'https://centre.example.ca/', ...extra },
+  items,
+  warnings,
+});
+
+describe('planIngest: failures', () => {
+  it.each([
+    ['the first failure', 0, 15],
+    ['the second in a row', 1, 30],
+    ['the fourth in a row', 3, 120],
+    ['the twentieth, capped at the longest interval', 19, 1440],
+  ])('%s backs off exponentially from the shortest interval, jittered ±20%%', (_name, before, base) => {
+    const plan = planIngest(source({ errorCount: before }), failed(), undefined, ctx);
+    expect(plan.outcome).toBe('failed');
+    expect(plan.patch.errorCount).toBe(before + 1);
+    const wait = minutesFromNow(plan.patch.nextFetchAt);
+    expect(wait).toBeGreaterThanOrEqual(Math.min(1440, Math.round(base * 0.8)));
+    expect(wait).toBeLessThanOrEqual(Math.min(1440, Math.round(base * 1.2)));
+    expect(plan.hostWaitUntil).toBeUndefined();
+  });
+
+  it('records the error as a code with its facts, the English beside it, on the source and in the log; items and validators stay', () => {
+    const plan = planIngest(source(), failed({ warnings: [{ code: 'etag-not-sent' }] }), undefined, ctx);
+    expect(plan.error).toEqual({ code: 'http', params: { status: 500 }, detail: 'the server had an internal error (500)' });
+    expect(plan.patch).toMatchObject({
+      lastFetchAt: now, lastStatus: 500, lastErrorCode: 'http', lastErrorParams: { status: 500 },
+      lastError: 'the server had an internal error (500)', lastErrorAt: now, lastWarnings: [{ code: 'etag-not-sent' }],
+    });
+    for (const kept of ['etag', 'lastModified', 'bodyHash', 'lastSuccessAt', 'status', 'url', 'intervalMinutes'] as const) expect(plan.patch).not.toHaveProperty(kept);
+    expect(plan.log).toEqual({
+      startedAt: now, durationMs: 42, outcome: 'failed', httpStatus: 500,
+      errorCode: 'http', errorParams: { status: 500 }, error: 'the server had an internal error (500)',
+    });
+    expect(plan.items).toEqual([]);
+  });
+
+  it('a failure with no HTTP answer logs no status', () => {
+    const plan = planIngest(source(), failed({ status: undefined, code: 'dns', params: { host: 'centre.example.ca', cause: 'ENOTFOUND' }, error: 'DNS lookup failed for centre.example.ca (ENOTFOUND)' }), undefined, ctx);
+    expect(plan.patch.lastStatus).toBeNull();
+    expect(plan.log).not.toHaveProperty('httpStatus');
+    expect(plan.patch.lastErrorParams).toEqual({ host: 'centre.example.ca', cause: 'ENOTFOUND' });
+  });
+
+  it.each([429, 503])('%i with Retry-After waits exactly as long as asked, for every source of the host', (status) => {
+    const plan = planIngest(source({ errorCount: 4 }), failed({ status, params: { status }, retryAfterSeconds: 7200 }), undefined, ctx);
+    expect(minutesFromNow(plan.patch.nextFetchAt)).toBe(120);
+    expect(plan.hostWaitUntil).toEqual(plan.patch.nextFetchAt);
+    expect(plan.patch.errorCount).toBe(5);
+  });
+
+  it('410 Gone marks the source gone', () => {
+    const plan = planIngest(source(), failed({ status: 410, params: { status: 410 }, gone: true, error: 'gone (410): the source has been removed' }), undefined, ctx);
+    expect(plan.patch.status).toBe('gone');
+    expect(planIngest(source(), failed(), undefined, ctx).patch).not.toHaveProperty('status');
+  });
+
+  it('a body that is not a feed is a not-a-feed failure that keeps the HTTP status and says what the server sent', () => {
+    const plan = planIngest(
+      source({ errorCount: 2 }),
+      ok({ contentType: 'text/html; charset=utf-8', warnings: [{ code: 'gzip-unlabelled' }] }),
+      { kind: 'unreadable', detail: 'not a feed (HTML page)' },
+      ctx,
+    );
+    expect(plan.outcome).toBe('failed');
+    expect(plan.error).toEqual({ code: 'not-a-feed', params: { contentType: 'text/html' }, detail: 'not a feed (HTML page)' });
+    expect(plan.patch).toMatchObject({ lastStatus: 200, errorCount: 3, lastWarnings: [{ code: 'gzip-unlabelled' }] });
+    expect(plan.patch).not.toHaveProperty('bodyHash');
+    expect(plan.log).toMatchObject({ outcome: 'failed', httpStatus: 200, errorCode: 'not-a-feed' });
+  });
+});
+
+describe('planIngest: nothing new', () => {
+  it('a 304 stores the validators it carries, clears a past failure, and keeps the interval', () => {
+    const plan = planIngest(
+      source({ errorCount: 3 }),
+      notModified({ etag: '"new"', lastModified: 'Thu, 02 May 2024 08:00:00 GMT' }),
+      undefined,
+      ctx,
+    );
+    expect(plan.outcome).toBe('not-modified');
+    expect(plan.patch).toMatchObject({
+      etag: '"new"', lastModified: 'Thu, 02 May 2024 08:00:00 GMT', lastStatus: 304, lastSuccessAt: now,
+      errorCount: 0, lastErrorCode: null, lastErrorParams: null, lastError: null, lastErrorAt: null,
+    });
+    expect(minutesFromNow(plan.patch.nextFetchAt)).toBe(120);
+    expect(plan.log).toEqual({ startedAt: now, durationMs: 42, outcome: 'not-modified', httpStatus: 304 });
+  });
+
+  it('a 304 without validators keeps the stored ones (RFC 9111 §4.3.4)', () => {
+    expect(planIngest(source(), notModified(), undefined, ctx).patch).toMatchObject({ etag: '"old"', lastModified: 'Wed, 01 May 2024 12:00:00 GMT' });
+  });
+
+  it.each([
+    ['an operator-fixed interval', { intervalOverrideMinutes: 30 }, 30],
+    ['the interval learned from the feed', { intervalMinutes: 90 }, 90],
+    ['the default before anything was learned', { intervalMinutes: null }, 60],
+  ])('the next fetch after nothing new follows %s', (_name, extra, minutes) => {
+    expect(minutesFromNow(planIngest(source(extra), notModified(), undefined, ctx).patch.nextFetchAt)).toBe(minutes);
+  });
+
+  it('the same bytes again are "unchanged": no reading, no items, the size logged', () => {
+    const plan = planIngest(source({ bodyHash: 'same' }), ok({ bodyHash: 'same', etag: '"e2"' }), undefined, ctx);
+    expect(plan.outcome).toBe('unchanged');
+    expect(plan.items).toEqual([]);
+    expect(plan.patch).toMatchObject({ etag: '"e2"', lastStatus: 200, errorCount: 0 });
+    expect(plan.patch).not.toHaveProperty('bodyHash');
+    expect(plan.log).toEqual({ startedAt: now, durationMs: 42, outcome: 'unchanged', httpStatus: 200, bytes: 6 });
+  });
+});
+
+describe('planIngest: a new body', () => {
+  it('stores the items and the body hash, and clears a past failure', () => {
+    const items = postedEvery(240);
+    const plan = planIngest(source({ errorCount: 2 }), ok(), feed(items), ctx);
+    expect(plan.outcome).toBe('ok');
+    expect(plan.items).toBe(items);
+    expect(plan.patch).toMatchObject({
+      bodyHash: 'hash-new', feedTitle: 'Centre news', feedLink: 'https://centre.example.ca/',
+      lastSuccessAt: now, errorCount: 0, lastErrorCode: null, lastError: null, etag: '"old"',
+    });
+    expect(plan.log).toEqual({ startedAt: now, durationMs: 42, outcome: 'ok', httpStatus: 200, bytes: 6 });
+  });
+
+  it('a body must be read before it is planned', () => {
+    expect(() => planIngest(source(), ok(), undefined, ctx)).toThrow(/must be read/);
+  });
+
+  it.each([
+    ['about twice per gap between posts', feed(postedEvery(240)), ok(), 120],
+    ['within the shortest interval for a feed posting every minute', feed(postedEvery(1)), ok(), 15],
+    ['within the longest for a feed posting monthly', feed(postedEvery(43_200)), ok(), 1440],
+    ['never more often than its <ttl>', feed(postedEvery(60), { ttlMinutes: 360 }), ok(), 360],
+    ['never more often than sy:updatePeriod', feed(postedEvery(60), { updatePeriodMinutes: 720 }), ok(), 720],
+    ['never more often than Cache-Control max-age', feed(postedEvery(60)), ok({ cacheMaxAgeSeconds: 3 * 3600 }), 180],
+    ['the default when the items carry no dates', feed(postedEvery(60).map((i) => ({ ...i, dateFromFeed: false }))), ok(), 60],
+  ])('the interval follows the feed: %s', (_name, reading, fetched, minutes) => {
+    const plan = planIngest(source(), fetched, reading, ctx);
+    expect(plan.patch.intervalMinutes).toBe(minutes);
+    expect(minutesFromNow(plan.patch.nextFetchAt)).toBe(minutes);
+  });
+
+  it('an operator-fixed interval wins over what the feed says', () => {
+    expect(planIngest(source({ intervalOverrideMinutes: 45 }), ok(), feed(postedEvery(1), { ttlMinutes: 600 }), ctx).patch.intervalMinutes).toBe(45);
+  });
+
+  it('warnings from fetch and reading are kept once each, with how often they came', () => {
+    const date = (value: string): Warning => ({ code: 'unusable-date', params: { value } });
+    const plan = planIngest(source(), ok({ warnings: [{ code: 'gzip-unlabelled' }] }), feed(undefined, {}, [date('soon'), date('soon'), date('later')]), ctx);
+    expect(plan.patch.lastWarnings).toEqual([{ code: 'gzip-unlabelled' }, { ...date('soon'), repeated: 2 }, date('later')]);
+    expect(plan.warnings).toEqual(plan.patch.lastWarnings);
+  });
+});
+
+describe('planIngest: permanent redirects', () => {
+  const target = 'https://www.centre.example.ca/feed.xml';
+
+  it(`moves the source only after ${REDIRECT_SIGHTINGS} sightings of the same target, keeping the old URL as an alias`, () => {
+    const first = planIngest(source(), ok({ permanentRedirect: target }), feed(), ctx).patch;
+    expect(first).toMatchObject({ redirectTo: target, redirectSeen: 1 });
+    expect(first).not.toHaveProperty('url');
+    const second = planIngest(source({ redirectTo: target, redirectSeen: 1, aliases: ['https://older.example.ca/rss'] }), ok({ permanentRedirect: target }), feed(), ctx).patch;
+    expect(second).toMatchObject({
+      url: target, host: 'www.centre.example.ca', aliases: ['https://older.example.ca/rss', 'https://centre.example.ca/feed/'],
+      redirectTo: null, redirectSeen: 0,
+    });
+  });
+
+  it('a different target starts counting again', () => {
+    const patch = planIngest(source({ redirectTo: 'https://elsewhere.example.ca/feed', redirectSeen: 1 }), ok({ permanentRedirect: target }), feed(), ctx).patch;
+    expect(patch).toMatchObject({ redirectTo: target, redirectSeen: 1 });
+    expect(patch).not.toHaveProperty('url');
+  });
+
+  it.each([
+    ['no redirect', ok()],
+    ['a redirect back to the stored URL', ok({ permanentRedirect: 'https://centre.example.ca/feed/' })],
+  ])('%s forgets a pending one', (_name, fetched) => {
+    expect(planIngest(source({ redirectTo: target, redirectSeen: 1 }), fetched, feed(), ctx).patch).toMatchObject({ redirectTo: null, redirectSeen: 0 });
+  });
+
+  it('a redirect is not followed while the body is unchanged, nor on failure', () => {
+    expect(planIngest(source({ bodyHash: 'same' }), ok({ bodyHash: 'same', permanentRedirect: target }), undefined, ctx).patch).not.toHaveProperty('redirectTo');
+    expect(planIngest(source(), { ...ok({ permanentRedirect: target }) }, { kind: 'unreadable', detail: 'not a feed (HTML page)' }, ctx).patch).not.toHaveProperty('url');
+  });
+});
+
+describe('collapseWarnings', () => {
+  it('keeps at most 50 kinds of warning', () => {
+    const many = Array.from({ length: 80 }, (_, i): Warning => ({ code: 'unusable-date', params: { value: `d${i}` } }));
+    expect(collapseWarnings(many)).toHaveLength(50);
+  });
+});
