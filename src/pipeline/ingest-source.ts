@@ -3,20 +3,18 @@
 // on the source's row (its error code, error count, backoff), never an exception that stops the
 // tick or touches the other sources.
 import type { FetchSettings, ScheduleSettings } from '../core/config.ts';
-import { ParseError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { getMetrics, type Metrics } from '../core/metrics.ts';
-import type { Item, SourceErrorCode, Warning } from '../core/types.ts';
+import type { SourceErrorCode, Warning } from '../core/types.ts';
 import { fetchFeed, type FetchDeps, type FetchOk, type FetchResult } from '../fetch/fetch-feed.ts';
 import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
-import { normalizeItem } from '../normalize/normalize-item.ts';
 import type { Taxonomy } from '../normalize/topics.ts';
-import { parseFeed } from '../parse/parse-feed.ts';
 import type { Db } from '../store/db.ts';
 import { churnWarning, commitIngest, type IngestCounts } from '../store/ingest.ts';
 import type { SourceRow } from '../store/schema.ts';
 import { deferHost, releaseLease } from '../store/sources-repo.ts';
-import { isNewBody, planIngest, type FeedReading, type IngestPlan } from './plan-ingest.ts';
+import { isNewBody, planIngest, type IngestPlan } from './plan-ingest.ts';
+import { readFeed, type ReadInput } from './read-feed.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -92,7 +90,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       return done('released');
     }
 
-    const reading = fetched.kind === 'ok' && isNewBody(source, fetched) ? await readFeed(deps, source, fetched, started) : undefined;
+    const reading = fetched.kind === 'ok' && isNewBody(source, fetched) ? await readFeed(readInput(deps, source, fetched, started), deps.taxonomy) : undefined;
     const plan = planIngest(source, fetched, reading, { now: started, durationMs: elapsedMs(), bounds: deps.schedule });
     if (plan.hostWaitUntil) {
       deps.limiter.blockHost(source.host, plan.hostWaitUntil.getTime());
@@ -128,36 +126,15 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
   }
 }
 
-/** Parses a new body and normalizes its items; a document that is not a feed is a reading too. */
-async function readFeed(deps: PipelineDeps, source: SourceRow, fetched: FetchOk, now: Date): Promise<FeedReading> {
-  let feed;
-  try {
-    feed = await parseFeed(fetched.text, { contentType: fetched.contentType, url: fetched.url, maxItems: deps.fetch.maxItems });
-  } catch (err) {
-    if (err instanceof ParseError) return { kind: 'unreadable', detail: err.message };
-    throw err;
-  }
-  const warnings: Warning[] = feed.warnings.map((detail) => ({ code: 'parse-note', params: { detail } }));
-  const dropped = new Map(Object.entries(feed.dropped));
-  const items: Item[] = [];
-  const ctx = {
+function readInput(deps: PipelineDeps, source: SourceRow, fetched: FetchOk, now: Date): ReadInput {
+  return {
+    text: fetched.text,
+    contentType: fetched.contentType,
+    url: fetched.url,
     now,
-    fetchUrl: fetched.url,
-    feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
+    maxItems: deps.fetch.maxItems,
     source: { languages: source.languages, region: source.region, province: source.province ?? undefined, topics: source.topics },
-    taxonomy: deps.taxonomy,
   };
-  for (const parsed of feed.items) {
-    const out = normalizeItem(parsed, ctx);
-    if ('dropped' in out) {
-      dropped.set(out.dropped, (dropped.get(out.dropped) ?? 0) + 1);
-      continue;
-    }
-    items.push(out.item);
-    warnings.push(...out.warnings);
-  }
-  for (const [reason, count] of dropped) warnings.push({ code: 'items-dropped', params: { reason, count } });
-  return { kind: 'feed', feed, items, warnings };
 }
 
 async function commit(deps: PipelineDeps, metrics: Metrics, source: SourceRow, owner: string, plan: IngestPlan): Promise<IngestCounts> {
