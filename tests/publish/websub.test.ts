@@ -120,7 +120,8 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
   async function subscribe(p: { hub: WebsubHub; websub: WebsubJobs }, topic: string, path: string, secret?: string): Promise<void> {
     await p.hub.request(new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': subscriber.url(path), ...(secret ? { 'hub.secret': secret } : {}) }));
     await p.websub.idle();
-    expect(await getSubscription(database.db, topic, subscriber.url(path))).toBeDefined();
+    // Another process of the test may have taken the verification: wait for whoever did.
+    await expect.poll(() => getSubscription(database.db, topic, subscriber.url(path)), { timeout: 5000, interval: 20 }).toBeDefined();
   }
 
   beforeAll(async () => {
@@ -215,18 +216,15 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
     websub.start();
 
     alphaItems = [['a3', 'Alpha three'], ...alphaItems];
-    const t0 = Date.now();
     await ingest(pipeline, 'alpha');
-    const ingestMs = Date.now() - t0;
     // The ingest only asked for a check: it returned before any callback was even called.
     expect(slow.length + broken.length + fast.length).toBe(0);
-    expect(ingestMs).toBeLessThan(500);
 
     // Five failing subscribers were claimed first; four slots, one of them held by the hanging
-    // callback, still serve the fast one long before that callback times out.
-    await expect.poll(() => fast.length, { timeout: 2000, interval: 10 }).toBe(1);
-    expect(fast[0].at - t0).toBeLessThan(450);
+    // callback, still serve the fast one while that callback hangs (it times out after 500 ms).
+    await expect.poll(() => fast.length, { timeout: 5000, interval: 10 }).toBe(1);
     expect(slow).toHaveLength(1);
+    expect(fast[0].at).toBeLessThan(slow[0].at + 500);
 
     const settled = async () =>
       (await listSubscriptions(database.db)).filter((s) => s.pendingSince === null).map((s) => s.callback.replace(subscriber.origin, '').replace(down.origin, '')).sort();
