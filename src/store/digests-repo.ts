@@ -133,11 +133,14 @@ export async function changeSubscription(
     const [other] = await db.select({ id: subs.id }).from(subs).where(and(eq(subs.addressKey, row.addressKey), eq(subs.selection, c.selection), ne(subs.id, id)));
     if (other) return 'taken';
   }
-  const reschedule = c.nextDueAt && row.status === 'active' ? { nextDueAt: c.nextDueAt, nextAttemptAt: c.nextDueAt, failures: 0 } : {};
+  // A new frequency reschedules; saving a suspended subscription starts it again.
+  const resume = row.status === 'suspended' ? { status: 'active' as const, bounces: 0, suspendedReason: null } : {};
+  const reschedule =
+    c.nextDueAt && row.status !== 'pending' && (c.frequency !== row.frequency || row.status === 'suspended') ? { nextDueAt: c.nextDueAt, nextAttemptAt: c.nextDueAt, failures: 0 } : {};
   try {
     await db
       .update(subs)
-      .set({ ui: c.ui, frequency: c.frequency, selection: c.selection, ...reschedule, updatedAt: sql`now()` })
+      .set({ ui: c.ui, frequency: c.frequency, selection: c.selection, ...resume, ...reschedule, updatedAt: sql`now()` })
       .where(eq(subs.id, id));
   } catch (err) {
     if ((err as { code?: string }).code === '23505' || /duplicate key/.test(String((err as Error).message))) return 'taken';

@@ -20,6 +20,7 @@ import { createAuth, type ThrottleOptions } from './admin-auth.ts';
 import { createAdminPageRoutes } from './admin-pages.tsx';
 import { createAdminApiRoutes } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
+import { createDigestRoutes, type DigestWebSettings } from './digest-routes.tsx';
 import { createFeedRoutes } from './feed-routes.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
@@ -52,6 +53,8 @@ export interface AppDeps {
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
   savedFeeds?: SavedFeedSettings;
+  /** Email digests (SMTP_URL set): the form in the Subscribe box and the pages of its links. */
+  digests?: DigestWebSettings & { onRequest?: () => void };
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -80,7 +83,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
-  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
+  if (deps.digests) app.route('/', createDigestRoutes({ db, logger, publicUrl, topics, settings: deps.digests, trustProxy: deps.trustProxy, onRequest: deps.digests.onRequest })); // /{en,fr}/digests/…
+  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics, emailDigests: Boolean(deps.digests) })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
