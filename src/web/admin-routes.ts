@@ -30,6 +30,8 @@ export interface AdminRoutesDeps {
   /** Fetch settings, DNS seam and the pipeline a refresh runs. */
   pipeline: PipelineDeps;
   leaseSeconds: number;
+  /** SMTP_URL is set (the email digests admin page says so when not). */
+  mailEnabled?: boolean;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache });
   const metrics = deps.metrics ?? getMetrics();
   const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
-  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 };
+  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300, mailEnabled: Boolean(deps.digests) };
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));

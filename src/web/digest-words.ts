@@ -142,3 +142,52 @@ export const WEEKDAY_NAMES: Record<Language, Record<string, string>> = {
   en: { sunday: 'Sunday', monday: 'Monday', tuesday: 'Tuesday', wednesday: 'Wednesday', thursday: 'Thursday', friday: 'Friday', saturday: 'Saturday' },
   fr: { sunday: 'dimanche', monday: 'lundi', tuesday: 'mardi', wednesday: 'mercredi', thursday: 'jeudi', friday: 'vendredi', saturday: 'samedi' },
 };
+
+/** The admin page of email digests (never an address: counts per selection, and removing one address given). */
+const adminEn = {
+  nav: 'Email digests',
+  title: 'Email digests',
+  intro: 'Subscribers per selection and how the last digest went. Addresses are never shown.',
+  off: 'SMTP_URL is not set: the hub sends no mail and offers no email form. The README says how to turn digests on.',
+  none: 'No one has asked for an email digest yet.',
+  colSelection: 'Selection',
+  colConfirmed: 'Confirmed',
+  colPending: 'Awaiting confirmation',
+  colSuspended: 'Suspended',
+  colLast: 'Last digest',
+  never: 'none yet',
+  sendStatus: { prepared: 'being sent', sent: 'sent', failed: 'failed (retried)', bounced: 'refused by the address’s server' } as Record<string, string>,
+  suspendedWhy: (n: number, reason: string) => `${n} × ${reason}`,
+  removeHeading: 'Remove an address',
+  removeIntro: 'When someone asks you to stop writing to them, type their address: every subscription of it is deleted at once.',
+  removeLabel: 'Email address',
+  removeButton: 'Remove this address',
+  removed: (n: number) => (n === 0 ? 'No subscription has that address.' : `Removed: ${n} subscription${n === 1 ? '' : 's'} of that address.`),
+  badAddress: 'That is not an email address.',
+};
+
+export type DigestAdminWords = typeof adminEn;
+
+const adminFr: DigestAdminWords = {
+  nav: 'Résumés par courriel',
+  title: 'Résumés par courriel',
+  intro: 'Abonnés par sélection et résultat du dernier résumé. Les adresses ne sont jamais affichées.',
+  off: 'SMTP_URL n’est pas défini\u00a0: le carrefour n’envoie aucun courriel et n’offre pas de formulaire. Le README explique comment activer les résumés.',
+  none: 'Personne n’a encore demandé de résumé par courriel.',
+  colSelection: 'Sélection',
+  colConfirmed: 'Confirmés',
+  colPending: 'En attente de confirmation',
+  colSuspended: 'Suspendus',
+  colLast: 'Dernier résumé',
+  never: 'aucun encore',
+  sendStatus: { prepared: 'en cours d’envoi', sent: 'envoyé', failed: 'échec (nouvel essai)', bounced: 'refusé par le serveur de l’adresse' },
+  suspendedWhy: (n, reason) => `${n} × ${reason}`,
+  removeHeading: 'Retirer une adresse',
+  removeIntro: 'Quand une personne vous demande de ne plus lui écrire, saisissez son adresse\u00a0: tous ses abonnements sont supprimés aussitôt.',
+  removeLabel: 'Adresse courriel',
+  removeButton: 'Retirer cette adresse',
+  removed: (n) => (n === 0 ? 'Aucun abonnement n’a cette adresse.' : `Retiré\u00a0: ${n} abonnement${n > 1 ? 's' : ''} de cette adresse.`),
+  badAddress: 'Ce n’est pas une adresse courriel.',
+};
+
+export const DIGEST_ADMIN_WORDS: Record<Language, DigestAdminWords> = { en: adminEn, fr: adminFr };
