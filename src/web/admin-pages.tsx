@@ -361,6 +361,13 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
 
   guarded('get', '/digests', (c, ctx) => digestsPage(c, ctx));
 
+  guarded('post', '/digests/send-now', async (c, ctx, session) => {
+    if (!deps.sendDigestsNow) return digestsPage(c, ctx, { tone: 'bad', text: DIGEST_ADMIN_WORDS[ctx.ui].off }, 409);
+    const report = await deps.sendDigestsNow();
+    log.info({ token: session.identity.name, ...report }, 'digests sent now');
+    return digestsPage(c, ctx, { tone: report.failed + report.bounced + report.suspended ? 'bad' : 'ok', text: DIGEST_ADMIN_WORDS[ctx.ui].sentNow(report) });
+  });
+
   guarded('post', '/digests/remove', async (c, ctx, session, form) => {
     const checked = checkAddress(first(form.email) ?? '');
     if (!checked.ok) return digestsPage(c, ctx, { tone: 'bad', text: DIGEST_ADMIN_WORDS[ctx.ui].badAddress }, 400);

@@ -18,7 +18,7 @@ import type { Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { createAuth, type ThrottleOptions } from './admin-auth.ts';
 import { createAdminPageRoutes } from './admin-pages.tsx';
-import { createAdminApiRoutes } from './admin-routes.ts';
+import { createAdminApiRoutes, type AdminRoutesDeps } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createDigestRoutes, type DigestWebSettings } from './digest-routes.tsx';
 import { createFeedRoutes } from './feed-routes.ts';
@@ -54,7 +54,7 @@ export interface AppDeps {
   metricsToken?: string;
   savedFeeds?: SavedFeedSettings;
   /** Email digests (SMTP_URL set): the form in the Subscribe box and the pages of its links. */
-  digests?: DigestWebSettings & { onRequest?: () => void };
+  digests?: DigestWebSettings & { onRequest?: () => void; sendNow?: AdminRoutesDeps['sendDigestsNow'] };
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache });
   const metrics = deps.metrics ?? getMetrics();
   const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
-  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300, mailEnabled: Boolean(deps.digests) };
+  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300, mailEnabled: Boolean(deps.digests), sendDigestsNow: deps.digests?.sendNow };
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));

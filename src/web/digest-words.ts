@@ -164,6 +164,10 @@ const adminEn = {
   removeButton: 'Remove this address',
   removed: (n: number) => (n === 0 ? 'No subscription has that address.' : `Removed: ${n} subscription${n === 1 ? '' : 's'} of that address.`),
   badAddress: 'That is not an email address.',
+  sendNowButton: 'Send every digest now',
+  sendNowIntro: 'Sends each confirmed subscriber the stories new since their last digest, as if it were due (as “passerelle digests send --now” does).',
+  sentNow: (r: { sent: number; empty: number; failed: number; bounced: number; suspended: number }) =>
+    `Digests sent: ${r.sent}; nothing new: ${r.empty}; failed (retried later): ${r.failed}; refused by the address’s server: ${r.bounced + r.suspended}.`,
 };
 
 export type DigestAdminWords = typeof adminEn;
@@ -188,6 +192,9 @@ const adminFr: DigestAdminWords = {
   removeButton: 'Retirer cette adresse',
   removed: (n) => (n === 0 ? 'Aucun abonnement n’a cette adresse.' : `Retiré\u00a0: ${n} abonnement${n > 1 ? 's' : ''} de cette adresse.`),
   badAddress: 'Ce n’est pas une adresse courriel.',
+  sendNowButton: 'Envoyer tous les résumés maintenant',
+  sendNowIntro: 'Envoie à chaque abonné confirmé les contenus nouveaux depuis son dernier résumé, comme s’il était dû (comme « passerelle digests send --now »).',
+  sentNow: (r) => `Résumés envoyés : ${r.sent} ; rien de nouveau : ${r.empty} ; échecs (nouvel essai plus tard) : ${r.failed} ; refusés par le serveur de l’adresse : ${r.bounced + r.suspended}.`,
 };
 
 export const DIGEST_ADMIN_WORDS: Record<Language, DigestAdminWords> = { en: adminEn, fr: adminFr };

@@ -77,6 +77,14 @@ export function DigestsAdminPage(props: { ctx: AdminContext; switchHref: string;
           </table>
         </div>
       )}
+      {ctx.session?.readOnly || !props.mailEnabled ? null : (
+        <ActionForm ctx={ctx} action={adminHref(ctx, 'digests/send-now')}>
+          <p>{da.sendNowIntro}</p>
+          <p class="buttons">
+            <button type="submit">{da.sendNowButton}</button>
+          </p>
+        </ActionForm>
+      )}
       {ctx.session?.readOnly ? null : (
         <section aria-labelledby="remove-h">
           <h2 id="remove-h">{da.removeHeading}</h2>
