@@ -135,8 +135,15 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
   /** Sends SMTP took whose record has not landed yet (the database was away): never handed over again by this process. */
   const acceptedHere = new Map<number, string>();
 
-  async function vocabulary() {
-    return { topicSlugs, sourceSlugs: (await listSources(db)).map((s) => s.slug) };
+  // The source slugs a selection may name, read again at most every 30 s (not once per message).
+  let vocab: { at: number; value: Promise<{ topicSlugs: string[]; sourceSlugs: string[] }> } | undefined;
+  function vocabulary() {
+    if (!vocab || Date.now() - vocab.at > 30_000) {
+      const value = listSources(db).then((rows) => ({ topicSlugs, sourceSlugs: rows.map((s) => s.slug) }));
+      value.catch(() => (vocab = undefined));
+      vocab = { at: Date.now(), value };
+    }
+    return vocab.value;
   }
 
   function describeSelection(selection: string, ui: Language, vocab: { topicSlugs: string[]; sourceSlugs: string[] }): string {
