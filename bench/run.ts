@@ -1,6 +1,7 @@
 // npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
 // what it compares side by side, in the same process and the same run.
 import { benchCorpusYield } from './corpus-yield.ts';
+import { benchDigests } from './digests.ts';
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
 import { benchPageSource } from './page-source.ts';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   workers: benchWorkers,
   corpus: benchCorpusYield,
   pages: benchPageSource,
+  digests: benchDigests,
 };
 
 const wanted = process.argv.slice(2);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { parseFeedsFile } from '../src/sources/feeds-file.ts';
+import { startMailbox, type Mailbox } from './mailbox.ts';
 import { DEMO_FEEDS, startSamplePlatforms, type SamplePlatforms } from './sample-platforms.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -120,6 +121,17 @@ async function runDemo(): Promise<void> {
     return;
   }
   for (const w of composed.warnings) console.warn(`demo: ${w}`);
+  let mailbox: Mailbox;
+  try {
+    mailbox = await startMailbox({ smtpPort: Number(process.env.DEMO_SMTP_PORT || 2525), pagePort: Number(process.env.DEMO_MAILBOX_PORT || 8025) });
+  } catch (err) {
+    console.error(`demo: cannot start the demo mailbox: ${(err as Error).message} (set DEMO_SMTP_PORT or DEMO_MAILBOX_PORT to use other ports)`);
+    await platforms.close();
+    process.exitCode = 1;
+    return;
+  }
+  // The demo's admin token, so the admin pages (and their "send every digest now" button) can be tried.
+  const adminToken = process.env.ADMIN_TOKEN || 'demo-admin-token-change-me';
   const taxonomy = composed.topics ? `${composed.topics} topics from feeds.yaml` : 'no topics in feeds.yaml yet';
   console.log(`demo: sample platforms on ${platforms.url}/ — ${composed.sources} sources, ${taxonomy}; starting the hub…`);
 
@@ -132,6 +144,12 @@ async function runDemo(): Promise<void> {
     HOST: hubHost,
     SCHEDULER_TICK: '*/5 * * * * *',
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    // Email digests go to the demo mailbox, never to the internet.
+    SMTP_URL: mailbox.smtpUrl,
+    MAIL_FROM: 'Passerelle demo <digests@passerelle.example>',
+    MAIL_SENDER_NAME: 'Passerelle demo hub',
+    MAIL_SENDER_ADDRESS: '123 Example Street, Ottawa ON K1A 0A1',
+    ADMIN_TOKEN: adminToken,
   };
   // The demo always uses its own embedded database and addresses, whatever this shell has set.
   for (const key of ['DATABASE_URL', 'PUBLIC_URL', 'PRIVATE_NETWORK_ALLOWLIST']) delete env[key];
@@ -188,6 +206,8 @@ async function runDemo(): Promise<void> {
         `    Items (JSON)      ${hub}/api/items`,
         `    Sources, health   ${hub}/api/sources`,
         `    Sample platforms  ${platforms.url}/   (${DEMO_FEEDS.length} sources; northern-gateway is broken on purpose)`,
+        `    Demo mailbox      ${mailbox.pageUrl}/   (email digests: subscribe in any page's Subscribe box, confirm from here)`,
+        `    Admin             ${hub}/admin   (token: ${adminToken}; Email digests → "Send every digest now")`,
         `    Data              ${DATA_DIR}/   (delete it to start afresh)`,
         '  The hub fetches every source within seconds. Ctrl-C stops both.',
         '',
@@ -199,6 +219,7 @@ async function runDemo(): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await platforms.close();
+  await mailbox.close();
   if (code === 78) console.error(`demo: the hub refused its configuration (see above); the feeds file is ${FEEDS_FILE}`);
   process.exitCode = code;
 }

@@ -16,6 +16,7 @@ import { createWebsubJobs, type WebsubJobs } from '../schedule/websub-jobs.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { syncSources } from '../store/sources-repo.ts';
+import { createDigestWiring, type DigestWiring } from './digest-wiring.ts';
 
 export interface Hub {
   config: Readonly<Config>;
@@ -31,6 +32,8 @@ export interface Hub {
   websub: WebsubHub;
   /** Verifies and delivers WebSub subscriptions while the scheduler runs. */
   websubJobs: WebsubJobs;
+  /** Email digests (confirmations and digests) while the scheduler runs; undefined without SMTP_URL. */
+  digests?: DigestWiring;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -92,6 +95,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     concurrency: config.fetch.concurrency,
     logger,
   });
+  const digests = createDigestWiring(config, database.db, feeds.topics, logger);
   const retention = createRetentionJob({ db: database.db, settings: config.retention, topicSlugs: feeds.topics.map((t) => t.slug), logger });
   // WebSub deliveries and retention run wherever fetching runs (workers, or a single serve), and stop with it.
   const scheduler: Scheduler = {
@@ -100,9 +104,10 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
       fetchScheduler.start();
       websubJobs.start();
       retention.start();
+      digests?.jobs.start();
     },
     async stop(graceMs) {
-      await Promise.all([fetchScheduler.stop(graceMs), websubJobs.stop(graceMs), retention.stop()]);
+      await Promise.all([fetchScheduler.stop(graceMs), websubJobs.stop(graceMs), retention.stop(), digests?.jobs.stop(graceMs)]);
     },
   };
   let closed = false;
@@ -116,11 +121,13 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     feedCache,
     websub,
     websubJobs,
+    digests,
     logger,
     async close() {
       if (closed) return;
       closed = true;
       await scheduler.stop();
+      digests?.mailer.close();
       await database.close();
     },
   };

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
+import { runDigests } from './digests-command.ts';
 import { runFetch } from './fetch-command.ts';
 import { runParse } from './parse-command.ts';
 import { runRetag } from './retag-command.ts';
@@ -33,6 +34,7 @@ Usage:
                                         admin API tokens (a new token is printed once)
   passerelle retention --dry-run|--now  what the retention settings would delete, or delete it now
   passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
+  passerelle digests send --now         send every confirmed email digest now, as if due (needs SMTP_URL)
 
 Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
 
@@ -86,6 +88,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, now: { type: 'boolean' } }, strict: true });
         if (!!values['dry-run'] === !!values.now) throw new UsageError('retention needs --dry-run or --now');
         return await runRetention(loadConfig(io.env), { dryRun: !!values['dry-run'] }, io);
+      }
+      case 'digests': {
+        const { values, positionals } = parseArgs({ args: rest, options: { now: { type: 'boolean' } }, allowPositionals: true, strict: true });
+        return await runDigests(loadConfig(io.env), { sub: positionals[0], now: !!values.now }, io);
       }
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });

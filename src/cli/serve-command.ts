@@ -34,6 +34,7 @@ export function startHttp(hub: Hub, host: string, port: number): Promise<Running
     trustProxy: hub.config.trustProxy,
     metricsToken: hub.config.metricsToken,
     savedFeeds: hub.config.savedFeeds,
+    digests: hub.config.digests.smtpUrl ? { ...hub.config.digests, onRequest: () => hub.digests?.jobs.requestQueued(), sendNow: hub.digests && (() => hub.digests!.jobs.sendNow()) } : undefined,
   });
   return listen(app.fetch, host, port);
 }

@@ -22,6 +22,19 @@ export const DEFAULT_WEBSUB_SETTINGS: WebsubSettings = {
   maxSubscriptionsPerHost: 200,
 };
 
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const DEFAULT_DIGEST_SETTINGS: Omit<DigestSettings, 'smtpUrl' | 'from' | 'sender'> = {
+  hour: 7,
+  weekday: 'monday',
+  timeZone: 'America/Toronto',
+  concurrency: 4,
+  requestsPerHour: 10,
+  maxPending: 10_000,
+  sendLogDays: 90,
+};
+
 export const DEFAULT_SAVED_FEED_SETTINGS: SavedFeedSettings = { max: 50_000, perClientPerHour: 30 };
 
 const envSchema = z.object({
@@ -67,6 +80,21 @@ const envSchema = z.object({
   SAVED_FEEDS_MAX: int(1, 10_000_000).default(DEFAULT_SAVED_FEED_SETTINGS.max),
   SAVED_FEEDS_PER_HOUR: int(1, 100_000).default(DEFAULT_SAVED_FEED_SETTINGS.perClientPerHour),
   SAVED_FEED_UNUSED_DAYS: int(0, 36_500).default(365),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be smtp://[user:pass@]host[:port] or smtps://…' }).optional(),
+  MAIL_FROM: z.string().min(3).max(320).optional(),
+  MAIL_SENDER_NAME: z.string().min(1).max(200).optional(),
+  MAIL_SENDER_ADDRESS: z.string().min(5).max(500).optional(),
+  MAIL_SENDER_CONTACT: z.string().min(3).max(500).optional(),
+  DIGEST_HOUR: int(0, 23).default(DEFAULT_DIGEST_SETTINGS.hour),
+  DIGEST_WEEKDAY: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }))
+    .default(DEFAULT_DIGEST_SETTINGS.weekday),
+  DIGEST_TIMEZONE: z.string().min(1).default(DEFAULT_DIGEST_SETTINGS.timeZone),
+  DIGEST_CONCURRENCY: int(1, 100).default(DEFAULT_DIGEST_SETTINGS.concurrency),
+  DIGEST_REQUESTS_PER_HOUR: int(1, 100_000).default(DEFAULT_DIGEST_SETTINGS.requestsPerHour),
+  DIGEST_MAX_PENDING: int(1, 10_000_000).default(DEFAULT_DIGEST_SETTINGS.maxPending),
 });
 
 export interface Config {
@@ -91,6 +119,29 @@ export interface Config {
   retention: RetentionSettings;
   websub: WebsubSettings;
   savedFeeds: SavedFeedSettings;
+  digests: DigestSettings;
+}
+
+/** Email digests: where mail goes out, who sends it (CASL), when digests are due, and the bounds on requests. */
+export interface DigestSettings {
+  /** Unset: no email form is shown and nothing is sent. */
+  smtpUrl?: string;
+  /** The From header, e.g. `Passerelle <digests@hub.example.ca>`. */
+  from?: string;
+  /** The sender's identity every message carries (CASL): name, mailing address, a web or email contact. */
+  sender?: { name: string; address: string; contact: string };
+  /** Daily digests go at this local hour; weekly ones on this day at the same hour. */
+  hour: number;
+  weekday: Weekday;
+  timeZone: string;
+  /** Messages at once per process. */
+  concurrency: number;
+  /** Subscription requests one client address may make per hour, after a burst of five. */
+  requestsPerHour: number;
+  /** Unconfirmed requests held at most. */
+  maxPending: number;
+  /** Days the send log is kept. */
+  sendLogDays: number;
 }
 
 /** The WebSub hub's work and what an anonymous subscriber may make it hold. */
@@ -170,6 +221,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   for (const cidr of allowlist) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) problems.push(`PRIVATE_NETWORK_ALLOWLIST: "${cidr}" is not an address or CIDR range`);
   }
+  if (e.SMTP_URL) {
+    if (!e.MAIL_FROM) problems.push('MAIL_FROM: required when SMTP_URL is set (e.g. "Passerelle <digests@hub.example.ca>")');
+    if (!e.MAIL_SENDER_NAME) problems.push('MAIL_SENDER_NAME: required when SMTP_URL is set (CASL: every message names its sender)');
+    if (!e.MAIL_SENDER_ADDRESS) problems.push('MAIL_SENDER_ADDRESS: required when SMTP_URL is set (CASL: the sender\'s mailing address)');
+  }
+  if (e.MAIL_FROM && (/[\r\n]/.test(e.MAIL_FROM) || !/@[^@\s>]+\.[^@\s>]+>?\s*$/.test(e.MAIL_FROM))) problems.push('MAIL_FROM: must be an address, optionally with a name ("Name <address@domain>")');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.DIGEST_TIMEZONE });
+  } catch {
+    problems.push(`DIGEST_TIMEZONE: "${e.DIGEST_TIMEZONE}" is not a time zone (e.g. America/Toronto, America/Vancouver)`);
+  }
   if (problems.length) throw new ConfigError(problems, 'environment');
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -224,6 +286,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     savedFeeds: Object.freeze({
       max: e.SAVED_FEEDS_MAX,
       perClientPerHour: e.SAVED_FEEDS_PER_HOUR,
+    }),
+    digests: Object.freeze({
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      sender: e.MAIL_SENDER_NAME && e.MAIL_SENDER_ADDRESS ? Object.freeze({ name: e.MAIL_SENDER_NAME, address: e.MAIL_SENDER_ADDRESS, contact: e.MAIL_SENDER_CONTACT ?? contact }) : undefined,
+      hour: e.DIGEST_HOUR,
+      weekday: e.DIGEST_WEEKDAY,
+      timeZone: e.DIGEST_TIMEZONE,
+      concurrency: e.DIGEST_CONCURRENCY,
+      requestsPerHour: e.DIGEST_REQUESTS_PER_HOUR,
+      maxPending: e.DIGEST_MAX_PENDING,
+      sendLogDays: DEFAULT_DIGEST_SETTINGS.sendLogDays,
     }),
   });
 }

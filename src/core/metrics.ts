@@ -8,6 +8,9 @@ export type FetchOutcomeLabel = (typeof FETCH_OUTCOMES)[number];
 
 export type WebsubDeliveryOutcome = 'delivered' | 'retrying' | 'dropped' | 'gone';
 
+export type DigestOutcome = 'sent' | 'failed' | 'bounced' | 'suspended';
+export type ConfirmationOutcome = 'sent' | 'failed' | 'bounced';
+
 export interface SourceHealthCounts {
   /** Sources per status (active, paused, gone). */
   byStatus: Record<string, number>;
@@ -24,6 +27,8 @@ export interface Metrics {
   recordHttpRequest(method: string, route: string, status: number, durationSeconds: number): void;
   recordWebsubDelivery(outcome: WebsubDeliveryOutcome): void;
   recordAuthFailure(reason: 'missing' | 'invalid' | 'throttled'): void;
+  recordDigest(outcome: DigestOutcome): void;
+  recordConfirmation(outcome: ConfirmationOutcome): void;
   setSourceHealth(counts: SourceHealthCounts): void;
   /** The exposition text for a scrape. */
   render(): Promise<string>;
@@ -96,11 +101,26 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  const digests = new Counter({
+    name: 'passerelle_digests_total',
+    help: 'Email digest messages by outcome (sent, failed and retried, bounced by the address server, suspended after repeated bounces).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const confirmations = new Counter({
+    name: 'passerelle_digest_confirmations_total',
+    help: 'Confirmation messages for email digest subscriptions, by outcome (sent, failed, bounced).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+
   // Series that exist from the start read 0 instead of being absent, which keeps rate() and
   // alerting rules simple.
   for (const outcome of FETCH_OUTCOMES) fetches.labels(outcome).inc(0);
   for (const kind of ['new', 'updated']) itemsIngested.labels(kind).inc(0);
   for (const status of SOURCE_STATUSES) sourcesByStatus.labels(status).set(0);
+  for (const outcome of ['sent', 'failed', 'bounced', 'suspended']) digests.labels(outcome).inc(0);
+  for (const outcome of ['sent', 'failed', 'bounced']) confirmations.labels(outcome).inc(0);
 
   return {
     registry,
@@ -124,6 +144,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     recordAuthFailure(reason) {
       authFailures.labels(reason).inc();
+    },
+    recordDigest(outcome) {
+      digests.labels(outcome).inc();
+    },
+    recordConfirmation(outcome) {
+      confirmations.labels(outcome).inc();
     },
     setSourceHealth(counts) {
       sourcesByStatus.reset();

@@ -1,7 +1,7 @@
 // Reading items back: one query shape (an ItemQuery) for every list the product shows. AND
 // across dimensions, OR within one. With clusters on, a story told by several sources appears
 // once: as its earliest copy among those the filter keeps, with the others listed in `also`.
-import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ItemLanguage, ItemType, Province, Region } from '../core/types.ts';
 import { textArray, type Db, type Tx } from './db.ts';
@@ -26,6 +26,11 @@ export interface ItemQuery {
   /** 'relevance' (only with q) ranks by full-text match; pages then go by offset. */
   order?: 'date' | 'relevance';
   offset?: number;
+  /**
+   * Stories first seen by the hub in (after, until]: the copy a story is shown as must fall in
+   * it, so a new copy of an older story does not make it new (email digests).
+   */
+  firstSeen?: { after: Date; until: Date };
 }
 
 export interface ItemRef {
@@ -130,6 +135,7 @@ export async function selectItems(db: Db, q: ItemQuery) {
       sql`not exists (select 1 from ${items} as ${sql.identifier('other')} where ${other.clusterId} = ${items.clusterId} and ${other.id} < ${items.id} and ${and(...filterOn(other, q, sourceIds).map((c) => c), sql`true`)})`,
     );
   }
+  if (q.firstSeen) where.push(gt(items.firstSeenAt, q.firstSeen.after), lte(items.firstSeenAt, q.firstSeen.until));
   if (q.before) {
     where.push(or(lt(items.publishedAt, q.before.publishedAt), and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)))!);
   }
@@ -263,6 +269,14 @@ async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
 
 function toRef(r: { id: number; title: string; url: string | null; language: string; source: string; organization: string }): ItemRef {
   return { id: r.id, title: r.title, url: r.url, language: r.language, source: r.source, organization: r.organization };
+}
+
+/** Items by id, with their relations, in the order asked (ids no longer stored are left out). */
+export async function getItems(db: Db, ids: number[]): Promise<ItemView[]> {
+  if (!ids.length) return [];
+  const rows = await db.select({ item: itemColumns, source: sourceColumns }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(inArray(items.id, ids));
+  const byId = new Map((await attachRelations(db, rows)).map((v) => [v.id, v]));
+  return ids.map((id) => byId.get(id)).filter((v): v is ItemView => v !== undefined);
 }
 
 export async function getItem(db: Db, id: number): Promise<ItemView | undefined> {

@@ -34,6 +34,12 @@ import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } fr
 import { MessagePage, SignInPage, SPARK_FETCHES, type AdminContext, type AdminSession, type NoticeTone } from './pages/admin-frame.tsx';
 import { DeletePage, HealthPage, SourcePage, type PageNotice } from './pages/admin-sources.tsx';
 import { renderDocument } from './pages/layout.tsx';
+import { DigestsAdminPage } from './pages/admin-digests.tsx';
+import { DIGEST_ADMIN_WORDS } from './digest-words.ts';
+import { checkAddress } from '../mail/address.ts';
+import { selectionQuery } from '../publish/digest-message.ts';
+import { describeQuery } from '../publish/wording.ts';
+import { deleteAddress, listSelectionStats } from '../store/digests-repo.ts';
 import { wordsFor } from './reader-words.ts';
 
 /** Fetches shown on a source's page (the log keeps FETCH_HISTORY of them). */
@@ -342,6 +348,32 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
       if (err instanceof ConflictError) return sourcePage(c, ctx, slug, { tone: 'bad', text: ctx.aw.fileManaged, detail: err.message }, 409);
       throw err;
     }
+  });
+
+  // ── Email digests ─────────────────────────────────────────────────────────────────────────────
+
+  async function digestsPage(c: Context, ctx: AdminContext, notice?: { tone: NoticeTone; text: string }, status = 200): Promise<Response> {
+    const sourceSlugs = (await listSources(db)).map((s) => s.slug);
+    const vocab = { topicSlugs: deps.topics.map((t) => t.slug), sourceSlugs };
+    const rows = (await listSelectionStats(db)).map((r) => ({ ...r, title: r.selection ? describeQuery(selectionQuery(r.selection, vocab), ctx.ui, topicLabels[ctx.ui]) : ctx.w.navRiver }));
+    return render(c, <DigestsAdminPage ctx={ctx} switchHref={switchHref(c, ctx.ui)} rows={rows} mailEnabled={deps.mailEnabled ?? false} notice={notice} />, status);
+  }
+
+  guarded('get', '/digests', (c, ctx) => digestsPage(c, ctx));
+
+  guarded('post', '/digests/send-now', async (c, ctx, session) => {
+    if (!deps.sendDigestsNow) return digestsPage(c, ctx, { tone: 'bad', text: DIGEST_ADMIN_WORDS[ctx.ui].off }, 409);
+    const report = await deps.sendDigestsNow();
+    log.info({ token: session.identity.name, ...report }, 'digests sent now');
+    return digestsPage(c, ctx, { tone: report.failed + report.bounced + report.suspended ? 'bad' : 'ok', text: DIGEST_ADMIN_WORDS[ctx.ui].sentNow(report) });
+  });
+
+  guarded('post', '/digests/remove', async (c, ctx, session, form) => {
+    const checked = checkAddress(first(form.email) ?? '');
+    if (!checked.ok) return digestsPage(c, ctx, { tone: 'bad', text: DIGEST_ADMIN_WORDS[ctx.ui].badAddress }, 400);
+    const removed = await deleteAddress(db, checked.address);
+    log.info({ token: session.identity.name, removed }, 'digest address removed');
+    return digestsPage(c, ctx, { tone: 'ok', text: DIGEST_ADMIN_WORDS[ctx.ui].removed(removed) });
   });
 
   // ── Adding a source ───────────────────────────────────────────────────────────────────────────

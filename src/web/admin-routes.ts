@@ -30,6 +30,10 @@ export interface AdminRoutesDeps {
   /** Fetch settings, DNS seam and the pipeline a refresh runs. */
   pipeline: PipelineDeps;
   leaseSeconds: number;
+  /** SMTP_URL is set (the email digests admin page says so when not). */
+  mailEnabled?: boolean;
+  /** Sends every confirmed digest now, as if due (what `digests send --now` does): the admin page's button. */
+  sendDigestsNow?: () => Promise<{ sent: number; empty: number; failed: number; bounced: number; suspended: number }>;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

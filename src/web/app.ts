@@ -18,8 +18,9 @@ import type { Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { createAuth, type ThrottleOptions } from './admin-auth.ts';
 import { createAdminPageRoutes } from './admin-pages.tsx';
-import { createAdminApiRoutes } from './admin-routes.ts';
+import { createAdminApiRoutes, type AdminRoutesDeps } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
+import { createDigestRoutes, type DigestWebSettings } from './digest-routes.tsx';
 import { createFeedRoutes } from './feed-routes.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
@@ -52,6 +53,8 @@ export interface AppDeps {
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
   savedFeeds?: SavedFeedSettings;
+  /** Email digests (SMTP_URL set): the form in the Subscribe box and the pages of its links. */
+  digests?: DigestWebSettings & { onRequest?: () => void; sendNow?: AdminRoutesDeps['sendDigestsNow'] };
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache });
   const metrics = deps.metrics ?? getMetrics();
   const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
-  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300 };
+  const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300, mailEnabled: Boolean(deps.digests), sendDigestsNow: deps.digests?.sendNow };
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
@@ -80,7 +83,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
-  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
+  if (deps.digests) app.route('/', createDigestRoutes({ db, logger, publicUrl, topics, settings: deps.digests, trustProxy: deps.trustProxy, onRequest: deps.digests.onRequest })); // /{en,fr}/digests/…
+  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics, emailDigests: Boolean(deps.digests) })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
+import { selectionOf } from '../publish/digest-message.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
@@ -32,6 +33,8 @@ export interface ReaderDeps {
   logger: Logger;
   publicUrl: string;
   topics: Topic[];
+  /** The Subscribe box offers email digests (SMTP_URL is set). */
+  emailDigests?: boolean;
 }
 
 export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50 };
@@ -130,6 +133,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       embedUrl,
       iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
       script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+      email: deps.emailDigests ? { action: `${base}/${ui}/digests`, selection: selectionOf(query) } : undefined,
     };
     return { links, feeds };
   }

@@ -6,6 +6,7 @@ import type { Child } from 'hono/jsx';
 import type { FetchView, SourceView } from '../source-views.ts';
 import type { AdminWords, FetchOutcomeName } from '../admin-words.ts';
 import { FORM_TOKEN_FIELD } from '../admin-session.ts';
+import { DIGEST_ADMIN_WORDS } from '../digest-words.ts';
 import { healthOf, type HealthKind } from './directory.tsx';
 import { Layout, type PageContext } from './layout.tsx';
 
@@ -43,7 +44,7 @@ export function ActionForm(props: { ctx: AdminContext; action: string; class?: s
   );
 }
 
-export function AdminLayout(props: { ctx: AdminContext; title: string; switchHref: string; current?: 'sources' | 'add'; children: Child }) {
+export function AdminLayout(props: { ctx: AdminContext; title: string; switchHref: string; current?: 'sources' | 'add' | 'digests'; children: Child }) {
   const { ctx } = props;
   const { aw, session } = ctx;
   return (
@@ -55,6 +56,11 @@ export function AdminLayout(props: { ctx: AdminContext; title: string; switchHre
               <li>
                 <a href={adminHref(ctx)} aria-current={props.current === 'sources' ? 'page' : undefined}>
                   {aw.navSources}
+                </a>
+              </li>
+              <li>
+                <a href={adminHref(ctx, 'digests')} aria-current={props.current === 'digests' ? 'page' : undefined}>
+                  {DIGEST_ADMIN_WORDS[ctx.ui].nav}
                 </a>
               </li>
               {session.readOnly ? null : (

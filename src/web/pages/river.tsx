@@ -9,6 +9,7 @@ import { truncateText } from '../../normalize/text.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceView } from '../source-views.ts';
+import { EmailDigestForm, type EmailFormLinks } from './digest-pages.tsx';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** Links and snippets of the subscribe box, made by the route from the current filter. */
@@ -20,6 +21,8 @@ export interface SubscribeLinks {
   embedUrl: string;
   iframe: string;
   script: string;
+  /** The email digest form, when the hub sends mail. */
+  email?: EmailFormLinks;
 }
 
 export interface RiverProps {
@@ -198,6 +201,7 @@ function SubscribeBox(props: { ctx: PageContext; links: SubscribeLinks }) {
   return (
     <section id="subscribe" class="box" aria-labelledby="subscribe-h">
       <h2 id="subscribe-h">{w.subscribeHeading}</h2>
+      {links.email ? <EmailDigestForm ctx={ctx} form={links.email} /> : null}
       <p>{w.subscribeIntro}</p>
       <ul class="feeds">
         <li>
