@@ -4,7 +4,7 @@ import type { Config } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import type { SourceOutcome } from '../pipeline/ingest-source.ts';
 import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 
 export interface FetchCommandOptions {
   all: boolean;

@@ -15,6 +15,7 @@ import { createWebsubHub, type WebsubHub } from '../publish/websub.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { syncSources } from '../store/sources-repo.ts';
+import { reportDriverRacesTo } from './process-hooks.ts';
 
 export interface Hub {
   config: Readonly<Config>;
@@ -44,6 +45,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     dataDir: config.dataDir,
     onConnectionReset: (reason) => logger.warn({ reason }, 'database connections reset'),
   });
+  reportDriverRacesTo((reason) => logger.warn({ reason }, 'database connections reset'));
   try {
     const report = await syncSources(database.db, feeds.sources);
     if (report.added.length || report.updated.length || report.retired.length) {

@@ -10,6 +10,8 @@ import { runServe } from './serve-command.ts';
 import { runOpml } from './opml-command.ts';
 import { runSourceAction, runSources, SOURCE_ACTIONS } from './sources-command.ts';
 import { runTokens } from './tokens-command.ts';
+import { processIo, type Io } from './io.ts';
+import { installProcessHooks } from './process-hooks.ts';
 import { UsageError } from './usage.ts';
 
 const USAGE = `passerelle — a bilingual feed hub for the settlement sector
@@ -36,20 +38,8 @@ Usage:
 
 Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
 
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-const defaultIo: Io = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  env: process.env,
-};
-
 /** Runs a command; resolves to the exit code (long-running commands resolve when they stop). */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -115,3 +105,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
+
+/** The `passerelle` process itself (bin/passerelle.js): the process hooks, then the command. */
+export async function runProcess(argv: string[]): Promise<number> {
+  installProcessHooks();
+  return main(argv);
+}

@@ -11,7 +11,7 @@ import { importOpml } from '../pipeline/import-opml.ts';
 import { languagesFrom } from '../sources/source-input.ts';
 import { explainRefusal } from './format.ts';
 import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 import { cliActor } from './sources-command.ts';
 import { UsageError } from './usage.ts';
 

@@ -4,7 +4,7 @@ import type { Config } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import type { RetentionReport } from '../store/retention.ts';
 import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 
 export async function runRetention(config: Readonly<Config>, options: { dryRun: boolean }, io: Io): Promise<number> {
   const hub = await openHub(config, createLogger('warn', process.stderr));

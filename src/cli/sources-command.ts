@@ -10,7 +10,7 @@ import { registerSource } from '../pipeline/subscribe.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { explainRefusal, relativeTime, table } from './format.ts';
 import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 import { UsageError } from './usage.ts';
 
 export async function runSources(config: Readonly<Config>, io: Io): Promise<number> {

@@ -5,7 +5,7 @@ import type { Config } from '../core/config.ts';
 import { createApiToken, listApiTokens, recordAdminAction, revokeApiToken, TokenNameTakenError } from '../store/api-tokens.ts';
 import { openDatabase } from '../store/db.ts';
 import { relativeTime, table } from './format.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 import { cliActor } from './sources-command.ts';
 import { UsageError } from './usage.ts';
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { openPostgresPool, openSingleConnection } from './postgres-driver.ts';
 import * as schema from './schema.ts';
 import { maintainTables, type TableWork } from './table-maintenance.ts';
 
@@ -131,25 +132,9 @@ async function openPglite(dataDir: string): Promise<Opened> {
 }
 
 async function openPostgres(url: string, poolSize: number, onReset?: (reason: string) => void): Promise<Opened> {
-  const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  guardAgainstDriverWriteRace(onReset);
-  const pool = createResilientPool(
-    () =>
-      postgres(url, {
-        max: poolSize,
-        onnotice: () => {},
-        connect_timeout: 10,
-        idle_timeout: 60,
-        // postgres.js looks the array types up on every new connection, from a promise nobody
-        // awaits: a connection lost during that lookup is an unhandled rejection, which ends the
-        // process. The types are read once, at start-up (see migrate), and copied into each pool.
-        fetch_types: false,
-        connection: { application_name: 'passerelle' },
-      }),
-    onReset,
-  );
+  const pool = openPostgresPool(url, { max: poolSize, onReset });
   const db = drizzle(pool.client, { schema }) as unknown as Db;
   return {
     db,
@@ -175,7 +160,7 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
     async migrate() {
       // A single dedicated connection holds the advisory lock for the whole run, so several
       // processes starting together apply each migration exactly once.
-      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      const single = openSingleConnection(url);
       try {
         await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
         try {
@@ -184,7 +169,7 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
           await single`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
         }
         // This connection looked the array types up (text[] and the like): the pools reuse them.
-        pool.adoptTypes(single);
+        pool.loadTypes(single);
       } finally {
         await single.end({ timeout: 5 });
       }
@@ -192,158 +177,5 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
   };
 }
 
-type Sql = import('postgres').Sql;
-
 /** How long /readyz waits for the database before saying it is not ready. */
 const PING_TIMEOUT_MS = 3000;
-
-let guarded = false;
-
-/**
- * postgres.js 3.4.9 can throw from a timer when a connection closes between a write being queued
- * and sent (a ROLLBACK after the server went away mid-transaction): `socket.write` on a null
- * socket, thrown where no caller can catch it, which would end the process (porsager/postgres
- * #1154, #1208). That one error is harmless to us: the query it belonged to is rejected when the
- * pool it came from is ended (see createResilientPool). Every other uncaught exception keeps
- * Node's behaviour: printed, and the process exits.
- */
-function guardAgainstDriverWriteRace(onCaught?: (reason: string) => void): void {
-  if (guarded) return;
-  guarded = true;
-  process.on('uncaughtException', function onUncaught(err) {
-    if (isDriverWriteRace(err)) {
-      onCaught?.('write after close (driver)');
-      return;
-    }
-    // Someone else (a test runner) handles it; otherwise behave as if we were not listening.
-    if (process.listeners('uncaughtException').some((l) => l !== onUncaught)) return;
-    process.stderr.write(`${err?.stack ?? err}\n`);
-    process.exit(1);
-  });
-}
-
-export function isDriverWriteRace(err: unknown): boolean {
-  return (
-    err instanceof TypeError &&
-    /Cannot read properties of null \(reading 'write'\)/.test(err.message) &&
-    /[\\/]postgres[\\/](cjs[\\/])?src[\\/]connection\.js/.test(err.stack ?? '') &&
-    /nextWrite/.test(err.stack ?? '')
-  );
-}
-
-/** Errors that say the connection (not the query) failed: the server went away or is restarting. */
-export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return CONNECTION_ERROR_CODES.has(code) || code.startsWith('08');
-}
-
-const CONNECTION_ERROR_CODES = new Set([
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED',
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
-  // admin_shutdown, crash_shutdown, cannot_connect_now: a server stopping or starting.
-  '57P01', '57P02', '57P03',
-]);
-
-/** The parts of a postgres.js client's options that hold type parsers (not in its typings). */
-interface TypeOptions {
-  parsers: Record<string, unknown>;
-  serializers: Record<string, unknown>;
-  shared: { typeArrayMap: Record<string, number> };
-}
-
-function copyTypes(from: Sql, to: Sql, overwrite: boolean): void {
-  const a = from.options as unknown as TypeOptions;
-  const b = to.options as unknown as TypeOptions;
-  for (const key of ['parsers', 'serializers'] as const) {
-    for (const [oid, fn] of Object.entries(a[key])) if (overwrite || !(oid in b[key])) b[key][oid] = fn;
-  }
-  Object.assign(b.shared.typeArrayMap, a.shared.typeArrayMap);
-}
-
-/** Pool resets are at least this far apart; one more always follows the last connection error. */
-const RESET_SPACING_MS = 1000;
-
-/**
- * A postgres.js pool that is replaced whole after a connection error. postgres.js 3.4.9 can leave
- * a pooled connection unusable once its socket closed while a write was pending (as when the
- * server restarts under load): every later query on it waits for connect_timeout and fails, or
- * hangs (porsager/postgres#1193, #1208). Instead of trusting a pool that has seen its server go,
- * new queries go to a fresh pool and the old one is ended, which also rejects what hung on it.
- * drizzle holds `client`, a stand-in that always forwards to the current pool.
- */
-function createResilientPool(create: () => Sql, onReset?: (reason: string) => void) {
-  let current = create();
-  const retiring = new Set<Promise<void>>();
-  let lastReset = 0;
-  let pending: NodeJS.Timeout | undefined;
-  let ended = false;
-
-  const retire = (old: Sql) => {
-    const done = old.end({ timeout: 5 }).catch(() => {});
-    retiring.add(done);
-    void done.finally(() => retiring.delete(done));
-  };
-  const reset = (reason: string) => {
-    pending = undefined;
-    if (ended) return;
-    lastReset = Date.now();
-    const old = current;
-    current = create();
-    // drizzle sets its own parsers on the first pool (dates as strings); every pool needs them.
-    copyTypes(old, current, true);
-    retire(old);
-    onReset?.(reason);
-  };
-  // Only errors from the pool in use count: the ones a retired pool gives while it is ended are expected.
-  const observe = (err: unknown, pool: Sql) => {
-    if (ended || pending || pool !== current || !isConnectionError(err)) return;
-    const wait = lastReset + RESET_SPACING_MS - Date.now();
-    const reason = String((err as { code?: string }).code);
-    if (wait <= 0) reset(reason);
-    else pending = setTimeout(() => reset(reason), wait).unref();
-  };
-  /** postgres.js queries run when awaited; watching `then` sees their outcome without running them early. */
-  const watch = <Q extends PromiseLike<unknown>>(query: Q, pool: Sql): Q => {
-    const then = query.then;
-    (query as { then: unknown }).then = function (this: Q, onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
-      return then.call(this, onFulfilled, (err: unknown) => {
-        observe(err, pool);
-        if (onRejected) return onRejected(err);
-        throw err;
-      });
-    };
-    return query;
-  };
-
-  const client = new Proxy(function () {} as unknown as Sql, {
-    apply: (_target, _this, args) => watch((current as unknown as (...a: unknown[]) => PromiseLike<unknown>)(...args), current),
-    get(_target, prop) {
-      const pool = current;
-      if (prop === 'unsafe') return (...args: Parameters<Sql['unsafe']>) => watch(pool.unsafe(...args), pool);
-      if (prop === 'begin') {
-        return (...args: unknown[]) =>
-          (pool.begin as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
-            observe(err, pool);
-            throw err;
-          });
-      }
-      const value = Reflect.get(pool, prop);
-      return typeof value === 'function' ? value.bind(pool) : value;
-    },
-  });
-
-  return {
-    client,
-    /** Array parsers and serializers another client looked up; what the pools already have wins. */
-    adoptTypes(from: Sql) {
-      copyTypes(from, current, false);
-    },
-    async end() {
-      ended = true;
-      clearTimeout(pending);
-      retire(current);
-      await Promise.all([...retiring]);
-    },
-  };
-}
