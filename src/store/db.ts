@@ -1,12 +1,13 @@
 // One Db over two drivers: PGlite (Postgres compiled to WASM, data in DATA_DIR) when no
 // DATABASE_URL is set, postgres.js otherwise. Same schema, same SQL, same migrations.
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { openPostgresPool, openSingleConnection } from './postgres-driver.ts';
 import * as schema from './schema.ts';
+import { MIGRATIONS_DIR, migrationsUpTo } from './schema-version.ts';
 import { maintainTables, type TableWork } from './table-maintenance.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -42,6 +43,14 @@ export interface Database {
    * autovacuum does this for a server, so there it does nothing.
    */
   maintain(): Promise<TableWork[]>;
+  /**
+   * PGlite only: copies the database files into `dir` while no statement runs, after a
+   * checkpoint, so another PGlite opens the copy as the database stood at that moment. Queries
+   * wait for the copy (about as long as copying the files takes), none is refused.
+   */
+  snapshot?(dir: string): Promise<void>;
+  /** Applies the migrations up to schema version `index` (all of them without it). */
+  migrateTo(index?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,11 +62,24 @@ export interface OpenOptions {
   poolSize?: number;
   /** Told when the Postgres pool was replaced after a connection error (for the log). */
   onConnectionReset?: (reason: string) => void;
+  /**
+   * Which migrations to apply on opening: all of them (the default), none (a backup reads the
+   * database as it is), or those up to a schema version's index (a restore of an older backup).
+   */
+  migrate?: 'all' | 'none' | { upTo: number };
 }
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export { MIGRATIONS_DIR };
 /** How often an embedded database checks whether a table needs vacuuming or analyzing. */
 export const MAINTENANCE_INTERVAL_MS = 60_000;
+/**
+ * How often an embedded database writes a checkpoint. PGlite runs Postgres as a single process
+ * with no checkpointer, so without this one comes only when the WAL reaches max_wal_size (1 GB):
+ * the WAL a restart after a crash replays, and a backup copies, stays this many minutes' worth.
+ */
+export const CHECKPOINT_INTERVAL_MS = 5 * 60_000;
+/** The PGlite files inside DATA_DIR (the lock file and the command socket sit beside them). */
+export const PGLITE_DIR = 'pglite';
 /** Arbitrary but fixed: every process migrating the same database takes this lock first. */
 const MIGRATION_LOCK_ID = 4_242_017;
 
@@ -65,8 +87,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const database = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onConnectionReset)
     : await openPglite(options.dataDir ?? 'memory://');
+  const which = options.migrate ?? 'all';
   try {
-    await database.migrate();
+    if (which === 'none') await database.migrate();
+    else await database.migrateTo(typeof which === 'object' ? which.upTo : undefined);
   } catch (err) {
     await database.close().catch(() => {});
     throw err;
@@ -74,7 +98,21 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return database;
 }
 
-type Opened = Database & { migrate(): Promise<void> };
+/** `migrate(folder)` applies that folder's migrations; with no folder it only prepares the connections. */
+type Opened = Database & { migrate(folder?: string): Promise<void> };
+
+/** Database.migrateTo, over a driver's own `migrate(folder)`. */
+function migrateTo(migrate: (folder?: string) => Promise<void>) {
+  return async (index?: number) => {
+    if (index === undefined) return migrate(MIGRATIONS_DIR);
+    const subset = await migrationsUpTo(index);
+    try {
+      await migrate(subset.dir);
+    } finally {
+      await subset.remove();
+    }
+  };
+}
 
 async function openPglite(dataDir: string): Promise<Opened> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -83,7 +121,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
   const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
   let dir = dataDir;
   if (!dataDir.startsWith('memory://')) {
-    dir = path.join(dataDir, 'pglite');
+    dir = path.join(dataDir, PGLITE_DIR);
     await mkdir(dir, { recursive: true });
   }
   const client = await PGlite.create(dir, { extensions: { unaccent } });
@@ -95,8 +133,23 @@ async function openPglite(dataDir: string): Promise<Opened> {
     maintaining ??= maintainTables(rows).finally(() => (maintaining = undefined));
     return maintaining;
   };
+  const applyMigrations = async (folder?: string) => {
+    if (!folder) return;
+    await client.query(`select pg_advisory_lock(${MIGRATION_LOCK_ID})`);
+    try {
+      await migrate(drizzle(client), { migrationsFolder: folder });
+    } finally {
+      await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
+    }
+  };
+  let lastCheckpoint = Date.now();
   const timer = setInterval(() => {
-    if (!closed) maintain().catch(() => {});
+    if (closed) return;
+    maintain().catch(() => {});
+    if (Date.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+      lastCheckpoint = Date.now();
+      client.query('checkpoint').catch(() => {});
+    }
   }, MAINTENANCE_INTERVAL_MS);
   timer.unref();
   return {
@@ -113,6 +166,15 @@ async function openPglite(dataDir: string): Promise<Opened> {
         return false;
       }
     },
+    async snapshot(target: string) {
+      if (dir.startsWith('memory://')) throw new Error('an in-memory database has no files to copy');
+      // Holding a transaction keeps every other statement waiting (PGlite runs one at a time, and
+      // drizzle's queries take the same lock), so the files do not change while they are copied.
+      await client.transaction(async (tx) => {
+        await tx.query('checkpoint');
+        await cp(dir, target, { recursive: true, mode: constants.COPYFILE_FICLONE });
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -120,14 +182,8 @@ async function openPglite(dataDir: string): Promise<Opened> {
       await maintaining?.catch(() => {});
       await client.close();
     },
-    async migrate() {
-      await client.query(`select pg_advisory_lock(${MIGRATION_LOCK_ID})`);
-      try {
-        await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
-      } finally {
-        await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
-      }
-    },
+    migrate: applyMigrations,
+    migrateTo: migrateTo(applyMigrations),
   };
 }
 
@@ -136,6 +192,27 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const pool = openPostgresPool(url, { max: poolSize, onReset });
   const db = drizzle(pool.client, { schema }) as unknown as Db;
+  const applyMigrations = async (folder?: string) => {
+    // A single dedicated connection holds the advisory lock for the whole run, so several
+    // processes starting together apply each migration exactly once.
+    const single = openSingleConnection(url);
+    try {
+      if (folder) {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        try {
+          await migrate(drizzle(single), { migrationsFolder: folder });
+        } finally {
+          await single`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+        }
+      } else {
+        await single`select 1`;
+      }
+      // This connection looked the array types up (text[] and the like): the pools reuse them.
+      pool.loadTypes(single);
+    } finally {
+      await single.end({ timeout: 5 });
+    }
+  };
   return {
     db,
     kind: 'postgres',
@@ -157,23 +234,8 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
     async close() {
       await pool.end();
     },
-    async migrate() {
-      // A single dedicated connection holds the advisory lock for the whole run, so several
-      // processes starting together apply each migration exactly once.
-      const single = openSingleConnection(url);
-      try {
-        await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        try {
-          await migrate(drizzle(single), { migrationsFolder: MIGRATIONS_DIR });
-        } finally {
-          await single`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
-        }
-        // This connection looked the array types up (text[] and the like): the pools reuse them.
-        pool.loadTypes(single);
-      } finally {
-        await single.end({ timeout: 5 });
-      }
-    },
+    migrate: applyMigrations,
+    migrateTo: migrateTo(applyMigrations),
   };
 }
 

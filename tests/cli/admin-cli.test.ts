@@ -79,6 +79,7 @@ sources:
   const openDb = (): Promise<Database> => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 
   it('sources add discovers the feed of a site and registers it with every field', async () => {
+    expect((await run(['sources', 'sync'])).out).toMatch(/^added\s+filed$/m);
     const r = await run(['sources', 'add', server.url('/site/'), '--org', 'Site Org', '--region', 'prairies', '--province', 'mb', '--topic', 'housing,health']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

@@ -46,6 +46,7 @@ describe('passerelle retention', () => {
   });
 
   it('--dry-run says what would go, --now deletes it', async () => {
+    expect((await run(['sources', 'sync'])).code).toBe(0);
     expect((await run(['fetch', '--once'])).out).toMatch(/3 new/);
     const limits = { RETENTION_MAX_ITEMS_PER_SOURCE: '1' };
     const dry = await run(['retention', '--dry-run'], limits);
