@@ -95,7 +95,8 @@ export async function readDataDirOwner(dataDir: string): Promise<LockHolder | un
 export function holderState(h: LockHolder): 'alive' | 'dead' | 'unknown' {
   if (h.host !== hostname()) return 'unknown';
   if (heldHere.has(h.token)) return 'alive';
-  if (h.pid === process.pid) return 'dead';
+  // pid 0: a file that names nobody (damaged); our own pid without our token: a previous life of this pid.
+  if (h.pid <= 0 || h.pid === process.pid) return 'dead';
   const boot = bootId();
   if (h.boot && boot && h.boot !== boot) return 'dead';
   try {
