@@ -6,6 +6,7 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.ts';
+import { PGLITE_DIR } from '../store/db.ts';
 import { hubContext } from './command-context.ts';
 import { PROTOCOL_VERSION, readFrames, writeFrame, type ClientMessage } from './control-protocol.ts';
 import type { Hub } from './hub.ts';
@@ -61,7 +62,7 @@ export async function startControlServer(hub: Hub, socketPath: string): Promise<
       const closed = new Promise((resolve) => socket.once('close', resolve));
       try {
         const t0 = performance.now();
-        await hub.database.snapshot!(dir);
+        await hub.database.snapshot!(path.join(dir, PGLITE_DIR));
         log.info({ durationMs: Math.round(performance.now() - t0) }, 'database copied for a backup');
         send({ t: 'snapshot', dir });
         await closed;

@@ -13,14 +13,38 @@ import type { CommandRequest } from './requests.ts';
 export const OWNER_WAIT_MS = 60_000;
 
 export async function dispatch(config: Readonly<Config>, request: CommandRequest, io: Io): Promise<number> {
-  if (config.databaseUrl) return runHere(config, request, io);
+  return withDataDir(config, io, {
+    inHub: (socket) => runInHub(socket, request, io),
+    here: async () => {
+      const [{ openLocalContext }, { runRequest }] = await Promise.all([import('./command-context.ts'), import('./run-request.ts')]);
+      const ctx = await openLocalContext(config, request.name, io.err);
+      try {
+        return await runRequest(ctx, request, io);
+      } finally {
+        await ctx.close();
+      }
+    },
+  });
+}
+
+/**
+ * Runs `inHub` with the running hub's command socket when a hub owns the embedded data directory,
+ * else `here` (which takes the directory's lock itself). Waits, saying so, while a hub is starting
+ * or another command holds the directory. With DATABASE_URL, always `here`.
+ */
+export async function withDataDir<T>(
+  config: Readonly<Config>,
+  io: Io,
+  run: { inHub: (socket: string) => Promise<T>; here: () => Promise<T> },
+): Promise<T> {
+  if (config.databaseUrl) return run.here();
   const deadline = Date.now() + OWNER_WAIT_MS;
   let waitingFor: string | undefined;
   for (;;) {
     const owner = await readDataDirOwner(config.dataDir);
     if (!owner) {
       try {
-        return await runHere(config, request, io);
+        return await run.here();
       } catch (err) {
         if (!(err instanceof DataDirBusyError)) throw err;
         continue; // another process took the directory meanwhile: ask again who
@@ -29,7 +53,7 @@ export async function dispatch(config: Readonly<Config>, request: CommandRequest
     if (owner.host !== hostname()) throw new DataDirBusyError(config.dataDir, owner);
     if (owner.socket) {
       try {
-        return await runInHub(owner.socket, request, io);
+        return await run.inHub(owner.socket);
       } catch (err) {
         if (!(err instanceof HubUnreachableError)) throw err;
       }
@@ -44,14 +68,4 @@ export async function dispatch(config: Readonly<Config>, request: CommandRequest
 
 export function describeOwner(owner: LockHolder): string {
   return `passerelle ${owner.command} (pid ${owner.pid})`;
-}
-
-async function runHere(config: Readonly<Config>, request: CommandRequest, io: Io): Promise<number> {
-  const [{ openLocalContext }, { runRequest }] = await Promise.all([import('./command-context.ts'), import('./run-request.ts')]);
-  const ctx = await openLocalContext(config, request.name, io.err);
-  try {
-    return await runRequest(ctx, request, io);
-  } finally {
-    await ctx.close();
-  }
 }

@@ -59,6 +59,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const { runParse } = await import('./parse-command.ts');
         return await runParse(positionals[0], values.url, io);
       }
+      case 'backup': {
+        const { runBackup } = await import('./backup-command.ts');
+        return await runBackup(loadConfig(io.env), rest, io);
+      }
+      case 'restore': {
+        const { runRestore } = await import('./backup-command.ts');
+        return await runRestore(loadConfig(io.env), rest, io);
+      }
       case undefined:
       case 'help':
       case '--help':
