@@ -80,7 +80,7 @@ export async function runServe(config: Readonly<Config>, options: ServeOptions):
     : config.metricsPort !== undefined
       ? await startOpsHttp(hub, config.host, config.metricsPort)
       : undefined;
-  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind, web: options.web }, 'listening');
+  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind, durability: hub.database.durability, web: options.web }, 'listening');
   if (options.scheduler) {
     hub.scheduler.start();
     logger.info({ sources: hub.feeds.sources.length, owner: hub.scheduler.owner }, 'scheduler started');

@@ -5,6 +5,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { openPgliteClient, type Durability } from './pglite-driver.ts';
 import { openPostgresPool, openSingleConnection } from './postgres-driver.ts';
 import * as schema from './schema.ts';
 import { MIGRATIONS_DIR, migrationsUpTo } from './schema-version.ts';
@@ -34,6 +35,11 @@ export async function queryRows<T>(db: Db | Tx, query: ReturnType<typeof sql>): 
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * Whether an acknowledged commit is on disk ('fsync': PostgreSQL, and PGlite in a directory) or
+   * only handed to the kernel ('write': PGlite in memory, or if its filesystem could not be synced).
+   */
+  durability: Durability;
   /** Runs a raw query and returns its rows, whichever driver is underneath. */
   rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
   ping(): Promise<boolean>;
@@ -115,7 +121,6 @@ function migrateTo(migrate: (folder?: string) => Promise<void>) {
 }
 
 async function openPglite(dataDir: string): Promise<Opened> {
-  const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
@@ -124,7 +129,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
     dir = path.join(dataDir, PGLITE_DIR);
     await mkdir(dir, { recursive: true });
   }
-  const client = await PGlite.create(dir, { extensions: { unaccent } });
+  const { client, durability } = await openPgliteClient(dir, { unaccent });
   const db = drizzle(client, { schema }) as unknown as Db;
   let closed = false;
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query);
@@ -155,6 +160,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
   return {
     db,
     kind: 'pglite',
+    durability,
     rows,
     maintain,
     async ping() {
@@ -216,6 +222,7 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
   return {
     db,
     kind: 'postgres',
+    durability: 'fsync',
     rows: <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query),
     async maintain() {
       return [];
