@@ -1,5 +1,6 @@
 // npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
 // what it compares side by side, in the same process and the same run.
+import { benchBackup } from './backup.ts';
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
 import { benchReader } from './reader.ts';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   scale: benchScale,
   load: benchLoad,
   workers: benchWorkers,
+  backup: benchBackup,
 };
 
 const wanted = process.argv.slice(2);
