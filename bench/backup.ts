@@ -12,7 +12,7 @@ import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { readBackup } from '../src/store/backup-format.ts';
 import { writeBackup } from '../src/store/backup.ts';
 import { openDatabase, PGLITE_DIR, type Database } from '../src/store/db.ts';
-import { analyzeTables, checkTarget, loadBackup } from '../src/store/restore.ts';
+import { restoreBackup } from '../src/store/restore.ts';
 import { createScratchDatabase } from '../tests/helpers/databases.ts';
 import { seedScaleDatabase } from './scale.ts';
 import { fmt, printTable, withPeakMemory } from './table.ts';
@@ -29,11 +29,7 @@ async function seed(database: Database, topicSlugs: string[]): Promise<void> {
 }
 
 async function restoreInto(target: Database, file: string): Promise<void> {
-  const plan = await readBackup(file);
-  await checkTarget(target, plan, false);
-  await loadBackup(target, file);
-  await target.migrateTo();
-  await analyzeTables(target);
+  await restoreBackup(target, file, await readBackup(file), { force: false });
 }
 
 export async function benchBackup(): Promise<void> {

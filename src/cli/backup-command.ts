@@ -14,7 +14,7 @@ import { BackupRefusedError, readBackup } from '../store/backup-format.ts';
 import { writeBackup, type BackupReport } from '../store/backup.ts';
 import { acquireDataDirLock } from '../store/data-dir-lock.ts';
 import { openDatabase, PGLITE_DIR, type Database } from '../store/db.ts';
-import { analyzeTables, checkTarget, loadBackup } from '../store/restore.ts';
+import { restoreBackup } from '../store/restore.ts';
 import { snapshotInHub } from './control-client.ts';
 import { withDataDir } from './dispatch.ts';
 import type { Io } from './io.ts';
@@ -87,12 +87,7 @@ async function restoreFrom(config: Readonly<Config>, file: string, force: boolea
   try {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: 'none', poolSize: 2 });
     try {
-      const at = await checkTarget(database, plan, force);
-      if (at < plan.header.schema.index) await database.migrateTo(plan.header.schema.index);
-      const report = await loadBackup(database, file);
-      // Then up to this version's schema, and fresh planner statistics for the loaded tables.
-      await database.migrateTo();
-      await analyzeTables(database);
+      const report = await restoreBackup(database, file, plan, { force });
       io.out(`restored ${file} into ${config.databaseUrl ? 'the PostgreSQL database' : config.dataDir} (${seconds(t0)})`);
       io.out(`  ${describeRows(report.rows)}`);
       return 0;

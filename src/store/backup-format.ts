@@ -76,6 +76,14 @@ export async function readBackup(
   const counted: Record<string, number> = {};
   const seen: string[] = [];
   let lineNo = 0;
+  // What `onLine` throws (the database refusing a row) is its own error, not the file's.
+  const deliver = async (line: BackupLine, h: BackupHeader) => {
+    try {
+      await onLine?.(line, h);
+    } catch (err) {
+      throw new CallbackFailed(err);
+    }
+  };
   try {
     for await (const line of lines) {
       lineNo++;
@@ -95,14 +103,15 @@ export async function readBackup(
         if (!header.tables.includes(table.name) || seen.includes(table.name)) throw new BackupRefusedError(`${file} is damaged: unexpected table "${table.name}" on line ${lineNo}`, 'damaged');
         seen.push(table.name);
         counted[table.name] = 0;
-        await onLine?.({ kind: 'table', table }, header);
+        await deliver({ kind: 'table', table }, header);
         continue;
       }
       if (!table || !line.startsWith('{')) throw new BackupRefusedError(`${file} is damaged: line ${lineNo} is not a row`, 'damaged');
       counted[table.name]++;
-      await onLine?.({ kind: 'row', table: table.name, json: line }, header);
+      await deliver({ kind: 'row', table: table.name, json: line }, header);
     }
   } catch (err) {
+    if (err instanceof CallbackFailed) throw err.cause;
     if (err instanceof BackupRefusedError) throw err;
     throw refusalFromRead(err as NodeJS.ErrnoException, file, header, lineNo);
   } finally {
@@ -116,6 +125,10 @@ export async function readBackup(
     if ((counted[name] ?? -1) !== trailer.rows[name]) throw new BackupRefusedError(`${file} is damaged: table ${name} has ${counted[name] ?? 0} rows, its last line says ${trailer.rows[name]}`, 'damaged');
   }
   return { header, trailer };
+}
+
+class CallbackFailed {
+  constructor(readonly cause: unknown) {}
 }
 
 function readHeader(line: string, file: string): BackupHeader {

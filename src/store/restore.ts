@@ -82,7 +82,7 @@ export async function loadBackup(database: Database, file: string): Promise<Rest
     let chars = 0;
     const flush = async () => {
       if (!table || batch.length === 0) return;
-      await insertBatch(tx, table, batch);
+      await insertBatch(tx, table, batch, rows[table.name] ?? 0);
       rows[table.name] = (rows[table.name] ?? 0) + batch.length;
       batch = [];
       chars = 0;
@@ -111,12 +111,18 @@ export async function loadBackup(database: Database, file: string): Promise<Rest
   return { rows, schema };
 }
 
-async function insertBatch(tx: Tx, table: TableHeader, rows: string[]): Promise<void> {
+async function insertBatch(tx: Tx, table: TableHeader, rows: string[], first: number): Promise<void> {
   const columns = table.columns.map(ident).join(', ');
-  // json_populate_recordset reads each row into the table's own row type: every column gets its
-  // type's input function, so dates, arrays, jsonb and 64-bit integers come back exact.
-  await tx.execute(sql`insert into ${sql.raw(ident(table.name))} (${sql.raw(columns)})
-    select ${sql.raw(columns)} from json_populate_recordset(null::${sql.raw(ident(table.name))}, ${`[${rows.join(',')}]`}::json)`);
+  try {
+    // json_populate_recordset reads each row into the table's own row type: every column gets its
+    // type's input function, so dates, arrays, jsonb and 64-bit integers come back exact.
+    await tx.execute(sql`insert into ${sql.raw(ident(table.name))} (${sql.raw(columns)})
+      select ${sql.raw(columns)} from json_populate_recordset(null::${sql.raw(ident(table.name))}, ${`[${rows.join(',')}]`}::json)`);
+  } catch (err) {
+    // The driver's message would carry the whole batch; the database's own reason is enough.
+    const reason = ((err as { cause?: Error }).cause ?? (err as Error)).message;
+    throw new BackupRefusedError(`the database refused rows ${first + 1}–${first + rows.length} of table ${table.name} (${reason})`, 'damaged');
+  }
 }
 
 async function describeSequences(tx: Tx): Promise<{ table: string; column: string }[]> {
@@ -126,6 +132,20 @@ async function describeSequences(tx: Tx): Promise<{ table: string; column: strin
       sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and column_default like 'nextval(%'`,
     )
   ).map((r) => ({ table: r.table_name, column: r.column_name }));
+}
+
+/**
+ * Restores a backup `readBackup` found whole into `database`, opened without migrating: checks the
+ * target, brings it to the backup's schema, loads the file, migrates to this version's schema and
+ * refreshes the planner's statistics.
+ */
+export async function restoreBackup(database: Database, file: string, plan: RestorePlan, options: { force: boolean }): Promise<RestoreReport> {
+  const at = await checkTarget(database, plan, options.force);
+  if (at < plan.header.schema.index) await database.migrateTo(plan.header.schema.index);
+  const report = await loadBackup(database, file);
+  await database.migrateTo();
+  await analyzeTables(database);
+  return report;
 }
 
 /** Fresh planner statistics after a load, so the first queries on the restored tables plan well. */

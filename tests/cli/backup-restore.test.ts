@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { latestSchema } from '../../src/store/schema-version.ts';
+import { commandRunner } from '../helpers/cli.ts';
 import { createScratchDatabase } from '../helpers/databases.ts';
 import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss } from '../helpers/hub.ts';
@@ -35,12 +35,7 @@ describe('backup and restore from the command line', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[], extra: NodeJS.ProcessEnv = {}) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...env, ...extra } });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = commandRunner(() => env);
   const onPostgres = { DATABASE_URL: '' };
 
   it('moves the embedded database to PostgreSQL with one backup and one restore', async () => {
@@ -123,6 +118,28 @@ describe('backup and restore from the command line', () => {
       const newer = path.join(dir, 'newer.gz');
       await writeFile(newer, gzipSync(text));
       await refused(newer, `comes from a newer Passerelle (database schema ${future}; this one knows up to ${latest.tag}): upgrade Passerelle, then restore`);
+    });
+
+    it('whole, but holding rows the database refuses: nothing of it is kept', async () => {
+      // Written by hand with a correct checksum: the same source twice.
+      const { createHash } = await import('node:crypto');
+      const original = gunzipSync(await readFile(backup)).toString('utf8').split('\n').filter(Boolean);
+      const body = original.slice(0, -1);
+      const source = body.findIndex((l) => l.startsWith('@table {"name":"sources"'));
+      body.splice(source + 2, 0, body[source + 1]);
+      const rows = JSON.parse(original.at(-1)!.slice('@end '.length)).rows;
+      rows.sources += 1;
+      const sha256 = createHash('sha256').update(body.map((l) => `${l}\n`).join('')).digest('hex');
+      const twice = path.join(dir, 'twice.gz');
+      await writeFile(twice, gzipSync(`${body.join('\n')}\n@end ${JSON.stringify({ rows, sha256 })}\n`));
+      const target = fresh();
+      const r = await run(['restore', twice], target);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/error: the database refused rows 1–2 of table sources \(duplicate key value violates unique constraint "sources_pkey"\); nothing was restored/);
+      expect(r.err.length).toBeLessThan(2000);
+      // The target got its schema, and not one row.
+      const empty = await run(['restore', backup], target);
+      expect(empty.code).toBe(0);
     });
 
     it('not a backup at all', async () => {

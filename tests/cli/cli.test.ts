@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { commandRunner } from '../helpers/cli.ts';
 import { serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss } from '../helpers/hub.ts';
 
@@ -43,12 +44,7 @@ describe('passerelle command', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...env, ...extraEnv } });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = commandRunner(() => env);
 
   it('only sources sync registers what feeds.yaml lists; --dry-run says what it would change', async () => {
     expect((await run(['sources', 'list'])).out.split('\n')).toHaveLength(1);
