@@ -77,6 +77,15 @@ export async function loadBackup(database: Database, file: string): Promise<Rest
   await database.db.transaction(async (tx) => {
     const existing = await queryRows<{ name: string }>(tx, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
     if (existing.length) await tx.execute(sql.raw(`truncate table ${existing.map((t) => ident(t.name)).join(', ')} restart identity cascade`));
+    // Indexes are built once the rows are in, as a bulk load does: maintaining them row by row
+    // costs more. Primary keys stay, for the foreign keys that point at them; unique indexes are
+    // checked when they are built again.
+    const indexes = await queryRows<{ name: string; definition: string }>(
+      tx,
+      sql`select indexname as name, indexdef as definition from pg_indexes i
+          where schemaname = 'public' and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+    );
+    for (const index of indexes) await tx.execute(sql.raw(`drop index ${ident(index.name)}`));
     let table: TableHeader | undefined;
     let batch: string[] = [];
     let chars = 0;
@@ -100,6 +109,13 @@ export async function loadBackup(database: Database, file: string): Promise<Rest
     });
     await flush();
     schema = header.schema.tag;
+    await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
+    for (const index of indexes) {
+      await tx.execute(sql.raw(index.definition)).catch((err: unknown) => {
+        const reason = ((err as { cause?: Error }).cause ?? (err as Error)).message;
+        throw new BackupRefusedError(`the database refused the restored rows: index ${index.name} cannot be built (${reason})`, 'damaged');
+      });
+    }
     // Every sequence continues after the highest restored value, so new rows never collide.
     const tables = await describeSequences(tx);
     for (const { table: t, column } of tables) {
