@@ -94,7 +94,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
 }
 
 /** Takes the data directory's lock, saying so in the log when a dead process's lock was taken over. */
-export async function lockDataDir(config: Readonly<Config>, logger: Logger, what: { command: string; socket?: string }): Promise<DataDirLock> {
+async function lockDataDir(config: Readonly<Config>, logger: Logger, what: { command: string; socket?: string }): Promise<DataDirLock> {
   const lock = await acquireDataDirLock(config.dataDir, what);
   if (lock.recovered) {
     const { pid, command, since } = lock.recovered;

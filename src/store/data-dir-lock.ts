@@ -34,7 +34,8 @@ export class DataDirBusyError extends Error {
     readonly dataDir: string,
     readonly holder: LockHolder,
   ) {
-    super(`the data directory ${dataDir} is in use by passerelle ${holder.command} (pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, since ${holder.since})`);
+    const since = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(holder.since) ? `${holder.since.slice(0, 19).replace('T', ' ')} UTC` : holder.since;
+    super(`the data directory ${dataDir} is in use by passerelle ${holder.command} (pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, since ${since})`);
     this.name = 'DataDirBusyError';
   }
 }
