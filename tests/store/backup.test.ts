@@ -11,13 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, findLiveToken, hashToken, recordAdminAction } from '../../src/store/api-tokens.ts';
 import { writeBackup } from '../../src/store/backup.ts';
 import { readBackup } from '../../src/store/backup-format.ts';
+import { analyzeTables, checkTarget, loadBackup, restoreBackup } from '../../src/store/restore.ts';
 import type { Database } from '../../src/store/db.ts';
-import { analyzeTables, checkTarget, loadBackup } from '../../src/store/restore.ts';
 import { saveFeed } from '../../src/store/saved-feeds.ts';
 import { insertSources } from '../../src/store/sources-repo.ts';
 import { activateSubscription, insertPendingSubscription } from '../../src/store/websub-repo.ts';
+import { commitIngest } from '../../src/store/ingest.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { appliedSchema, latestSchema } from '../../src/store/schema-version.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
-import { spec } from '../helpers/items.ts';
+import { item, spec } from '../helpers/items.ts';
 import { seedReader } from '../helpers/reader-fixture.ts';
 
 /** The row lines of a backup (what it holds, without when and from where it was taken). */
@@ -121,4 +124,79 @@ describe.each(databaseKinds)('a backup of %s', (kind) => {
       await recordAdminAction(target.database.db, { tokenId: null, token: 'cli:ops', action: 'source.add', detail: {} });
     });
   });
+});
+
+describe('a backup taken while PostgreSQL takes writes', () => {
+  it('is one consistent moment: each source count agrees with its items', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'passerelle-backup-writes-'));
+    const source = await freshDatabase('postgres');
+    const target = await freshDatabase('postgres');
+    try {
+      const db = source.database.db;
+      const sources = await insertSources(db, Array.from({ length: 4 }, (_, i) => spec(`w${i}`)));
+      let writing = true;
+      let commits = 0;
+      // Each commit adds items to a source and moves its item count, in one transaction.
+      const writer = (async () => {
+        for (let round = 0; writing; round++) {
+          const s = sources[round % sources.length];
+          await commitIngest(db, {
+            sourceId: s.id, owner: 'writer', historyLimit: 3,
+            log: { startedAt: new Date(), durationMs: 1, outcome: 'ok', httpStatus: 200 },
+            patch: { lastFetchAt: new Date(), lastStatus: 200 },
+            items: Array.from({ length: 20 }, (_, i) => item(`r${round}-${i}`, { title: `Round ${round} item ${i}` })),
+          });
+          commits++;
+        }
+      })();
+      await expect.poll(() => commits, { timeout: 30_000 }).toBeGreaterThan(3);
+      const file = path.join(dir, 'writes.gz');
+      await writeBackup(source.database, file);
+      const during = commits;
+      await expect.poll(() => commits, { timeout: 30_000 }).toBeGreaterThan(during + 2);
+      writing = false;
+      await writer;
+      await restoreBackup(target.database, file, await readBackup(file), { force: true });
+      const t = target.database;
+      expect(await t.rows(sql`select slug from sources s where item_count <> (select count(*) from items i where i.source_id = s.id)`)).toEqual([]);
+      const restored = await count(t, sql`select count(*)::int as n from items`);
+      expect(restored).toBeGreaterThan(0);
+      expect(restored).toBeLessThan(await count(source.database, sql`select count(*)::int as n from items`));
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('a backup from an older schema', () => {
+  it('is loaded at its own schema, then brought up to date', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'passerelle-backup-older-'));
+    const older = latestSchema().index - 1;
+    const source = await openDatabase({ dataDir: 'memory://', migrate: { upTo: older } });
+    const target = await openDatabase({ dataDir: 'memory://', migrate: 'none' });
+    try {
+      expect(await appliedSchema(source)).toMatchObject({ index: older });
+      await seedReader(source.db);
+      const file = path.join(dir, 'older.gz');
+      await writeBackup(source, file);
+      const plan = await readBackup(file);
+      expect(plan.header.schema.index).toBe(older);
+      await restoreBackup(target, file, plan, { force: false });
+      expect(await appliedSchema(target)).toMatchObject({ index: latestSchema().index });
+      expect(await count(target, sql`select count(*)::int as n from items`)).toBe(await count(source, sql`select count(*)::int as n from items`));
+      // A database migrated past the backup cannot take it.
+      const newer = await freshDatabase('pglite');
+      try {
+        await expect(checkTarget(newer.database, plan, true)).rejects.toThrow(/newer than the backup's/);
+      } finally {
+        await newer.cleanup();
+      }
+    } finally {
+      await source.close();
+      await target.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
