@@ -50,7 +50,8 @@ export async function startControlServer(hub: Hub, socketPath: string): Promise<
     const send = (m: Parameters<typeof writeFrame>[1]) => {
       if (!socket.destroyed) writeFrame(socket, m);
     };
-    if (message.v !== PROTOCOL_VERSION || (message.t === 'run' && !COMMAND_NAMES.includes(message.request?.name))) {
+    const known = message.t === 'snapshot' || (message.t === 'run' && COMMAND_NAMES.includes(message.request?.name));
+    if (message.v !== PROTOCOL_VERSION || !known) {
       send({ t: 'err', line: 'error: the running hub does not know this command (it runs another version of passerelle): restart it, then run the command again' });
       send({ t: 'exit', code: 1 });
       socket.end();
