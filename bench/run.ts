@@ -1,5 +1,6 @@
 // npm run bench [name …]: runs the benchmarks and prints their tables. Each benchmark measures
 // what it compares side by side, in the same process and the same run.
+import { benchBackup } from './backup.ts';
 import { benchCorpusYield } from './corpus-yield.ts';
 import { benchDigests } from './digests.ts';
 import { benchIngest } from './ingest.ts';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   corpus: benchCorpusYield,
   pages: benchPageSource,
   digests: benchDigests,
+  backup: benchBackup,
 };
 
 const wanted = process.argv.slice(2);

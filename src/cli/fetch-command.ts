@@ -1,40 +1,37 @@
 // `passerelle fetch --once`: fetch now (due sources, --all, or --source SLUG), show progress,
 // print a summary. Fetches stay conditional GETs either way.
-import type { Config } from '../core/config.ts';
-import { createLogger } from '../core/logger.ts';
 import type { SourceOutcome } from '../pipeline/ingest-source.ts';
-import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
+import type { CommandContext } from './command-context.ts';
+import type { Io } from './io.ts';
 
 export interface FetchCommandOptions {
   all: boolean;
   slugs?: string[];
 }
 
-export async function runFetch(config: Readonly<Config>, options: FetchCommandOptions, io: Io): Promise<number> {
-  // Progress goes to stdout as text; the JSON log keeps only warnings and worse, on stderr.
-  const logger = createLogger(config.logLevel === 'info' ? 'error' : config.logLevel, process.stderr);
-  const hub = await openHub(config, logger);
-  try {
-    const known = new Set(hub.feeds.sources.map((s) => s.slug));
-    const dbSlugs = new Set((await hub.database.db.query.sources.findMany({ columns: { slug: true } })).map((s) => s.slug));
-    const unknown = (options.slugs ?? []).filter((s) => !known.has(s) && !dbSlugs.has(s));
-    if (unknown.length) {
-      io.err(`unknown source${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
-      return 2;
-    }
-    let n = 0;
-    const outcomes = await hub.scheduler.runOnce({
-      which: options.all || options.slugs?.length ? 'all' : 'due',
-      slugs: options.slugs,
-      onOutcome: (o) => io.out(`[${++n}] ${describe(o)}`),
-    });
-    if (outcomes.length === 0) io.out('nothing to fetch: no source is due (use --all to fetch every source now)');
-    io.out(summarize(outcomes));
-    return 0;
-  } finally {
-    await hub.close();
+export async function runFetch(ctx: CommandContext, options: FetchCommandOptions, io: Io): Promise<number> {
+  const { scheduler } = await ctx.services();
+  const registered = (await ctx.database.db.query.sources.findMany({ columns: { slug: true } })).map((s) => s.slug);
+  const unknown = (options.slugs ?? []).filter((s) => !registered.includes(s));
+  if (unknown.length) {
+    io.err(`unknown source${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+    return 2;
   }
+  let n = 0;
+  const outcomes = await scheduler.runOnce({
+    which: options.all || options.slugs?.length ? 'all' : 'due',
+    slugs: options.slugs,
+    onOutcome: (o) => io.out(`[${++n}] ${describe(o)}`),
+  });
+  if (outcomes.length === 0) {
+    io.out(
+      registered.length
+        ? 'nothing to fetch: no source is due (use --all to fetch every source now)'
+        : 'nothing to fetch: no source is registered yet (register the ones in feeds.yaml with: passerelle sources sync)',
+    );
+  }
+  io.out(summarize(outcomes));
+  return 0;
 }
 
 function describe(o: SourceOutcome): string {

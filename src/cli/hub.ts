@@ -1,5 +1,6 @@
 // Wires the stages together for one process: config → database → registry sync → fetcher.
-// Every command (serve, worker, fetch, sources) starts from here.
+// `serve` and `worker` open a whole hub; other commands open the database and only the parts
+// they use (cli/command-context.ts).
 import { VERSION, type Config } from '../core/config.ts';
 import { recordWebsubDelivery } from '../core/metrics.ts';
 import type { Logger } from '../core/logger.ts';
@@ -13,15 +14,14 @@ import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
 import { createFeedRenderer } from '../publish/feed-renderer.ts';
 import { createWebsubHub, type WebsubHub } from '../publish/websub.ts';
 import { createWebsubJobs, type WebsubJobs } from '../schedule/websub-jobs.ts';
+import { acquireDataDirLock, type DataDirLock } from '../store/data-dir-lock.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { syncSources } from '../store/sources-repo.ts';
 import { createDigestWiring, type DigestWiring } from './digest-wiring.ts';
 
-export interface Hub {
-  config: Readonly<Config>;
-  feeds: FeedsFile;
-  database: Database;
+/** What fetches, publishes and keeps the database bounded, over one open database. */
+export interface HubServices {
   pipeline: PipelineDeps;
   scheduler: Scheduler;
   /** Deletes what the retention settings say, on its own schedule; starts and stops with the scheduler. */
@@ -34,22 +34,43 @@ export interface Hub {
   websubJobs: WebsubJobs;
   /** Email digests (confirmations and digests) while the scheduler runs; undefined without SMTP_URL. */
   digests?: DigestWiring;
+}
+
+export interface Hub extends HubServices {
+  config: Readonly<Config>;
+  feeds: FeedsFile;
+  database: Database;
   logger: Logger;
   close(): Promise<void>;
 }
 
 export interface OpenHubOptions {
+  /** What the process runs, as the data directory's lock names it (`serve`, `worker`). */
+  command?: string;
+  /** The command socket this process will listen on, written into the lock for other commands to find. */
+  socket?: string;
   /** Overrides for tests: hooks into the pipeline. */
   pipeline?: Partial<PipelineDeps>;
 }
 
+/**
+ * Opens the hub: on the embedded database it first takes the data directory's lock (a live owner
+ * makes this throw DataDirBusyError), then migrates and brings the registry in line with feeds.yaml.
+ */
 export async function openHub(config: Readonly<Config>, logger: Logger, options: OpenHubOptions = {}): Promise<Hub> {
   const feeds = await loadFeedsFile(config.feedsFile);
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onConnectionReset: (reason) => logger.warn({ reason }, 'database connections reset'),
-  });
+  const lock = config.databaseUrl ? undefined : await lockDataDir(config, logger, { command: options.command ?? 'serve', socket: options.socket });
+  let database: Database;
+  try {
+    database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onConnectionReset: (reason) => logger.warn({ reason }, 'database connections reset'),
+    });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   try {
     const report = await syncSources(database.db, feeds.sources);
     if (report.added.length || report.updated.length || report.retired.length) {
@@ -57,8 +78,40 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
     }
   } catch (err) {
     await database.close();
+    await lock?.release();
     throw err;
   }
+  const services = assembleServices(config, feeds, database, logger, options.pipeline);
+  let closed = false;
+  return {
+    config,
+    feeds,
+    database,
+    logger,
+    ...services,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await services.scheduler.stop();
+      services.digests?.mailer.close();
+      await database.close();
+      await lock?.release();
+    },
+  };
+}
+
+/** Takes the data directory's lock, saying so in the log when a dead process's lock was taken over. */
+async function lockDataDir(config: Readonly<Config>, logger: Logger, what: { command: string; socket?: string }): Promise<DataDirLock> {
+  const lock = await acquireDataDirLock(config.dataDir, what);
+  if (lock.recovered) {
+    const { pid, command, since } = lock.recovered;
+    logger.warn({ dataDir: config.dataDir, pid, command, since }, 'stale data directory lock recovered: its process is gone');
+  }
+  return lock;
+}
+
+/** The fetcher, the retention job, WebSub, email digests and the feed cache over an open database. */
+export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, database: Database, logger: Logger, overrides: Partial<PipelineDeps> = {}): HubServices {
   const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation, maxBytes: config.feedCacheBytes });
   const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
   const websubJobs = createWebsubJobs({
@@ -86,7 +139,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
       feedCache.invalidate();
       websubJobs.itemsChanged();
     },
-    ...options.pipeline,
+    ...overrides,
   };
   const fetchScheduler = createScheduler({
     pipeline,
@@ -97,7 +150,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
   });
   const digests = createDigestWiring(config, database.db, feeds.topics, logger);
   const retention = createRetentionJob({ db: database.db, settings: config.retention, topicSlugs: feeds.topics.map((t) => t.slug), logger });
-  // WebSub deliveries and retention run wherever fetching runs (workers, or a single serve), and stop with it.
+  // WebSub, email digests and retention run wherever fetching runs (workers, or a single serve), and stop with it.
   const scheduler: Scheduler = {
     ...fetchScheduler,
     start() {
@@ -110,25 +163,5 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
       await Promise.all([fetchScheduler.stop(graceMs), websubJobs.stop(graceMs), retention.stop(), digests?.jobs.stop(graceMs)]);
     },
   };
-  let closed = false;
-  return {
-    config,
-    feeds,
-    database,
-    pipeline,
-    scheduler,
-    retention,
-    feedCache,
-    websub,
-    websubJobs,
-    digests,
-    logger,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await scheduler.stop();
-      digests?.mailer.close();
-      await database.close();
-    },
-  };
+  return { pipeline, scheduler, retention, feedCache, websub, websubJobs, digests };
 }

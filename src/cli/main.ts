@@ -1,16 +1,13 @@
-// The `passerelle` command: serve, worker, fetch, sources, parse.
+// The `passerelle` command: reads the command line and hands each command to the code that runs
+// it. The modules that do the work are loaded only for the command that needs them, so a command
+// sent to the running hub starts in a fraction of a second.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
-import { runDigests } from './digests-command.ts';
-import { runFetch } from './fetch-command.ts';
-import { runParse } from './parse-command.ts';
-import { runRetag } from './retag-command.ts';
-import { runRetention } from './retention-command.ts';
-import { runServe } from './serve-command.ts';
-import { runOpml } from './opml-command.ts';
-import { runSourceAction, runSources, SOURCE_ACTIONS } from './sources-command.ts';
-import { runTokens } from './tokens-command.ts';
+import { DataDirBusyError } from '../store/data-dir-lock.ts';
+import { processIo, type Io } from './io.ts';
+import { installProcessHooks } from './process-hooks.ts';
+import { DATABASE_COMMANDS, OpmlTooLargeError, readRequest } from './requests.ts';
 import { UsageError } from './usage.ts';
 
 const USAGE = `passerelle — a bilingual feed hub for the settlement sector
@@ -22,6 +19,7 @@ Usage:
   passerelle fetch --once [--all] [--source SLUG …]
                                         fetch due sources now (--all: every source; --source: those)
   passerelle sources list               each source with its health
+  passerelle sources sync [--dry-run]   bring the sources in line with feeds.yaml (--dry-run: say what would change)
   passerelle retag                      re-tag stored items after the taxonomy changed
   passerelle sources add URL --org ORG --region REGION [--province P] [--lang en,fr] [--topic T …]
                          [--title T] [--slug S] [--site URL] [--interval MIN] [--feed FEED-URL]
@@ -33,70 +31,42 @@ Usage:
   passerelle tokens create --name NAME [--read-only] | tokens list | tokens revoke NAME
                                         admin API tokens (a new token is printed once)
   passerelle retention --dry-run|--now  what the retention settings would delete, or delete it now
+  passerelle backup FILE                write a consistent copy of the whole database to FILE
+  passerelle restore FILE [--force]     load a backup into an empty database (--force: replace what is there)
   passerelle parse FILE [--url URL]     show what the parser and normalizer make of one feed file
   passerelle digests send --now         send every confirmed email digest now, as if due (needs SMTP_URL)
 
-Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
-
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-const defaultIo: Io = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  env: process.env,
-};
+While a hub runs on the embedded database (./data), the commands above are sent to it and run
+there. Settings come from the environment (see README): PORT, DATABASE_URL, DATA_DIR, FEEDS_FILE, …`;
 
 /** Runs a command; resolves to the exit code (long-running commands resolve when they stop). */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve': {
         const { values } = parseArgs({ args: rest, options: { 'no-scheduler': { type: 'boolean' } }, strict: true });
-        return await runServe(loadConfig(io.env), { scheduler: !values['no-scheduler'], web: true });
+        const { runServe } = await import('./serve-command.ts');
+        return await runServe(loadConfig(io.env), { scheduler: !values['no-scheduler'], web: true, command: 'serve' });
       }
-      case 'worker':
+      case 'worker': {
         parseArgs({ args: rest, options: {}, strict: true });
-        return await runServe(loadConfig(io.env), { scheduler: true, web: false });
-      case 'fetch': {
-        const { values } = parseArgs({
-          args: rest,
-          options: { once: { type: 'boolean' }, all: { type: 'boolean' }, source: { type: 'string', multiple: true } },
-          strict: true,
-        });
-        return await runFetch(loadConfig(io.env), { all: !!values.all, slugs: values.source }, io);
-      }
-      case 'sources': {
-        const [sub, ...more] = rest;
-        if ((SOURCE_ACTIONS as readonly string[]).includes(sub)) return await runSourceAction(loadConfig(io.env), sub as (typeof SOURCE_ACTIONS)[number], more, io);
-        parseArgs({ args: more, options: {}, strict: true });
-        if (sub !== 'list') throw new UsageError(`unknown sources command "${sub ?? ''}" (try: sources list, add, remove, pause, resume, refresh)`);
-        return await runSources(loadConfig(io.env), io);
-      }
-      case 'retag':
-        parseArgs({ args: rest, options: {}, strict: true });
-        return await runRetag(loadConfig(io.env), io);
-      case 'tokens':
-        return await runTokens(loadConfig(io.env), rest, io);
-      case 'opml':
-        return await runOpml(loadConfig(io.env), rest, io);
-      case 'retention': {
-        const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, now: { type: 'boolean' } }, strict: true });
-        if (!!values['dry-run'] === !!values.now) throw new UsageError('retention needs --dry-run or --now');
-        return await runRetention(loadConfig(io.env), { dryRun: !!values['dry-run'] }, io);
-      }
-      case 'digests': {
-        const { values, positionals } = parseArgs({ args: rest, options: { now: { type: 'boolean' } }, allowPositionals: true, strict: true });
-        return await runDigests(loadConfig(io.env), { sub: positionals[0], now: !!values.now }, io);
+        const { runServe } = await import('./serve-command.ts');
+        return await runServe(loadConfig(io.env), { scheduler: true, web: false, command: 'worker' });
       }
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length !== 1) throw new UsageError('parse needs one FILE');
+        const { runParse } = await import('./parse-command.ts');
         return await runParse(positionals[0], values.url, io);
+      }
+      case 'backup': {
+        const { runBackup } = await import('./backup-command.ts');
+        return await runBackup(loadConfig(io.env), rest, io);
+      }
+      case 'restore': {
+        const { runRestore } = await import('./backup-command.ts');
+        return await runRestore(loadConfig(io.env), rest, io);
       }
       case undefined:
       case 'help':
@@ -104,9 +74,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case '-h':
         io.out(USAGE);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
     }
+    if ((DATABASE_COMMANDS as readonly string[]).includes(command)) {
+      const config = loadConfig(io.env);
+      const request = await readRequest(command as (typeof DATABASE_COMMANDS)[number], rest, config.feedsFile);
+      const { dispatch } = await import('./dispatch.ts');
+      return await dispatch(config, request, io);
+    }
+    throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(err.message);
@@ -116,8 +91,42 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
+    if (err instanceof DataDirBusyError) {
+      for (const line of explainBusy(err, command)) io.err(line);
+      return 1;
+    }
+    if (err instanceof OpmlTooLargeError) {
+      io.err(`error: ${err.message}`);
+      return 1;
+    }
     io.err(`error: ${(err as Error).stack ?? err}`);
     return 1;
   }
 }
 
+/** What to tell someone whose command found the data directory owned by another process. */
+export function explainBusy(err: DataDirBusyError, command: string | undefined): string[] {
+  const { holder } = err;
+  const hub = holder.command === 'serve' || holder.command === 'worker';
+  const lines = [`error: ${err.message}.`, 'Only one process may open the embedded database.'];
+  if (command === 'serve' || command === 'worker') {
+    lines.push(
+      hub
+        ? '  - To use the running hub, leave it running: passerelle commands (sources, tokens, opml, backup, …) are sent to it.'
+        : `  - Wait for that command to finish, then start this one.`,
+      `  - To replace it, stop it first (SIGTERM or Ctrl-C: it stops cleanly), then start this one.`,
+      '  - To run several processes on one database, use PostgreSQL: set DATABASE_URL (README: "Who owns ./data").',
+    );
+  } else if (command === 'restore') {
+    lines.push('  - A restore replaces the data: stop that process first (SIGTERM or Ctrl-C), then run the restore again.');
+  } else {
+    lines.push(hub ? '  - It did not answer: check that it is running properly, or stop it and run the command again.' : '  - Wait for it to finish, then run the command again.');
+  }
+  return lines;
+}
+
+/** The `passerelle` process itself (bin/passerelle.js): the process hooks, then the command. */
+export async function runProcess(argv: string[]): Promise<number> {
+  installProcessHooks();
+  return main(argv);
+}

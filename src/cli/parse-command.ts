@@ -10,7 +10,7 @@ import { normalizeItem } from '../normalize/normalize-item.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import { loadFeedsFile } from '../sources/feeds-file.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 
 /** The taxonomy of FEEDS_FILE when it loads, so the output shows topics; none otherwise. */
 async function loadTaxonomy(env: NodeJS.ProcessEnv) {

@@ -1,30 +1,24 @@
 // `passerelle retention --dry-run | --now`: what the retention settings would delete, or delete it
 // now instead of waiting for the job's schedule.
-import type { Config } from '../core/config.ts';
-import { createLogger } from '../core/logger.ts';
 import type { RetentionReport } from '../store/retention.ts';
-import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
+import type { CommandContext } from './command-context.ts';
+import type { Io } from './io.ts';
 
-export async function runRetention(config: Readonly<Config>, options: { dryRun: boolean }, io: Io): Promise<number> {
-  const hub = await openHub(config, createLogger('warn', process.stderr));
-  try {
-    const r = config.retention;
-    io.out(
-      `retention: items older than ${r.days ? `${r.days} days` : '(no age limit)'}, ` +
-        `beyond ${r.maxItemsPerSource ? `${r.maxItemsPerSource} per source` : '(no count limit)'}, ` +
-        `admin log older than ${r.adminLogDays ? `${r.adminLogDays} days` : '(kept)'}, ` +
-        `saved feeds unused for ${r.savedFeedUnusedDays ? `${r.savedFeedUnusedDays} days` : '(kept)'}`,
-    );
-    if (!hub.retention.enabled) {
-      io.out('nothing to do: every retention rule is off (RETENTION_DAYS, RETENTION_MAX_ITEMS_PER_SOURCE, ADMIN_LOG_RETENTION_DAYS, SAVED_FEED_UNUSED_DAYS)');
-      return 0;
-    }
-    io.out(describe(await hub.retention.run({ dryRun: options.dryRun })));
+export async function runRetention(ctx: CommandContext, options: { dryRun: boolean }, io: Io): Promise<number> {
+  const { retention } = await ctx.services();
+  const r = ctx.config.retention;
+  io.out(
+    `retention: items older than ${r.days ? `${r.days} days` : '(no age limit)'}, ` +
+      `beyond ${r.maxItemsPerSource ? `${r.maxItemsPerSource} per source` : '(no count limit)'}, ` +
+      `admin log older than ${r.adminLogDays ? `${r.adminLogDays} days` : '(kept)'}, ` +
+      `saved feeds unused for ${r.savedFeedUnusedDays ? `${r.savedFeedUnusedDays} days` : '(kept)'}`,
+  );
+  if (!retention.enabled) {
+    io.out('nothing to do: every retention rule is off (RETENTION_DAYS, RETENTION_MAX_ITEMS_PER_SOURCE, ADMIN_LOG_RETENTION_DAYS, SAVED_FEED_UNUSED_DAYS)');
     return 0;
-  } finally {
-    await hub.close();
   }
+  io.out(describe(await retention.run({ dryRun: options.dryRun })));
+  return 0;
 }
 
 function describe(r: RetentionReport): string {

@@ -6,11 +6,16 @@ import { VERSION, type Config } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { createApp } from '../web/app.ts';
 import { createOpsApp } from '../web/ops-app.ts';
+import { controlSocketPath } from './control-protocol.ts';
+import { startControlServer } from './control-server.ts';
 import { openHub, type Hub } from './hub.ts';
+import { reportDriverRacesTo } from './process-hooks.ts';
 
 export interface ServeOptions {
   web: boolean;
   scheduler: boolean;
+  /** `serve` or `worker`: what the data directory's lock names. */
+  command: string;
 }
 
 export interface RunningServer {
@@ -64,13 +69,20 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, host: str
 
 export async function runServe(config: Readonly<Config>, options: ServeOptions): Promise<number> {
   const logger = createLogger(config.logLevel);
-  const hub = await openHub(config, logger);
+  reportDriverRacesTo((reason) => logger.warn({ reason }, 'database connections reset'));
+  // On the embedded database this process owns the data directory; other commands reach it here.
+  const socket = config.databaseUrl ? undefined : controlSocketPath(config.dataDir);
+  const hub = await openHub(config, logger, { command: options.command, socket });
+  const control = socket ? await startControlServer(hub, socket).catch(async (err: unknown) => {
+    await hub.close();
+    throw err;
+  }) : undefined;
   const http = options.web
     ? await startHttp(hub, config.host, config.port)
     : config.metricsPort !== undefined
       ? await startOpsHttp(hub, config.host, config.metricsPort)
       : undefined;
-  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind, web: options.web }, 'listening');
+  if (http) logger.info({ url: http.url, publicUrl: config.publicUrl, database: hub.database.kind, durability: hub.database.durability, web: options.web }, 'listening');
   if (options.scheduler) {
     hub.scheduler.start();
     logger.info({ sources: hub.feeds.sources.length, owner: hub.scheduler.owner }, 'scheduler started');
@@ -83,7 +95,7 @@ export async function runServe(config: Readonly<Config>, options: ServeOptions):
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  await http?.close();
+  await Promise.all([http?.close(), control?.close()]);
   await hub.close();
   logger.info('stopped');
   logger.flush();

@@ -1,144 +1,96 @@
-// `passerelle sources list`: every source with its health, as a table; and `sources add`,
-// `remove`, `pause`, `resume`, `refresh`: the admin actions on one source.
-import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import type { Config } from '../core/config.ts';
-import { AppError } from '../core/errors.ts';
-import { createLogger } from '../core/logger.ts';
-import { pauseSource, refreshSource, removeSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
+// `passerelle sources list`: every source with its health, as a table; `sources add`, `remove`,
+// `pause`, `resume`, `refresh`: the admin API's source actions (same checks, same admin log); and
+// `sources sync`: the registry brought in line with feeds.yaml, on demand.
+import { loadFeedsFile } from '../sources/feeds-file.ts';
+import { pauseSource, refreshSource, removeSource, resumeSource } from '../pipeline/source-admin.ts';
 import { registerSource } from '../pipeline/subscribe.ts';
-import { listSources } from '../store/sources-repo.ts';
-import { explainRefusal, relativeTime, table } from './format.ts';
-import { openHub } from './hub.ts';
-import type { Io } from './main.ts';
-import { UsageError } from './usage.ts';
+import { listSources, RETIRED_REASON, syncSources } from '../store/sources-repo.ts';
+import type { CommandContext } from './command-context.ts';
+import { relativeTime, table } from './format.ts';
+import type { Io } from './io.ts';
+import type { CommandRequest } from './requests.ts';
 
-export async function runSources(config: Readonly<Config>, io: Io): Promise<number> {
-  const hub = await openHub(config, createLogger('warn', process.stderr));
-  try {
-    const rows = await listSources(hub.database.db);
-    const now = new Date();
-    io.out(
-      table([
-        ['SOURCE', 'STATUS', 'LAST FETCH', 'HTTP', 'ITEMS', 'NEXT FETCH', 'LAST ERROR'],
-        ...rows.map((s) => [
-          s.slug,
-          s.status,
-          relativeTime(s.lastFetchAt, now),
-          s.lastStatus ? String(s.lastStatus) : '-',
-          String(s.itemCount),
-          s.status === 'active' ? relativeTime(s.nextFetchAt, now) : '-',
-          s.lastError ?? '',
-        ]),
-      ]).join('\n'),
-    );
-    return 0;
-  } finally {
-    await hub.close();
-  }
+type Request<N extends CommandRequest['name']> = Extract<CommandRequest, { name: N }>;
+
+export async function runSourcesList(ctx: CommandContext, io: Io): Promise<number> {
+  const rows = await listSources(ctx.database.db);
+  const now = new Date();
+  io.out(
+    table([
+      ['SOURCE', 'STATUS', 'LAST FETCH', 'HTTP', 'ITEMS', 'NEXT FETCH', 'LAST ERROR'],
+      ...rows.map((s) => [
+        s.slug,
+        s.status,
+        relativeTime(s.lastFetchAt, now),
+        s.lastStatus ? String(s.lastStatus) : '-',
+        String(s.itemCount),
+        s.status === 'active' ? relativeTime(s.nextFetchAt, now) : '-',
+        s.lastError ?? '',
+      ]),
+    ]).join('\n'),
+  );
+  return 0;
 }
 
-export const SOURCE_ACTIONS = ['add', 'remove', 'pause', 'resume', 'refresh'] as const;
-export type SourceAction = (typeof SOURCE_ACTIONS)[number];
-
-/** Who the admin log names for changes made from the command line. */
-export function cliActor(): Actor {
-  let user = '';
-  try {
-    user = userInfo().username;
-  } catch {
-    /* no user name in some containers */
-  }
-  return { tokenId: null, token: user ? `cli:${user}` : 'cli' };
+export async function runSourceAdd(ctx: CommandContext, request: Request<'sources add'>, io: Io): Promise<number> {
+  const deps = { db: ctx.database.db, logger: ctx.logger.child({ component: 'admin' }), fetch: ctx.config.fetch, topics: (await ctx.feeds()).topics };
+  const result = await registerSource(request.input, deps, request.actor);
+  const s = result.source;
+  io.out(`added ${s.slug}: ${s.title} — ${s.organization}`);
+  io.out(`  feed     ${s.url}${result.via === 'direct' ? '' : ` (found ${result.via === 'link' ? 'linked from the page' : 'at a usual feed path'})`}`);
+  io.out(`  region   ${s.region}${s.province ? ` / ${s.province}` : ''}; languages ${s.languages.join(', ')}; topics ${s.topics.join(', ') || '-'}`);
+  io.out(`fetched on the scheduler's next tick, or now with: passerelle sources refresh ${s.slug}`);
+  return 0;
 }
 
-const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+export async function runSourceAction(ctx: CommandContext, { action, slug, actor }: Request<'sources action'>, io: Io): Promise<number> {
+  const admin = { db: ctx.database.db, logger: ctx.logger.child({ component: 'admin' }) };
+  switch (action) {
+    case 'remove': {
+      const { itemsDeleted } = await removeSource(admin, slug, actor);
+      io.out(`removed ${slug} and its ${itemsDeleted} item${itemsDeleted === 1 ? '' : 's'}`);
+      return 0;
+    }
+    case 'pause':
+      await pauseSource(admin, slug, actor);
+      io.out(`paused ${slug} (its items stay; resume with: passerelle sources resume ${slug})`);
+      return 0;
+    case 'resume':
+      await resumeSource(admin, slug, actor);
+      io.out(`resumed ${slug}: due now`);
+      return 0;
+    case 'refresh': {
+      const { pipeline, scheduler } = await ctx.services();
+      const { outcome } = await refreshSource(pipeline, slug, actor, { owner: scheduler.owner, leaseSeconds: ctx.config.schedule.leaseSeconds });
+      io.out(`${slug}: ${outcome.outcome}${outcome.status ? ` (${outcome.status})` : ''}${outcome.error ? ` — ${outcome.error}` : ''}; ${outcome.itemsNew} new, ${outcome.itemsUpdated} updated`);
+      return outcome.outcome === 'failed' ? 1 : 0;
+    }
+  }
+}
 
 /**
- * `passerelle sources add|remove|pause|resume|refresh`: the admin API's source actions, run
- * directly on the database (same checks, same admin log). Exit 0 done, 1 refused (the reason is
- * printed), 2 usage.
+ * Brings the registry in line with feeds.yaml (what the hub does when it starts), or with
+ * --dry-run says what that would change. In a running hub, only the hub's own feeds file is synced:
+ * a command that names another one is refused, so a stray FEEDS_FILE cannot pause every source.
  */
-export async function runSourceAction(config: Readonly<Config>, action: SourceAction, args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options:
-      action === 'add'
-        ? {
-            org: { type: 'string' },
-            organization: { type: 'string' },
-            region: { type: 'string' },
-            province: { type: 'string' },
-            lang: { type: 'string', multiple: true },
-            topic: { type: 'string', multiple: true },
-            title: { type: 'string' },
-            slug: { type: 'string' },
-            site: { type: 'string' },
-            interval: { type: 'string' },
-            feed: { type: 'string' },
-          }
-        : {},
-  });
-  if (positionals.length !== 1) throw new UsageError(`sources ${action} needs one ${action === 'add' ? 'URL' : 'SLUG'}`);
-  const [target] = positionals;
-  const v = values as Record<string, string | string[] | undefined>;
-  const hub = await openHub(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr));
-  const actor = cliActor();
-  const db = hub.database.db;
-  const admin = { db, logger: hub.logger.child({ component: 'admin' }) };
-  try {
-    switch (action) {
-      case 'add': {
-        const interval = v.interval === undefined ? undefined : Number(v.interval);
-        const input = {
-          url: target,
-          organization: v.org ?? v.organization,
-          region: v.region,
-          ...(v.province ? { province: v.province } : {}),
-          ...(v.lang ? { languages: splitList(v.lang as string[]) } : {}),
-          topics: splitList(v.topic as string[] | undefined),
-          ...(v.title ? { title: v.title } : {}),
-          ...(v.slug ? { slug: v.slug } : {}),
-          ...(v.site ? { siteUrl: v.site } : {}),
-          ...(interval !== undefined ? { intervalMinutes: interval } : {}),
-          ...(v.feed ? { feedUrl: v.feed } : {}),
-        };
-        const result = await registerSource(input, { ...admin, fetch: config.fetch, topics: hub.feeds.topics }, actor);
-        const s = result.source;
-        io.out(`added ${s.slug}: ${s.title} — ${s.organization}`);
-        io.out(`  feed     ${s.url}${result.via === 'direct' ? '' : ` (found ${result.via === 'link' ? 'linked from the page' : 'at a usual feed path'})`}`);
-        io.out(`  region   ${s.region}${s.province ? ` / ${s.province}` : ''}; languages ${s.languages.join(', ')}; topics ${s.topics.join(', ') || '-'}`);
-        io.out(`fetched on the scheduler's next tick, or now with: passerelle sources refresh ${s.slug}`);
-        return 0;
-      }
-      case 'remove': {
-        const { itemsDeleted } = await removeSource(admin, target, actor);
-        io.out(`removed ${target} and its ${itemsDeleted} item${itemsDeleted === 1 ? '' : 's'}`);
-        return 0;
-      }
-      case 'pause':
-        await pauseSource(admin, target, actor);
-        io.out(`paused ${target} (its items stay; resume with: passerelle sources resume ${target})`);
-        return 0;
-      case 'resume':
-        await resumeSource(admin, target, actor);
-        io.out(`resumed ${target}: due now`);
-        return 0;
-      case 'refresh': {
-        const { outcome } = await refreshSource(hub.pipeline, target, actor, { owner: hub.scheduler.owner, leaseSeconds: config.schedule.leaseSeconds });
-        io.out(`${target}: ${outcome.outcome}${outcome.status ? ` (${outcome.status})` : ''}${outcome.error ? ` — ${outcome.error}` : ''}; ${outcome.itemsNew} new, ${outcome.itemsUpdated} updated`);
-        return outcome.outcome === 'failed' ? 1 : 0;
-      }
-    }
-  } catch (err) {
-    if (err instanceof AppError) {
-      for (const line of explainRefusal(err as AppError & { details?: unknown })) io.err(line);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await hub.close();
+export async function runSourcesSync(ctx: CommandContext, request: Request<'sources sync'>, io: Io): Promise<number> {
+  if (request.feedsFile !== ctx.config.feedsFile) {
+    io.err(`error: the running hub reads ${ctx.config.feedsFile}, not ${request.feedsFile}; nothing was changed`);
+    io.err(`  edit that file and run the command again with FEEDS_FILE=${ctx.config.feedsFile}`);
+    return 1;
   }
+  const file = await loadFeedsFile(ctx.config.feedsFile);
+  const report = await syncSources(ctx.database.db, file.sources, { dryRun: request.dryRun });
+  const verb = (done: string, planned: string) => (request.dryRun ? planned : done).padEnd(13);
+  for (const slug of report.added) io.out(`${verb('added', 'would add')} ${slug}`);
+  for (const slug of report.updated) io.out(`${verb('updated', 'would update')} ${slug}`);
+  for (const slug of report.retired) io.out(`${verb('paused', 'would pause')} ${slug} (${RETIRED_REASON})`);
+  const [added, updated, paused] = [report.added.length, report.updated.length, report.retired.length];
+  if (!added && !updated && !paused) io.out(`nothing to change: the sources agree with ${ctx.config.feedsFile}`);
+  else if (request.dryRun) io.out(`dry run: would add ${added}, update ${updated}, pause ${paused}; nothing was changed`);
+  else io.out(`synced from ${ctx.config.feedsFile}: ${added} added, ${updated} updated, ${paused} paused`);
+  if (ctx.inHub && JSON.stringify(file.topics) !== JSON.stringify((await ctx.feeds()).topics)) {
+    io.out('the topics in the file changed too: restart the hub to use them, then run passerelle retag');
+  }
+  return 0;
 }

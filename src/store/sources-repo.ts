@@ -29,8 +29,9 @@ export interface SyncReport {
 /**
  * Makes the database agree with feeds.yaml. The file wins for what it declares; a source the file
  * no longer lists is paused (its items stay); sources added through the API are left alone.
+ * With `dryRun`, the same work is done and rolled back: the report says what it would change.
  */
-export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncReport> {
+export async function syncSources(db: Db, specs: SourceSpec[], options: { dryRun?: boolean } = {}): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], retired: [] };
   await db.transaction(async (tx) => {
     // Processes started together (several workers and web processes) sync one after another.
@@ -71,9 +72,14 @@ export async function syncSources(db: Db, specs: SourceSpec[]): Promise<SyncRepo
       .returning({ slug: sources.slug });
     report.retired = retired.map((r) => r.slug);
     if (report.added.length || report.updated.length || report.retired.length) await bumpGeneration(tx);
+    if (options.dryRun) throw DRY_RUN;
+  }).catch((err: unknown) => {
+    if (err !== DRY_RUN) throw err;
   });
   return report;
 }
+
+const DRY_RUN = new Error('dry run: rolled back');
 
 /** The English detail beside the 'retired' code. */
 export const RETIRED_REASON = 'no longer listed in feeds.yaml';

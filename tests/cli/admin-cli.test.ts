@@ -6,13 +6,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { createMetrics } from '../../src/core/metrics.ts';
 import { listAdminLog } from '../../src/store/api-tokens.ts';
 import { openDatabase, type Database } from '../../src/store/db.ts';
 import { apiTokens } from '../../src/store/schema.ts';
 import { createApp } from '../../src/web/app.ts';
+import { commandRunner } from '../helpers/cli.ts';
 import { createScratchDatabase, databaseKinds } from '../helpers/databases.ts';
 import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss, testPipeline } from '../helpers/hub.ts';
@@ -70,15 +70,11 @@ sources:
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = commandRunner(() => env);
   const openDb = (): Promise<Database> => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 
   it('sources add discovers the feed of a site and registers it with every field', async () => {
+    expect((await run(['sources', 'sync'])).out).toMatch(/^added\s+filed$/m);
     const r = await run(['sources', 'add', server.url('/site/'), '--org', 'Site Org', '--region', 'prairies', '--province', 'mb', '--topic', 'housing,health']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { commandRunner } from '../helpers/cli.ts';
 import { serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss } from '../helpers/hub.ts';
 
@@ -43,12 +44,30 @@ describe('passerelle command', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...env, ...extraEnv } });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = commandRunner(() => env);
+
+  it('only sources sync registers what feeds.yaml lists; --dry-run says what it would change', async () => {
+    expect((await run(['sources', 'list'])).out.split('\n')).toHaveLength(1);
+    expect((await run(['fetch', '--once'])).out).toMatch(/no source is registered yet \(register the ones in feeds\.yaml with: passerelle sources sync\)/);
+    const dry = await run(['sources', 'sync', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/^would add\s+good$/m);
+    expect(dry.out).toMatch(/dry run: would add 2, update 0, pause 0; nothing was changed/);
+    expect((await run(['sources', 'list'])).out.split('\n')).toHaveLength(1);
+    const done = await run(['sources', 'sync']);
+    expect(done.out).toMatch(/^added\s+bad$/m);
+    expect(done.out).toMatch(/synced from .*feeds\.yaml: 2 added, 0 updated, 0 paused/);
+    expect((await run(['sources', 'sync'])).out).toMatch(/nothing to change: the sources agree with/);
+  });
+
+  it('a read command with another feeds file changes nothing', async () => {
+    const other = path.join(dir, 'other.yaml');
+    await writeFile(other, 'sources: []\n');
+    expect((await run(['sources', 'list'], { FEEDS_FILE: other })).out).toMatch(/^good\s+active/m);
+    expect((await run(['tokens', 'list'], { FEEDS_FILE: other })).code).toBe(0);
+    expect((await run(['sources', 'sync', '--dry-run'], { FEEDS_FILE: other })).out).toMatch(/^would pause\s+good \(no longer listed in feeds\.yaml\)$/m);
+    expect((await run(['sources', 'list'])).out).toMatch(/^good\s+active/m);
+  });
 
   it('fetch --once shows progress and a summary; a failing source does not stop the other', async () => {
     const r = await run(['fetch', '--once']);
@@ -90,7 +109,7 @@ describe('passerelle command', () => {
   it('a broken feeds file stops with every problem, by line', async () => {
     const bad = path.join(dir, 'bad.yaml');
     await writeFile(bad, 'sources:\n  - slug: x\n    url: nope\n');
-    const r = await run(['sources', 'list'], { FEEDS_FILE: bad });
+    const r = await run(['sources', 'sync'], { FEEDS_FILE: bad });
     expect(r.code).toBe(78);
     expect(r.err).toMatch(/line 3: sources\.0\.url: must be an absolute http\(s\) URL/);
     expect(r.err).toMatch(/sources\.0\.title/);
@@ -154,6 +173,7 @@ sources:
     const env = { FEEDS_FILE: path.join(dir, 'feeds.yaml'), DATA_DIR: path.join(dir, 'data'), PRIVATE_NETWORK_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'silent' };
     const io = (out: string[]) => ({ out: (l: string) => out.push(l), err: () => {}, env });
     try {
+      expect(await main(['sources', 'sync'], io([]))).toBe(0);
       expect(await main(['fetch', '--once'], io([]))).toBe(0);
       await writeFile(path.join(dir, 'feeds.yaml'), feeds('bike, bicycle'));
       const out: string[] = [];

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/core/config.ts';
+import { commandRunner } from '../helpers/cli.ts';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss } from '../helpers/hub.ts';
 
@@ -32,12 +32,7 @@ describe('passerelle retention', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[], extra: NodeJS.ProcessEnv = {}) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...env, ...extra } });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = commandRunner(() => env);
 
   it('has generous defaults: no age limit, 5,000 items per source, a daily run, a year of admin log and of unused saved feeds', () => {
     expect(loadConfig({}).retention).toEqual({ days: 0, maxItemsPerSource: 5000, schedule: '0 30 3 * * *', adminLogDays: 365, savedFeedUnusedDays: 365 });
@@ -46,6 +41,7 @@ describe('passerelle retention', () => {
   });
 
   it('--dry-run says what would go, --now deletes it', async () => {
+    expect((await run(['sources', 'sync'])).code).toBe(0);
     expect((await run(['fetch', '--once'])).out).toMatch(/3 new/);
     const limits = { RETENTION_MAX_ITEMS_PER_SOURCE: '1' };
     const dry = await run(['retention', '--dry-run'], limits);

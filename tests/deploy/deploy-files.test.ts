@@ -3,7 +3,7 @@
 // with package.json (what `npm ci` insists on); the files the image holds, with only the
 // production dependencies, run the command; compose's services run commands that exist, with an
 // environment the hub accepts, and have health checks.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,7 +62,7 @@ describe('Dockerfile', () => {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('run `passerelle --help`, loading every module', async () => {
+    it('run `passerelle --help`, then `passerelle serve` until it listens (which loads every module)', async () => {
       dir = await mkdtemp(path.join(tmpdir(), 'passerelle-image-'));
       for (const p of await copiedPaths()) await cp(path.join(ROOT, p), path.join(dir, p), { recursive: true });
       // What `npm ci --omit=dev` installs: every top-level package the lock file does not mark dev.
@@ -80,7 +80,29 @@ describe('Dockerfile', () => {
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/^Usage:$/m);
       expect(run.stdout).toMatch(/passerelle tokens create/);
-    });
+      // Commands load their modules when they run: serving loads them all, the embedded database's too.
+      const serve = spawn(process.execPath, ['bin/passerelle.js', 'serve', '--no-scheduler'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data') },
+      });
+      let output = '';
+      serve.stdout.on('data', (d) => (output += d));
+      serve.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((r) => serve.on('exit', r));
+      const timer = setTimeout(() => serve.kill('SIGKILL'), 90_000);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const check = () => (/"msg":"listening"/.test(output) ? resolve() : undefined);
+          serve.stdout.on('data', check);
+          void exited.then(() => reject(new Error(`serve exited: ${output}`)));
+        });
+        serve.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      } finally {
+        clearTimeout(timer);
+        serve.kill('SIGKILL');
+      }
+    }, 120_000);
   });
 });
 

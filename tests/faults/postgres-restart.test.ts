@@ -7,7 +7,9 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDriverWriteRace, openDatabase } from '../../src/store/db.ts';
+import { installProcessHooks } from '../../src/cli/process-hooks.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { isDriverWriteRace } from '../../src/store/postgres-driver.ts';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
 import { rss } from '../helpers/hub.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.ts';
@@ -143,6 +145,8 @@ describe('Postgres restarted during a fetch cycle', () => {
   }, 120_000);
 
   it('under load, the pool is replaced after a restart: afterwards no query waits on a dead connection', async () => {
+    // What the command line installs in every process it runs, this test's process included.
+    installProcessHooks();
     const resets: string[] = [];
     const database = await openDatabase({ databaseUrl: pg.url, poolSize: 4, onConnectionReset: (r) => resets.push(r) });
     try {

@@ -110,3 +110,16 @@ export async function writeFeedsFile(file: string, sources: FarmSource[]): Promi
 
 /** Pino lines that mean something escaped: an unhandled rejection or an uncaught exception. */
 export const CRASH_PATTERN = /unhandled|uncaught|TypeError|Node\.js v\d+/i;
+
+/** Runs a one-off `passerelle` command as a real process; killed if it outlives `timeoutMs`. */
+export async function runPasserelle(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string; ms: number }> {
+  const t0 = performance.now();
+  const p = spawnPasserelle(args, env);
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
+  try {
+    const { code } = await p.exited;
+    return { code, output: p.output(), ms: performance.now() - t0 };
+  } finally {
+    clearTimeout(timer);
+  }
+}
