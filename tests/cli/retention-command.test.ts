@@ -51,7 +51,8 @@ describe('passerelle retention', () => {
     expect(now.out).toMatch(/deleted: 0 items by age, 2 by count/);
     expect((await run(['sources', 'list'])).out).toMatch(/^one\s+active\s+(just now|\d+ s ago)\s+200\s+1\s/m);
     expect((await run(['retention', '--dry-run'], limits)).out).toMatch(/would delete: 0 items by age, 0 by count/);
-  });
+    // Seven commands, each opening the embedded database on disk by itself.
+  }, 120_000);
 
   it('needs exactly one of --dry-run and --now', async () => {
     expect((await run(['retention'])).code).toBe(2);
