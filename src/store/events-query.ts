@@ -13,7 +13,7 @@ import { items, sources } from './schema.ts';
 export const LONGEST_EVENT_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-export interface EventQuery extends Omit<ItemQuery, 'before' | 'order' | 'offset' | 'since'> {
+export interface EventQuery extends Omit<ItemQuery, 'before' | 'order' | 'offset'> {
   /**
    * upcoming: events not over at `at` (running or to come), soonest first.
    * past: events over by `at`, latest first.
@@ -22,6 +22,8 @@ export interface EventQuery extends Omit<ItemQuery, 'before' | 'order' | 'offset
   at: Date;
   /** Only events that start before this instant (a date range's end). */
   startsBefore?: Date;
+  /** Only events that start at or after this instant. */
+  startsFrom?: Date;
   /** Keyset paging: the events after this one in the list's order. */
   after?: { startAt: Date; id: number };
 }
@@ -47,6 +49,7 @@ export async function queryEvents(db: Db, q: EventQuery): Promise<ItemView[]> {
     where.push(lt(items.eventEndAt, q.at) as SQL);
   }
   if (q.startsBefore) where.push(lt(items.eventStartAt, q.startsBefore));
+  if (q.startsFrom) where.push(gte(items.eventStartAt, q.startsFrom));
   if (q.after) {
     const { startAt, id } = q.after;
     where.push(

@@ -20,6 +20,7 @@ import { createAuth, type ThrottleOptions } from './admin-auth.ts';
 import { createAdminPageRoutes } from './admin-pages.tsx';
 import { createAdminApiRoutes } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
+import { createCalendarRoutes } from './calendar-routes.ts';
 import { createFeedRoutes } from './feed-routes.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
   app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
   app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, savedFeeds: deps.savedFeeds, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
+  app.route('/', createCalendarRoutes({ db, topics, publicUrl, version: deps.version, cache: feedCache })); // /calendar/…ics
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
