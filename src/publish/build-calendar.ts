@@ -38,10 +38,11 @@ export function calendarEvent(item: ItemView, ctx: Pick<CalendarContext, 'public
   const ui = languageOf(item);
   const page = `${ctx.publicUrl}/${ui}/items/${item.id}`;
   const labels = new Map(ctx.topics.map((tp) => [tp.slug, tp.label[ui]]));
+  const colon = ui === 'fr' ? '\u00a0:' : ':';
   const description = [
     item.summary,
-    event.registrationUrl ? `${EVENT_WORDS.registration[ui]}: ${event.registrationUrl}` : '',
-    `${EVENT_WORDS.onPasserelle[ui]}: ${page}`,
+    event.registrationUrl ? `${EVENT_WORDS.registration[ui]}${colon} ${event.registrationUrl}` : '',
+    `${EVENT_WORDS.onPasserelle[ui]}${colon} ${page}`,
     item.source.organization,
   ].filter(Boolean);
   return {

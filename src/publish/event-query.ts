@@ -104,3 +104,30 @@ export function canonicalEventParams(p: EventParams): string {
   if (p.tz !== DEFAULT_READER_ZONE) entries.push(['tz', p.tz]);
   return new URLSearchParams(entries).toString();
 }
+
+/** Opaque cursor for the next page of a list of events: the last event's start and id. */
+export function encodeEventCursor(at: { startAt: Date; id: number }): string {
+  return Buffer.from(`e:${at.startAt.getTime()}:${at.id}`).toString('base64url');
+}
+
+/** The `after` parameter, when a page after the first is asked for. */
+export function parseEventCursor(params: URLSearchParams): { startAt: Date; id: number } | undefined {
+  const raw = params.get('after');
+  if (!raw) return undefined;
+  const refuse = () => new BadRequestError('after: not a cursor given by this hub; follow the link to the next page');
+  if (raw.length > 64 || !/^[A-Za-z0-9_-]+=*$/.test(raw)) throw refuse();
+  const m = /^e:(-?\d{1,16}):(\d{1,16})$/.exec(Buffer.from(raw, 'base64url').toString());
+  if (!m) throw refuse();
+  const startAt = Number(m[1]);
+  const id = Number(m[2]);
+  if (!Number.isSafeInteger(id) || id < 1 || Math.abs(startAt) > 8.64e15) throw refuse();
+  return { startAt: new Date(startAt), id };
+}
+
+/** Which events a list shows: those to come (and running), or those over. */
+export function parseWhen(params: URLSearchParams): 'upcoming' | 'past' {
+  const raw = params.get('when');
+  if (raw === null || raw === '' || raw === 'upcoming') return 'upcoming';
+  if (raw === 'past') return 'past';
+  throw new BadRequestError(`when: unknown value ${quoted(raw)}; accepted: upcoming, past`);
+}

@@ -21,6 +21,7 @@ import { createAdminPageRoutes } from './admin-pages.tsx';
 import { createAdminApiRoutes } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createCalendarRoutes } from './calendar-routes.ts';
+import { createEventsApiRoutes } from './events-api-routes.ts';
 import { createFeedRoutes } from './feed-routes.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createMetricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
   app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
   app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
+  app.route('/', createEventsApiRoutes({ db, topics, feedCache })); // GET /api/events
   app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, savedFeeds: deps.savedFeeds, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
   app.route('/', createCalendarRoutes({ db, topics, publicUrl, version: deps.version, cache: feedCache })); // /calendar/…ics
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub

@@ -1,6 +1,7 @@
 // The public JSON shapes of items and sources (the API is a contract: add fields, never rename).
 import type { ItemRef, ItemView } from '../store/items-query.ts';
 import type { SourceRow } from '../store/schema.ts';
+import type { StoredEvent } from '../store/stored-event.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -27,6 +28,20 @@ export function itemJson(item: ItemView) {
     enclosure: item.enclosure,
     also: item.also.map(refJson),
     translation: item.translation ? refJson(item.translation) : null,
+    event: item.event ? eventJson(item.event) : null,
+  };
+}
+
+/** An event as the API gives it: local times with their offset (or dates, all-day, end inclusive) and its zone. */
+export function eventJson(e: StoredEvent) {
+  return {
+    start: e.start,
+    end: e.end ?? null,
+    allDay: e.allDay,
+    timezone: e.timezone,
+    place: e.place ? { venue: e.place.venue ?? null, city: e.place.city ?? null, province: e.place.province ?? null } : null,
+    online: e.online,
+    registrationUrl: e.registrationUrl ?? null,
   };
 }
 
