@@ -131,3 +131,17 @@ export function parseWhen(params: URLSearchParams): 'upcoming' | 'past' {
   if (raw === 'past') return 'past';
   throw new BadRequestError(`when: unknown value ${quoted(raw)}; accepted: upcoming, past`);
 }
+
+/**
+ * Which events a list holds, as bounds on their start and end: upcoming ones not over at `from`
+ * (the range's first day, or the moment given, whichever is later), past ones over by then; both
+ * within the range. One rule for the page, the API and the widget.
+ */
+export function eventWindow(when: 'upcoming' | 'past', range: EventRange, at: Date): { when: 'upcoming' | 'past'; at: Date; startsFrom?: Date; startsBefore?: Date } {
+  return {
+    when,
+    at: when === 'upcoming' && range.from && range.from > at ? range.from : at,
+    startsFrom: when === 'past' ? range.from : undefined,
+    startsBefore: range.to,
+  };
+}

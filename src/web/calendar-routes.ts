@@ -4,25 +4,15 @@
 // polling every hour mostly gets 304s.
 import { Hono, type Context } from 'hono';
 import { NotFoundError } from '../core/errors.ts';
-import type { Topic } from '../core/types.ts';
 import { buildCalendar } from '../publish/build-calendar.ts';
-import { calendarName, createCalendarRenderer, type RenderedCalendar } from '../publish/calendar-renderer.ts';
-import type { FeedCache } from '../publish/feed-cache.ts';
+import { calendarName, createCalendarRenderer, type CalendarRendererOptions, type RenderedCalendar } from '../publish/calendar-renderer.ts';
 import { strongEtag } from '../publish/feed-cache.ts';
 import { CALENDAR_MEDIA_TYPE, renderCalendar } from '../publish/ical.ts';
-import type { Db } from '../store/db.ts';
 import { getItem } from '../store/items-query.ts';
 import type { AppEnv } from './app-env.ts';
 import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
 
-export interface CalendarRoutesDeps {
-  db: Db;
-  topics: Topic[];
-  publicUrl: string;
-  version: string;
-  cache: FeedCache;
-  now?: () => number;
-}
+export type CalendarRoutesDeps = CalendarRendererOptions;
 
 const CALENDAR_MAX_AGE = 900;
 

@@ -3,7 +3,7 @@
 // (from and to, or month) is read as days in `tz` (Eastern by default).
 import { Hono } from 'hono';
 import type { Topic } from '../core/types.ts';
-import { encodeEventCursor, parseEventCursor, parseEventParams, parseWhen } from '../publish/event-query.ts';
+import { encodeEventCursor, eventWindow, parseEventCursor, parseEventParams, parseWhen } from '../publish/event-query.ts';
 import type { FeedCache } from '../publish/feed-cache.ts';
 import { parseFeedQuery } from '../publish/feed-query.ts';
 import { sourceSlugsOf } from '../publish/feed-renderer.ts';
@@ -30,14 +30,7 @@ export function createEventsApiRoutes(deps: EventsApiDeps): Hono<AppEnv> {
     const after = parseEventCursor(params);
     const at = new Date(now());
     const { before: _b, offset: _o, order: _r, ...filter } = query;
-    const rows = await queryEvents(deps.db, {
-      ...filter,
-      when,
-      at: when === 'upcoming' && range.from && range.from > at ? range.from : at,
-      startsFrom: when === 'past' ? range.from : undefined,
-      startsBefore: range.to,
-      after,
-    });
+    const rows = await queryEvents(deps.db, { ...filter, ...eventWindow(when, range, at), after });
     const last = rows.at(-1);
     return c.json({ events: rows.map(itemJson), next: last && rows.length === query.limit ? encodeEventCursor(eventCursor(last)) : null });
   });

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
-import { canonicalEventParams, dayIn, encodeEventCursor, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
+import { canonicalEventParams, dayIn, encodeEventCursor, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
@@ -120,21 +120,27 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     ];
   }
 
+  /** The widget's preview address and the two snippets (iframe, script) that embed it with `widget`'s parameters. */
+  function embedSnippets(widget: string, heading: string): { embedUrl: string; iframe: string; script: string } {
+    const embedUrl = `${publicUrl}/embed?${widget}`;
+    const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    return {
+      embedUrl,
+      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
+      script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+    };
+  }
+
   function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
     const filter = canonicalFilter(query);
     const feedQuery = [filter, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
     const feeds = feedLinks('/feeds/all', feedQuery, heading);
-    const widget = [filter, `ui=${ui}`].filter(Boolean).join('&');
-    const embedUrl = `${publicUrl}/embed?${widget}`;
-    const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const links: SubscribeLinks = {
       rss: feeds[0].href,
       atom: feeds[1].href,
       json: feeds[2].href,
       opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
-      embedUrl,
-      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
-      script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+      ...embedSnippets([filter, `ui=${ui}`].filter(Boolean).join('&'), heading),
       calendar: `${publicUrl}/calendar/all.ics${filter ? `?${filter}` : ''}`,
     };
     return { links, feeds };
@@ -229,14 +235,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       // From today on, in the reader's zone: an event earlier today is still today's.
       const todayStart = startOfDay(today, range.tz);
       const { before: _b, offset: _o, order: _r, ...selection } = query;
-      const items = await queryEvents(db, {
-        ...selection,
-        when,
-        at: when === 'upcoming' && range.from && range.from > todayStart ? range.from : todayStart,
-        startsFrom: when === 'past' ? range.from : undefined,
-        startsBefore: range.to,
-        after,
-      });
+      const items = await queryEvents(db, { ...selection, ...eventWindow(when, range, todayStart), after });
       const last = items.at(-1);
       const next = last && items.length === query.limit ? encodeEventCursor(eventCursor(last)) : undefined;
       const title = when === 'upcoming' ? ctx.w.eventsHeading : ctx.w.pastEventsHeading;
@@ -245,9 +244,6 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       const withFilter = (...parts: string[]) => parts.filter(Boolean).join('&');
       const calendar = `${publicUrl}/calendar/all.ics${withFilter(filter) ? `?${withFilter(filter)}` : ''}`;
       const rss = `${publicUrl}/feeds/all.rss?${withFilter(canonicalFilter({ ...query, types: ['event'] }), ui === 'fr' ? 'ui=fr' : '')}`;
-      const widget = withFilter('view=events', filter, `ui=${ui}`);
-      const embedUrl = `${publicUrl}/embed?${widget}`;
-      const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
       const path = when === 'upcoming' ? EVENTS_PATH : PAST_PATH;
       const body = await renderDocument(
         <EventsPage
@@ -261,13 +257,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
           pageQuery={pageQuery}
           nextQuery={next ? withFilter(pageQuery, `after=${next}`) : undefined}
           paged={cursor !== ''}
-          subscribe={{
-            calendar,
-            rss,
-            embedUrl,
-            iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
-            script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
-          }}
+          subscribe={{ calendar, rss, ...embedSnippets(withFilter('view=events', filter, `ui=${ui}`), heading) }}
           feeds={[
             { type: 'text/calendar', title: `${heading} (iCalendar)`, href: calendar },
             { type: 'application/rss+xml', title: `${heading} (RSS)`, href: rss },
