@@ -78,6 +78,7 @@ export const EVENT_WORDS = {
   onPasserelle: { en: 'On Passerelle', fr: 'Sur Passerelle' },
   calendarAll: { en: 'Passerelle events', fr: 'Événements Passerelle' },
   calendarOf: { en: 'Passerelle events:', fr: 'Événements Passerelle :' },
+  allEvents: { en: 'all events', fr: 'tous les événements' },
   calendarDescription: {
     en: "Events of the settlement sector's platforms, gathered by Passerelle:",
     fr: 'Événements des plateformes du secteur de l’établissement, réunis par Passerelle :',

@@ -64,21 +64,24 @@ export function calendarEvent(item: ItemView, ctx: Pick<CalendarContext, 'public
 }
 
 /** "Passerelle events: Housing · Atlantic / Événements Passerelle : Logement · Atlantique" */
+const isFiltered = (query: ItemQuery) => [query.topics, query.regions, query.provinces, query.languages, query.types, query.sources, query.q].some((v) => (Array.isArray(v) ? v.length : v));
+
 export function calendarName(query: ItemQuery, topics: Topic[]): string {
   const names = (['en', 'fr'] as const).map((ui) => {
-    const filtered = [query.topics, query.regions, query.provinces, query.languages, query.types, query.sources, query.q].some((v) => (Array.isArray(v) ? v.length : v));
-    if (!filtered) return EVENT_WORDS.calendarAll[ui];
+    if (!isFiltered(query)) return EVENT_WORDS.calendarAll[ui];
     return `${EVENT_WORDS.calendarOf[ui]} ${describeQuery({ ...query, since: undefined }, ui, new Map(topics.map((tp) => [tp.slug, tp.label[ui]])))}`;
   });
   return names.join(' / ');
 }
 
 export function buildCalendar(query: ItemQuery, rows: ItemView[], ctx: CalendarContext): OutputCalendar {
-  const described = (ui: Language) => `${EVENT_WORDS.calendarDescription[ui]} ${describeQuery(query, ui, new Map(ctx.topics.map((tp) => [tp.slug, tp.label[ui]])))}. ${ctx.homeUrl[ui]}`;
+  const selection = (ui: Language) => (isFiltered(query) ? describeQuery({ ...query, since: undefined }, ui, new Map(ctx.topics.map((tp) => [tp.slug, tp.label[ui]]))) : EVENT_WORDS.allEvents[ui]);
+  const described = (ui: Language) => `${EVENT_WORDS.calendarDescription[ui]} ${selection(ui)}. ${ctx.homeUrl[ui]}`;
   return {
     prodId: `-//Passerelle//Passerelle ${ctx.version}//EN`,
     name: ctx.name ?? calendarName(query, ctx.topics),
-    description: `${described('en')}\n${described('fr')}`,
+    // A calendar of its own (one event) is described by its name and its page, in its language.
+    description: ctx.name ? `${ctx.name}. ${ctx.homeUrl[rows[0]?.language === 'fr' ? 'fr' : 'en']}` : `${described('en')}\n${described('fr')}`,
     selfUrl: ctx.selfUrl,
     homeUrl: ctx.homeUrl.en,
     refreshMinutes: 60,
