@@ -9,6 +9,7 @@ import type { Database } from '../../src/store/db.ts';
 import { eventCursor, queryEvents, upcomingEvents } from '../../src/store/events-query.ts';
 import { commitIngest } from '../../src/store/ingest.ts';
 import { getItem, queryItems } from '../../src/store/items-query.ts';
+import { applyRetention } from '../../src/store/retention.ts';
 import { items } from '../../src/store/schema.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
@@ -120,6 +121,22 @@ describe.each(databaseKinds)('events in the store on %s', (kind) => {
     expect(rows).toHaveLength(1);
     expect(rows[0].event!.start).toBe('2026-12-17T10:00:00-05:00');
     expect(rows[0].also.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('retention by age keeps an event posted long ago until it has taken place', async () => {
+    const old = new Date('2026-01-05T12:00:00Z');
+    await ingest('hub-b', [
+      eventItem('posted-early', timed('2026-12-20T10:00:00-05:00', '2026-12-20T12:00:00-05:00'), { publishedAt: old }),
+      eventItem('over-long-ago', timed('2026-01-20T10:00:00-05:00', '2026-01-20T12:00:00-05:00'), { publishedAt: old }),
+      item('old-news', { title: 'Old news', publishedAt: old }),
+    ]);
+    await database.db.execute(sql`update items set first_seen_at = ${old.toISOString()}::timestamptz where key in ('posted-early', 'over-long-ago', 'old-news')`);
+    const report = await applyRetention(database.db, { days: 90, maxItemsPerSource: 0, adminLogDays: 0 }, { now: NOW });
+    expect(report.itemsByAge).toBeGreaterThanOrEqual(2);
+    const left = (await database.db.select({ key: items.key }).from(items)).map((r) => r.key);
+    expect(left).toContain('posted-early');
+    expect(left).not.toContain('over-long-ago');
+    expect(left).not.toContain('old-news');
   });
 
   it('finds upcoming events for a filter by walking the events index, not by sorting', async () => {
