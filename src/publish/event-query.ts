@@ -3,7 +3,7 @@
 // problem is a 400 naming the parameter, as for the rest of the vocabulary.
 import { BadRequestError } from '../core/errors.ts';
 import { EVENT_TIME_ZONES, type EventTimeZone } from '../core/words.ts';
-import { DEFAULT_EVENT_ZONE, instantOf, wallTimeAt } from '../normalize/event-zone.ts';
+import { addDays, DEFAULT_EVENT_ZONE, startOfDayIn, wallTimeAt } from '../normalize/event-zone.ts';
 import { quoted } from './feed-query.ts';
 
 export const EVENT_PARAMS = ['tz', 'from', 'to', 'month'] as const;
@@ -47,13 +47,12 @@ const iso = (d: { year: number; month: number; day: number }) => `${String(d.yea
 
 /** Midnight at the start of a day in `zone`. */
 export function startOfDay(day: string, zone: string): Date {
-  const [year, month, date] = day.split('-').map(Number);
-  return new Date(instantOf({ year, month, day: date, hour: 0, minute: 0 }, zone));
+  return new Date(startOfDayIn(day, zone));
 }
 
-/** The day after an ISO date. */
+/** The day after an ISO date (or `days` after it). */
 export function dayAfter(day: string, days = 1): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(day, days);
 }
 
 /** The calendar day in `zone` at an instant, as an ISO date. */

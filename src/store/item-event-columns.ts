@@ -3,7 +3,7 @@
 // (iCalendar SEQUENCE: calendars that subscribed replace their copy only when it goes up).
 import { sql } from 'drizzle-orm';
 import type { ItemEvent } from '../core/types.ts';
-import { instantOf } from '../normalize/event-zone.ts';
+import { addDays, startOfDayIn } from '../normalize/event-zone.ts';
 
 /** The event's columns, with their types, as the batch insert lists them. */
 export const EVENT_COLUMNS = [
@@ -14,18 +14,6 @@ export const EVENT_COLUMNS = [
 
 type EventColumn = (typeof EVENT_COLUMNS)[number][0];
 
-const DAY_MS = 86_400_000;
-
-/** Midnight at the start of an ISO date ("2026-03-03") in `zone`. */
-function midnightIn(date: string, zone: string): number {
-  const [year, month, day] = date.split('-').map(Number);
-  return instantOf({ year, month, day, hour: 0, minute: 0 }, zone);
-}
-
-/** The day after an ISO date, as an ISO date. */
-export function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-}
 
 /**
  * When the event starts and when it is over, as instants. An all-day event runs from midnight of
@@ -34,12 +22,12 @@ export function nextDay(date: string): string {
  */
 export function eventSpan(event: ItemEvent): { startAt: Date; endAt: Date } {
   if (event.allDay) {
-    const startAt = midnightIn(event.start, event.timezone);
-    const endAt = midnightIn(nextDay(event.end ?? event.start), event.timezone);
+    const startAt = startOfDayIn(event.start, event.timezone);
+    const endAt = startOfDayIn(addDays(event.end ?? event.start, 1), event.timezone);
     return { startAt: new Date(startAt), endAt: new Date(endAt) };
   }
   const startAt = Date.parse(event.start);
-  const endAt = event.end ? Date.parse(event.end) : midnightIn(nextDay(event.start.slice(0, 10)), event.timezone);
+  const endAt = event.end ? Date.parse(event.end) : startOfDayIn(addDays(event.start.slice(0, 10), 1), event.timezone);
   return { startAt: new Date(startAt), endAt: new Date(Math.max(endAt, startAt)) };
 }
 
