@@ -7,7 +7,7 @@ import { formatDayOfMonth, LOCALES } from '../../core/locale.ts';
 import { PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
-import { dayAfter, dayIn, type EventParams } from '../../publish/event-query.ts';
+import { dayAfter, dayIn, startOfDay, type EventParams } from '../../publish/event-query.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceRow } from '../../store/schema.ts';
@@ -80,11 +80,12 @@ function weekHeading(ctx: PageContext, monday: string, thisMonday: string): stri
   return w.weekOf(`${formatDayOfMonth(monday, ui)}${year}`);
 }
 
-function EventCard(props: { ctx: PageContext; item: ItemView; zone: string }) {
+function EventCard(props: { ctx: PageContext; item: ItemView; zone: string; todayStart: number }) {
   const { ctx, item, zone } = props;
   const lang = foreignLang(ctx, item.language);
   const event = item.event!;
-  const underWay = event.startAt.getTime() < ctx.now && event.endAt.getTime() > ctx.now;
+  // Begun before today and not over: by the day, so the page stays the same all day long.
+  const underWay = event.startAt.getTime() < props.todayStart && event.endAt.getTime() > props.todayStart;
   const languageLabel = lang ? LANGUAGE_LABELS[item.language as ItemLanguage]?.[ctx.ui] : undefined;
   return (
     <li>
@@ -221,7 +222,7 @@ export function EventsPage(props: EventsProps) {
                 <h2 id={`week-${i}`}>{weekHeading(ctx, week.monday, thisMonday)}</h2>
                 <ol class="items events">
                   {week.items.map((item) => (
-                    <EventCard ctx={ctx} item={item} zone={range.tz} />
+                    <EventCard ctx={ctx} item={item} zone={range.tz} todayStart={startOfDay(today, range.tz).getTime()} />
                   ))}
                 </ol>
               </section>
