@@ -5,7 +5,8 @@
 //   {{FORMAT:WHEN}}          a date, WHEN = OFFSET [HH:MM] [ZONE]
 //     OFFSET  one or more of [+-]N d|h|m from the server's start (rounded down to the minute), or 0
 //     HH:MM   sets the time of day, in ZONE
-//     ZONE    Z, UTC, GMT, +HHMM, -HH:MM, or a North American name (EST, CDT, MST, PDT, AST, NST …)
+//     ZONE    Z, UTC, GMT, +HHMM, -HH:MM, a North American name (EST, CDT, MST, PDT, AST, NST …),
+//             or an IANA zone (America/Edmonton): its offset on that day, daylight time or not
 //     FORMAT  rfc822   Tue, 03 Jun 2025 14:00:00 +0000 (a named ZONE is printed as its name)
 //             rfc822y2 the same with a two-digit year (RFC 822 allowed it; feeds still do it)
 //             frrfc822 mar. 03 juin 2025 14:00:00 +0000 (a French-localized pubDate)
@@ -54,7 +55,17 @@ interface Zone {
   offset: number;
   /** A named zone as written (EST …), printed as such in RFC 822 dates. */
   name?: string;
+  /** An IANA zone, whose offset depends on the date. */
+  iana?: string;
   explicit: boolean;
+}
+
+/** Minutes east of UTC in an IANA zone at an instant. */
+function offsetIn(zone: string, at: number): number {
+  const parts: Record<string, number> = {};
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  for (const p of format.formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return Math.round((Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute) - Math.floor(at / 60_000) * 60_000) / 60_000);
 }
 
 interface When {
@@ -87,13 +98,20 @@ function resolveWhen(arg: string, now: Date, whole: string): When {
     const numeric = /^([+-])(\d{2}):?(\d{2})$/.exec(token);
     if (hm && !time) time = [Number(hm[1]), Number(hm[2])];
     else if (numeric) zone = { offset: (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3])), explicit: true };
+    else if (/^[A-Z][A-Za-z]+\/[A-Za-z_]+$/.test(token)) zone = { offset: 0, iana: token, explicit: true };
     else if (token.toUpperCase() in NAMED_ZONES) {
       const upper = token.toUpperCase();
       zone = { offset: NAMED_ZONES[upper], name: upper === 'Z' ? undefined : upper, explicit: true };
     } else throw new Error(`bad token "${token}" in ${whole}`);
   }
+  if (zone.iana) zone = { ...zone, offset: offsetIn(zone.iana, t) };
   const local = new Date(t + zone.offset * 60_000);
   if (time) local.setUTCHours(time[0], time[1], 0, 0);
+  // The time of day may fall on the other side of a daylight-time change: the offset then.
+  if (zone.iana) {
+    const offset = offsetIn(zone.iana, local.getTime() - zone.offset * 60_000);
+    if (offset !== zone.offset) zone = { ...zone, offset };
+  }
   return { local, zone };
 }
 

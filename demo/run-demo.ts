@@ -203,6 +203,7 @@ async function runDemo(): Promise<void> {
         '',
         '  Passerelle demo — running offline',
         `    Hub               ${hub}/`,
+        `    Events            ${hub}/en/events   (calendar: ${hub}/calendar/all.ics)`,
         `    Items (JSON)      ${hub}/api/items`,
         `    Sources, health   ${hub}/api/sources`,
         `    Sample platforms  ${platforms.url}/   (${DEMO_FEEDS.length} sources; northern-gateway is broken on purpose)`,

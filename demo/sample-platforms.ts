@@ -109,7 +109,7 @@ export const PLATFORMS: DemoPlatform[] = [
     feeds: [{
       slug: 'carrefour-acadien', path: '/carrefour/fr/atom.xml', file: 'carrefour.atom', format: 'atom',
       contentType: 'application/atom+xml; charset=utf-8', charset: 'utf-8',
-      mess: 'Atom 1.0 with xml:lang="fr", xml:base on the feed and a relative one on an entry, relative links, images and icon; cross-posts the francophone measures story with utm_* and a #fragment',
+      mess: 'Atom 1.0 with xml:lang="fr", xml:base on the feed and a relative one on an entry, relative links, images and icon; a three-day congress with schema.org Event JSON-LD in its content, a webinar dated in French text (HNA); cross-posts the francophone measures story with utm_* and a #fragment',
     }],
   },
   {
@@ -159,7 +159,7 @@ export const PLATFORMS: DemoPlatform[] = [
     feeds: [{
       slug: 'foothills-events', path: '/foothills/events/feed/', file: 'foothills-events.xml', format: 'rss2',
       contentType: 'application/rss+xml; charset=UTF-8', charset: 'utf-8',
-      mess: 'events calendar (ev:startdate); near misses: sessions 1, 2 and 3 of one webinar series, two posted at the same minute with near-identical text',
+      mess: 'events calendar (ev:startdate, ev:enddate, ev:location, in Mountain time whatever the season; one event already past); near misses: sessions 1, 2 and 3 of one webinar series, two posted at the same minute with near-identical text',
     }],
   },
   {

@@ -93,3 +93,55 @@ export function formatBytes(bytes: number, ui: Language): string {
 export function compareText(ui: Language): (a: string, b: string) => number {
   return collators[ui].compare;
 }
+
+// Events: dates and times in the zone a reader chose, a formatter per language, zone and shape.
+const eventFormats = new Map<string, Intl.DateTimeFormat>();
+
+function eventFormat(ui: Language, zone: string, withTime: boolean, withYear: boolean): Intl.DateTimeFormat {
+  const key = `${ui}|${zone}|${withTime}|${withYear}`;
+  let format = eventFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[ui], {
+      weekday: 'short', month: 'short', day: 'numeric', ...(withYear ? { year: 'numeric' } : {}),
+      ...(withTime ? { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' } : {}),
+      timeZone: zone,
+    });
+    eventFormats.set(key, format);
+  }
+  return format;
+}
+
+/** The shape of an event these need: its instants, and its days when it is all-day. */
+export interface EventTimes {
+  start: string;
+  end?: string;
+  allDay: boolean;
+  startAt: Date;
+  /** When it is over (for a timed event without an end, that is not shown: its start alone is). */
+  endAt: Date;
+}
+
+/**
+ * "Mon, Dec 14, 1:00–2:30 p.m. EST" / "lun. 14 déc., 13 h 00 – 14 h 30 HNE" in `zone`; an all-day
+ * event's days as it gives them ("Wed, Mar 3–Fri, Mar 5"), whatever the zone. The year is shown
+ * when it is not the current one.
+ */
+export function formatEventWhen(event: EventTimes, ui: Language, zone: string, now: number): string {
+  const year = (ms: number) => new Date(ms).getUTCFullYear();
+  if (event.allDay) {
+    const first = Date.parse(`${event.start}T12:00:00Z`);
+    const last = Date.parse(`${event.end ?? event.start}T12:00:00Z`);
+    const format = eventFormat(ui, 'UTC', false, year(first) !== year(now) || year(last) !== year(now));
+    return last > first ? format.formatRange(first, last) : format.format(first);
+  }
+  const start = event.startAt.getTime();
+  const format = eventFormat(ui, zone, true, year(start) !== year(now));
+  return event.end ? format.formatRange(start, Date.parse(event.end)) : format.format(start);
+}
+
+const weekDays = perLanguage((locale) => new Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', timeZone: 'UTC' }));
+
+/** "December 14" / "14 décembre": a day given as an ISO date. */
+export function formatDayOfMonth(day: string, ui: Language): string {
+  return weekDays[ui].format(Date.parse(`${day}T12:00:00Z`));
+}

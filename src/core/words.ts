@@ -70,3 +70,31 @@ export const FEED_WORDS = {
   topicsOpml: { en: 'Passerelle topic feeds', fr: 'Fils thématiques de Passerelle' },
   sourcesOpml: { en: 'Sources gathered by Passerelle', fr: 'Sources réunies par Passerelle' },
 } satisfies Record<string, Record<Language, string>>;
+
+/** Words of events that feeds and calendars write as well as pages. */
+export const EVENT_WORDS = {
+  online: { en: 'Online', fr: 'En ligne' },
+  registration: { en: 'Registration', fr: 'Inscription' },
+  onPasserelle: { en: 'On Passerelle', fr: 'Sur Passerelle' },
+  calendarAll: { en: 'Passerelle events', fr: 'Événements Passerelle' },
+  calendarOf: { en: 'Passerelle events:', fr: 'Événements Passerelle :' },
+  allEvents: { en: 'all events', fr: 'tous les événements' },
+  calendarDescription: {
+    en: "Events of the settlement sector's platforms, gathered by Passerelle:",
+    fr: 'Événements des plateformes du secteur de l’établissement, réunis par Passerelle :',
+  },
+} satisfies Record<string, Record<Language, string>>;
+
+/** The time zones a reader may see events in, west to east of the clock's offset, with their names. */
+export const EVENT_TIME_ZONES = {
+  'America/Vancouver': { en: 'Pacific time', fr: 'Heure du Pacifique' },
+  'America/Whitehorse': { en: 'Yukon time', fr: 'Heure du Yukon' },
+  'America/Edmonton': { en: 'Mountain time', fr: 'Heure des Rocheuses' },
+  'America/Regina': { en: 'Saskatchewan time', fr: 'Heure de la Saskatchewan' },
+  'America/Winnipeg': { en: 'Central time', fr: 'Heure du Centre' },
+  'America/Toronto': { en: 'Eastern time', fr: 'Heure de l’Est' },
+  'America/Halifax': { en: 'Atlantic time', fr: 'Heure de l’Atlantique' },
+  'America/St_Johns': { en: 'Newfoundland time', fr: 'Heure de Terre-Neuve' },
+} satisfies Record<string, Record<Language, string>>;
+
+export type EventTimeZone = keyof typeof EVENT_TIME_ZONES;

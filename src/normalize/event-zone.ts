@@ -159,3 +159,14 @@ export function isoDate(w: { year: number; month: number; day: number }): string
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** Midnight at the start of a day ("2026-03-03") in `zone`, as an instant. */
+export function startOfDayIn(day: string, zone: string): number {
+  const [year, month, date] = day.split('-').map(Number);
+  return instantOf({ year, month, day: date, hour: 0, minute: 0 }, zone);
+}
+
+/** The day `days` after an ISO date (before it when negative), as an ISO date. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -4,7 +4,9 @@ import type { Language, Topic } from '../core/types.ts';
 import type { ItemView } from '../store/items-query.ts';
 import { feedSelfUrl } from './feed-address.ts';
 import { canonicalFilter, type FeedQuery } from './feed-query.ts';
-import type { OutputEntry, OutputFeed, OutputFormat } from './output-feed.ts';
+import type { StoredEvent } from '../store/stored-event.ts';
+import { eventLocation } from './build-calendar.ts';
+import type { OutputEntry, OutputEvent, OutputFeed, OutputFormat } from './output-feed.ts';
 import { escapeHtmlText } from './xml.ts';
 import { describeQuery, t } from './wording.ts';
 
@@ -97,5 +99,19 @@ function toEntry(r: ItemView, ctx: FeedContext, ui: Language, labels: Map<string
     also: r.also.map((a) => ({ organization: a.organization, url: a.url ?? undefined })),
     translation: r.translation?.url ? { url: r.translation.url, language: r.translation.language } : undefined,
     enclosure: r.enclosure ?? undefined,
+    event: r.event ? outputEvent(r.event, ui) : undefined,
+  };
+}
+
+function outputEvent(e: StoredEvent, ui: Language): OutputEvent {
+  return {
+    start: e.start,
+    end: e.end,
+    allDay: e.allDay,
+    timezone: e.timezone,
+    location: eventLocation(e, ui),
+    place: e.place,
+    online: e.online,
+    registrationUrl: e.registrationUrl,
   };
 }

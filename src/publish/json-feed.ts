@@ -1,5 +1,5 @@
 // JSON Feed 1.1 view (https://jsonfeed.org/version/1.1). Our own fields live under "_passerelle",
-// as the spec asks of extensions.
+// as the spec asks of extensions; an event's dates and place under "_event".
 import type { OutputFeed } from './output-feed.ts';
 import { rfc3339 } from './xml.ts';
 
@@ -33,6 +33,20 @@ export function renderJsonFeed(feed: OutputFeed): string {
         also: e.also,
         ...(e.translation ? { translation: e.translation } : {}),
       },
+      ...(e.event
+        ? {
+            _event: {
+              start: e.event.start,
+              end: e.event.end ?? null,
+              all_day: e.event.allDay,
+              timezone: e.event.timezone,
+              location: e.event.location ?? null,
+              place: e.event.place ?? null,
+              online: e.event.online,
+              registration_url: e.event.registrationUrl ?? null,
+            },
+          }
+        : {}),
     })),
   };
   return `${JSON.stringify(doc, null, 1)}\n`;

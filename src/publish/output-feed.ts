@@ -40,6 +40,20 @@ export interface OutputEntry {
   /** The same item in the other official language. */
   translation?: { url: string; language: string };
   enclosure?: { url: string; type?: string; length?: number };
+  /** When and where, for an event: local times with their offset, or dates when all-day (end inclusive). */
+  event?: OutputEvent;
+}
+
+export interface OutputEvent {
+  start: string;
+  end?: string;
+  allDay: boolean;
+  timezone: string;
+  /** The place written out, in the feed's language ("Pier 21, Halifax, Nova Scotia", "Online"). */
+  location?: string;
+  place?: { venue?: string; city?: string; province?: string };
+  online: boolean;
+  registrationUrl?: string;
 }
 
 export interface OutputFeed {

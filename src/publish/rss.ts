@@ -1,6 +1,7 @@
 // RSS 2.0 view (https://www.rssboard.org/rss-specification): the summary in <description>, the
 // sanitized HTML in content:encoded, the publishing organization in dc:publisher and its feed in
-// <source>, topics as categories.
+// <source>, topics as categories, an event's dates and place in the RSS event module
+// (http://purl.org/rss/1.0/modules/event/).
 import type { OutputFeed } from './output-feed.ts';
 import { attributes, element, escapeHtmlText, escapeXml, rfc822 } from './xml.ts';
 
@@ -17,7 +18,7 @@ function plain(name: string, text: string): string {
 export function renderRss(feed: OutputFeed): string {
   const out: string[] = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:ev="http://purl.org/rss/1.0/modules/event/">',
     '<channel>',
     plain('title', feed.title),
     element('link', feed.homeUrl),
@@ -48,6 +49,13 @@ export function renderRss(feed: OutputFeed): string {
     out.push(element('source', e.sourceTitle, { url: e.sourceFeedUrl }));
     if (e.enclosure) {
       out.push(`<enclosure${attributes({ url: e.enclosure.url, length: e.enclosure.length ?? 0, type: e.enclosure.type ?? 'application/octet-stream' })}/>`);
+    }
+    if (e.event) {
+      // The RSS event module: W3CDTF dates, as the event gives them (a date alone when all-day).
+      out.push(element('ev:startdate', e.event.start));
+      if (e.event.end) out.push(element('ev:enddate', e.event.end));
+      if (e.event.location) out.push(element('ev:location', e.event.location));
+      out.push(element('ev:organizer', e.organization));
     }
     out.push('</item>');
   }

@@ -6,6 +6,7 @@ import type { FetchErrorCode, FetchOutcome, Item, ProblemParams, Warning } from 
 import { queryRows, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
+import { EVENT_COLUMNS, eventChanged, eventRecord, eventSequenceUpdate } from './item-event-columns.ts';
 import { assignStories, indexFingerprints } from './stories.ts';
 
 export type SourcePatch = Partial<
@@ -105,6 +106,7 @@ const ITEM_COLUMNS = [
   ['categories', 'text[]'], ['language', 'text'], ['lang_hint', 'text'], ['enclosure', 'jsonb'], ['content_hash', 'text'],
   ['topics', 'text[]'], ['type', 'text'], ['regions', 'text[]'], ['province', 'text'], ['canonical_url', 'text'],
   ['translation_key', 'text'], ['alternate_urls', 'text[]'], ['fingerprint', 'bigint'],
+  ...EVENT_COLUMNS,
 ] as const;
 
 function itemRecord(it: Item): Record<(typeof ITEM_COLUMNS)[number][0], unknown> {
@@ -115,6 +117,7 @@ function itemRecord(it: Item): Record<(typeof ITEM_COLUMNS)[number][0], unknown>
     enclosure: it.enclosure ?? null, content_hash: it.contentHash, topics: it.topics, type: it.type, regions: it.regions,
     province: it.province ?? null, canonical_url: it.canonicalUrl ?? null, translation_key: it.translationKey ?? null,
     alternate_urls: it.alternateUrls, fingerprint: it.fingerprint,
+    ...eventRecord(it.event),
   };
 }
 
@@ -146,8 +149,9 @@ async function upsertRows(tx: Tx, sourceId: number, batch: Item[], notStoredYet:
         -- An item first seen without a usable date keeps the time we first saw it.
         published_at = case when excluded.date_from_feed then excluded.published_at else i.published_at end,
         date_from_feed = excluded.date_from_feed or i.date_from_feed,
+        event_sequence = ${eventSequenceUpdate},
         updated_at = now()
-      where i.content_hash <> excluded.content_hash
+      where i.content_hash <> excluded.content_hash or ${eventChanged}
       returning id, key, (xmax = 0) as inserted`,
   );
   return rows.map((r) => ({ id: Number(r.id), key: r.key, inserted: r.inserted }));

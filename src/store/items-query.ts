@@ -5,6 +5,7 @@ import { and, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, typ
 import { alias } from 'drizzle-orm/pg-core';
 import type { ItemLanguage, ItemType, Province, Region } from '../core/types.ts';
 import { textArray, type Db, type Tx } from './db.ts';
+import { splitEvent, type StoredEvent } from './stored-event.ts';
 import { items, sources } from './schema.ts';
 
 export interface ItemQuery {
@@ -67,6 +68,8 @@ export interface ItemView {
   also: ItemRef[];
   /** The same item in the other official language. */
   translation?: ItemRef;
+  /** When and where, for items that are dated events. */
+  event?: StoredEvent;
 }
 
 const other = alias(items, 'other');
@@ -78,11 +81,12 @@ const other = alias(items, 'other');
  * against 10 ms).
  */
 const NEWEST_FIRST = [sql`${items.publishedAt} desc nulls last`, sql`${items.id} desc nulls last`];
-type ItemsTable = typeof items | typeof other;
+export type ItemsTable = typeof items | typeof other;
 
 // Everything but the search vector, which only queries use.
 const { search: _search, ...itemColumns } = getTableColumns(items);
-const sourceColumns = {
+export { itemColumns };
+export const sourceColumns = {
   slug: sources.slug,
   title: sources.title,
   organization: sources.organization,
@@ -119,22 +123,8 @@ export async function queryItems(db: Db, q: ItemQuery): Promise<ItemView[]> {
 
 /** The one query behind queryItems, not yet run (the benchmarks EXPLAIN it). Wrapped: a query is thenable. */
 export async function selectItems(db: Db, q: ItemQuery) {
-  let sourceIds: number[] | undefined;
-  if (q.sources?.length) {
-    sourceIds = (await db.select({ id: sources.id }).from(sources).where(inArray(sources.slug, q.sources))).map((r) => r.id);
-  }
-  const where = filterOn(items, q, sourceIds);
   const byRelevance = q.order === 'relevance' && q.q;
-  if (q.q) {
-    const ids = await textCandidates(db, where, !!byRelevance, where.length === 1);
-    if (ids) where.push(ids.length ? inArray(items.id, ids) : sql`false`);
-  }
-  if (q.clusters !== false) {
-    // Another copy of the same story that this filter keeps and that came first hides this one.
-    where.push(
-      sql`not exists (select 1 from ${items} as ${sql.identifier('other')} where ${other.clusterId} = ${items.clusterId} and ${other.id} < ${items.id} and ${and(...filterOn(other, q, sourceIds).map((c) => c), sql`true`)})`,
-    );
-  }
+  const where = await filterOf(db, q, { byRelevance: !!byRelevance });
   if (q.firstSeen) where.push(gt(items.firstSeenAt, q.firstSeen.after), lte(items.firstSeenAt, q.firstSeen.until));
   if (q.before) {
     where.push(or(lt(items.publishedAt, q.before.publishedAt), and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)))!);
@@ -155,6 +145,31 @@ export async function selectItems(db: Db, q: ItemQuery) {
   const page = db.select({ id: items.id }).from(items).where(filter).orderBy(...NEWEST_FIRST).limit(q.limit).offset(q.offset ?? 0);
   const query = rows.where(inArray(items.id, page)).orderBy(...NEWEST_FIRST);
   return { query };
+}
+
+/**
+ * A query's filter as conditions on items: its dimensions, its search, and (with clusters on) one
+ * copy per story. `same` adds conditions that the copy shown and the copies it hides must both
+ * meet (events: a copy with no date does not hide one with a date).
+ */
+export async function filterOf(db: Db, q: ItemQuery, options: { byRelevance?: boolean; same?: (t: ItemsTable) => SQL[] } = {}): Promise<SQL[]> {
+  let sourceIds: number[] | undefined;
+  if (q.sources?.length) {
+    sourceIds = (await db.select({ id: sources.id }).from(sources).where(inArray(sources.slug, q.sources))).map((r) => r.id);
+  }
+  const same = options.same ?? (() => []);
+  const where = [...filterOn(items, q, sourceIds), ...same(items)];
+  if (q.q) {
+    const ids = await textCandidates(db, where, !!options.byRelevance, where.length === 1);
+    if (ids) where.push(ids.length ? inArray(items.id, ids) : sql`false`);
+  }
+  if (q.clusters !== false) {
+    // Another copy of the same story that this filter keeps and that came first hides this one.
+    where.push(
+      sql`not exists (select 1 from ${items} as ${sql.identifier('other')} where ${other.clusterId} = ${items.clusterId} and ${other.id} < ${items.id} and ${and(...filterOn(other, q, sourceIds), ...same(other), sql`true`)})`,
+    );
+  }
+  return where;
 }
 
 /** Relevance ranks the newest RANK_WINDOW matches of a search (deeper: sort=date pages through all). */
@@ -221,9 +236,9 @@ async function newestMatches(tx: Tx, where: SQL[], budget: number): Promise<numb
   return rows.map((r) => r.id);
 }
 
-type Row = { item: Omit<typeof items.$inferSelect, 'search'>; source: ItemView['source'] };
+export type Row = { item: Omit<typeof items.$inferSelect, 'search'>; source: ItemView['source'] };
 
-async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
+export async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
   const ids = rows.map((r) => r.item.id);
   const clusterIds = [...new Set(rows.map((r) => r.item.clusterId).filter((c): c is number => c !== null))];
   const translationIds = rows.map((r) => r.item.translationOf).filter((t): t is number => t !== null);
@@ -257,9 +272,11 @@ async function attachRelations(db: Db, rows: Row[]): Promise<ItemView[]> {
       .filter((r) => r.clusterId !== null && r.clusterId === item.clusterId && r.id !== item.id)
       .map(toRef);
     const translationRow = related.find((r) => (item.translationOf !== null && r.id === item.translationOf) || r.translationOf === item.id);
-    const { fingerprint: _f, key: _k, contentHash: _h, ...rest } = item;
+    const { fingerprint: _f, key: _k, contentHash: _h, ...withEvent } = item;
+    const { event, rest } = splitEvent(withEvent);
     return {
       ...rest,
+      ...(event ? { event } : {}),
       source,
       also,
       ...(translationRow ? { translation: toRef(translationRow) } : {}),

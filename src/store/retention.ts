@@ -76,7 +76,9 @@ function candidates(rule: Rule, policy: RetentionPolicy, keepIds: readonly numbe
   const cutoff = new Date(now.getTime() - policy.days * DAY_MS);
   const matching =
     rule === 'age'
-      ? sql`select i.id from ${items} i where i.published_at < ${timestamp(cutoff)} and i.first_seen_at < ${timestamp(cutoff)}`
+      ? // An event posted long ago that has not taken place yet is not old.
+        sql`select i.id from ${items} i where i.published_at < ${timestamp(cutoff)} and i.first_seen_at < ${timestamp(cutoff)}
+          and (i.event_end_at is null or i.event_end_at < ${timestamp(now)})`
       : sql`select id from (
           select i.id, row_number() over (partition by i.source_id order by i.published_at desc, i.id desc) as rank
           from ${items} i where i.source_id in (select id from ${sources} where item_count > ${policy.maxItemsPerSource})

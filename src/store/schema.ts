@@ -127,6 +127,22 @@ export const items = pgTable(
     /** The same item in the other official language, when known. */
     translationOf: bigint('translation_of', { mode: 'number' }),
     search: tsvector('search').generatedAlwaysAs(SEARCH_VECTOR),
+    // The event, for items that are dated events (normalize/event.ts); all null otherwise.
+    /** When it starts, as an instant (an all-day event: midnight where it takes place): the events' order. */
+    eventStartAt: tz('event_start_at'),
+    /** When it is over: its end, else midnight after its (last) day where it takes place. */
+    eventEndAt: tz('event_end_at'),
+    /** Start and end as the event gives them, local with their offset ("2026-12-14T13:00:00-05:00"), or dates when all-day (end inclusive). */
+    eventStart: text('event_start'),
+    eventEnd: text('event_end'),
+    eventAllDay: boolean('event_all_day'),
+    /** IANA zone of its times. */
+    eventTimezone: text('event_timezone'),
+    eventPlace: jsonb('event_place').$type<{ venue?: string; city?: string; province?: string }>(),
+    eventOnline: boolean('event_online'),
+    eventRegistrationUrl: text('event_registration_url'),
+    /** Bumped each time the event's time or place changes (iCalendar SEQUENCE, RFC 5545 §3.8.7.4). */
+    eventSequence: integer('event_sequence').notNull().default(0),
   },
   (t) => [
     uniqueIndex('items_source_key').on(t.sourceId, t.key),
@@ -146,6 +162,11 @@ export const items = pgTable(
     index('items_alternate_urls_idx').using('gin', t.alternateUrls).with({ fastupdate: false }),
     index('items_regions_idx').using('gin', t.regions),
     index('items_search_idx').using('gin', t.search),
+    // Events by start, then what they are filtered on (as items_newest_idx): upcoming and past
+    // events for any filter are a walk of this index, forward or backward.
+    index('items_event_start_idx')
+      .on(t.eventStartAt, t.id, t.eventEndAt, t.language, t.type, t.province, t.sourceId, t.clusterId, t.regions, t.topics)
+      .where(sql`${t.eventStartAt} is not null`),
     // Also items_search_walk_idx (published_at desc, id desc) INCLUDE (search), made by migration
     // 0009 because drizzle cannot spell INCLUDE: a common word's search walks it (items-query.ts).
   ],

@@ -21,6 +21,8 @@ import { createAdminPageRoutes } from './admin-pages.tsx';
 import { createAdminApiRoutes, type AdminRoutesDeps } from './admin-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createDigestRoutes, type DigestWebSettings } from './digest-routes.tsx';
+import { createCalendarRoutes } from './calendar-routes.ts';
+import { createEventsApiRoutes } from './events-api-routes.ts';
 import { createFeedRoutes } from './feed-routes.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
@@ -79,7 +81,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createMetricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
   app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
   app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
+  app.route('/', createEventsApiRoutes({ db, topics, feedCache })); // GET /api/events
   app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, savedFeeds: deps.savedFeeds, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
+  app.route('/', createCalendarRoutes({ db, topics, publicUrl, version: deps.version, cache: feedCache })); // /calendar/…ics
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…

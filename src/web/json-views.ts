@@ -4,6 +4,7 @@ import type { SourceOutcome } from '../pipeline/ingest-source.ts';
 import type { ItemRef, ItemView } from '../store/items-query.ts';
 import { errorWords, publicWarning, warningLine } from './error-words.ts';
 import type { SourceView } from './source-views.ts';
+import type { StoredEvent } from '../store/stored-event.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -30,6 +31,20 @@ export function itemJson(item: ItemView) {
     enclosure: item.enclosure,
     also: item.also.map(refJson),
     translation: item.translation ? refJson(item.translation) : null,
+    event: item.event ? eventJson(item.event) : null,
+  };
+}
+
+/** An event as the API gives it: local times with their offset (or dates, all-day, end inclusive) and its zone. */
+export function eventJson(e: StoredEvent) {
+  return {
+    start: e.start,
+    end: e.end ?? null,
+    allDay: e.allDay,
+    timezone: e.timezone,
+    place: e.place ? { venue: e.place.venue ?? null, city: e.place.city ?? null, province: e.place.province ?? null } : null,
+    online: e.online,
+    registrationUrl: e.registrationUrl ?? null,
   };
 }
 

@@ -10,9 +10,11 @@ import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
 import { selectionOf } from '../publish/digest-message.ts';
+import { canonicalEventParams, dayIn, encodeEventCursor, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
+import { eventCursor, queryEvents } from '../store/events-query.ts';
 import { getItem, queryItems, type ItemView } from '../store/items-query.ts';
 import { listSources } from '../store/sources-repo.ts';
 import type { AppEnv } from './app-env.ts';
@@ -24,7 +26,8 @@ import { DirectoryPage } from './pages/directory.tsx';
 import { EmbedPage } from './pages/embed-page.tsx';
 import { ErrorPage, type PageProblem } from './pages/error-page.tsx';
 import { ItemPage } from './pages/item-page.tsx';
-import { pageHref, renderDocument, type FeedLink, type PageContext } from './pages/layout.tsx';
+import { EVENTS_PATH, pageHref, renderDocument, type FeedLink, type PageContext } from './pages/layout.tsx';
+import { EventsPage, PAST_PATH } from './pages/events-page.tsx';
 import { RiverPage, type SubscribeLinks } from './pages/river.tsx';
 import { wordsFor } from './reader-words.ts';
 
@@ -39,8 +42,10 @@ export interface ReaderDeps {
 
 export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50 };
 export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50 };
+export const EVENTS_LIMITS = { defaultLimit: 30, maxLimit: 100 };
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
+const EMBED_EVENTS_STEP_MS = 15 * 60_000;
 
 /** The reader, the directory, the embed and their assets; mounted last, for its /en/* and /fr/* 404 pages. */
 export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
@@ -118,21 +123,28 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     ];
   }
 
+  /** The widget's preview address and the two snippets (iframe, script) that embed it with `widget`'s parameters. */
+  function embedSnippets(widget: string, heading: string): { embedUrl: string; iframe: string; script: string } {
+    const embedUrl = `${publicUrl}/embed?${widget}`;
+    const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    return {
+      embedUrl,
+      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
+      script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+    };
+  }
+
   function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
     const filter = canonicalFilter(query);
     const feedQuery = [filter, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
     const feeds = feedLinks('/feeds/all', feedQuery, heading);
-    const widget = [filter, `ui=${ui}`].filter(Boolean).join('&');
-    const embedUrl = `${publicUrl}/embed?${widget}`;
-    const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const links: SubscribeLinks = {
       rss: feeds[0].href,
       atom: feeds[1].href,
       json: feeds[2].href,
       opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
-      embedUrl,
-      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
-      script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+      ...embedSnippets([filter, `ui=${ui}`].filter(Boolean).join('&'), heading),
+      calendar: `${publicUrl}/calendar/all.ics${filter ? `?${filter}` : ''}`,
       email: deps.emailDigests ? { action: `${base}/${ui}/digests`, selection: selectionOf(query) } : undefined,
     };
     return { links, feeds };
@@ -200,6 +212,68 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     return sendPage(c, ui, fresh(await renderDocument(<ItemPage ctx={ctx} item={item} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });
 
+
+  // Events: upcoming at /en/events and /fr/evenements, past under …/past and …/passes; each
+  // language's spelling of the other's address leads to its own page.
+  for (const ui of LANGUAGES) {
+    app.get(`/${ui}/${EVENTS_PATH[ui]}`, (c) => handle(c, ui, (c, ui) => eventsPage(c, ui, 'upcoming')));
+    app.get(`/${ui}/${PAST_PATH[ui]}`, (c) => handle(c, ui, (c, ui) => eventsPage(c, ui, 'past')));
+    const other = otherLanguage(ui);
+    for (const [from, to] of [[EVENTS_PATH[other], EVENTS_PATH[ui]], [PAST_PATH[other], PAST_PATH[ui]]]) {
+      app.get(`/${ui}/${from}`, (c) => c.redirect(`${base}/${ui}/${to}${new URL(c.req.url).search}`, 301));
+    }
+  }
+
+  async function eventsPage(c: Context<AppEnv>, ui: Language, when: 'upcoming' | 'past'): Promise<Response> {
+    const params = new URL(c.req.url).searchParams;
+    const sources = await listSources(db);
+    const query = parseFeedQuery(params, vocabulary(sources), EVENTS_LIMITS);
+    const range = parseEventParams(params);
+    const after = parseEventCursor(params);
+    const ctx = contextFor(ui);
+    const today = dayIn(ctx.now, range.tz);
+    const pageQuery = [pageQueryOf(query, EVENTS_LIMITS), canonicalEventParams(range)].filter(Boolean).join('&');
+    const cursor = params.get('after') ?? '';
+    const key = ['events', when, ui, pageQuery, cursor, today].join('\u0000');
+    const rendered = await cache.get(key, async () => {
+      // From today on, in the reader's zone: an event earlier today is still today's.
+      const todayStart = startOfDay(today, range.tz);
+      const { before: _b, offset: _o, order: _r, ...selection } = query;
+      const items = await queryEvents(db, { ...selection, ...eventWindow(when, range, todayStart), after });
+      const last = items.at(-1);
+      const next = last && items.length === query.limit ? encodeEventCursor(eventCursor(last)) : undefined;
+      const title = when === 'upcoming' ? ctx.w.eventsHeading : ctx.w.pastEventsHeading;
+      const heading = canonicalFilter(query) ? `${title} · ${describeQuery(query, ui, topicLabels[ui])}` : title;
+      const filter = canonicalFilter(query);
+      const withFilter = (...parts: string[]) => parts.filter(Boolean).join('&');
+      const calendar = `${publicUrl}/calendar/all.ics${withFilter(filter) ? `?${withFilter(filter)}` : ''}`;
+      const rss = `${publicUrl}/feeds/all.rss?${withFilter(canonicalFilter({ ...query, types: ['event'] }), ui === 'fr' ? 'ui=fr' : '')}`;
+      const path = when === 'upcoming' ? EVENTS_PATH : PAST_PATH;
+      const body = await renderDocument(
+        <EventsPage
+          ctx={ctx}
+          when={when}
+          query={query}
+          range={range}
+          heading={heading}
+          items={items}
+          sources={sources}
+          pageQuery={pageQuery}
+          nextQuery={next ? withFilter(pageQuery, `after=${next}`) : undefined}
+          paged={cursor !== ''}
+          subscribe={{ calendar, rss, ...embedSnippets(withFilter('view=events', filter, `ui=${ui}`), heading) }}
+          feeds={[
+            { type: 'text/calendar', title: `${heading} (iCalendar)`, href: calendar },
+            { type: 'application/rss+xml', title: `${heading} (RSS)`, href: rss },
+          ]}
+          switchHref={pageHref(ctx, path[otherLanguage(ui)], withFilter(pageQuery, cursor ? `after=${cursor}` : ''), otherLanguage(ui))}
+        />,
+      );
+      return { body, lastModified: new Date(0) };
+    });
+    return sendPage(c, ui, rendered);
+  }
+
   page('/directory', async (c, ui) => {
     const ctx = contextFor(ui);
     const sources = await listSources(db);
@@ -217,6 +291,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const params = new URL(c.req.url).searchParams;
     const ui = askedLanguage(params) ?? onlyLanguage(params) ?? 'en';
     const dark = params.get('theme') === 'dark';
+    // `view=events`: the upcoming events of the filter, by their date, rather than the newest items.
+    const view = params.get('view');
     const ctx = contextFor(ui);
     const send = (rendered: Rendered, status = 200) =>
       status === 200
@@ -226,6 +302,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     try {
       const theme = params.get('theme');
       if (theme && theme !== 'light' && theme !== 'dark') throw new BadRequestError('theme: must be light or dark');
+      if (view && view !== 'items' && view !== 'events') throw new BadRequestError('view: must be items or events');
       query = parseFeedQuery(params, vocabulary(await listSources(db)), EMBED_LIMITS);
     } catch (err) {
       if (!(err instanceof BadRequestError)) throw err;
@@ -233,6 +310,19 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       return send(fresh(body), 400);
     }
     const filter = canonicalFilter(query);
+    if (view === 'events') {
+      // Upcoming events by date; one that has ended leaves the list within a quarter of an hour.
+      const at = Math.floor(ctx.now / EMBED_EVENTS_STEP_MS) * EMBED_EVENTS_STEP_MS;
+      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, at].join('\u0000');
+      const rendered = await cache.get(key, async () => {
+        const { before: _b, offset: _o, order: _r, ...selection } = query;
+        const items = await queryEvents(db, { ...selection, when: 'upcoming', at: new Date(at) });
+        const heading = canonicalFilter(query) ? `${ctx.w.eventsHeading} · ${describeQuery(query, ui, topicLabels[ui])}` : ctx.w.embedEventsAll;
+        const moreHref = `${publicUrl}/${ui}/${EVENTS_PATH[ui]}${filter ? `?${filter}` : ''}`;
+        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} />), lastModified: new Date(0) };
+      });
+      return send(rendered);
+    }
     const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, dayNumber(ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, { ...query, before: undefined, offset: undefined });

@@ -100,6 +100,43 @@ const en = {
   orgCount: (n: number) => `${n} organization${n === 1 ? '' : 's'}`,
   parameter: (name: string) => `the “${name}” parameter`,
   translationHeading: (lang: string): string => (lang === 'fr' ? 'This item in French' : 'This item in English'),
+
+  navEvents: 'Events',
+  eventsHeading: 'Upcoming events',
+  pastEventsHeading: 'Past events',
+  eventsLede: 'Webinars, conferences, information sessions and job fairs of the settlement sector, from today on.',
+  pastEventsLede: 'Events of the settlement sector that have taken place, the most recent first.',
+  noEvents: 'No upcoming event matches this selection. Try fewer filters, or look at past events.',
+  noPastEvents: 'No past event matches this selection.',
+  laterEvents: 'Later events',
+  earlierEvents: 'Earlier events',
+  backToSoonest: 'Back to the soonest',
+  backToLatest: 'Back to the most recent',
+  eventsPagesLabel: 'More events',
+  thisWeek: 'This week',
+  nextWeek: 'Next week',
+  timeZone: 'Time zone',
+  dates: 'Dates',
+  dateFrom: 'From',
+  dateTo: 'To',
+  online: 'Online',
+  underWay: 'Under way',
+  eventWhen: 'When',
+  eventWhere: 'Where',
+  eventBlockHeading: 'When and where',
+  eventTimeHere: 'In your time zone',
+  register: 'Register',
+  addToCalendar: 'Add to calendar',
+  addToCalendarHint: '(an .ics file for Outlook, Google Calendar or Apple Calendar)',
+  calendarFeed: 'Calendar (iCalendar)',
+  calendarIntro: 'Subscribe in Outlook, Google Calendar or Apple Calendar: the events of this selection appear in your calendar and stay up to date.',
+  calendarSubscribe: 'Open in your calendar app',
+  eventsSubscribeHeading: 'Subscribe to these events',
+  eventsEmbedHeading: 'Show these events on your website',
+  eventsEmbedIntro: 'The widget lists the next events of this selection by date and hides those that have ended.',
+  embedEventsAll: 'Upcoming events on Passerelle',
+  embedEventsEmpty: 'No upcoming event for now.',
+  weekOf: (day: string) => `Week of ${day}`,
 };
 
 export type Words = typeof en;
@@ -200,6 +237,43 @@ const fr: Words = {
   orgCount: (n: number) => `${n} organisation${n > 1 ? 's' : ''}`,
   parameter: (name: string) => `le paramètre « ${name} »`,
   translationHeading: (lang: string) => (lang === 'fr' ? 'Ce contenu en français' : 'Ce contenu en anglais'),
+
+  navEvents: 'Événements',
+  eventsHeading: 'Événements à venir',
+  pastEventsHeading: 'Événements passés',
+  eventsLede: 'Webinaires, congrès, séances d’information et salons de l’emploi du secteur de l’établissement, à partir d’aujourd’hui.',
+  pastEventsLede: 'Les événements du secteur de l’établissement qui ont eu lieu, les plus récents d’abord.',
+  noEvents: 'Aucun événement à venir ne correspond à cette sélection. Essayez moins de filtres, ou consultez les événements passés.',
+  noPastEvents: 'Aucun événement passé ne correspond à cette sélection.',
+  laterEvents: 'Événements suivants',
+  earlierEvents: 'Événements précédents',
+  backToSoonest: 'Retour aux plus proches',
+  backToLatest: 'Retour aux plus récents',
+  eventsPagesLabel: 'Plus d’événements',
+  thisWeek: 'Cette semaine',
+  nextWeek: 'La semaine prochaine',
+  timeZone: 'Fuseau horaire',
+  dates: 'Dates',
+  dateFrom: 'Du',
+  dateTo: 'Au',
+  online: 'En ligne',
+  underWay: 'En cours',
+  eventWhen: 'Quand',
+  eventWhere: 'Où',
+  eventBlockHeading: 'Date et lieu',
+  eventTimeHere: 'Dans votre fuseau horaire',
+  register: 'S’inscrire',
+  addToCalendar: 'Ajouter à mon agenda',
+  addToCalendarHint: '(un fichier .ics pour Outlook, Google Agenda ou Calendrier d’Apple)',
+  calendarFeed: 'Agenda (iCalendar)',
+  calendarIntro: 'Abonnez-vous dans Outlook, Google Agenda ou Calendrier d’Apple : les événements de cette sélection s’affichent dans votre agenda et se tiennent à jour.',
+  calendarSubscribe: 'Ouvrir dans votre application d’agenda',
+  eventsSubscribeHeading: 'S’abonner à ces événements',
+  eventsEmbedHeading: 'Afficher ces événements sur votre site',
+  eventsEmbedIntro: 'Le widget liste les prochains événements de cette sélection par date et masque ceux qui sont terminés.',
+  embedEventsAll: 'Événements à venir sur Passerelle',
+  embedEventsEmpty: 'Aucun événement à venir pour l’instant.',
+  weekOf: (day: string) => `Semaine du ${day}`,
 };
 
 export const WORDS: Record<Language, Words> = { en, fr };
@@ -211,6 +285,9 @@ export function wordsFor(ui: Language): Words {
 /** The filter parameters, named as the filter panel names them. */
 export function parameterLabel(name: string, ui: Language): string | undefined {
   const w = WORDS[ui];
-  const labels: Record<string, string> = { topic: w.topic, region: w.region, province: w.province, lang: w.language, type: w.type, source: w.source };
+  const labels: Record<string, string> = {
+    topic: w.topic, region: w.region, province: w.province, lang: w.language, type: w.type, source: w.source,
+    tz: w.timeZone, from: w.dateFrom, to: w.dateTo, month: w.dates,
+  };
   return labels[name];
 }

@@ -1,7 +1,8 @@
 // `npm run screenshots`: pictures of every reader page in English and French, for reviews and the
 // README, in tests/screenshots/. The data is the offline demo's: its sample platforms are served
 // locally and read once through the whole pipeline into an in-memory PGlite, then Chromium
-// photographs the river (desktop and phone), an item, the directory and the embed (light, dark).
+// photographs the river (desktop and phone), an item, the directory, the events page (desktop and
+// phone) and the embed (light, dark).
 // Then a few more rounds of fetching give the admin pages some history, and Chromium photographs
 // the sources' health table and the add form offering the two feeds a site announces.
 import { mkdir } from 'node:fs/promises';
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
           [`river-mobile-${ui}`, `/${ui}/`, { width: 390, height: 844 }],
           [`item-${ui}`, `/${ui}/items/${itemIn(ui)}`, { width: 1280, height: 900 }],
           [`directory-${ui}`, `/${ui}/directory`, { width: 1280, height: 900 }],
+          [`events-${ui}`, `/${ui}/${ui === 'fr' ? 'evenements' : 'events'}`, { width: 1280, height: 900 }],
+          [`events-mobile-${ui}`, `/${ui}/${ui === 'fr' ? 'evenements' : 'events'}`, { width: 390, height: 844 }],
           [`embed-light-${ui}`, `/embed?ui=${ui}&limit=6`, { width: 420, height: 560 }],
           [`embed-dark-${ui}`, `/embed?ui=${ui}&theme=dark&limit=6`, { width: 420, height: 560 }],
         );

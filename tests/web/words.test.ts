@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDate, formatDay, formatDuration, formatMinutes, formatRecent, formatStamp, formatUpcoming } from '../../src/core/locale.ts';
 import { LANGUAGES, type Language } from '../../src/core/types.ts';
-import { FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../src/core/words.ts';
+import { EVENT_TIME_ZONES, EVENT_WORDS, FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../src/core/words.ts';
 import { ADMIN_WORDS } from '../../src/web/admin-words.ts';
 import { WORDS } from '../../src/web/reader-words.ts';
 
@@ -20,7 +20,9 @@ const TABLES: Record<string, { table: Table; sameInBoth: string[] }> = {
   'an item type (core/words.ts)': { table: byLanguage(TYPE_SINGULAR), sameInBoth: [] },
   'languages (core/words.ts)': { table: byLanguage(LANGUAGE_LABELS), sameInBoth: [] },
   'output feeds (core/words.ts)': { table: byLanguage(FEED_WORDS), sameInBoth: [] },
-  'reader (web/reader-words.ts)': { table: WORDS, sameInBoth: ['source', 'type'] },
+  'events (core/words.ts)': { table: byLanguage(EVENT_WORDS), sameInBoth: [] },
+  'event time zones (core/words.ts)': { table: byLanguage(EVENT_TIME_ZONES), sameInBoth: [] },
+  'reader (web/reader-words.ts)': { table: WORDS, sameInBoth: ['source', 'type', 'dates'] },
   'admin pages (web/admin-words.ts)': { table: ADMIN_WORDS, sameInBoth: ['adminNavLabel', 'navSources', 'colHttp', 'actionsHeading', 'statusActive'] },
 };
 

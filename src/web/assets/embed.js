@@ -1,7 +1,8 @@
 // Passerelle embed: fills every element that has a data-passerelle attribute with a list of items
 // from the hub's public JSON API, inside a shadow root so the host page's styles and ours stay
 // apart. The attribute takes the hub's filter (topic, region, province, lang, type, source, q)
-// plus ui (en or fr: the widget's own words), theme (light or dark) and limit (1 to 50):
+// plus ui (en or fr: the widget's own words), theme (light or dark), limit (1 to 50) and
+// view=events (the upcoming events, by their date, in the visitor's time zone; ended ones hidden):
 //   <div data-passerelle="topic=housing&ui=fr"></div>
 //   <script src="https://hub.example/embed.js" async></script>
 // Text from the API is only ever set with textContent, links must be http(s), no cookies are sent.
@@ -11,8 +12,8 @@
   var hub = new URL('.', script && script.src ? script.src : location.href).href;
   var CSS = __EMBED_CSS__;
   var WORDS = {
-    en: { more: 'More on Passerelle', empty: 'Nothing here yet.', failed: 'The list could not be loaded.', en: 'English', fr: 'French' },
-    fr: { more: 'Plus sur Passerelle', empty: 'Rien pour l’instant.', failed: 'La liste n’a pas pu être chargée.', en: 'Anglais', fr: 'Français' }
+    en: { more: 'More on Passerelle', empty: 'Nothing here yet.', noEvents: 'No upcoming event for now.', failed: 'The list could not be loaded.', en: 'English', fr: 'French' },
+    fr: { more: 'Plus sur Passerelle', empty: 'Rien pour l’instant.', noEvents: 'Aucun événement à venir pour l’instant.', failed: 'La liste n’a pas pu être chargée.', en: 'Anglais', fr: 'Français' }
   };
 
   function el(tag, text, cls) {
@@ -43,10 +44,20 @@
     root.appendChild(el('style', CSS));
   }
 
-  function render(box, items, w, ui, more) {
+  function render(box, items, w, ui, more, events) {
     clear(box);
-    var dates = new Intl.DateTimeFormat(ui === 'fr' ? 'fr-CA' : 'en-CA', { year: 'numeric', month: 'short', day: 'numeric' });
-    if (!items.length) box.appendChild(el('p', w.empty, 'm'));
+    var locale = ui === 'fr' ? 'fr-CA' : 'en-CA';
+    var dates = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+    var days = new Intl.DateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    var times = new Intl.DateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+    // An event's date: its days as given when all-day, else its start in the visitor's zone.
+    function eventDate(ev) {
+      if (!ev || typeof ev.start !== 'string') return '';
+      var when = new Date(ev.allDay ? ev.start.slice(0, 10) + 'T12:00:00Z' : ev.start);
+      if (isNaN(when)) return '';
+      return (ev.allDay ? days : times).format(when);
+    }
+    if (!items.length) box.appendChild(el('p', events ? w.noEvents : w.empty, 'm'));
     var list = el('ul');
     items.forEach(function (item) {
       var li = el('li');
@@ -57,7 +68,8 @@
       li.appendChild(link);
       var meta = [String(item.organization || '')];
       var when = new Date(item.published);
-      if (!isNaN(when)) meta.push(dates.format(when));
+      if (item.event) meta.push(eventDate(item.event));
+      else if (!isNaN(when)) meta.push(dates.format(when));
       if (lang && lang !== ui) meta.push(w[lang]);
       li.appendChild(el('p', meta.join(' · '), 'm'));
       list.appendChild(li);
@@ -82,25 +94,27 @@
     var w = WORDS[ui];
     var box = el('div', null, 'psl' + (params.get('theme') === 'dark' ? ' dark' : ''));
     box.lang = ui;
+    var events = params.get('view') === 'events';
     params.delete('ui');
     params.delete('theme');
+    params.delete('view');
     var limit = Math.min(50, Math.max(1, parseInt(params.get('limit'), 10) || 5));
     params.delete('limit');
     var filter = params.toString();
-    var more = hub + ui + '/' + (filter ? '?' + filter : '');
+    var more = hub + ui + '/' + (events ? (ui === 'fr' ? 'evenements' : 'events') : '') + (filter ? '?' + filter : '');
     params.set('limit', String(limit));
     var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
     clear(root);
     styleRoot(root);
     root.appendChild(box);
-    fetch(hub + 'api/items?' + params.toString(), { credentials: 'omit' })
+    fetch(hub + (events ? 'api/events?' : 'api/items?') + params.toString(), { credentials: 'omit' })
       .then(function (res) {
         return res.json().then(function (body) {
           if (!res.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + res.status);
           return body;
         });
       })
-      .then(function (body) { render(box, body.items || [], w, ui, more); })
+      .then(function (body) { render(box, (events ? body.events : body.items) || [], w, ui, more, events); })
       .catch(function (err) {
         clear(box);
         box.appendChild(el('p', w.failed, 'm'));

@@ -7,9 +7,10 @@ import type { ItemLanguage } from '../../core/types.ts';
 import { LANGUAGE_LABELS } from '../../core/words.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import { EMBED_PAGE_CSS } from '../assets.ts';
+import { EventWhen } from './event-parts.tsx';
 import { foreignLang, pageHref, type PageContext } from './layout.tsx';
 
-export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string }) {
+export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string; empty?: string }) {
   const { ctx, items } = props;
   const { w, ui } = ctx;
   return (
@@ -39,7 +40,7 @@ export function EmbedPage(props: { ctx: PageContext; heading: string; items: Ite
                       {item.title}
                     </a>
                     <p class="m">
-                      {item.source.organization} · <time datetime={item.publishedAt.toISOString()}>{formatDate(item.publishedAt, ui)}</time>
+                      {item.source.organization} · {item.event ? <EventWhen ctx={ctx} event={item.event} /> : <time datetime={item.publishedAt.toISOString()}>{formatDate(item.publishedAt, ui)}</time>}
                       {lang ? ` · ${LANGUAGE_LABELS[item.language as ItemLanguage][ui]}` : ''}
                     </p>
                   </li>
@@ -47,7 +48,7 @@ export function EmbedPage(props: { ctx: PageContext; heading: string; items: Ite
               })}
             </ul>
           ) : props.message ? null : (
-            <p class="m">{w.embedEmpty}</p>
+            <p class="m">{props.empty ?? w.embedEmpty}</p>
           )}
           <p class="f">
             <a href={props.moreHref} target="_blank" rel="noopener">

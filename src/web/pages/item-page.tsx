@@ -6,6 +6,7 @@ import { formatDate } from '../../core/locale.ts';
 import type { ItemLanguage } from '../../core/types.ts';
 import { LANGUAGE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
 import type { ItemRef, ItemView } from '../../store/items-query.ts';
+import { EventBlock } from './event-parts.tsx';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** A copy of the story elsewhere; a translation opens in its own language's pages. */
@@ -73,6 +74,7 @@ export function ItemPage(props: { ctx: PageContext; item: ItemView; feeds: FeedL
             </>
           ) : null}
         </dl>
+        {item.event ? <EventBlock ctx={ctx} itemId={item.id} event={item.event} /> : null}
         {item.url ? (
           <p>
             <a class="button" href={item.url}>

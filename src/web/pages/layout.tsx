@@ -7,6 +7,9 @@ import { ICON, SITE_CSS } from '../assets.ts';
 import { otherLanguage } from '../language.ts';
 import type { Words } from '../reader-words.ts';
 
+/** The events page's path in each language (/en/events, /fr/evenements). */
+export const EVENTS_PATH: Record<Language, string> = { en: 'events', fr: 'evenements' };
+
 export interface PageContext {
   ui: Language;
   w: Words;
@@ -40,7 +43,7 @@ export function Layout(props: {
   title: string;
   /** This page in the other language. */
   switchHref: string;
-  current?: 'river' | 'directory';
+  current?: 'river' | 'directory' | 'events';
   feeds?: FeedLink[];
   description?: string;
   children: Child;
@@ -79,6 +82,11 @@ export function Layout(props: {
                 <li>
                   <a href={pageHref(ctx)} aria-current={props.current === 'river' ? 'page' : undefined}>
                     {w.navRiver}
+                  </a>
+                </li>
+                <li>
+                  <a href={pageHref(ctx, EVENTS_PATH[ui])} aria-current={props.current === 'events' ? 'page' : undefined}>
+                    {w.navEvents}
                   </a>
                 </li>
                 <li>

@@ -10,6 +10,8 @@ import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceView } from '../source-views.ts';
 import { EmailDigestForm, type EmailFormLinks } from './digest-pages.tsx';
+import { CalendarLink } from './calendar-link.tsx';
+import { EventLine } from './event-parts.tsx';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** Links and snippets of the subscribe box, made by the route from the current filter. */
@@ -23,6 +25,8 @@ export interface SubscribeLinks {
   script: string;
   /** The email digest form, when the hub sends mail. */
   email?: EmailFormLinks;
+  /** The same selection's events as a calendar subscription. */
+  calendar?: string;
 }
 
 export interface RiverProps {
@@ -44,7 +48,7 @@ export interface RiverProps {
 
 const SUMMARY_CHARS = 240;
 
-function Hidden(props: { entries: [string, string][] }) {
+export function Hidden(props: { entries: [string, string][] }) {
   return (
     <>
       {props.entries.map(([name, value]) => (
@@ -70,6 +74,7 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
       <p class="meta">
         {item.source.organization} · <time datetime={item.publishedAt.toISOString()}>{formatDay(item.publishedAt, ctx.now, ui)}</time> · {meta}
       </p>
+      {item.event ? <EventLine ctx={ctx} event={item.event} /> : null}
       {item.summary ? <p lang={lang}>{truncateText(item.summary, SUMMARY_CHARS)}</p> : null}
       {item.topics.length ? (
         <p class="tags">
@@ -88,7 +93,7 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
   );
 }
 
-function CheckGroup(props: { name: string; legend: string; options: [string, string][]; chosen: string[] | undefined; open?: boolean; lang?: Language }) {
+export function CheckGroup(props: { name: string; legend: string; options: [string, string][]; chosen: string[] | undefined; open?: boolean; lang?: Language }) {
   const chosen = new Set(props.chosen ?? []);
   return (
     <details open={chosen.size > 0 || props.open}>
@@ -109,7 +114,7 @@ function CheckGroup(props: { name: string; legend: string; options: [string, str
   );
 }
 
-function Select(props: { id: string; name: string; label: string; any: string; options: [string, string][]; chosen: string[] | undefined }) {
+export function Select(props: { id: string; name: string; label: string; any: string; options: [string, string][]; chosen: string[] | undefined }) {
   const chosen = new Set(props.chosen ?? []);
   return (
     <p>
@@ -126,7 +131,7 @@ function Select(props: { id: string; name: string; label: string; any: string; o
   );
 }
 
-function byLabel(ui: Language) {
+export function byLabel(ui: Language) {
   const compare = compareText(ui);
   return (a: [string, string], b: [string, string]) => compare(a[1], b[1]);
 }
@@ -213,6 +218,7 @@ function SubscribeBox(props: { ctx: PageContext; links: SubscribeLinks }) {
         <li>
           <b>{w.feedJson}</b> <a href={links.json}>{links.json}</a>
         </li>
+        {links.calendar ? <CalendarLink ctx={ctx} href={links.calendar} /> : null}
         <li>
           <a href={links.opml}>{w.opml}</a>
         </li>
