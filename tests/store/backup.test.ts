@@ -185,7 +185,10 @@ describe('a backup from an older schema', () => {
     const target = await openDatabase({ dataDir: 'memory://', migrate: 'none' });
     try {
       expect(await appliedSchema(source)).toMatchObject({ index: older });
-      await seedReader(source.db);
+      // Written as rows of the older schema: today's ingest writes columns it may not have yet.
+      await source.db.execute(sql`insert into sources (slug, url, host, title, organization, region, languages) values ('old', 'https://old.example.ca/feed', 'old.example.ca', 'Old', 'Old Org', 'bc', '{en}')`);
+      await source.db.execute(sql`insert into items (source_id, key, title, published_at, content_hash)
+        select s.id, 'k' || n, 'Item ' || n, now() - n * interval '1 day', 'h' || n from sources s, generate_series(1, 3) n`);
       const file = path.join(dir, 'older.gz');
       await writeBackup(source, file);
       const plan = await readBackup(file);
