@@ -54,6 +54,26 @@ export function cliActor(): Actor {
 
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
+/** The API's field names in a refusal, as this command's own flags: "organization: required" → "--org: required". */
+const FLAG_OF: Record<string, string> = {
+  url: 'URL',
+  organization: '--org',
+  region: '--region',
+  province: '--province',
+  languages: '--lang',
+  topics: '--topic',
+  title: '--title',
+  slug: '--slug',
+  siteUrl: '--site',
+  intervalMinutes: '--interval',
+  feedUrl: '--feed',
+};
+function withFlags(message: string): string {
+  return message
+    .replace(/(^|; )(url|organization|region|province|languages|topics|title|slug|siteUrl|intervalMinutes|feedUrl)(?:\.\d+)?: /g, (_, lead: string, field: string) => `${lead}${FLAG_OF[field]}: `)
+    .replace('choose one and send it as feedUrl', 'choose one with --feed');
+}
+
 /**
  * `passerelle sources add|remove|pause|resume|refresh`: the admin API's source actions, run
  * directly on the database (same checks, same admin log). Exit 0 done, 1 refused (the reason is
@@ -134,7 +154,7 @@ export async function runSourceAction(config: Readonly<Config>, action: SourceAc
     }
   } catch (err) {
     if (err instanceof AppError) {
-      for (const line of explainRefusal(err as AppError & { details?: unknown })) io.err(line);
+      for (const line of explainRefusal({ message: withFlags(err.message), extra: err.extra })) io.err(line);
       return 1;
     }
     throw err;

@@ -5,6 +5,7 @@ import { formatBytes, formatDate, formatDay, formatDayAndDate, formatDuration, f
 import { LANGUAGES, type Language } from '../../src/core/types.ts';
 import { FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../src/core/words.ts';
 import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
+import { ADMIN_FORM_WORDS } from '../../src/web/admin-form-words.ts';
 import { ADMIN_WORDS } from '../../src/web/admin-words.ts';
 import { WORDS } from '../../src/web/reader-words.ts';
 
@@ -23,6 +24,7 @@ const TABLES: Record<string, { table: Table; sameInBoth: string[] }> = {
   'output feeds (core/words.ts)': { table: byLanguage(FEED_WORDS), sameInBoth: [] },
   'reader (web/reader-words.ts)': { table: WORDS, sameInBoth: ['source', 'type'] },
   'admin pages (web/admin-words.ts)': { table: ADMIN_WORDS, sameInBoth: ['adminNavLabel', 'navSources', 'colHttp', 'actionsHeading', 'statusActive'] },
+  'admin forms (web/admin-form-words.ts)': { table: ADMIN_FORM_WORDS, sameInBoth: [] },
 };
 
 // What the words that are functions are called with; any other takes numbers.
@@ -48,6 +50,17 @@ const SAMPLE_ARGS: Record<string, unknown[]> = {
   badNumber: ['limit', 1, 50],
   badBoolean: ['clusters'],
   quote: ['de'],
+  editTitle: ['Harbourview news'],
+  fileManagedEdit: ['harbourview'],
+  fileHint: ['1 MB', '2,000'],
+  skippedRegistered: ['harbourview'],
+  skippedTwice: ['harbourview'],
+  unmatchedFolders: ['Misc, Other'],
+  outline: [3, 'Harbourview'],
+  blockedFeed: ['10.0.0.1'],
+  fileTooLarge: ['1 MB'],
+  provinceNotInRegion: ['Nova Scotia', 'British Columbia'],
+  unknownTopic: ['gardening'],
 };
 
 /** What a word shows: itself, or what it returns for the sample arguments. */

@@ -6,6 +6,7 @@ import { compareText, formatBytes, formatDuration, formatRecent, formatStamp, fo
 import type { Language, Province, Region } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { FetchRow, SourceRow } from '../../store/schema.ts';
+import { ADMIN_FORM_WORDS } from '../admin-form-words.ts';
 import { explainError, type FetchOutcomeName } from '../admin-words.ts';
 import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
 import { healthOf, type HealthKind } from './directory.tsx';
@@ -253,6 +254,11 @@ function Actions(props: { ctx: AdminContext; source: SourceRow }) {
               </span>
             </ActionForm>
           )}
+        </li>
+        <li>
+          <a class="button secondary" href={adminHref(ctx, `${base}/edit`)}>
+            {ADMIN_FORM_WORDS[ctx.ui].edit}
+          </a>
         </li>
         {s.origin === 'file' ? null : (
           <li>
