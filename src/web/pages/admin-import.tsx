@@ -27,8 +27,11 @@ function Report(props: { ctx: AdminContext; report: ImportReport; topicLabels: M
   const { ctx, report } = props;
   const { aw, ui } = ctx;
   const fw = ADMIN_FORM_WORDS[ui];
-  const place = (region: string, province?: string) =>
-    [REGION_LABELS[region as Region]?.[ui] ?? region, province ? (PROVINCE_LABELS[province as Province]?.[ui] ?? province) : ''].filter(Boolean).join(' — ');
+  const place = (region: string, province?: string) => {
+    const r = REGION_LABELS[region as Region]?.[ui] ?? region;
+    const p = province ? (PROVINCE_LABELS[province as Province]?.[ui] ?? province) : undefined;
+    return p && p !== r ? `${r} — ${p}` : r;
+  };
   return (
     <section aria-labelledby="report-h">
       <h2 id="report-h">{fw.reportHeading}</h2>
