@@ -6,6 +6,7 @@
 // crafted, reaches the database in a form it refuses, and no misspelt parameter is silently ignored.
 import { BadRequestError } from '../core/errors.ts';
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type ItemType, type Language, type Province, type Region } from '../core/types.ts';
+import { isTrackingParam } from '../normalize/canonical-url.ts';
 import type { ItemQuery } from '../store/items-query.ts';
 
 export interface QueryVocabulary {
@@ -29,11 +30,6 @@ export const QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS, 'limit', 'sort
 /** The cursors of paged lists (the API and the reader; a feed has no pages and ignores them). */
 export const PAGE_PARAMS: readonly string[] = ['before', 'page'];
 
-/**
- * Parameters that link trackers add to shared addresses (analytics campaigns, click ids, Mailchimp):
- * a link to a feed or a page that went through a newsletter still works, and means the same.
- */
-const TRACKING_PARAM = /^(?:utm_[a-z0-9_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$/i;
 
 export type QueryProblemCode =
   | 'unknown-parameter'
@@ -238,7 +234,9 @@ function suggestParameter(name: string, known: readonly string[]): string | unde
  */
 export function checkParameters(params: URLSearchParams, known: readonly string[]): void {
   for (const name of new Set(params.keys())) {
-    if (known.includes(name) || TRACKING_PARAM.test(name)) continue;
+    // What trackers add to shared addresses is no misspelling: a link that went through a
+    // newsletter still works, and means the same.
+    if (known.includes(name) || isTrackingParam(name)) continue;
     const unescaped = /^amp;/i.exec(name) ? name.slice(4) : undefined;
     const suggestion = unescaped !== undefined && known.includes(unescaped) ? unescaped : suggestParameter(name, known);
     const escapedAmpersand = unescaped !== undefined && suggestion === unescaped;

@@ -9,6 +9,7 @@ import { dayNumber } from '../core/locale.ts';
 import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
+import { isTrackingParam } from '../normalize/canonical-url.ts';
 import { canonicalFilter, encodeCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
@@ -48,8 +49,7 @@ export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50, known: [...QUERY_PA
 export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50, known: [...QUERY_PARAMS, 'theme', 'height'] };
 /** Rows of the iframe snippet the subscribe box gives: its height is then exact, with no script. */
 const SNIPPET_ROWS = 5;
-/** Parameters that trackers add to shared links: dropped from the reader's addresses. */
-const TRACKING_PARAM = /^(?:utm_[a-z0-9_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$/i;
+
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 
@@ -363,7 +363,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
  * sends ("?province=&source="), nor the parameters trackers add. Undefined when it is already clean.
  */
 export function cleanSearch(params: URLSearchParams): string | undefined {
-  const kept = [...params].filter(([name, value]) => value.trim() !== '' && !TRACKING_PARAM.test(name));
+  const kept = [...params].filter(([name, value]) => value.trim() !== '' && !isTrackingParam(name));
   if (kept.length === [...params].length) return undefined;
   return new URLSearchParams(kept).toString();
 }
