@@ -85,11 +85,19 @@ const PLACE_NAMES: Map<string, { region: Region; province?: Province }> = (() =>
 })();
 
 /**
- * The place a category names: our export's "/atlantic/ns" and "/national/on", a plain province
- * code or name ("NS", "Nova Scotia", "/Canada/Nouvelle-Écosse"), or a region ("Prairies").
+ * The place a category names: our export's "/atlantic/ns", "/national/on" and "/ontario", a plain
+ * province code or name ("NS", "Nova Scotia", "/Canada/Nouvelle-Écosse", "Québec"), or a region
+ * ("Prairies").
  */
 export function placeFromCategory(category: string | undefined): { region?: Region; province?: Province } {
   for (const path of (category ?? '').split(',')) {
+    // Our export's own form: a region's slug, then a province's code ("/ontario", "/bc/bc").
+    const [, slug, code] = /^\s*\/?([a-z]+)(?:\/([a-z]{2}))?\s*$/.exec(path) ?? [];
+    if ((REGIONS as readonly string[]).includes(slug)) {
+      const province = (PROVINCES as readonly string[]).includes(code) ? (code as Province) : undefined;
+      if (!province) return { region: slug as Region };
+      return { region: provinceFits(slug, province) ? (slug as Region) : PROVINCE_REGION[province], province };
+    }
     const found = path
       .split('/')
       .map((segment) => PLACE_NAMES.get(foldText(segment)))
