@@ -1,5 +1,5 @@
-// The reader's static files, read once at start-up from src/web/assets/: the stylesheet and the
-// icon under content-hashed URLs (cached for a year, immutable), the widget's stylesheet and its
+// The reader's static files, read once at start-up from src/web/assets/: the stylesheets (the
+// reader's, and the admin pages' own on top of it) and the icon under content-hashed URLs (cached for a year, immutable), the widget's stylesheet and its
 // tiny resize script (inlined in /embed, each allowed by its hash in the CSP) and the embed script
 // (a fixed URL other sites link to).
 import { createHash } from 'node:crypto';
@@ -41,6 +41,7 @@ function hashed(name: string, ext: string, contentType: string, body: string): A
 }
 
 export const SITE_CSS = hashed('site', 'css', 'text/css; charset=utf-8', minifyCss(read('site.css')));
+export const ADMIN_CSS = hashed('admin', 'css', 'text/css; charset=utf-8', minifyCss(read('admin.css')));
 export const ICON = hashed('icon', 'svg', 'image/svg+xml', read('icon.svg').trim());
 
 /** The widget's stylesheet, as inlined in /embed and in embed.js. */

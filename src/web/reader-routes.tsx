@@ -20,7 +20,7 @@ import { listSources } from '../store/sources-repo.ts';
 import { clientAddress } from './admin-auth.ts';
 import { isSentFromOurPages } from './admin-session.ts';
 import type { AppEnv } from './app-env.ts';
-import { EMBED_JS, ICON, SITE_CSS, type Asset } from './assets.ts';
+import { ADMIN_CSS, EMBED_JS, ICON, SITE_CSS, type Asset } from './assets.ts';
 import { sendCacheable } from './http-cache.ts';
 import { askedLanguage, cookieLanguage, languageCookie, onlyLanguage, otherLanguage, otherLanguageHref, preferredLanguage } from './language.ts';
 import { COMMON_HEADERS, EMBED_HEADERS, HTML, PAGE_HEADERS } from './page-headers.ts';
@@ -344,10 +344,10 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
 
   app.get('/assets/:file', (c) => {
     const file = c.req.param('file');
-    const asset = [SITE_CSS, ICON].find((a) => a.path === `/assets/${file}`);
+    const asset = [SITE_CSS, ADMIN_CSS, ICON].find((a) => a.path === `/assets/${file}`);
     if (asset) return sendAsset(c, asset, 'public, max-age=31536000, immutable');
     // A page cached before a deploy may ask for the previous stylesheet: the current one is better than none.
-    const stale = [SITE_CSS, ICON].find((a) => new RegExp(`^${a.path.split('/').pop()!.split('.')[0]}\\.[0-9a-f]+\\.${a.path.split('.').pop()}$`).test(file));
+    const stale = [SITE_CSS, ADMIN_CSS, ICON].find((a) => new RegExp(`^${a.path.split('/').pop()!.split('.')[0]}\\.[0-9a-f]+\\.${a.path.split('.').pop()}$`).test(file));
     if (stale) return sendAsset(c, stale, 'public, max-age=300');
     throw new NotFoundError(`no asset ${file}`);
   });

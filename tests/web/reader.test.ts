@@ -162,8 +162,8 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       // items are 3 and 26 hours old, which is "today" and "yesterday" except just after midnight.
       const shownDay = (hoursAgo: number) => formatDayAndDate(new Date(Date.now() - hoursAgo * 3_600_000), Date.now(), 'en');
       expect(shownDay(3)).toMatch(/^(today|yesterday) · [A-Z][a-z]{2} \d{1,2}$/);
-      expect(html).toMatch(new RegExp(`Harbourview Newcomer Centre · <time class="nw" datetime="[^"]+">${shownDay(ENTRIES.housing.hoursAgo)}</time> · English · News`));
-      expect(html).toMatch(new RegExp(`Carrefour acadien d’accueil · <time class="nw" datetime="[^"]+">${shownDay(ENTRIES.funding.hoursAgo)}</time> · French · Funding`));
+      expect(html).toMatch(new RegExp(`Harbourview Newcomer Centre · <time datetime="[^"]+">${shownDay(ENTRIES.housing.hoursAgo)}</time> · English · News`));
+      expect(html).toMatch(new RegExp(`Carrefour acadien d’accueil · <time datetime="[^"]+">${shownDay(ENTRIES.funding.hoursAgo)}</time> · French · Funding`));
       expect(html).toContain('<a href="/en/?topic=funding">Funding and calls for proposals</a>');
       expect(html).toContain('Our settlement counsellors help newcomer families');
     });

@@ -5,6 +5,7 @@
 import type { Child } from 'hono/jsx';
 import type { FetchRow, SourceRow } from '../../store/schema.ts';
 import { ADMIN_FORM_WORDS } from '../admin-form-words.ts';
+import { ADMIN_CSS } from '../assets.ts';
 import type { AdminWords, FetchOutcomeName } from '../admin-words.ts';
 import { FORM_TOKEN_FIELD } from '../admin-session.ts';
 import { healthOf, type HealthKind } from './directory.tsx';
@@ -48,7 +49,7 @@ export function AdminLayout(props: { ctx: AdminContext; title: string; switchHre
   const { ctx } = props;
   const { aw, session } = ctx;
   return (
-    <Layout ctx={ctx} title={`${props.title} — ${aw.adminNavLabel} — Passerelle`} switchHref={props.switchHref}>
+    <Layout ctx={ctx} title={`${props.title} — ${aw.adminNavLabel} — Passerelle`} switchHref={props.switchHref} stylesheets={[ADMIN_CSS]}>
       {session ? (
         <div class="admin-bar">
           <nav aria-label={aw.adminNavLabel}>

@@ -77,13 +77,13 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
       </h3>
       <p class="meta">
         {item.source.organization} ·{' '}
-        <time class="nw" datetime={item.publishedAt.toISOString()}>
+        <time datetime={item.publishedAt.toISOString()}>
           {formatDayAndDate(item.publishedAt, ctx.now, ui)}
         </time>{' '}
         · {meta}
       </p>
       {item.summary ? (
-        <p class="summary" lang={lang}>
+        <p lang={lang}>
           {truncateText(item.summary, SUMMARY_CHARS)}
         </p>
       ) : null}
