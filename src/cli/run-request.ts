@@ -10,7 +10,7 @@ import { runOpmlImport } from './opml-command.ts';
 import type { CommandRequest } from './requests.ts';
 import { runRetag } from './retag-command.ts';
 import { runRetention } from './retention-command.ts';
-import { runSourceAction, runSourceAdd, runSourcesList, runSourcesSync } from './sources-command.ts';
+import { runSourceAction, runSourceAdd, runSourcesList, runSourcesSync, withFlags } from './sources-command.ts';
 import { runTokenCreate, runTokenList, runTokenRevoke } from './tokens-command.ts';
 
 /** The exit code: 0 done, 1 refused (the reason is printed), other codes as each command says. */
@@ -44,7 +44,9 @@ export async function runRequest(ctx: CommandContext, request: CommandRequest, i
     }
   } catch (err) {
     if (err instanceof AppError) {
-      for (const line of explainRefusal(err)) io.err(line);
+      // `sources add` names its own flags, not the API's fields it shares checks with.
+      const message = request.name === 'sources add' ? withFlags(err.message) : err.message;
+      for (const line of explainRefusal({ message, extra: err.extra })) io.err(line);
       return 1;
     }
     throw err;

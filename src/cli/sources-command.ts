@@ -68,6 +68,26 @@ export async function runSourceAction(ctx: CommandContext, { action, slug, actor
   }
 }
 
+/** The API's field names in a refusal, as this command's own flags: "organization: required" → "--org: required". */
+const FLAG_OF: Record<string, string> = {
+  url: 'URL',
+  organization: '--org',
+  region: '--region',
+  province: '--province',
+  languages: '--lang',
+  topics: '--topic',
+  title: '--title',
+  slug: '--slug',
+  siteUrl: '--site',
+  intervalMinutes: '--interval',
+  feedUrl: '--feed',
+};
+export function withFlags(message: string): string {
+  return message
+    .replace(/(^|; )(url|organization|region|province|languages|topics|title|slug|siteUrl|intervalMinutes|feedUrl)(?:\.\d+)?: /g, (_, lead: string, field: string) => `${lead}${FLAG_OF[field]}: `)
+    .replace('choose one and send it as feedUrl', 'choose one with --feed');
+}
+
 /**
  * Brings the registry in line with feeds.yaml (what the hub does when it starts), or with
  * --dry-run says what that would change. In a running hub, only the hub's own feeds file is synced:

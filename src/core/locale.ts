@@ -10,6 +10,9 @@ export const LOCALES: Record<Language, string> = { en: 'en-CA', fr: 'fr-CA' };
 const perLanguage = <T>(make: (locale: string, ui: Language) => T): Record<Language, T> => ({ en: make(LOCALES.en, 'en'), fr: make(LOCALES.fr, 'fr') });
 
 const dates = perLanguage((locale, ui) => new Intl.DateTimeFormat(locale, { dateStyle: ui === 'fr' ? 'long' : 'medium', timeZone: TIME_ZONE }));
+const shortDays = perLanguage((locale) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: TIME_ZONE }));
+const shortDates = perLanguage((locale) => new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: TIME_ZONE }));
+const years = new Intl.DateTimeFormat('en-CA', { year: 'numeric', timeZone: TIME_ZONE });
 const relatives = perLanguage((locale) => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
 const numericDates = perLanguage((locale) => new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: TIME_ZONE }));
 const clockTimes = perLanguage((locale) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: TIME_ZONE }));
@@ -63,6 +66,22 @@ export function formatDay(date: Date, now: number, ui: Language): string {
   const days = dayNumber(now) - dayNumber(date.getTime());
   if (days < 0 || days >= 7) return formatDate(date, ui);
   return relatives[ui].format(-days, 'day');
+}
+
+/** "Dec 4" / "4 déc." this year, "Dec 4, 2023" / "4 déc. 2023" another year. */
+export function formatShortDate(date: Date, now: number, ui: Language): string {
+  return (years.format(date) === years.format(now) ? shortDays : shortDates)[ui].format(date);
+}
+
+/**
+ * What the river says of an item's day: "3 days ago · Dec 4" / "il y a 3 jours · 4 déc." within a
+ * week (how long ago, and which day it was), the short date beyond.
+ */
+export function formatDayAndDate(date: Date, now: number, ui: Language): string {
+  const days = dayNumber(now) - dayNumber(date.getTime());
+  const short = formatShortDate(date, now, ui);
+  if (days < 0 || days >= 7) return short;
+  return `${relatives[ui].format(-days, 'day')} · ${short}`;
 }
 
 /** "15 min", "2 h", "1 h 30 min": the same in both languages. */

@@ -60,11 +60,11 @@ export const LANGUAGE_LABELS: Labels<ItemLanguage> = {
 
 /** Output feeds' own words: feed titles that say what is filtered, descriptions, OPML titles. */
 export const FEED_WORDS = {
-  feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle :' },
-  alsoPublishedBy: { en: 'Also published by:', fr: 'Aussi publié par :' },
+  feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle\u00a0:' },
+  alsoPublishedBy: { en: 'Also published by:', fr: 'Aussi publié par\u00a0:' },
   everything: { en: 'All items', fr: 'Tous les contenus' },
   /** {q} is the words searched for. */
-  search: { en: 'search “{q}”', fr: 'recherche « {q} »' },
+  search: { en: 'search “{q}”', fr: 'recherche «\u00a0{q}\u00a0»' },
   since: { en: 'since', fr: 'depuis' },
   sources: { en: 'from', fr: 'de' },
   topicsOpml: { en: 'Passerelle topic feeds', fr: 'Fils thématiques de Passerelle' },

@@ -74,7 +74,8 @@ function canonicalPath(pathname: string): string {
   return path.replace(/\/+$/, '');
 }
 
-function isTrackingParam(key: string): boolean {
+/** A parameter that only says where a click came from (utm_*, fbclid, Mailchimp's mc_cid …). */
+export function isTrackingParam(key: string): boolean {
   const k = key.toLowerCase();
   return TRACKING_PARAMS.has(k) || TRACKING_PREFIXES.some((p) => k.startsWith(p));
 }

@@ -1,7 +1,8 @@
 // What an operator does to a registered source (remove, pause, resume, refresh now), shared by the
 // admin API and the command line, with the rules in one place: a source declared in feeds.yaml can
 // be paused, resumed and refreshed but is edited and removed in the file. Every change is written
-// to the admin log and to the process log with the action, the source and the token's name.
+// to the admin log and to the process log with the action, the source and the token's name. Each
+// refusal carries a code (extra.code) that the admin pages word in their own language.
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { recordAdminAction } from '../store/api-tokens.ts';
@@ -29,7 +30,7 @@ export async function recordAdmin(deps: AdminDeps, actor: Actor, action: string,
 export function fileManagedError(row: SourceRow, verb: string): ConflictError {
   return new ConflictError(
     `source "${row.slug}" is managed by feeds.yaml: ${verb} it there (the file wins at every start); pause, resume and refresh work here`,
-    { extra: { origin: 'file' } },
+    { extra: { origin: 'file', code: 'file-managed' } },
   );
 }
 
@@ -78,9 +79,9 @@ export async function refreshSource(
 ): Promise<{ source: SourceRow; outcome: SourceOutcome }> {
   const deps: AdminDeps = { db: pipeline.db, logger: pipeline.logger };
   const row = await requireSource(pipeline.db, slug);
-  if (row.status !== 'active') throw new ConflictError(`source "${slug}" is ${row.status}: resume it first`, { extra: { status: row.status } });
+  if (row.status !== 'active') throw new ConflictError(`source "${slug}" is ${row.status}: resume it first`, { extra: { status: row.status, code: 'not-active' } });
   const [leased] = await leaseSources(pipeline.db, { owner: options.owner, limit: 1, leaseSeconds: options.leaseSeconds, which: 'all', slugs: [slug] });
-  if (!leased) throw new ConflictError(`source "${slug}" is being fetched right now; try again in a moment`);
+  if (!leased) throw new ConflictError(`source "${slug}" is being fetched right now; try again in a moment`, { extra: { code: 'being-fetched' } });
   const outcome = await ingestSource(pipeline, leased, options.owner);
   await recordAdmin(deps, actor, 'source.refresh', { source: slug, outcome: outcome.outcome });
   return { source: (await getSourceBySlug(pipeline.db, slug))!, outcome };

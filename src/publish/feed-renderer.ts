@@ -12,7 +12,7 @@ import { renderAtom } from './atom.ts';
 import { buildOutputFeed } from './build-output-feed.ts';
 import { FEED_LIMITS, FEED_PARAMS, feedAddressOf, feedPath, feedSelfUrl, unknownFeedParams, type FeedAddress } from './feed-address.ts';
 import type { FeedCache, Rendered } from './feed-cache.ts';
-import { canonicalFilter, parseFeedQuery, quoted, type FeedQuery } from './feed-query.ts';
+import { canonicalFilter, checkParameters, PAGE_PARAMS, parseFeedQuery, quoted, type FeedQuery } from './feed-query.ts';
 import { renderJsonFeed } from './json-feed.ts';
 import type { OutputFormat } from './output-feed.ts';
 import { renderRss } from './rss.ts';
@@ -69,7 +69,9 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
     const sourceSlugs = await sourceSlugsOf(db, cache);
     const parse = (params: URLSearchParams) => parseFeedQuery(params, { topicSlugs, sourceSlugs }, FEED_LIMITS);
     const { kind, name, format } = address;
-    // Paging and unknown parameters do not change a feed (unknownFeedParams says which a WebSub topic may not carry).
+    // A misspelt parameter is refused rather than ignored (the feed would look unfiltered); paging
+    // and tracking parameters do not change a feed (unknownFeedParams says what a WebSub topic may carry).
+    checkParameters(address.params, [...FEED_PARAMS, ...PAGE_PARAMS]);
     const params = new URLSearchParams([...address.params].filter(([k]) => FEED_PARAMS.includes(k)));
     let query: FeedQuery;
     let fixed: (keyof FeedQuery)[] = [];

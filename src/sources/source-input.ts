@@ -1,20 +1,38 @@
 // Sources registered at run time (admin API, CLI, OPML): the input schemas, built from the same
 // fields as a feeds.yaml entry, and the pure rules that turn input into a SourceSpec: slugs made
-// from titles, URLs compared for duplicates, OPML folder names matched to topics.
+// from titles, URLs compared for duplicates, OPML folder names matched to topics. Every problem
+// with the input comes as a field, an English message and a code with its values, which the admin
+// pages word in their own language and the command line in its own flags.
 import { z } from 'zod';
-import { LANGUAGES, type SourceSpec, type Topic } from '../core/types.ts';
+import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Province, type SourceSpec, type Topic } from '../core/types.ts';
 import { provinceFits, SLUG_PATTERN, sourceSpecSchema } from './feeds-file.ts';
 
 const shape = sourceSpecSchema.shape;
 
+/** A province given without a region sets it: "ns" is in the Atlantic region. */
+function regionFromProvince(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { region, province } = input as { region?: unknown; province?: unknown };
+  if ((region === undefined || region === '') && typeof province === 'string' && (PROVINCES as readonly string[]).includes(province)) {
+    return { ...input, region: PROVINCE_REGION[province as Province] };
+  }
+  return input;
+}
+
 /**
  * A new source: `url` is a feed or a page that links to one (autodiscovery); `feedUrl` picks one
  * of several feeds discovery found. Slug, title and languages may be left out: they come from the
- * feed (the slug from the title, made unique).
+ * feed (the slug from the title, made unique); the region may be left out when a province says it.
  */
-export const newSourceSchema = sourceSpecSchema
-  .extend({ feedUrl: shape.url.optional() })
-  .partial({ slug: true, title: true, languages: true });
+export const newSourceSchema = z.preprocess(
+  regionFromProvince,
+  sourceSpecSchema
+    .extend({
+      feedUrl: shape.url.optional(),
+      region: z.enum(REGIONS, { error: (issue) => (issue.input === undefined ? 'required' : undefined) }),
+    })
+    .partial({ slug: true, title: true, languages: true }),
+);
 export type NewSourceInput = z.infer<typeof newSourceSchema>;
 
 /** A change to a source: any of its fields but the slug (feed URLs use it); null clears an optional one. */
@@ -31,17 +49,65 @@ export const sourcePatchSchema = z.strictObject({
 });
 export type SourcePatch = z.infer<typeof sourcePatchSchema>;
 
+/** What is wrong with a field, as a code the web layer and the command line word themselves. */
+export type FieldProblemCode =
+  | 'required'
+  | 'not-a-url'
+  | 'too-long'
+  | 'too-few'
+  | 'too-many'
+  | 'too-small'
+  | 'too-large'
+  | 'not-a-whole-number'
+  | 'not-one-of'
+  | 'bad-slug'
+  | 'unknown-field'
+  | 'province-not-in-region'
+  | 'unknown-topic'
+  | 'invalid';
+
 export interface FieldProblem {
   field: string;
+  /** In English, for the API's answer and the logs. */
   message: string;
+  code?: FieldProblemCode;
+  params?: Record<string, string | number | string[]>;
 }
 
-/** zod issues as "field: reason" pairs, unknown keys named one by one. */
+/** The code and values of one zod issue. */
+function codeOf(issue: z.core.$ZodIssue): Pick<FieldProblem, 'code' | 'params'> {
+  if (issue.message === 'required') return { code: 'required' };
+  switch (issue.code) {
+    case 'invalid_type':
+      if (/received undefined/.test(issue.message)) return { code: 'required' };
+      return issue.expected === 'int' || issue.expected === 'number' ? { code: 'not-a-whole-number' } : { code: 'invalid' };
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? { code: 'required' } : { code: 'invalid' };
+      if (issue.origin === 'array') return { code: 'too-few', params: { min: Number(issue.minimum) } };
+      return { code: 'too-small', params: { min: Number(issue.minimum) } };
+    case 'too_big':
+      if (issue.origin === 'string') return { code: 'too-long', params: { max: Number(issue.maximum) } };
+      if (issue.origin === 'array') return { code: 'too-many', params: { max: Number(issue.maximum) } };
+      return { code: 'too-large', params: { max: Number(issue.maximum) } };
+    case 'invalid_value':
+      return { code: 'not-one-of', params: { accepted: issue.values.map(String) } };
+    case 'invalid_format':
+      return issue.format === 'regex' ? { code: 'bad-slug' } : { code: 'invalid' };
+    case 'custom':
+      return /absolute http\(s\) URL/.test(issue.message) ? { code: 'not-a-url' } : { code: 'invalid' };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+/** zod issues as "field: reason" pairs with their codes, unknown keys named one by one. */
 export function describeIssues(issues: z.core.$ZodIssue[]): FieldProblem[] {
   return issues.flatMap((issue) => {
     const field = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ field: [field, k].filter(Boolean).join('.'), message: 'unknown field' }));
-    return [{ field: field || '(body)', message: issue.message }];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k): FieldProblem => ({ field: [field, k].filter(Boolean).join('.'), message: 'unknown field', code: 'unknown-field' }));
+    }
+    return [{ field: field || '(body)', message: issue.message, ...codeOf(issue) }];
   });
 }
 
@@ -51,10 +117,12 @@ export function checkSpec(spec: unknown, topics: Topic[]): { ok: true; spec: Sou
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
   const problems: FieldProblem[] = [];
   const s = parsed.data as SourceSpec;
-  if (s.province && !provinceFits(s.region, s.province)) problems.push({ field: 'province', message: `province "${s.province}" is not in region "${s.region}"` });
+  if (s.province && !provinceFits(s.region, s.province)) {
+    problems.push({ field: 'province', message: `province "${s.province}" is not in region "${s.region}"`, code: 'province-not-in-region', params: { province: s.province, region: s.region } });
+  }
   const known = new Set(topics.map((t) => t.slug));
   s.topics.forEach((t, i) => {
-    if (known.size > 0 && !known.has(t)) problems.push({ field: `topics.${i}`, message: `unknown topic "${t}"` });
+    if (known.size > 0 && !known.has(t)) problems.push({ field: `topics.${i}`, message: `unknown topic "${t}"`, code: 'unknown-topic', params: { topic: t } });
   });
   return problems.length ? { ok: false, problems } : { ok: true, spec: s };
 }

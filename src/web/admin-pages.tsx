@@ -1,16 +1,22 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The admin pages: sign in with a token, the health of every source, one source with its fetch
-// history and actions, deleting with a confirmation step, adding a source with discovery. Plain
-// HTML forms under the reader's CSP (no script at all), in English and French at /en/admin and
-// /fr/admin. They run the same pipeline functions as the admin API, with the same token checks;
-// the session and the defence against cross-site requests are described in admin-session.ts.
+// history and actions, editing it, deleting it with a confirmation step, adding a source with
+// discovery, importing an OPML file. Plain HTML forms under the reader's CSP (no script at all),
+// in English and French at /en/admin and /fr/admin, every message in the page's language. They
+// run the same pipeline functions as the admin API, with the same token checks; the session and
+// the defence against cross-site requests are described in admin-session.ts.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { LANGUAGES, type Language } from '../core/types.ts';
+import { LANGUAGES, PROVINCE_REGION, REGIONS, type Language, type Province, type Region } from '../core/types.ts';
+import { formatBytes } from '../core/locale.ts';
+import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
+import { importOpml, type OutlineProblem } from '../pipeline/import-opml.ts';
 import { pauseSource, refreshSource, removeSource, requireSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
-import { registerSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
+import { registerSource, updateSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
+import { provinceFits } from '../sources/feeds-file.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
+import type { SourceRow } from '../store/schema.ts';
 import { listRecentFetches } from '../store/fetch-history.ts';
 import { getSourceBySlug, listFetches, listSources } from '../store/sources-repo.ts';
 import { bearerToken } from './admin-auth.ts';
@@ -26,11 +32,14 @@ import {
   sessionCookies,
   type CookieScope,
 } from './admin-session.ts';
+import { ADMIN_FORM_WORDS } from './admin-form-words.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
 import type { AppEnv, TokenIdentity } from './app-env.ts';
 import { otherLanguageHref, preferredLanguage } from './language.ts';
 import { HTML, PAGE_HEADERS } from './page-headers.ts';
 import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } from './pages/admin-add.tsx';
+import { editValuesOf, EditSourcePage, type EditFormValues } from './pages/admin-edit.tsx';
+import { ImportPage, type ImportChoices, type ImportOutcome } from './pages/admin-import.tsx';
 import { MessagePage, SignInPage, SPARK_FETCHES, type AdminContext, type AdminSession, type NoticeTone } from './pages/admin-frame.tsx';
 import { DeletePage, HealthPage, SourcePage, type PageNotice } from './pages/admin-sources.tsx';
 import { renderDocument } from './pages/layout.tsx';
@@ -45,6 +54,8 @@ import { wordsFor } from './reader-words.ts';
 /** Fetches shown on a source's page (the log keeps FETCH_HISTORY of them). */
 const HISTORY_SHOWN = 50;
 const FORM_LIMIT = 64 * 1024;
+/** An OPML file as large as the import takes, with room for the form around it. */
+export const OPML_FORM_LIMIT = DEFAULT_OPML_LIMITS.maxBytes + 64 * 1024;
 
 type FormBody = Record<string, string | File | (string | File)[]>;
 type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
@@ -84,6 +95,50 @@ function registrationOf(v: AddFormValues): Record<string, unknown> {
     ...(v.title ? { title: v.title } : {}),
     ...(v.slug ? { slug: v.slug } : {}),
     ...(v.feedUrl ? { feedUrl: v.feedUrl } : {}),
+  };
+}
+
+function editFormValues(form: FormBody): EditFormValues {
+  const text = (name: string) => (first(form[name]) ?? '').trim();
+  return {
+    title: text('title'),
+    organization: text('organization'),
+    url: text('url'),
+    siteUrl: text('siteUrl'),
+    region: text('region'),
+    province: text('province'),
+    languages: every(form.languages),
+    topics: every(form.topics),
+    intervalMinutes: text('intervalMinutes'),
+  };
+}
+
+/**
+ * The edit form as the API's change. Choosing a province sets its region: a new province that the
+ * region left as it was does not fit moves the source to the province's region; so does a province
+ * given with no region. A region left empty without a province is a problem of its own.
+ */
+function patchOf(v: EditFormValues, row: SourceRow): { patch: Record<string, unknown> } | { problems: FieldProblem[] } {
+  const province = (v.province || null) as Province | null;
+  let region = v.region;
+  if (province && province in PROVINCE_REGION) {
+    const changedAlone = region === row.region && province !== row.province && !provinceFits(region, province);
+    if (!region || changedAlone) region = PROVINCE_REGION[province];
+  }
+  if (!region) return { problems: [{ field: 'region', message: 'required', code: 'required' }] };
+  const interval = v.intervalMinutes === '' ? null : /^\d{1,9}$/.test(v.intervalMinutes) ? Number(v.intervalMinutes) : v.intervalMinutes;
+  return {
+    patch: {
+      title: v.title,
+      organization: v.organization,
+      url: v.url,
+      siteUrl: v.siteUrl || null,
+      region,
+      province,
+      languages: v.languages,
+      topics: v.topics,
+      intervalMinutes: interval,
+    },
   };
 }
 
@@ -154,10 +209,24 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
     return render(c, <MessagePage ctx={ctx} switchHref={switchHref(c, ctx.ui)} title={ctx.aw.csrfTitle} text={ctx.aw.csrfText} />, 403);
   }
 
+  /** What a refused action means, in the page's language, from the code the refusal carries. */
+  function refusalText(ctx: AdminContext, err: AppError): string {
+    switch (err.extra?.code) {
+      case 'file-managed':
+        return ctx.aw.fileManaged;
+      case 'not-active':
+        return ctx.aw.refreshNeedsActive;
+      case 'being-fetched':
+        return ADMIN_FORM_WORDS[ctx.ui].beingFetched;
+      default:
+        return ctx.aw.conflictTitle;
+    }
+  }
+
   async function failurePage(c: Context, ctx: AdminContext, err: unknown): Promise<Response> {
     const sw = switchHref(c, ctx.ui);
     if (err instanceof NotFoundError) return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.w.notFoundTitle} text={ctx.aw.sourceNotFound} detail={err.message} />, 404);
-    if (err instanceof AppError && err.status < 500) return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.aw.conflictTitle} text={ctx.aw.conflictTitle} detail={err.message} />, err.status);
+    if (err instanceof AppError && err.status < 500) return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.aw.conflictTitle} text={refusalText(ctx, err)} detail={err.message} />, err.status);
     log.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'admin page failed');
     return render(c, <MessagePage ctx={ctx} switchHref={sw} title={ctx.w.serverErrorTitle} text={`${ctx.w.serverErrorText} ${c.get('requestId')}`} />, 500);
   }
@@ -166,7 +235,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
    * An admin page for a signed-in token. POSTs are changes: they must come from our pages (when
    * the token rides on the cookie) and from a token that may write.
    */
-  function guarded(method: 'get' | 'post', path: string, handler: Handler): void {
+  function guarded(method: 'get' | 'post', path: string, handler: Handler, bodyBytes?: number): void {
     for (const ui of LANGUAGES) {
       const run = async (c: Context<AppEnv>) => {
         const state = await sessionOf(c);
@@ -195,8 +264,19 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
       };
       const route = `/${ui}/admin${path}`;
       if (method === 'get') app.get(route, run);
-      else app.post(route, limit, run);
+      else if (bodyBytes === undefined) app.post(route, limit, run);
+      else app.post(route, bodyLimit({ maxSize: bodyBytes, onError: (c) => tooLargePage(c, ui, bodyBytes) }), run);
     }
+  }
+
+  function tooLargePage(c: Context, ui: Language, bytes: number) {
+    const ctx = contextFor(ui);
+    const fw = ADMIN_FORM_WORDS[ui];
+    return render(
+      c,
+      <MessagePage ctx={ctx} switchHref={switchHref(c, ui)} title={fw.importRefusedHeading} text={fw.fileTooLarge(formatBytes(bytes - 64 * 1024, ui))} back={{ href: at(ui, 'import'), label: fw.importTitle }} />,
+      413,
+    );
   }
 
   const forbidden = (c: Context, ctx: AdminContext) =>
@@ -277,6 +357,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
     switch (params.get('done')) {
       case 'added':
         return { tone: 'ok', text: aw.doneAdded };
+      case 'edited':
+        return { tone: 'ok', text: ADMIN_FORM_WORDS[ctx.ui].doneEdited };
       case 'paused':
         return { tone: 'ok', text: aw.donePaused };
       case 'resumed':
@@ -310,7 +392,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
         const query = await run(slug, session, c);
         return c.redirect(at(ctx.ui, `sources/${slug}`, query), 303);
       } catch (err) {
-        if (err instanceof ConflictError) return sourcePage(c, ctx, slug, { tone: 'bad', text: ctx.aw.conflictTitle, detail: err.message }, 409);
+        if (err instanceof ConflictError) return sourcePage(c, ctx, slug, { tone: 'bad', text: refusalText(ctx, err), detail: err.message }, 409);
         throw err;
       }
     });
@@ -429,6 +511,77 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
       return render(c, <AddSourcePage ctx={ctx} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} problem={problem} />, status);
     }
   });
+
+  // ── Editing a source ──────────────────────────────────────────────────────────────────────────
+
+  guarded('get', '/sources/:slug/edit', async (c, ctx) => {
+    if (ctx.session?.readOnly) return forbidden(c, ctx);
+    const source = await requireSource(db, c.req.param('slug') ?? '');
+    return render(c, <EditSourcePage ctx={ctx} source={source} values={editValuesOf(source)} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} />);
+  });
+
+  guarded('post', '/sources/:slug/edit', async (c, ctx, session, form) => {
+    const source = await requireSource(db, c.req.param('slug') ?? '');
+    const values = editFormValues(form);
+    const page = (problem: AddProblem, status: number) =>
+      render(c, <EditSourcePage ctx={ctx} source={source} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} problem={problem} />, status);
+    if (source.origin === 'file') return render(c, <EditSourcePage ctx={ctx} source={source} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} />, 409);
+    const change = patchOf(values, source);
+    if ('problems' in change) return page({ kind: 'fields', fields: change.problems }, 400);
+    try {
+      await updateSource(source.slug, change.patch, subscribeDeps, actorOf(session));
+      return c.redirect(at(ctx.ui, `sources/${source.slug}`, 'done=edited'), 303);
+    } catch (err) {
+      const problem = await problemOf(err);
+      if (!problem) throw err;
+      return page(problem, (err as AppError).status);
+    }
+  });
+
+  // ── Importing an OPML file ────────────────────────────────────────────────────────────────────
+
+  const importChoices = (form: FormBody): ImportChoices => {
+    const region = first(form.region) ?? '';
+    return {
+      region: (REGIONS as readonly string[]).includes(region) ? region : '',
+      languages: every(form.languages).filter((l) => (LANGUAGES as readonly string[]).includes(l)),
+      dryRun: first(form.dryRun) === 'yes',
+    };
+  };
+  const importPage = (c: Context, ctx: AdminContext, choices: ImportChoices, outcome?: ImportOutcome, status = 200) =>
+    render(c, <ImportPage ctx={ctx} choices={choices} switchHref={switchHref(c, ctx.ui)} topicLabels={topicLabels[ctx.ui]} limits={DEFAULT_OPML_LIMITS} outcome={outcome} />, status);
+
+  guarded('get', '/import', async (c, ctx) => {
+    if (ctx.session?.readOnly) return forbidden(c, ctx);
+    return importPage(c, ctx, { region: '', languages: [], dryRun: true });
+  });
+
+  // The same import, options and report as `passerelle opml import` and POST /api/opml.
+  guarded(
+    'post',
+    '/import',
+    async (c, ctx, session, form) => {
+      const choices = importChoices(form);
+      const fw = ADMIN_FORM_WORDS[ctx.ui];
+      const file = Array.isArray(form.file) ? form.file[0] : form.file;
+      if (!(file instanceof File) || file.size === 0) return importPage(c, ctx, choices, { kind: 'file', text: fw.noFile }, 400);
+      try {
+        const report = await importOpml(
+          await file.text(),
+          { region: (choices.region || undefined) as Region | undefined, languages: choices.languages.length ? (choices.languages as Language[]) : undefined, dryRun: choices.dryRun },
+          { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log },
+          actorOf(session),
+        );
+        return importPage(c, ctx, { ...choices, dryRun: true }, { kind: 'report', report }, report.dryRun ? 200 : 201);
+      } catch (err) {
+        if (!(err instanceof UnprocessableError)) throw err;
+        const details = err.extra?.details as OutlineProblem[] | undefined;
+        const outcome: ImportOutcome = details ? { kind: 'refused', problems: details } : { kind: 'file', text: fw.notOpml, detail: err.message };
+        return importPage(c, ctx, choices, outcome, 422);
+      }
+    },
+    OPML_FORM_LIMIT,
+  );
 
   return app;
 }

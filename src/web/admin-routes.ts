@@ -169,7 +169,7 @@ export function createAdminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
     const report = await importOpml(
       await c.req.text(),
       { region: q.region, languages: q.lang ? languagesFrom(q.lang) : undefined, dryRun: q.dryRun === 'true' || q.dryRun === '1' },
-      { db, fetch: deps.pipeline.fetch, topics: deps.topics, logger: log },
+      { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log },
       actor(c),
     );
     return c.json(report, report.dryRun ? 200 : 201);

@@ -29,6 +29,7 @@ import { createMetricsRoutes, httpMetrics } from './metrics-routes.ts';
 import { createPublicApiRoutes } from './public-api-routes.ts';
 import { createReaderRoutes } from './reader-routes.tsx';
 import { requestLimits } from './request-limits.ts';
+import { createSelectionSaver } from './selection-saver.ts';
 import { createWebsubRoutes } from './websub-routes.ts';
 
 export interface AppDeps {
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache });
   const metrics = deps.metrics ?? getMetrics();
   const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
+  const saver = createSelectionSaver({ db, topicSlugs: topics.map((t) => t.slug), publicUrl, cache: feedCache, settings: deps.savedFeeds });
   const admin = deps.pipeline && { db, topics, logger, publicUrl, auth, pipeline: deps.pipeline, leaseSeconds: deps.leaseSeconds ?? 300, mailEnabled: Boolean(deps.digests), sendDigestsNow: deps.digests?.sendNow };
   const app = new Hono<AppEnv>();
 
@@ -82,13 +84,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
   app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
   app.route('/', createEventsApiRoutes({ db, topics, feedCache })); // GET /api/events
-  app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, savedFeeds: deps.savedFeeds, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
+  app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, saver, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
   app.route('/', createCalendarRoutes({ db, topics, publicUrl, version: deps.version, cache: feedCache })); // /calendar/…ics
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
   if (deps.digests) app.route('/', createDigestRoutes({ db, logger, publicUrl, topics, settings: deps.digests, trustProxy: deps.trustProxy, onRequest: deps.digests.onRequest })); // /{en,fr}/digests/…
-  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics, emailDigests: Boolean(deps.digests) })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
+  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics, saver, trustProxy: deps.trustProxy, emailDigests: Boolean(deps.digests) })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -4,22 +4,22 @@
 // mostly get 304s; a repeated request URL is answered without parsing anything.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { DEFAULT_SAVED_FEED_SETTINGS, type SavedFeedSettings } from '../core/config.ts';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
-import type { Language, Topic } from '../core/types.ts';
-import { FEED_KINDS, FEED_LIMITS, feedAddress, type FeedKind } from '../publish/feed-address.ts';
+import type { Topic } from '../core/types.ts';
+import { FEED_KINDS, feedAddress, type FeedKind } from '../publish/feed-address.ts';
 import { strongEtag, type FeedCache } from '../publish/feed-cache.ts';
-import { canonicalFilter, parseFeedQuery } from '../publish/feed-query.ts';
+import { parseFeedQuery } from '../publish/feed-query.ts';
 import { sourceSlugsOf, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
 import { renderOpml } from '../publish/opml.ts';
 import { FORMAT_MEDIA_TYPES } from '../publish/output-feed.ts';
 import { t } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
-import { countSavedFeeds, getSavedFeed, SAVED_FEED_ID, saveFeed, savedFeedId, touchSavedFeed } from '../store/saved-feeds.ts';
+import { SAVED_FEED_ID, touchSavedFeed } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
-import { clientAddress, createFailureThrottle } from './admin-auth.ts';
+import { clientAddress } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
 import { cacheHeaders, respondCacheable, sendCacheable, type CacheHeaders } from './http-cache.ts';
+import { titleProblem, TITLE_MAX_LENGTH, type SelectionSaver } from './selection-saver.ts';
 
 export interface FeedRoutesDeps {
   db: Db;
@@ -27,27 +27,24 @@ export interface FeedRoutesDeps {
   publicUrl: string;
   renderer: FeedRenderer;
   cache: FeedCache;
-  savedFeeds?: SavedFeedSettings;
+  /** Shared with the reader's "Save this selection" form: one rate and one total for both. */
+  saver: SelectionSaver;
   /** Client addresses for the saved-feed rate limit come from X-Forwarded-For. */
   trustProxy?: boolean;
 }
 
 const FEED_MAX_AGE = 300;
-/** New saved feeds a client may ask for at once, before the hourly rate applies. */
-const SAVED_FEED_BURST = 10;
 /** Saved feeds whose last use this process has written today (most polls then write nothing). */
 const TOUCHED_MAX = 10_000;
-
-// C0 controls and DEL: a title is one line of text.
-const TITLE_CONTROL = /[\u0000-\u001f\u007f]/;
 
 const savedFeedBody = z.strictObject({
   title: z
     .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .refine((v) => !TITLE_CONTROL.test(v), 'must not contain control characters'),
+    .max(TITLE_MAX_LENGTH + 100)
+    .superRefine((v, ctx) => {
+      const problem = titleProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   query: z.union([z.string().max(2000), z.record(z.string().max(20), z.union([z.string().max(2000), z.array(z.string().max(2000)).max(50)]))]).default(''),
   ui: z.enum(['en', 'fr']).optional(),
 });
@@ -57,8 +54,6 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
   const { db, renderer } = deps;
   const topicSlugs = deps.topics.map((tp) => tp.slug);
   const vocabulary = async () => ({ topicSlugs, sourceSlugs: await sourceSlugsOf(db, deps.cache) });
-  const savedFeeds = deps.savedFeeds ?? DEFAULT_SAVED_FEED_SETTINGS;
-  const throttle = createFailureThrottle({ maxFailures: SAVED_FEED_BURST, decaySeconds: 3600 / savedFeeds.perClientPerHour });
   // Built once per document; dropped with it.
   const headersOf = new WeakMap<RenderedFeed, CacheHeaders>();
   const touched = new Map<string, number>();
@@ -95,10 +90,7 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
 
   // The body is bounded (16 KiB) by request-limits.ts before it gets here.
   app.post('/api/saved-feeds', async (c) => {
-    const client = clientAddress(c, deps.trustProxy ?? false);
-    const wait = throttle.retryAfter(client);
-    // Every request counts, refused ones too: hammering keeps the door shut.
-    throttle.fail(client);
+    const wait = deps.saver.admit(clientAddress(c, deps.trustProxy ?? false));
     if (wait > 0) return c.json({ error: 'too many saved feeds from this address; retry later' }, 429, { 'Retry-After': String(wait) });
     const raw = await c.req.json().catch(() => {
       throw new BadRequestError('body: must be JSON: {"title": "…", "query": "topic=housing&lang=fr"}');
@@ -111,21 +103,12 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
     const input = parsed.data.query;
     if (typeof input === 'string') new URLSearchParams(input.replace(/^\?/, '')).forEach((v, k) => params.append(k, v));
     else for (const [k, v] of Object.entries(input)) for (const one of [v].flat()) params.append(k, one);
-    const query = parseFeedQuery(params, await vocabulary(), FEED_LIMITS);
-    const filter = canonicalFilter(query);
-    const ui: Language = parsed.data.ui ?? query.ui;
-    // Saving the same filter under the same title twice gives the same URL.
-    const id = savedFeedId(filter, parsed.data.title, ui);
-    if (!(await getSavedFeed(db, id)) && (await countSavedFeeds(db)) >= savedFeeds.max) {
+    const outcome = await deps.saver.save({ title: parsed.data.title, query: params, ui: parsed.data.ui });
+    if (outcome.kind === 'full') {
       return c.json({ error: 'the hub holds as many saved feeds as it accepts; unused ones are removed in time, try again later' }, 503, { 'Retry-After': '3600' });
     }
-    const saved = await saveFeed(db, { id, title: parsed.data.title, query: filter, ui });
-    const base = `${deps.publicUrl}/f/${saved.id}`;
-    return c.json(
-      { id: saved.id, title: saved.title, query: saved.query, ui: saved.ui, urls: { rss: `${base}.rss`, atom: `${base}.atom`, json: `${base}.json` } },
-      201,
-      { Location: `${base}.rss` },
-    );
+    const { feed, urls } = outcome;
+    return c.json({ id: feed.id, title: feed.title, query: feed.query, ui: feed.ui, urls }, 201, { Location: urls.rss });
   });
 
   app.get('/opml/:file', async (c) => {

@@ -1,35 +1,42 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The web reader, the directory and the embed: server-rendered pages in English and French that
 // need no script, under a CSP that allows none. Pages read the same query vocabulary as the feeds
-// and the JSON API (publish/feed-query.ts), so a filtered page names its feeds exactly.
+// and the JSON API (publish/feed-query.ts), so a filtered page names its feeds exactly; the
+// addresses people share stay clean (a form's empty fields are redirected away).
 import { Hono, type Context } from 'hono';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import { dayNumber } from '../core/locale.ts';
 import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
-import { canonicalFilter, encodeCursor, parseFeedQuery, type FeedQuery } from '../publish/feed-query.ts';
+import { isTrackingParam } from '../normalize/canonical-url.ts';
 import { selectionOf } from '../publish/digest-message.ts';
 import { canonicalEventParams, dayIn, encodeEventCursor, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
+import { canonicalFilter, encodeCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
 import { eventCursor, queryEvents } from '../store/events-query.ts';
 import { getItem, queryItems, type ItemView } from '../store/items-query.ts';
+import { getSavedFeed, SAVED_FEED_ID } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
+import { clientAddress } from './admin-auth.ts';
+import { isSentFromOurPages } from './admin-session.ts';
 import type { AppEnv } from './app-env.ts';
-import { EMBED_JS, ICON, SITE_CSS, type Asset } from './assets.ts';
+import { ADMIN_CSS, EMBED_JS, ICON, SITE_CSS, type Asset } from './assets.ts';
 import { sendCacheable } from './http-cache.ts';
 import { askedLanguage, cookieLanguage, languageCookie, onlyLanguage, otherLanguage, otherLanguageHref, preferredLanguage } from './language.ts';
 import { COMMON_HEADERS, EMBED_HEADERS, HTML, PAGE_HEADERS } from './page-headers.ts';
 import { DirectoryPage } from './pages/directory.tsx';
-import { EmbedPage } from './pages/embed-page.tsx';
+import { embedHeight, EmbedPage } from './pages/embed-page.tsx';
 import { ErrorPage, type PageProblem } from './pages/error-page.tsx';
 import { ItemPage } from './pages/item-page.tsx';
 import { EVENTS_PATH, pageHref, renderDocument, type FeedLink, type PageContext } from './pages/layout.tsx';
 import { EventsPage, PAST_PATH } from './pages/events-page.tsx';
-import { RiverPage, type SubscribeLinks } from './pages/river.tsx';
-import { wordsFor } from './reader-words.ts';
+import { RiverPage, type Paging, type SubscribeLinks } from './pages/river.tsx';
+import { SavedPage, SaveRefusedPage } from './pages/saved-page.tsx';
+import { describeQueryProblem, wordsFor } from './reader-words.ts';
+import { titleProblem, type SelectionSaver } from './selection-saver.ts';
 
 export interface ReaderDeps {
   db: Db;
@@ -38,11 +45,18 @@ export interface ReaderDeps {
   topics: Topic[];
   /** The Subscribe box offers email digests (SMTP_URL is set). */
   emailDigests?: boolean;
+  /** "Save this selection" saves through the API's saver: the same rate and total. */
+  saver: SelectionSaver;
+  /** Client addresses for the saver's rate come from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
-export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50 };
-export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50 };
+export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50, known: [...QUERY_PARAMS, ...PAGE_PARAMS] };
+export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50, known: [...QUERY_PARAMS, 'theme', 'height', 'view'] };
 export const EVENTS_LIMITS = { defaultLimit: 30, maxLimit: 100 };
+/** Rows of the iframe snippet the subscribe box gives: its height is then exact, with no script. */
+const SNIPPET_ROWS = 5;
+
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 const EMBED_EVENTS_STEP_MS = 15 * 60_000;
@@ -55,6 +69,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
   const secureCookie = publicUrl.startsWith('https:');
+  const publicOrigin = new URL(publicUrl).origin;
   const topicSlugs = deps.topics.map((t) => t.slug);
   const topicLabels = Object.fromEntries(LANGUAGES.map((ui) => [ui, new Map(deps.topics.map((t) => [t.slug, t.label[ui]]))])) as Record<Language, Map<string, string>>;
   // Rendered river and embed pages, kept until an ingest changes the data (or the day changes,
@@ -84,6 +99,19 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     return c.body(body, problem.status, { ...PAGE_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store' });
   }
 
+  /** The same address without the parameter a problem names, or with "amp;" taken off its name. */
+  function fixOf(c: Context, err: QueryError): PageProblem['fix'] {
+    const url = new URL(c.req.url);
+    const { parameter, escapedAmpersand, suggestion } = err.problem;
+    const params = new URLSearchParams();
+    for (const [k, v] of url.searchParams) {
+      if (k === parameter && escapedAmpersand && suggestion) params.append(suggestion, v);
+      else if (k !== parameter) params.append(k, v);
+    }
+    const search = params.toString();
+    return { href: `${base}${url.pathname}${search ? `?${search}` : ''}`, corrected: Boolean(escapedAmpersand) };
+  }
+
   /** A reader page in each language; its errors become pages in its language rather than JSON. */
   const page = (path: string, handler: (c: Context<AppEnv>, ui: Language) => Promise<Response>) =>
     LANGUAGES.forEach((ui) => app.get(`/${ui}${path}`, (c) => handle(c, ui, handler)));
@@ -92,6 +120,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     try {
       return await handler(c, ui);
     } catch (err) {
+      if (err instanceof QueryError) return problemPage(c, ui, { status: 400, detail: err.message, query: err.problem, fix: fixOf(c, err) });
       if (err instanceof BadRequestError) return problemPage(c, ui, { status: 400, detail: err.message });
       if (err instanceof NotFoundError) return problemPage(c, ui, { status: 404, detail: err.message });
       log.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'page failed');
@@ -107,10 +136,31 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     return params.toString();
   }
 
-  function nextCursor(query: FeedQuery, rows: ItemView[]): string | undefined {
+  /**
+   * Where the pager leads from a page: older by the keyset cursor (which carries the position);
+   * newer by the item just before this page, found by its position (so, when items arrived since
+   * the reader left the newest page, the newer page may repeat a few).
+   */
+  async function pagingOf(query: FeedQuery, pageQuery: string, rows: ItemView[], paged: boolean): Promise<Paging> {
+    const at = (cursor?: string) => [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&');
+    const seen = paged ? query.seen : 0;
     const last = rows.at(-1);
-    if (!last || rows.length < query.limit) return undefined;
-    return query.order === 'relevance' ? encodeCursor({ offset: (query.offset ?? 0) + rows.length }) : encodeCursor({ publishedAt: last.publishedAt, id: last.id });
+    const older =
+      last && rows.length >= query.limit
+        ? query.order === 'relevance'
+          ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
+          : encodeCursor({ publishedAt: last.publishedAt, id: last.id, ...(seen !== undefined ? { seen: seen + rows.length } : {}) })
+        : undefined;
+    let newerQuery: string | undefined;
+    if (paged) {
+      if (seen === undefined || seen <= query.limit) newerQuery = pageQuery;
+      else if (query.order === 'relevance') newerQuery = at(encodeCursor({ offset: seen - query.limit }));
+      else {
+        const [before] = await queryItems(db, { ...query, before: undefined, offset: seen - query.limit - 1, limit: 1 });
+        newerQuery = before ? at(encodeCursor({ publishedAt: before.publishedAt, id: before.id, seen: seen - query.limit })) : pageQuery;
+      }
+    }
+    return { newerQuery, olderQuery: older ? at(older) : undefined, seen };
   }
 
   /** RSS, Atom and JSON Feed of one of our feed paths (/feeds/all, /sources/{slug}), for <link rel="alternate">. */
@@ -124,13 +174,17 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   }
 
   /** The widget's preview address and the two snippets (iframe, script) that embed it with `widget`'s parameters. */
-  function embedSnippets(widget: string, heading: string): { embedUrl: string; iframe: string; script: string } {
-    const embedUrl = `${publicUrl}/embed?${widget}`;
-    const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  /** The embed snippets for a widget's parameters; `readerUrl` is the same selection on the hub, shown where scripts are blocked. */
+  function embedSnippets(widget: string, heading: string, ui: Language, readerUrl: string): { embedUrl: string; iframe: string; resize: string; script: string } {
+    const embedUrl = `${publicUrl}/embed?${widget}&height=${SNIPPET_ROWS}`;
+    const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const escapeText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;');
     return {
       embedUrl,
-      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="480" style="border:0" loading="lazy"></iframe>`,
-      script: `<div data-passerelle="${escapeAttr(widget)}"></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
+      iframe: `<iframe src="${escapeAttr(embedUrl)}" title="${escapeAttr(`${heading} — Passerelle`)}" width="100%" height="${embedHeight(SNIPPET_ROWS)}" style="border:0" loading="lazy"></iframe>`,
+      resize: resizeListener(publicUrl),
+      // The link inside is what a page that blocks scripts shows: the same selection, on the hub.
+      script: `<div data-passerelle="${escapeAttr(widget)}"><a href="${escapeAttr(readerUrl)}">${escapeText(wordsFor(ui).embedScriptFallback(heading))}</a></div>\n<script src="${escapeAttr(`${publicUrl}/embed.js`)}" async></script>`,
     };
   }
 
@@ -143,9 +197,10 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       atom: feeds[1].href,
       json: feeds[2].href,
       opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
-      ...embedSnippets([filter, `ui=${ui}`].filter(Boolean).join('&'), heading),
+      ...embedSnippets([filter, `ui=${ui}`].filter(Boolean).join('&'), heading, ui, `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`),
       calendar: `${publicUrl}/calendar/all.ics${filter ? `?${filter}` : ''}`,
       email: deps.emailDigests ? { action: `${base}/${ui}/digests`, selection: selectionOf(query) } : undefined,
+      save: { action: pageHref(contextFor(ui), 'saved-feeds'), query: filter, title: heading },
     };
     return { links, feeds };
   }
@@ -171,7 +226,10 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   for (const ui of LANGUAGES) app.get(`/${ui}`, (c) => c.redirect(`${base}/${ui}/${new URL(c.req.url).search}`, 301));
 
   page('/', async (c, ui) => {
-    const params = new URL(c.req.url).searchParams;
+    const url = new URL(c.req.url);
+    const clean = cleanSearch(url.searchParams);
+    if (clean !== undefined) return c.redirect(`${base}/${ui}/${clean ? `?${clean}` : ''}`, 301);
+    const params = url.searchParams;
     const sources = await listSources(db);
     const query = parseFeedQuery(params, vocabulary(sources), PAGE_LIMITS);
     const pageQuery = pageQueryOf(query, PAGE_LIMITS);
@@ -180,7 +238,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, query);
-      const next = nextCursor(query, items);
+      const paging = await pagingOf(query, pageQuery, items, cursor !== '');
       const heading = headingOf(query, ui, ctx.w.riverHeading);
       const { links, feeds } = subscribeLinks(query, ui, heading);
       const body = await renderDocument(
@@ -191,8 +249,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
           items={items}
           sources={sources}
           pageQuery={pageQuery}
-          nextQuery={next ? [pageQuery, `before=${next}`].filter(Boolean).join('&') : undefined}
-          paged={cursor !== ''}
+          paging={paging}
           subscribe={links}
           feeds={feeds}
           switchHref={pageHref(ctx, '', [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&'), otherLanguage(ui))}
@@ -201,6 +258,41 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       return { body, lastModified: new Date(0) };
     });
     return sendPage(c, ui, rendered);
+  });
+
+  // "Save this selection": a plain form, so it works with scripts off. It must come from our own
+  // pages, and counts against the same rate and total as POST /api/saved-feeds.
+  for (const ui of LANGUAGES) {
+    app.post(`/${ui}/saved-feeds`, (c) =>
+      handle(c, ui, async () => {
+        const ctx = contextFor(ui);
+        const form = await c.req.parseBody();
+        const filter = typeof form.query === 'string' ? form.query : '';
+        const refuse = (text: string, status: 400 | 403 | 429 | 503, headers: Record<string, string> = {}) =>
+          renderDocument(<SaveRefusedPage ctx={ctx} text={text} backQuery={filter} switchHref={pageHref(ctx, '', filter, otherLanguage(ui))} />).then((body) =>
+            c.body(body, status, { ...PAGE_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store', ...headers }),
+          );
+        if (!isSentFromOurPages(c, publicOrigin)) return refuse(ctx.w.saveFromElsewhere, 403);
+        const wait = deps.saver.admit(clientAddress(c, deps.trustProxy ?? false));
+        if (wait > 0) return refuse(ctx.w.saveTooMany, 429, { 'Retry-After': String(wait) });
+        const title = typeof form.title === 'string' ? form.title : '';
+        if (titleProblem(title) || filter.length > 2000) return refuse(ctx.w.saveTitleMissing, 400);
+        const outcome = await deps.saver.save({ title, query: new URLSearchParams(filter), ui });
+        if (outcome.kind === 'full') return refuse(ctx.w.saveFull, 503, { 'Retry-After': '3600' });
+        return c.redirect(pageHref(ctx, `saved/${outcome.feed.id}`), 303);
+      }),
+    );
+  }
+
+  page('/saved/:id', async (c, ui) => {
+    const id = c.req.param('id') ?? '';
+    const saved = SAVED_FEED_ID.test(id) ? await getSavedFeed(db, id) : undefined;
+    if (!saved) throw new NotFoundError(`no saved feed ${id}`);
+    const ctx = contextFor(ui);
+    const feedBase = `${publicUrl}/f/${saved.id}`;
+    const suffix = saved.ui === ui ? '' : `?ui=${ui}`;
+    const urls = { rss: `${feedBase}.rss${suffix}`, atom: `${feedBase}.atom${suffix}`, json: `${feedBase}.json${suffix}` };
+    return sendPage(c, ui, fresh(await renderDocument(<SavedPage ctx={ctx} saved={{ title: saved.title, query: saved.query, urls }} switchHref={switchHref(c, ui)} />)));
   });
 
   page('/items/:id', async (c, ui) => {
@@ -261,7 +353,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
           pageQuery={pageQuery}
           nextQuery={next ? withFilter(pageQuery, `after=${next}`) : undefined}
           paged={cursor !== ''}
-          subscribe={{ calendar, rss, ...embedSnippets(withFilter('view=events', filter, `ui=${ui}`), heading) }}
+          subscribe={{ calendar, rss, ...embedSnippets(withFilter('view=events', filter, `ui=${ui}`), heading, ui, `${publicUrl}/${ui}/${EVENTS_PATH[ui]}${filter ? `?${filter}` : ''}`) }}
           feeds={[
             { type: 'text/calendar', title: `${heading} (iCalendar)`, href: calendar },
             { type: 'application/rss+xml', title: `${heading} (RSS)`, href: rss },
@@ -286,7 +378,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
 
   // The iframe widget. `ui` picks its words (en, fr); `lang` keeps its meaning everywhere else:
   // the language of the items, though without `ui` a widget asked for French items only speaks
-  // French (and English for English ones). `theme` is light or dark. No cookie is read or set here.
+  // French (and English for English ones). `theme` is light or dark; `height` gives it that many
+  // rows of a fixed height, so an iframe sized for them fits it exactly. No cookie is read or set here.
   app.get('/embed', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const ui = askedLanguage(params) ?? onlyLanguage(params) ?? 'en';
@@ -299,36 +392,39 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
         ? sendCacheable(c, rendered, HTML, EMBED_MAX_AGE, EMBED_HEADERS)
         : c.body(rendered.body, status as 400, { ...EMBED_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store' });
     let query: FeedQuery;
+    let rows: number | undefined;
     try {
-      const theme = params.get('theme');
-      if (theme && theme !== 'light' && theme !== 'dark') throw new BadRequestError('theme: must be light or dark');
-      if (view && view !== 'items' && view !== 'events') throw new BadRequestError('view: must be items or events');
-      query = parseFeedQuery(params, vocabulary(await listSources(db)), EMBED_LIMITS);
+      oneOf('theme', params.getAll('theme').filter(Boolean), ['light', 'dark'] as const);
+      oneOf('view', params.getAll('view').filter(Boolean), ['items', 'events'] as const);
+      rows = parseWholeNumber(params, 'height', 1, EMBED_LIMITS.maxLimit);
+      query = parseFeedQuery(params, vocabulary(await listSources(db)), { ...EMBED_LIMITS, defaultLimit: rows ?? EMBED_LIMITS.defaultLimit });
     } catch (err) {
-      if (!(err instanceof BadRequestError)) throw err;
-      const body = await renderDocument(<EmbedPage ctx={ctx} heading={ctx.w.badRequestTitle} items={[]} moreHref={`${publicUrl}/${ui}/`} dark={dark} message={err.message} />);
+      if (!(err instanceof QueryError)) throw err;
+      const body = await renderDocument(
+        <EmbedPage ctx={ctx} heading={ctx.w.badRequestTitle} items={[]} moreHref={`${publicUrl}/${ui}/`} dark={dark} message={describeQueryProblem(err.problem, ui)} />,
+      );
       return send(fresh(body), 400);
     }
     const filter = canonicalFilter(query);
     if (view === 'events') {
       // Upcoming events by date; one that has ended leaves the list within a quarter of an hour.
       const at = Math.floor(ctx.now / EMBED_EVENTS_STEP_MS) * EMBED_EVENTS_STEP_MS;
-      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, at].join('\u0000');
+      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at].join('\u0000');
       const rendered = await cache.get(key, async () => {
         const { before: _b, offset: _o, order: _r, ...selection } = query;
         const items = await queryEvents(db, { ...selection, when: 'upcoming', at: new Date(at) });
         const heading = canonicalFilter(query) ? `${ctx.w.eventsHeading} · ${describeQuery(query, ui, topicLabels[ui])}` : ctx.w.embedEventsAll;
         const moreHref = `${publicUrl}/${ui}/${EVENTS_PATH[ui]}${filter ? `?${filter}` : ''}`;
-        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} />), lastModified: new Date(0) };
+        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} rows={rows} />), lastModified: new Date(0) };
       });
       return send(rendered);
     }
-    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, dayNumber(ctx.now)].join('\u0000');
+    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, { ...query, before: undefined, offset: undefined });
       const heading = headingOf(query, ui, ctx.w.embedAll);
       const moreHref = `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`;
-      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} />), lastModified: new Date(0) };
+      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} rows={rows} />), lastModified: new Date(0) };
     });
     return send(rendered);
   });
@@ -341,10 +437,10 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
 
   app.get('/assets/:file', (c) => {
     const file = c.req.param('file');
-    const asset = [SITE_CSS, ICON].find((a) => a.path === `/assets/${file}`);
+    const asset = [SITE_CSS, ADMIN_CSS, ICON].find((a) => a.path === `/assets/${file}`);
     if (asset) return sendAsset(c, asset, 'public, max-age=31536000, immutable');
     // A page cached before a deploy may ask for the previous stylesheet: the current one is better than none.
-    const stale = [SITE_CSS, ICON].find((a) => new RegExp(`^${a.path.split('/').pop()!.split('.')[0]}\\.[0-9a-f]+\\.${a.path.split('.').pop()}$`).test(file));
+    const stale = [SITE_CSS, ADMIN_CSS, ICON].find((a) => new RegExp(`^${a.path.split('/').pop()!.split('.')[0]}\\.[0-9a-f]+\\.${a.path.split('.').pop()}$`).test(file));
     if (stale) return sendAsset(c, stale, 'public, max-age=300');
     throw new NotFoundError(`no asset ${file}`);
   });
@@ -353,4 +449,24 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   // 404 page in its language, not the API's JSON. Registered last, so every real page comes first.
   for (const ui of LANGUAGES) app.get(`/${ui}/*`, (c) => problemPage(c, ui, { status: 404 }));
   return app;
+}
+
+/**
+ * The query a reader's address should have, when it differs: without the empty fields a GET form
+ * sends ("?province=&source="), nor the parameters trackers add. Undefined when it is already clean.
+ */
+export function cleanSearch(params: URLSearchParams): string | undefined {
+  const kept = [...params].filter(([name, value]) => value.trim() !== '' && !isTrackingParam(name));
+  if (kept.length === [...params].length) return undefined;
+  return new URLSearchParams(kept).toString();
+}
+
+/**
+ * The host page's optional line that lets an iframe widget set its own height: it asks each of our
+ * iframes (now and when it loads) for its height, and takes the answers from the hub's origin only.
+ */
+export function resizeListener(publicUrl: string): string {
+  const origin = JSON.stringify(new URL(publicUrl).origin);
+  const prefix = JSON.stringify(`${publicUrl}/embed`);
+  return `<script>addEventListener("message",function(e){if(e.origin===${origin}&&e.data&&e.data.passerelle==="height")document.querySelectorAll("iframe").forEach(function(f){if(f.contentWindow===e.source)f.style.height=e.data.height+"px"})});document.querySelectorAll('iframe[src^=${prefix}]').forEach(function(f){function ask(){f.contentWindow.postMessage("passerelle:resize",${origin})}ask();f.addEventListener("load",ask)});</script>`;
 }

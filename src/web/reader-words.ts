@@ -3,6 +3,7 @@
 // labels of regions, provinces, types and languages are in core/words.ts; dates and numbers are
 // written by core/locale.ts.
 import type { Language } from '../core/types.ts';
+import type { QueryProblem } from '../publish/feed-query.ts';
 
 const en = {
   colon: ':',
@@ -29,11 +30,19 @@ const en = {
   anySource: 'All sources',
   apply: 'Apply filters',
   clear: 'Clear filters',
+  filtersActive: (n: number) => `${n} active filter${n === 1 ? '' : 's'}`,
+  activeFilters: 'Active filters',
+  removeFilter: 'Remove the filter',
+  clearAll: 'Clear all',
+  searchChip: (q: string) => `“${q}”`,
+  sinceChip: (date: string) => `since ${date}`,
   itemsHeading: 'Items',
   noItems: 'No items match this selection yet. Try fewer filters or other words.',
   older: 'Older items',
+  newer: 'Newer items',
   newest: 'Back to the newest',
   pagesLabel: 'More items',
+  position: (from: number, to: number) => `Items ${from}–${to}`,
   alsoBy: 'Also published by',
   subscribeShort: 'Subscribe',
 
@@ -47,8 +56,24 @@ const en = {
   embedHeading: 'Show this list on your website',
   embedIntro: 'Copy one of these snippets into a page of your site. The list stays up to date by itself and sets no cookies.',
   embedIframe: 'With an iframe (works without script)',
-  embedScript: 'With a script (takes your page’s width and font)',
+  embedScript: 'With a script (takes your page’s width, font and colours; where scripts are blocked, a link to this selection shows instead)',
   embedPreview: 'Preview the widget',
+  embedUrl: 'The widget’s address alone (for a site builder that asks for a URL)',
+  embedResize: 'Optional: let the iframe take the height of its list by adding this line once to the page',
+  embedScriptFallback: (heading: string) => `${heading} on Passerelle`,
+
+  saveHeading: 'Save this selection',
+  saveIntro: 'Give it a title to get short feed addresses of your own, easy to share and to remember.',
+  saveTitle: 'Title',
+  saveButton: 'Save',
+  savedTitle: 'Selection saved',
+  savedIntro: 'These short addresses always give this selection, under its title:',
+  savedOpen: 'See it in the reader',
+  saveRefusedTitle: 'This selection was not saved',
+  saveTooMany: 'Too many selections were saved from this address lately. Try again later.',
+  saveFull: 'The hub holds as many saved selections as it accepts. Unused ones are removed in time; try again later.',
+  saveTitleMissing: 'Give the selection a title of one line, at most 200 characters.',
+  saveFromElsewhere: 'This form did not come from this hub’s pages. Go back, reload the page and send it again.',
 
   back: 'Back to the latest items',
   publishedBy: 'Published by',
@@ -67,6 +92,7 @@ const en = {
   directoryIntro: 'The organizations whose feeds Passerelle gathers, by region. Choose a province or territory on the map to read its items.',
   mapTitle: 'Map of Canada’s provinces and territories',
   mapHint: 'Each province or territory links to its items.',
+  mapList: 'Provinces and territories',
   regionWide: 'Across the region',
   nationalWide: 'Across Canada',
   noOrgs: 'No organization yet.',
@@ -92,6 +118,22 @@ const en = {
   badRequestTitle: 'This selection could not be read',
   badRequestLead: 'One part of the address is not one we know:',
   detail: 'Detail',
+  withoutParameter: 'Show this page without it',
+  correctedAddress: 'Open the corrected address',
+  unknownParameter: (name: string) => `“${name}” is not a parameter of this address.`,
+  escapedAmpersand: (name: string) => `The address has “&amp;” where “&” belongs (HTML’s way of writing “&”, copied into an address): use “${name}”.`,
+  didYouMean: (name: string) => `Did you mean “${name}”?`,
+  acceptedParameters: (names: string) => `It takes: ${names}.`,
+  unknownValue: (name: string, values: string) => `“${name}” does not take ${values}.`,
+  acceptedValues: (values: string) => `Accepted: ${values}.`,
+  badNumber: (name: string, min: number, max: number) => `“${name}” must be a whole number from ${min} to ${max}.`,
+  badSince: '“since” must be a date, such as 2024-05-01, or a time, such as 2024-05-01T12:00:00Z.',
+  sinceOutOfRange: '“since” must fall between the years 1 and 9999.',
+  badBoolean: (name: string) => `“${name}” must be true or false.`,
+  controlCharacters: 'The search must not contain control characters.',
+  searchTooLong: (max: number) => `The search is too long: at most ${max} characters.`,
+  badCursor: 'This page’s address is out of date or incomplete: start again from the newest items.',
+  quote: (text: string) => `“${text}”`,
   startOver: 'Start again from the latest items',
   serverErrorTitle: 'Something went wrong on our side',
   serverErrorText: 'Please try again in a moment. If it keeps happening, tell the people who run this hub and quote this reference:',
@@ -166,16 +208,24 @@ const fr: Words = {
   anySource: 'Toutes les sources',
   apply: 'Appliquer les filtres',
   clear: 'Effacer les filtres',
+  filtersActive: (n) => `${n}\u00a0filtre${n > 1 ? 's' : ''} actif${n > 1 ? 's' : ''}`,
+  activeFilters: 'Filtres actifs',
+  removeFilter: 'Retirer le filtre',
+  clearAll: 'Tout effacer',
+  searchChip: (q) => `«\u00a0${q}\u00a0»`,
+  sinceChip: (date) => `depuis le ${date}`,
   itemsHeading: 'Contenus',
   noItems: 'Aucun contenu ne correspond encore à cette sélection. Essayez moins de filtres ou d’autres mots.',
   older: 'Contenus plus anciens',
+  newer: 'Contenus plus récents',
   newest: 'Retour aux plus récents',
   pagesLabel: 'Plus de contenus',
+  position: (from, to) => `Contenus ${from} à ${to}`,
   alsoBy: 'Aussi publié par',
   subscribeShort: 'S’abonner',
 
   subscribeHeading: 'S’abonner à cette sélection',
-  subscribeIntro: 'Suivez exactement ce que liste cette page dans n’importe quel lecteur de fils, sans compte. Copiez une de ces adresses dans votre lecteur :',
+  subscribeIntro: 'Suivez exactement ce que liste cette page dans n’importe quel lecteur de fils, sans compte. Copiez une de ces adresses dans votre lecteur\u00a0:',
   feedRss: 'Fil RSS',
   feedAtom: 'Fil Atom',
   feedJson: 'Fil JSON Feed',
@@ -184,8 +234,24 @@ const fr: Words = {
   embedHeading: 'Afficher cette liste sur votre site',
   embedIntro: 'Copiez un de ces extraits dans une page de votre site. La liste se tient à jour toute seule et ne dépose aucun témoin.',
   embedIframe: 'Avec un iframe (fonctionne sans script)',
-  embedScript: 'Avec un script (prend la largeur et la police de votre page)',
+  embedScript: 'Avec un script (prend la largeur, la police et les couleurs de votre page\u00a0; là où les scripts sont bloqués, un lien vers cette sélection s’affiche à la place)',
   embedPreview: 'Aperçu du widget',
+  embedUrl: 'L’adresse du widget seule (pour un outil de création de site qui demande une adresse)',
+  embedResize: 'Facultatif\u00a0: pour que l’iframe prenne la hauteur de sa liste, ajoutez une fois cette ligne à la page',
+  embedScriptFallback: (heading) => `${heading} sur Passerelle`,
+
+  saveHeading: 'Enregistrer cette sélection',
+  saveIntro: 'Donnez-lui un titre pour obtenir des adresses de fils courtes, à vous, faciles à partager et à retenir.',
+  saveTitle: 'Titre',
+  saveButton: 'Enregistrer',
+  savedTitle: 'Sélection enregistrée',
+  savedIntro: 'Ces adresses courtes donnent toujours cette sélection, sous son titre\u00a0:',
+  savedOpen: 'La voir dans le lecteur',
+  saveRefusedTitle: 'Cette sélection n’a pas été enregistrée',
+  saveTooMany: 'Trop de sélections ont été enregistrées depuis cette adresse ces derniers temps. Réessayez plus tard.',
+  saveFull: 'Le carrefour garde autant de sélections qu’il en accepte. Celles qui ne servent pas sont retirées avec le temps\u00a0; réessayez plus tard.',
+  saveTitleMissing: 'Donnez à la sélection un titre d’une ligne, d’au plus 200\u00a0caractères.',
+  saveFromElsewhere: 'Ce formulaire ne venait pas des pages de ce carrefour. Revenez en arrière, rechargez la page et envoyez-le de nouveau.',
 
   back: 'Retour aux derniers contenus',
   publishedBy: 'Publié par',
@@ -204,6 +270,7 @@ const fr: Words = {
   directoryIntro: 'Les organisations dont Passerelle réunit les fils, par région. Choisissez une province ou un territoire sur la carte pour lire ses contenus.',
   mapTitle: 'Carte des provinces et territoires du Canada',
   mapHint: 'Chaque province et chaque territoire mène à ses contenus.',
+  mapList: 'Provinces et territoires',
   regionWide: 'Toute la région',
   nationalWide: 'Partout au Canada',
   noOrgs: 'Aucune organisation pour l’instant.',
@@ -227,15 +294,32 @@ const fr: Words = {
   embedNewTab: 'Les liens s’ouvrent dans un nouvel onglet.',
 
   badRequestTitle: 'Cette sélection n’a pas pu être lue',
-  badRequestLead: 'Une partie de l’adresse ne nous est pas connue :',
+  badRequestLead: 'Une partie de l’adresse ne nous est pas connue\u00a0:',
   detail: 'Détail',
+  withoutParameter: 'Afficher cette page sans lui',
+  correctedAddress: 'Ouvrir l’adresse corrigée',
+  unknownParameter: (name) => `«\u00a0${name}\u00a0» n’est pas un paramètre de cette adresse.`,
+  escapedAmpersand: (name) =>
+    `L’adresse contient «\u00a0&amp;\u00a0» là où il faut «\u00a0&\u00a0» (la façon dont le HTML écrit «\u00a0&\u00a0», copiée dans une adresse)\u00a0: utilisez «\u00a0${name}\u00a0».`,
+  didYouMean: (name) => `Vouliez-vous dire «\u00a0${name}\u00a0»\u00a0?`,
+  acceptedParameters: (names) => `Elle accepte\u00a0: ${names}.`,
+  unknownValue: (name, values) => `«\u00a0${name}\u00a0» n’accepte pas ${values}.`,
+  acceptedValues: (values) => `Valeurs acceptées\u00a0: ${values}.`,
+  badNumber: (name, min, max) => `«\u00a0${name}\u00a0» doit être un nombre entier de ${min} à ${max}.`,
+  badSince: '«\u00a0since\u00a0» doit être une date, comme 2024-05-01, ou une heure, comme 2024-05-01T12:00:00Z.',
+  sinceOutOfRange: '«\u00a0since\u00a0» doit tomber entre les années 1 et 9999.',
+  badBoolean: (name) => `«\u00a0${name}\u00a0» doit valoir true ou false.`,
+  controlCharacters: 'La recherche ne doit pas contenir de caractères de contrôle.',
+  searchTooLong: (max) => `La recherche est trop longue\u00a0: au plus ${max}\u00a0caractères.`,
+  badCursor: 'L’adresse de cette page est périmée ou incomplète\u00a0: recommencez à partir des plus récents.',
+  quote: (text) => `«\u00a0${text}\u00a0»`,
   startOver: 'Recommencer à partir des derniers contenus',
   serverErrorTitle: 'Un problème est survenu de notre côté',
-  serverErrorText: 'Veuillez réessayer dans un instant. Si le problème persiste, prévenez les responsables de ce carrefour en citant cette référence :',
+  serverErrorText: 'Veuillez réessayer dans un instant. Si le problème persiste, prévenez les responsables de ce carrefour en citant cette référence\u00a0:',
 
   itemCount: (n: number) => `${n} contenu${n > 1 ? 's' : ''}`,
   orgCount: (n: number) => `${n} organisation${n > 1 ? 's' : ''}`,
-  parameter: (name: string) => `le paramètre « ${name} »`,
+  parameter: (name: string) => `le paramètre «\u00a0${name}\u00a0»`,
   translationHeading: (lang: string) => (lang === 'fr' ? 'Ce contenu en français' : 'Ce contenu en anglais'),
 
   navEvents: 'Événements',
@@ -280,6 +364,34 @@ export const WORDS: Record<Language, Words> = { en, fr };
 
 export function wordsFor(ui: Language): Words {
   return WORDS[ui];
+}
+
+/** A query's problem (publish/feed-query.ts) in the reader's words: what is wrong, and what is accepted. */
+export function describeQueryProblem(problem: QueryProblem, ui: Language): string {
+  const w = WORDS[ui];
+  const list = (values: readonly string[] | undefined) => (values ?? []).join(', ');
+  switch (problem.code) {
+    case 'unknown-parameter': {
+      const hint = problem.escapedAmpersand && problem.suggestion ? w.escapedAmpersand(problem.suggestion) : problem.suggestion ? w.didYouMean(problem.suggestion) : '';
+      return [w.unknownParameter(problem.parameter), hint, w.acceptedParameters(list(problem.accepted))].filter(Boolean).join(' ');
+    }
+    case 'unknown-value':
+      return `${w.unknownValue(problem.parameter, (problem.values ?? []).map(w.quote).join(', '))} ${w.acceptedValues(list(problem.accepted))}`;
+    case 'bad-number':
+      return w.badNumber(problem.parameter, problem.min ?? 1, problem.max ?? 1);
+    case 'bad-since':
+      return w.badSince;
+    case 'since-out-of-range':
+      return w.sinceOutOfRange;
+    case 'bad-boolean':
+      return w.badBoolean(problem.parameter);
+    case 'control-characters':
+      return w.controlCharacters;
+    case 'too-long':
+      return w.searchTooLong(problem.max ?? 0);
+    case 'bad-cursor':
+      return w.badCursor;
+  }
 }
 
 /** The filter parameters, named as the filter panel names them. */

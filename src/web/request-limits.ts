@@ -14,6 +14,10 @@ export const DEFAULT_BODY_BYTES = 64 * 1024;
 const ROUTE_BODIES: Record<string, { bytes: number; text?: boolean }> = {
   // An OPML file up to the import's own limit, with room for its envelope.
   '/api/opml': { bytes: DEFAULT_OPML_LIMITS.maxBytes + 4096 },
+  // The admin pages' OPML upload: the file in a multipart form. The page's own limit, a little
+  // lower, answers first, with a page in its language.
+  '/en/admin/import': { bytes: DEFAULT_OPML_LIMITS.maxBytes + 128 * 1024 },
+  '/fr/admin/import': { bytes: DEFAULT_OPML_LIMITS.maxBytes + 128 * 1024 },
   // A saved feed is a title and a filter; anything bigger is not one.
   '/api/saved-feeds': { bytes: 16 * 1024 },
   // A subscription request is a few URLs and a secret. The hub answers in plain text (W3C WebSub §5.1.2).

@@ -1,6 +1,8 @@
 // axe-core in Chromium on the admin pages, in English and French: signing in (and its refusal),
-// the health table, a failing source's page and a feeds.yaml one, the add form empty, with the
-// feeds discovered as choices and with wrong fields, the deletion's confirmation, a missing source.
+// the health table (on a wide screen and as cards on a phone), a failing source's page and a
+// feeds.yaml one, the add form empty, with the feeds discovered as choices and with wrong fields,
+// the edit form (empty of problems and with them, and for a feeds.yaml source), the OPML import
+// with its report and its refusal, the deletion's confirmation, a missing source.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db.ts';
@@ -84,6 +86,41 @@ describe('admin pages accessibility (axe-core in Chromium)', () => {
         await page.waitForSelector('.field-error');
       },
     ],
+    ['edit form', (page) => page.goto(`${hub.url}/${ui}/admin/sources/working/edit`)],
+    [
+      'edit form with wrong fields',
+      async (page) => {
+        await page.evaluate(() => ((document.querySelector('form.admin-form') as HTMLFormElement).noValidate = true));
+        await page.fill('#f-title', '');
+        await page.selectOption('#f-region', 'bc');
+        await page.selectOption('#f-province', 'ns');
+        await page.fill('#f-intervalMinutes', '0');
+        await page.click('form.admin-form button[type=submit]');
+        await page.waitForSelector('.field-error');
+      },
+    ],
+    ['edit page of a feeds.yaml source', (page) => page.goto(`${hub.url}/${ui}/admin/sources/filed/edit`)],
+    ['import form', (page) => page.goto(`${hub.url}/${ui}/admin/import`)],
+    [
+      'import report',
+      async (page) => {
+        await page.setInputFiles('#f-file', {
+          name: 'list.opml',
+          mimeType: 'text/x-opml',
+          buffer: Buffer.from(`<opml version="2.0"><body><outline text="Logement"><outline text="Two News" xmlUrl="${server.url('/two/news.xml')}" category="ON"/></outline><outline text="Misc"><outline text="Working" xmlUrl="${server.url('/working.xml')}"/></outline></body></opml>`),
+        });
+        await page.click('form.admin-form button[type=submit]');
+        await page.waitForSelector('#report-h');
+      },
+    ],
+    [
+      'import refused',
+      async (page) => {
+        await page.setInputFiles('#f-file', { name: 'bad.opml', mimeType: 'text/x-opml', buffer: Buffer.from('<opml version="2.0"><body><outline text="Bad" xmlUrl="not a url"/></body></opml>') });
+        await page.click('form.admin-form button[type=submit]');
+        await page.waitForSelector('#problem-h');
+      },
+    ],
     ['delete confirmation', (page) => page.goto(`${hub.url}/${ui}/admin/sources/working/delete`)],
     ['missing source', (page) => page.goto(`${hub.url}/${ui}/admin/sources/nope`)],
   ];
@@ -106,4 +143,24 @@ describe('admin pages accessibility (axe-core in Chromium)', () => {
       }
     }, 60_000);
   }
+
+  it('no violations on the health table as cards on a phone', async () => {
+    const phone = await newContext(browser, { bypassCSP: true, viewport: { width: 375, height: 740 } });
+    try {
+      const page = await phone.newPage();
+      const report: string[] = [];
+      await page.goto(`${hub.url}/en/admin/sign-in`);
+      await page.fill('#token', ADMIN_TOKEN);
+      await page.click('form.admin-form button[type=submit]');
+      await page.waitForURL(`${hub.url}/en/admin`);
+      for (const ui of ['en', 'fr']) {
+        await page.goto(`${hub.url}/${ui}/admin`);
+        const violations = await runAxe(page);
+        if (violations.length) report.push(`${ui}:\n${describeViolations(violations)}`);
+      }
+      expect(report.join('\n\n')).toBe('');
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
 });

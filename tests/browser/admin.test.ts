@@ -1,7 +1,8 @@
 // The admin pages in Chromium with scripts off, against the real server and a fixture feed
 // server on 127.0.0.1: signing in (and the cookie the browser keeps), the health table with a
-// failing source and its sparkline, adding a source by site URL that offers two feeds, pausing and
-// resuming, refreshing, deleting after the confirmation step, and a read-only token's view.
+// failing source and its sparkline (and as cards on a phone), adding a source by site URL that
+// offers two feeds, pausing and resuming, refreshing, deleting after the confirmation step,
+// editing a source in French, importing an OPML file, and a read-only token's view.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/api-tokens.ts';
@@ -168,6 +169,83 @@ describe('admin pages in Chromium, scripts off', () => {
     await page.getByRole('link', { name: 'Français' }).click();
     await page.waitForURL(`${hub.url}/fr/admin/sources/broken`);
     expect(await page.getByRole('button', { name: 'Lire maintenant' }).count()).toBe(1);
+  });
+
+  it('edits a source in French: a province that contradicts the region is refused in French; a province alone moves it', async () => {
+    await page.goto(`${hub.url}/fr/admin/sources/broken`);
+    await page.getByRole('link', { name: 'Modifier…' }).click();
+    await page.waitForURL(`${hub.url}/fr/admin/sources/broken/edit`);
+    await page.getByLabel(/^Organisation/).fill('Réseau d’établissement du Cap-Breton');
+    await page.getByLabel(/^Région/).selectOption({ label: 'Colombie-Britannique' });
+    await page.getByLabel(/^Province ou territoire/).selectOption({ label: 'Nouvelle-Écosse' });
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    const alert = page.getByRole('alert');
+    expect(await alert.textContent()).toContain('Nouvelle-Écosse n’est pas dans la région «\u00a0Colombie-Britannique\u00a0». Choisissez sa région, ou laissez la région vide\u00a0: la province la fixe.');
+    expect(await alert.textContent()).not.toMatch(/is not in region|province "ns"/);
+    expect(await page.getByLabel(/^Organisation/).inputValue()).toBe('Réseau d’établissement du Cap-Breton');
+    // Leaving the region empty: the province sets it.
+    await page.getByLabel(/^Région/).selectOption({ value: '' });
+    await page.getByLabel(/^Province ou territoire/).selectOption({ label: 'Île-du-Prince-Édouard' });
+    await page.getByLabel('Logement', { exact: true }).check();
+    await page.getByLabel(/^Intervalle de lecture/).fill('90');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.waitForURL(`${hub.url}/fr/admin/sources/broken?done=edited`);
+    expect(await page.getByRole('status').textContent()).toBe('Modifications enregistrées.');
+    expect(await getSourceBySlug(database.db, 'broken')).toMatchObject({ organization: 'Réseau d’établissement du Cap-Breton', region: 'atlantic', province: 'pe', topics: ['housing'], intervalOverrideMinutes: 90 });
+    // A feeds.yaml source: the page says where to change it.
+    await page.goto(`${hub.url}/en/admin/sources/filed/edit`);
+    expect(await page.locator('main').textContent()).toContain('in the entry whose slug is “filed”');
+    expect(await page.locator('form.admin-form').count()).toBe(0);
+  });
+
+  it('imports an OPML file: a dry run first, then for real', async () => {
+    const file = {
+      name: 'members.opml',
+      mimeType: 'text/x-opml',
+      buffer: Buffer.from(`<?xml version="1.0"?><opml version="2.0"><head><title>Members</title></head><body>
+        <outline text="Housing"><outline text="Shelter Network News" xmlUrl="${server.url('/two/news.xml')}" category="/ontario/on"/></outline>
+      </body></opml>`),
+    };
+    await page.goto(`${hub.url}/en/admin`);
+    await page.getByRole('link', { name: 'Import OPML' }).click();
+    await page.getByLabel(/^OPML file/).setInputFiles(file);
+    expect(await page.getByLabel(/dry run/).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Read the file' }).click();
+    await page.waitForSelector('#report-h');
+    expect(await page.locator('.tally').textContent()).toBe('Dry run: 1 source to import, 0 skipped. Nothing was imported.');
+    const row = page.locator('table.imported tbody tr');
+    expect(await row.locator('th').textContent()).toContain('Shelter Network News');
+    expect(await row.locator('td').allTextContents()).toEqual(['Shelter Network', 'Ontario', 'Englishdeclared by the feed', 'Housing']);
+    expect(await getSourceBySlug(database.db, 'shelter-network-news')).toBeUndefined();
+    await page.getByLabel(/^OPML file/).setInputFiles(file);
+    await page.getByLabel(/dry run/).uncheck();
+    await page.getByRole('button', { name: 'Read the file' }).click();
+    await page.waitForSelector('#report-h');
+    expect(await page.locator('.tally').textContent()).toBe('1 source imported, 0 skipped.');
+    expect(await getSourceBySlug(database.db, 'shelter-network-news')).toMatchObject({ organization: 'Shelter Network', region: 'ontario', province: 'on', languages: ['en'], topics: ['housing'] });
+  });
+
+  it('on a phone, the health table is a card per source: the failing one’s error and next fetch in view, nothing sideways', async () => {
+    const phone = await newContext(browser, { javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+    try {
+      await phone.addCookies(await context.cookies());
+      const p = await phone.newPage();
+      await p.goto(`${hub.url}/en/admin`);
+      const card = await p.evaluate(() => {
+        const row = document.querySelector('tbody tr')!;
+        const error = row.querySelector('.error-cell')!.getBoundingClientRect();
+        const next = row.querySelector('td[data-label="Next fetch"]')!.getBoundingClientRect();
+        return { id: row.id, width: document.documentElement.scrollWidth, errorRight: error.right, nextRight: next.right, rowHeight: row.getBoundingClientRect().height };
+      });
+      expect(card.id).toBe('s-broken');
+      expect(card.width).toBe(375);
+      expect(card.errorRight).toBeLessThanOrEqual(375);
+      expect(card.nextRight).toBeLessThanOrEqual(375);
+      expect(card.rowHeight).toBeLessThan(400);
+      expect(await p.locator('tbody tr#s-broken .error-cell').textContent()).toContain('The site had a server error.');
+    } finally {
+      await phone.close();
+    }
   });
 
   it('signs out, and a read-only token then sees everything but no action', async () => {

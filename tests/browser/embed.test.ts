@@ -1,11 +1,14 @@
 // The two embeds on a host page served from another origin, with a strict CSP of its own: the
 // iframe (/embed, framable by anyone, while the reader's pages are not) and the script
-// (/embed.js, from the public JSON API with CORS, in a shadow root). No cookies either way.
+// (/embed.js, from the public JSON API with CORS, in a shadow root, in the host page's font and
+// colours). No cookies either way. The iframe fits its content: in rows of a fixed height, or told
+// its height by the page, which answers only once the host page's one-line listener asks.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db.ts';
 import { freshDatabase } from '../helpers/databases.ts';
 import { ENTRIES, HOSTILE_TITLE, seedHostile, seedReader } from '../helpers/reader-fixture.ts';
+import { embedHeight } from '../../src/web/pages/embed-page.tsx';
 import { describeViolations, launchBrowser, newContext, runAxe } from './browser.ts';
 import { startHostPage, startHub, type RunningHub } from './reader-server.ts';
 
@@ -24,7 +27,7 @@ function hostPage(hub: string): string {
 <iframe id="frame" src="${hub}/embed?topic=housing&amp;ui=fr" title="Passerelle — Logement" width="400" height="400"></iframe>
 <iframe id="reader" src="${hub}/en/" title="The reader (must refuse to be framed)" width="400" height="200"></iframe>
 <h2>From the sector</h2>
-<div id="w1" data-passerelle="topic=housing&amp;ui=fr&amp;limit=3"></div>
+<div id="w1" data-passerelle="topic=housing&amp;ui=fr&amp;limit=3"><a href="${hub}/fr/?topic=housing">Logement sur Passerelle</a></div>
 <h2>In French, words in English, dark</h2>
 <div id="w2" data-passerelle="lang=fr&amp;ui=en&amp;theme=dark&amp;limit=4"></div>
 <h2>Hostile titles</h2>
@@ -33,6 +36,10 @@ function hostPage(hub: string): string {
 <div id="w5" data-passerelle="topic=housing&amp;lang=fr"></div>
 <h2>A mistake in the attribute</h2>
 <div id="w4" data-passerelle="topic=nope"></div>
+<h2>The host page's own accent and background</h2>
+<div id="w6" data-passerelle="topic=housing&amp;limit=2"></div>
+<h2>A misspelt parameter, in French</h2>
+<div id="w7" data-passerelle="topc=housing&amp;ui=fr"></div>
 </main>
 <script src="${hub}/embed.js" async></script>
 </body>
@@ -55,7 +62,10 @@ describe('embeds on another site, in Chromium', () => {
     await seedHostile(database.db, { topics });
     hub = await startHub(database, topics);
     // "localhost" and "127.0.0.1" are different origins (and different sites) to the browser.
-    host = await startHostPage(hostPage(hub.url), 'a { color: rgb(255, 0, 0); } * { font-family: serif; } li { border: 5px solid lime; }');
+    host = await startHostPage(
+      hostPage(hub.url),
+      'body { color: rgb(40, 40, 60); } a { color: rgb(153, 0, 0); } * { font-family: serif; } li { border: 5px solid lime; } #w6 { --passerelle-accent: rgb(0, 90, 0); --passerelle-background: rgb(255, 250, 230); }',
+    );
     browser = await launchBrowser();
     context = await newContext(browser, { bypassCSP: false });
     await context.exposeBinding('__hostileRan', (_source, what: string) => void ran.push(what));
@@ -65,7 +75,7 @@ describe('embeds on another site, in Chromium', () => {
       void d.dismiss();
     });
     await page.goto(host.url.replace('127.0.0.1', 'localhost'));
-    await page.waitForFunction(() => ['w1', 'w2', 'w3', 'w4', 'w5'].every((id) => document.getElementById(id)?.shadowRoot?.querySelector('.psl p')));
+    await page.waitForFunction(() => ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'].every((id) => document.getElementById(id)?.shadowRoot?.querySelector('.psl p')));
   });
   afterAll(async () => {
     await context?.close();
@@ -112,7 +122,7 @@ describe('embeds on another site, in Chromium', () => {
       meta: el.shadowRoot!.querySelector('li p')!.textContent,
       more: el.shadowRoot!.querySelector('.f a')!.textContent,
     }));
-    expect(w2).toMatchObject({ dark: 'psl dark', count: 4, more: 'More on Passerelle' });
+    expect(w2).toMatchObject({ dark: 'psl host dark', count: 4, more: 'More on Passerelle' });
     expect(w2.meta).toMatch(/ · French$/);
 
     // No ui, one language asked for: the widget speaks it, whatever the host page's language.
@@ -124,18 +134,40 @@ describe('embeds on another site, in Chromium', () => {
 
     const w4 = await widget('w4').evaluate((el) => el.shadowRoot!.textContent);
     expect(w4).toContain('The list could not be loaded.');
+    expect(w4).toContain('“topic” does not take “nope”.');
+    // A misspelt parameter is named, in the widget's language, with the one meant.
+    const w7 = await widget('w7').evaluate((el) => el.shadowRoot!.textContent);
+    expect(w7).toContain('«\u00a0topc\u00a0» n’est pas un paramètre de ce widget. Vouliez-vous dire «\u00a0topic\u00a0»\u00a0?');
   });
 
-  it('keeps the host page’s styles out and its own in', async () => {
-    const style = await page.locator('#w1').evaluate((el) => {
-      const a = el.shadowRoot!.querySelector('li a')!;
-      const li = el.shadowRoot!.querySelector('li')!;
-      return { color: getComputedStyle(a).color, font: getComputedStyle(a).fontFamily, border: getComputedStyle(li).borderLeftWidth };
-    });
-    expect(style.color).toBe('rgb(11, 79, 138)');
-    expect(style.font).not.toBe('serif');
-    expect(style.border).toBe('0px');
+  it('takes the host page’s font, text and link colours and its custom properties; keeps the rest of its rules out', async () => {
+    const styleOf = (id: string) =>
+      page.locator(id).evaluate((el) => {
+        const root = el.shadowRoot!;
+        const a = root.querySelector('li a')!;
+        const li = root.querySelector('li')!;
+        const box = root.querySelector('.psl')!;
+        return { link: getComputedStyle(a).color, font: getComputedStyle(a).fontFamily, text: getComputedStyle(box).color, background: getComputedStyle(box).backgroundColor, border: getComputedStyle(li).borderLeftWidth };
+      });
+    expect(await styleOf('#w1')).toEqual({ link: 'rgb(153, 0, 0)', font: 'serif', text: 'rgb(40, 40, 60)', background: 'rgba(0, 0, 0, 0)', border: '0px' });
+    expect(await styleOf('#w6')).toMatchObject({ link: 'rgb(0, 90, 0)', font: 'serif', background: 'rgb(255, 250, 230)' });
+    // A theme is a preset of colours; the font is still the host page's.
+    expect(await styleOf('#w2')).toMatchObject({ link: 'rgb(140, 196, 255)', font: 'serif', background: 'rgb(21, 25, 30)', border: '0px' });
     expect(await page.locator('h1').evaluate((h) => getComputedStyle(h).fontFamily)).toBe('serif');
+  });
+
+  it('where scripts are blocked, the element shows its link to the same selection on the hub', async () => {
+    const noScript = await newContext(browser, { javaScriptEnabled: false });
+    try {
+      const p = await noScript.newPage();
+      await p.goto(host.url.replace('127.0.0.1', 'localhost'));
+      const link = p.locator('#w1 a');
+      expect(await link.isVisible()).toBe(true);
+      expect(await link.getAttribute('href')).toBe(`${hub.url}/fr/?topic=housing`);
+      expect(await p.locator('#w1').evaluate((el) => el.shadowRoot)).toBeNull();
+    } finally {
+      await noScript.close();
+    }
   });
 
   it('shows a title that looks like markup as text, and runs nothing', async () => {
@@ -158,6 +190,84 @@ describe('embeds on another site, in Chromium', () => {
       for (const id of ['#w1', '#w2']) expect(describeViolations(await runAxe(p, id)), id).toBe('');
     } finally {
       await axeContext.close();
+    }
+  });
+});
+
+describe('the iframe fits its content, in Chromium', () => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  let hub: RunningHub;
+  let withLine: RunningHub;
+  let withoutLine: RunningHub;
+  let browser: Browser;
+
+  /** A host page with two iframes: one sized by the page's answer, one in rows of a fixed height. */
+  const framesPage = (hubUrl: string, line: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
+<iframe id="natural" src="${hubUrl}/embed?ui=en&amp;limit=3" title="Natural height" width="360" height="150" style="border:0"></iframe>
+<iframe id="rows" src="${hubUrl}/embed?ui=en&amp;height=4" title="Four rows" width="360" height="${embedHeight(4)}" style="border:0"></iframe>
+${line}
+</body></html>`;
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await freshDatabase('pglite'));
+    const { topics } = await seedReader(database.db);
+    hub = await startHub(database, topics);
+    // The line exactly as the subscribe box gives it.
+    const river = await (await fetch(`${hub.url}/en/`)).text();
+    const line = /<textarea id="embed-resize" readonly="" rows="3">([^<]*)<\/textarea>/.exec(river)![1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    withLine = await startHostPage(framesPage(hub.url, line));
+    withoutLine = await startHostPage(framesPage(hub.url, ''));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await withLine?.close();
+    await withoutLine?.close();
+    await hub?.close();
+    await cleanup?.();
+  });
+
+  const contentHeight = (page: Page, id: string) =>
+    page.frameLocator(`#${id}`).locator('main').evaluate((main) => Math.ceil(main.getBoundingClientRect().bottom + parseFloat(getComputedStyle(document.body).paddingBottom)));
+
+  it('with the documented line, the iframe takes the height of its list', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(withLine.url.replace('127.0.0.1', 'localhost'));
+      await page.frameLocator('#natural').locator('li').first().waitFor();
+      const wanted = await contentHeight(page, 'natural');
+      expect(wanted).toBeGreaterThan(150);
+      await expect.poll(() => page.locator('#natural').evaluate((f) => f.getBoundingClientRect().height)).toBe(wanted);
+      // Nothing is cut off and nothing scrolls.
+      expect(await page.frameLocator('#natural').locator('html').evaluate((html) => html.scrollHeight <= innerHeight)).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('without it, the iframe sends nothing; in rows, the snippet’s height fits them exactly', async () => {
+    const context = await newContext(browser);
+    try {
+      await context.addInitScript(() => {
+        const seen: unknown[] = [];
+        (window as unknown as { seen: unknown[] }).seen = seen;
+        addEventListener('message', (e) => seen.push(e.data));
+      });
+      const page = await context.newPage();
+      await page.goto(withoutLine.url.replace('127.0.0.1', 'localhost'));
+      await page.frameLocator('#natural').locator('li').first().waitFor();
+      await page.frameLocator('#rows').locator('li').first().waitFor();
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen)).toEqual([]);
+      expect(await page.locator('#natural').evaluate((f) => f.getBoundingClientRect().height)).toBe(150);
+      // Four rows: the page is exactly as tall as the iframe the subscribe box sizes for it.
+      expect(await page.frameLocator('#rows').locator('li').count()).toBe(4);
+      expect(await contentHeight(page, 'rows')).toBe(embedHeight(4));
+      expect(await page.frameLocator('#rows').locator('html').evaluate((html) => html.scrollHeight)).toBe(embedHeight(4));
+    } finally {
+      await context.close();
     }
   });
 });

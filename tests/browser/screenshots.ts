@@ -1,10 +1,11 @@
 // `npm run screenshots`: pictures of every reader page in English and French, for reviews and the
 // README, in tests/screenshots/. The data is the offline demo's: its sample platforms are served
 // locally and read once through the whole pipeline into an in-memory PGlite, then Chromium
-// photographs the river (desktop and phone), an item, the directory, the events page (desktop and
-// phone) and the embed (light, dark).
-// Then a few more rounds of fetching give the admin pages some history, and Chromium photographs
-// the sources' health table and the add form offering the two feeds a site announces.
+// photographs the river (desktop and phone, and on a phone filtered, its chips above the results),
+// an item, the directory, the events page (desktop and phone) and the embed (light, dark). Then a
+// few more rounds of fetching give the admin pages some history, and Chromium photographs the
+// sources' health table (wide and on a phone), the add form offering the two feeds a site
+// announces, and a source's edit form refusing a province outside its region.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { composeDemoFeeds } from '../../demo/run-demo.ts';
@@ -17,7 +18,7 @@ import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { queryItems, type ItemView } from '../../src/store/items-query.ts';
-import { syncSources } from '../../src/store/sources-repo.ts';
+import { insertSources, syncSources } from '../../src/store/sources-repo.ts';
 import { testFetchSettings } from '../helpers/hub.ts';
 import { launchBrowser, newContext } from './browser.ts';
 import { startHub } from './reader-server.ts';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
         shots.push(
           [`river-${ui}`, `/${ui}/`, { width: 1280, height: 900 }],
           [`river-mobile-${ui}`, `/${ui}/`, { width: 390, height: 844 }],
+          [`river-mobile-filtered-${ui}`, `/${ui}/?topic=housing&lang=en&lang=fr`, { width: 375, height: 740 }],
           [`item-${ui}`, `/${ui}/items/${itemIn(ui)}`, { width: 1280, height: 900 }],
           [`directory-${ui}`, `/${ui}/directory`, { width: 1280, height: 900 }],
           [`events-${ui}`, `/${ui}/${ui === 'fr' ? 'evenements' : 'events'}`, { width: 1280, height: 900 }],
@@ -81,8 +83,12 @@ async function main(): Promise<void> {
         }
       }
 
-      // Admin pages: more rounds give each source a few fetches (304s, a failing one) to draw.
+      // Admin pages: more rounds give each source a few fetches (304s, a failing one) to draw, and
+      // one source is added at run time, as the admin pages add them, for its edit form.
       for (let round = 0; round < 5; round++) await scheduler.runOnce({ which: 'all' });
+      await insertSources(database.db, [
+        { slug: 'partner-bulletin', url: `${platforms.url}/partner/bulletin.xml`, title: 'Newcomer Partner Network bulletin', organization: 'Newcomer Partner Network', region: 'ontario', province: 'on', languages: ['en', 'fr'], topics: ['partnerships'] },
+      ]);
       for (const ui of ['en', 'fr'] as const) {
         const context = await newContext(browser, { viewport: { width: 1280, height: 900 }, locale: ui === 'fr' ? 'fr-CA' : 'en-CA' });
         try {
@@ -93,6 +99,10 @@ async function main(): Promise<void> {
           await page.goto(`${hub.url}/${ui}/admin`);
           await page.screenshot({ path: path.join(OUT, `admin-${ui}.png`) });
           console.log(`screenshots: admin-${ui}.png  /${ui}/admin`);
+          await page.setViewportSize({ width: 375, height: 740 });
+          await page.screenshot({ path: path.join(OUT, `admin-mobile-${ui}.png`) });
+          console.log(`screenshots: admin-mobile-${ui}.png  /${ui}/admin at 375 px`);
+          await page.setViewportSize({ width: 1280, height: 900 });
           await page.goto(`${hub.url}/${ui}/admin/add`);
           await page.fill('#f-url', `${platforms.url}/newsroom/`);
           await page.fill('#f-organization', ui === 'fr' ? 'Immigration, Réfugiés et Citoyenneté Canada' : 'Immigration, Refugees and Citizenship Canada');
@@ -102,6 +112,14 @@ async function main(): Promise<void> {
           await page.waitForSelector('fieldset.candidates');
           await page.screenshot({ path: path.join(OUT, `admin-add-${ui}.png`) });
           console.log(`screenshots: admin-add-${ui}.png  /${ui}/admin/add, a site that announces two feeds`);
+          // A source added at run time, its edit form refusing a province outside the region chosen.
+          await page.goto(`${hub.url}/${ui}/admin/sources/partner-bulletin/edit`);
+          await page.selectOption('#f-region', 'bc');
+          await page.selectOption('#f-province', 'ns');
+          await page.click('form.admin-form button[type=submit]');
+          await page.waitForSelector('.field-error');
+          await page.screenshot({ path: path.join(OUT, `admin-edit-${ui}.png`) });
+          console.log(`screenshots: admin-edit-${ui}.png  /${ui}/admin/sources/…/edit, a province outside the region`);
         } finally {
           await context.close();
         }

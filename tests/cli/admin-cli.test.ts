@@ -88,7 +88,8 @@ sources:
   it('sources add asks which feed when a site offers several, and takes --feed', async () => {
     const several = await run(['sources', 'add', server.url('/multi/'), '--org', 'Multi', '--region', 'national', '--lang', 'en']);
     expect(several.code).toBe(1);
-    expect(several.err).toMatch(/several feeds found \(2\)/);
+    expect(several.err).toMatch(/several feeds found \(2\); choose one with --feed/);
+    expect(several.err).not.toContain('feedUrl');
     expect(several.err).toContain(`  ${server.url('/multi/events.xml')}  (Events)`);
     expect(several.err).toMatch(/run again with --feed/);
     const chosen = await run(['sources', 'add', server.url('/multi/'), '--org', 'Multi', '--region', 'national', '--lang', 'en', '--feed', server.url('/multi/events.xml'), '--slug', 'multi-events']);
@@ -102,7 +103,11 @@ sources:
     expect(dup.err).toMatch(/already registered as source "actualites-du-site"/);
     const noRegion = await run(['sources', 'add', 'https://example.org/feed', '--org', 'X']);
     expect(noRegion.code).toBe(1);
-    expect(noRegion.err).toMatch(/^error: region: /);
+    // The command's own flags, not the API's field names.
+    expect(noRegion.err).toMatch(/^error: --region: required/);
+    const badFields = await run(['sources', 'add', 'https://example.org/feed', '--org', '', '--region', 'atlantic', '--province', 'on', '--interval', '0']);
+    expect(badFields.err).toMatch(/^error: --org: .*; --interval: .*/);
+    expect(badFields.err).not.toMatch(/organization|intervalMinutes/);
     const blocked = await run(['sources', 'add', 'http://169.254.169.254/latest/', '--org', 'X', '--region', 'national']);
     expect(blocked.code).toBe(1);
     expect(blocked.err).toMatch(/blocked: non-public address/);

@@ -87,7 +87,7 @@ describe('RSS and Atom views', () => {
     expect(atom).toContain(`<category term="housing" label="Logement" scheme="${PUBLIC}/topics/"/>`);
     expect(atom).toContain('<source><id>https://s.example.org/feed</id><title>Source S</title>');
     // The cross-posters close the HTML content, as escaped text and http(s) links, in the reader's language.
-    const also = '&lt;p&gt;Aussi publié par : &lt;a href=&quot;https://other.example.org/a?x=1&amp;amp;y=2&quot;&gt;Other &quot;Org&quot;&lt;/a&gt;, No Link Org&lt;/p&gt;</content>';
+    const also = '&lt;p&gt;Aussi publié par\u00a0: &lt;a href=&quot;https://other.example.org/a?x=1&amp;amp;y=2&quot;&gt;Other &quot;Org&quot;&lt;/a&gt;, No Link Org&lt;/p&gt;</content>';
     expect(atom).toContain(also);
     const [rss] = entries(renderRss(feed), 'item');
     expect(rss).toContain('<dc:creator>Marie Tremblay</dc:creator>');

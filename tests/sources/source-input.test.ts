@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Topic } from '../../src/core/types.ts';
-import { checkSpec, feedUrlKey, foldText, languagesFrom, slugify, topicForFolder, uniqueSlug } from '../../src/sources/source-input.ts';
+import { checkSpec, describeIssues, feedUrlKey, foldText, languagesFrom, newSourceSchema, slugify, topicForFolder, uniqueSlug } from '../../src/sources/source-input.ts';
 
 const topic = (slug: string, en: string, fr: string): Topic => ({ slug, label: { en, fr }, keywords: { en: [], fr: [] }, categories: [] });
 const topics = [topic('housing', 'Housing', 'Logement'), topic('health', 'Health', 'Santé'), topic('children-youth', 'Children and youth', 'Enfants et jeunes')];
@@ -45,12 +45,37 @@ describe('source input rules', () => {
     expect(bad).toEqual({
       ok: false,
       problems: [
-        { field: 'province', message: 'province "on" is not in region "atlantic"' },
-        { field: 'topics.1', message: 'unknown topic "nope"' },
+        { field: 'province', message: 'province "on" is not in region "atlantic"', code: 'province-not-in-region', params: { province: 'on', region: 'atlantic' } },
+        { field: 'topics.1', message: 'unknown topic "nope"', code: 'unknown-topic', params: { topic: 'nope' } },
       ],
     });
     const wrong = checkSpec({ ...base, region: 'mars', extra: 1 }, topics);
     expect(wrong.ok).toBe(false);
-    expect(!wrong.ok && wrong.problems.map((p) => p.field)).toEqual(['region', 'extra']);
+    expect(!wrong.ok && wrong.problems.map((p) => [p.field, p.code])).toEqual([['region', 'not-one-of'], ['extra', 'unknown-field']]);
+  });
+
+  it('gives every problem of new input a code the admin pages and the command line word themselves', () => {
+    const parsed = newSourceSchema.safeParse({ url: 'not a url', organization: '', languages: [], title: 'x'.repeat(201), intervalMinutes: 1.5, slug: 'Not A Slug' });
+    expect(parsed.success).toBe(false);
+    const problems = describeIssues(parsed.error!.issues).map((p) => [p.field, p.code, p.params ?? null]);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        ['url', 'not-a-url', null],
+        ['organization', 'required', null],
+        ['region', 'required', null],
+        ['languages', 'too-few', { min: 1 }],
+        ['title', 'too-long', { max: 200 }],
+        ['intervalMinutes', 'not-a-whole-number', null],
+        ['slug', 'bad-slug', null],
+      ]),
+    );
+  });
+
+  it('takes the region from a province given without one', () => {
+    const parsed = newSourceSchema.safeParse({ url: 'https://x.org/feed', organization: 'X', province: 'nb' });
+    expect(parsed.success && parsed.data.region).toBe('atlantic');
+    // Given both, they must agree: that is checkSpec's rule, not a silent change.
+    const both = newSourceSchema.safeParse({ url: 'https://x.org/feed', organization: 'X', province: 'nb', region: 'bc' });
+    expect(both.success && both.data.region).toBe('bc');
   });
 });

@@ -252,23 +252,26 @@ describe.each(databaseKinds)('admin API on %s', (kind) => {
 
     it('validates every field, naming it, before fetching anything', async () => {
       const hitsBefore = site.allRequests().length;
-      const cases: [Record<string, unknown>, RegExp][] = [
-        [{ url: site.url('/other.xml'), region: 'mars' }, /^region: /],
-        [{ url: 'not a url' }, /^url: must be an absolute http\(s\) URL/],
-        [{ url: site.url('/other.xml'), region: 'atlantic', province: 'on' }, /province "on" is not in region "atlantic"/],
-        [{ url: site.url('/other.xml'), topics: ['housing', 'gardening'] }, /topics\.1: unknown topic "gardening"/],
-        [{ url: site.url('/other.xml'), languages: ['de'] }, /^languages\.0: /],
-        [{ url: site.url('/other.xml'), colour: 'blue' }, /colour: unknown field/],
-        [{ url: site.url('/other.xml'), slug: 'Not A Slug' }, /^slug: must be lowercase/],
-        [{ url: site.url('/other.xml'), organization: '' }, /^organization: /],
+      const cases: [Record<string, unknown>, RegExp, string][] = [
+        [{ url: site.url('/other.xml'), region: 'mars' }, /^region: /, 'not-one-of'],
+        [{ url: 'not a url' }, /^url: must be an absolute http\(s\) URL/, 'not-a-url'],
+        [{ url: site.url('/other.xml'), region: 'atlantic', province: 'on' }, /province "on" is not in region "atlantic"/, 'province-not-in-region'],
+        [{ url: site.url('/other.xml'), topics: ['housing', 'gardening'] }, /topics\.1: unknown topic "gardening"/, 'unknown-topic'],
+        [{ url: site.url('/other.xml'), languages: ['de'] }, /^languages\.0: /, 'not-one-of'],
+        [{ url: site.url('/other.xml'), colour: 'blue' }, /colour: unknown field/, 'unknown-field'],
+        [{ url: site.url('/other.xml'), slug: 'Not A Slug' }, /^slug: must be lowercase/, 'bad-slug'],
+        [{ url: site.url('/other.xml'), organization: '' }, /^organization: /, 'required'],
+        [{ url: site.url('/other.xml'), region: undefined }, /^region: required/, 'required'],
       ];
-      for (const [body, message] of cases) {
+      for (const [body, message, code] of cases) {
         const res = await add(body);
         expect(res.status, JSON.stringify(body)).toBe(400);
         const b = await json(res);
         expect(b.error).toMatch(message);
-        expect(b.details[0]).toEqual({ field: expect.any(String), message: expect.any(String) });
+        // Each problem also comes as a code (and its values), for clients that word it themselves.
+        expect(b.details[0]).toMatchObject({ field: expect.any(String), message: expect.any(String), code });
       }
+      expect((await json(await add({ url: site.url('/other.xml'), region: 'atlantic', province: 'on' }))).details[0].params).toEqual({ province: 'on', region: 'atlantic' });
       const notJson = await call('POST', '/api/sources', { raw: '{nope', type: 'application/json' });
       expect(notJson.status).toBe(400);
       expect(site.allRequests().length).toBe(hitsBefore);
@@ -371,19 +374,51 @@ describe.each(databaseKinds)('admin API on %s', (kind) => {
       const res = await call('POST', '/api/opml?region=ontario', { raw: doc });
       expect(res.status).toBe(201);
       const report = await json(res);
+      // Feeds the hub cannot read (these hosts do not resolve) declare no language: both are assumed, and said so.
       expect(report.imported).toEqual([
-        { slug: 'housing-hub', url: 'https://housing.example.org/feed', title: 'Housing Hub', organization: 'Housing Org', region: 'ontario', topics: ['housing'] },
-        { slug: 'clinic', url: 'https://clinic.example.org/rss', title: 'Clinic', organization: 'Clinic', region: 'ontario', topics: ['housing', 'health'] },
-        { slug: 'twice', url: 'https://twice.example.org/feed', title: 'Twice', organization: 'Twice', region: 'ontario', topics: [] },
+        { slug: 'housing-hub', url: 'https://housing.example.org/feed', title: 'Housing Hub', organization: 'Housing Org', region: 'ontario', languages: ['en', 'fr'], languagesFrom: 'assumed', topics: ['housing'] },
+        { slug: 'clinic', url: 'https://clinic.example.org/rss', title: 'Clinic', organization: 'Clinic', region: 'ontario', languages: ['fr'], languagesFrom: 'outline', topics: ['housing', 'health'] },
+        { slug: 'twice', url: 'https://twice.example.org/feed', title: 'Twice', organization: 'Twice', region: 'ontario', languages: ['en', 'fr'], languagesFrom: 'assumed', topics: [] },
       ]);
       expect(report.skipped).toEqual([
-        { url: site.url('/direct.xml'), reason: 'already registered as "direct-news"', existing: 'direct-news' },
-        { url: 'https://www.twice.example.org/feed/', reason: 'listed twice in the file (imported as "twice")', existing: 'twice' },
+        { url: site.url('/direct.xml'), reason: 'already registered as "direct-news"', code: 'already-registered', existing: 'direct-news' },
+        { url: 'https://www.twice.example.org/feed/', reason: 'listed twice in the file (imported as "twice")', code: 'listed-twice', existing: 'twice' },
       ]);
       expect(report.unmatchedFolders).toEqual(['Misc']);
       const clinic = await getSourceBySlug(database.db, 'clinic');
       expect(clinic).toMatchObject({ origin: 'api', languages: ['fr'], region: 'ontario' });
       expect((await getSourceBySlug(database.db, 'housing-hub'))!.languages).toEqual(['en', 'fr']);
+    });
+
+    it('reads what each outline and its feed say: the place from the category, the language, the publisher’s name', async () => {
+      site.route('/opml/english.xml', serveBody(feedDoc('Harbour News', '<language>en-CA</language>'), { headers: RSS }));
+      site.route('/opml/french.xml', serveBody(feedDoc('Nouvelles', '<language>fr</language>'), { headers: RSS }));
+      site.route('/opml/silent.xml', serveBody(feedDoc('Silent'), { headers: RSS }));
+      const doc = opml(`
+        <outline text="Harbourview Newcomer Centre News" xmlUrl="${site.url('/opml/english.xml')}" category="NS"/>
+        <outline text="Accueil Yukon — Actualités" xmlUrl="${site.url('/opml/french.xml')}" category="/Canada/Yukon"/>
+        <outline title="IRCC: News releases" xmlUrl="${site.url('/opml/silent.xml')}" category="Nouvelle-Écosse"/>
+        <outline text="Prairie Partners Blog" xmlUrl="https://prairie.example.org/feed" category="Prairies" language="en"/>
+        <outline text="National voice — National Org" xmlUrl="https://national.example.org/feed" category="/national/on"/>`);
+      const report = await json(await call('POST', '/api/opml?dryRun=true', { raw: doc }));
+      const shown = report.imported.map((s: Record<string, unknown>) => [s.title, s.organization, s.region, s.province ?? null, s.languages, s.languagesFrom]);
+      expect(shown).toEqual([
+        ['Harbourview Newcomer Centre News', 'Harbourview Newcomer Centre', 'atlantic', 'ns', ['en'], 'feed'],
+        ['Accueil Yukon — Actualités', 'Accueil Yukon', 'north', 'yt', ['fr'], 'feed'],
+        ['IRCC: News releases', 'IRCC', 'atlantic', 'ns', ['en', 'fr'], 'assumed'],
+        ['Prairie Partners Blog', 'Prairie Partners', 'prairies', null, ['en'], 'outline'],
+        ['National voice', 'National Org', 'national', 'on', ['en', 'fr'], 'assumed'],
+      ]);
+      // The import's own options win over what the outlines say.
+      const forced = await json(await call('POST', '/api/opml?dryRun=true&region=quebec&lang=fr', { raw: doc }));
+      expect(forced.imported.map((s: Record<string, unknown>) => [s.region, s.province ?? null, s.languages, s.languagesFrom])[0]).toEqual(['quebec', null, ['fr'], 'option']);
+    });
+
+    it('a province given without a region sets it', async () => {
+      site.route('/maritime.xml', serveBody(feedDoc('Maritime', '<language>en</language>'), { headers: RSS }));
+      const res = await call('POST', '/api/sources', { body: { url: site.url('/maritime.xml'), organization: 'Maritime Org', province: 'pe' } });
+      expect(res.status).toBe(201);
+      expect((await json(res)).source).toMatchObject({ region: 'atlantic', province: 'pe' });
     });
 
     it('round-trips our own export: region and province from the category', async () => {
@@ -408,6 +443,8 @@ describe.each(databaseKinds)('admin API on %s', (kind) => {
         'outline 2 ("Metadata"): blocked: non-public address (169.254.169.254)',
         'outline 3 ("Broken"): xmlUrl "not a url" is not an absolute URL',
       ]);
+      // And as data, for the admin pages to word: which outline, and what is wrong with it.
+      expect(body.details.map((d: { outline: number; code: string }) => [d.outline, d.code])).toEqual([[2, 'invalid'], [3, 'not-a-url']]);
       expect(await count()).toBe(before);
       expect(await getSourceBySlug(database.db, 'good')).toBeUndefined();
     });

@@ -1,7 +1,8 @@
 // The admin pages in memory (app.request) against both databases, with fixture sites on
 // 127.0.0.1: signing in and out and the cookie's flags, the throttle shared with the API, the
 // checks against cross-site forms, read-only tokens, each action's effect, discovery choices and
-// every refusal of the add form, the health table and a source's page, in English and French.
+// every refusal of the add form, editing a source, importing an OPML file, the health table and a
+// source's page, in English and French, every message in the page's language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.ts';
 import { createMetrics } from '../../src/core/metrics.ts';
@@ -12,8 +13,8 @@ import { getSourceBySlug, listFetches } from '../../src/store/sources-repo.ts';
 import { createApp } from '../../src/web/app.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { seedAdminHub, serveAdminSites } from '../helpers/admin-fixture.ts';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
-import { testPipeline } from '../helpers/hub.ts';
+import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.ts';
+import { rss, testPipeline } from '../helpers/hub.ts';
 import { readerTopics } from '../helpers/reader-fixture.ts';
 import { eq } from 'drizzle-orm';
 
@@ -301,15 +302,15 @@ describe.each(databaseKinds)('admin pages on %s', (kind) => {
     it('lists failing sources first, counts them on top, and draws each source’s recent fetches', async () => {
       const cookie = await sessionFor(writer);
       const { html } = await page('/en/admin', cookie);
-      const order = [...html.matchAll(/<tr id="s-([a-z-]+)"/g)].map((m) => m[1]);
+      const order = [...html.matchAll(/<tr role="row" id="s-([a-z-]+)"/g)].map((m) => m[1]);
       expect(order).toEqual(['broken', 'paused', 'filed', 'working']);
       expect(textOf(html)).toContain('1 of 4 sources failing · 2 working · 1 paused');
-      const row = (slug: string) => html.slice(html.indexOf(`<tr id="s-${slug}"`), html.indexOf('</tr>', html.indexOf(`<tr id="s-${slug}"`)));
+      const row = (slug: string) => html.slice(html.indexOf(`id="s-${slug}"`), html.indexOf('</tr>', html.indexOf(`id="s-${slug}"`)));
       const broken = row('broken');
       expect(textOf(broken)).toMatch(/Active , failing/);
       expect(broken).toContain('Broken Settlement Network');
       expect(broken).toContain('Atlantic — Nova Scotia');
-      expect(broken).toMatch(/<td>500<\/td>/);
+      expect(broken).toMatch(/<td role="cell" data-label="HTTP" class="minor">500<\/td>/);
       expect(broken).toContain('The site had a server error. This is often temporary');
       expect(broken).toContain('<svg class="spark" role="img" aria-label="Last 15 fetches: 12 ok, 3 failed"');
       expect(broken.match(/class="sf"/g)).toHaveLength(3);
@@ -520,7 +521,175 @@ describe.each(databaseKinds)('admin pages on %s', (kind) => {
       expect(html).toContain('value="Not A Slug"');
       const province = await post('/en/admin/add', cookie, { url: server.url('/working.xml'), organization: 'Org', region: 'atlantic', province: 'on' });
       expect(province.status).toBe(400);
-      expect(await province.text()).toContain('province &quot;on&quot; is not in region &quot;atlantic&quot;');
+      expect(textOf(await province.text())).toContain('Ontario is not in the region “Atlantic”. Choose its region, or leave the region empty: the province sets it.');
+    });
+
+    it('says every refusal in French on the French page, with no English but the technical detail', async () => {
+      const cookie = await sessionFor(writer);
+      const res = await post('/fr/admin/add', cookie, { url: 'pas une adresse', organization: '', region: 'bc', province: 'ns', slug: 'Pas Bon' });
+      expect(res.status).toBe(400);
+      const text = textOf(await res.text());
+      expect(text).toContain('Adresse du fil ou du site web : Il faut ici une adresse qui commence par http:// ou https://.');
+      expect(text).toContain('Organisation : Obligatoire.');
+      expect(text).toContain('Identifiant : Lettres minuscules, chiffres et traits d’union simples seulement');
+      expect(text).not.toMatch(/must be|Too small|Invalid|is not in region/);
+      const province = await post('/fr/admin/add', cookie, { url: server.url('/working.xml'), organization: 'Org', region: 'bc', province: 'ns' });
+      expect(textOf(await province.text())).toContain('Nouvelle-Écosse n’est pas dans la région « Colombie-Britannique ». Choisissez sa région, ou laissez la région vide : la province la fixe.');
+    });
+
+    it('takes the region from the province when none is chosen', async () => {
+      const cookie = await sessionFor(writer);
+      server.route('/pei.xml', serveBody(rss([['p1', 'Island news']], '<language>en</language>'), { headers: { 'content-type': 'application/rss+xml' } }));
+      const res = await post('/en/admin/add', cookie, { url: server.url('/pei.xml'), organization: 'Island Newcomer Centre', region: '', province: 'pe', slug: 'island' });
+      expect(res.status).toBe(303);
+      expect(await getSourceBySlug(database.db, 'island')).toMatchObject({ region: 'atlantic', province: 'pe' });
+    });
+  });
+
+  describe('editing a source', () => {
+    it('offers its fields filled in, and saves them with the API’s checks; a new province moves its region', async () => {
+      const cookie = await sessionFor(writer);
+      const form = await page('/en/admin/sources/paused/edit', cookie);
+      expect(form.res.status).toBe(200);
+      expect(form.html).toContain('<h1>Edit “Paused Partner Feed”</h1>');
+      expect(form.html).toContain('value="Paused Partner"');
+      expect(form.html).toMatch(/<option value="prairies" selected="">Prairies<\/option>/);
+      expect(form.html).toMatch(/<option value="mb" selected="">Manitoba<\/option>/);
+      // Manitoba chosen anew as Nova Scotia, the region left as it was: the province moves it.
+      const res = await post('/en/admin/sources/paused/edit', cookie, {
+        title: 'Paused Partner — News',
+        organization: 'Paused Partner of Halifax',
+        url: server.url('/paused.xml'),
+        siteUrl: 'https://partner.example.ca/',
+        region: 'prairies',
+        province: 'ns',
+        languages: ['en', 'fr'],
+        topics: ['housing', 'employment'],
+        intervalMinutes: '120',
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/en/admin/sources/paused?done=edited');
+      expect(await getSourceBySlug(database.db, 'paused')).toMatchObject({
+        title: 'Paused Partner — News',
+        organization: 'Paused Partner of Halifax',
+        region: 'atlantic',
+        province: 'ns',
+        siteUrl: 'https://partner.example.ca/',
+        languages: ['en', 'fr'],
+        topics: ['housing', 'employment'],
+        intervalOverrideMinutes: 120,
+      });
+      expect(textOf((await page(res.headers.get('location')!, cookie)).html)).toContain('Changes saved.');
+      expect((await listAdminLog(database.db, 5)).find((e) => e.action === 'source.update')).toBeTruthy();
+    });
+
+    it('refuses what the API refuses, in French on the French page, keeping what was typed', async () => {
+      const cookie = await sessionFor(writer);
+      const before = await getSourceBySlug(database.db, 'broken');
+      const res = await post('/fr/admin/sources/broken/edit', cookie, {
+        title: '',
+        organization: 'Réseau modifié',
+        url: server.url('/broken.xml'),
+        region: 'bc',
+        province: 'ns',
+        languages: [],
+        intervalMinutes: 'souvent',
+      });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      const text = textOf(html);
+      expect(text).toContain('Les modifications n’ont pas été enregistrées');
+      expect(text).toContain('Titre : Obligatoire.');
+      expect(text).toContain('Langues : Choisissez-en au moins 1.');
+      expect(text).toContain('Intervalle de lecture, en minutes : Il faut ici un nombre entier.');
+      expect(text).not.toMatch(/Too small|expected|received|must be/);
+      expect(html).toContain('value="Réseau modifié"');
+      // Both the region and the province chosen, and they disagree: said in French.
+      const place = await post('/fr/admin/sources/broken/edit', cookie, { title: 'Broken', organization: 'Org', url: server.url('/broken.xml'), region: 'bc', province: 'ns', languages: ['en'] });
+      expect(textOf(await place.text())).toContain('Nouvelle-Écosse n’est pas dans la région « Colombie-Britannique »');
+      expect(await getSourceBySlug(database.db, 'broken')).toEqual(before);
+    });
+
+    it('checks a new feed address like a new source', async () => {
+      const cookie = await sessionFor(writer);
+      const res = await post('/en/admin/sources/broken/edit', cookie, { title: 'Broken', organization: 'Org', url: server.url('/bare/'), region: 'atlantic', province: 'ns', languages: ['en'] });
+      expect(res.status).toBe(422);
+      expect(textOf(await res.text())).toContain('This page announces no feed');
+      expect((await getSourceBySlug(database.db, 'broken'))!.url).toBe(server.url('/broken.xml'));
+    });
+
+    it('sends a feeds.yaml source to the file, and changes nothing', async () => {
+      const cookie = await sessionFor(writer);
+      const { html } = await page('/fr/admin/sources/filed/edit', cookie);
+      expect(textOf(html)).toContain('Cette source est inscrite dans feeds.yaml (le fichier que nomme FEEDS_FILE)');
+      expect(textOf(html)).toContain('dans l’entrée dont l’identifiant (slug) est « filed »');
+      expect(html).not.toContain('name="title"');
+      const res = await post('/en/admin/sources/filed/edit', cookie, { title: 'Changed', organization: 'Org', url: server.url('/filed.xml'), region: 'national', languages: ['en'] });
+      expect(res.status).toBe(409);
+      expect((await getSourceBySlug(database.db, 'filed'))!.title).toBe('Filed Hub Bulletin');
+    });
+
+    it('is not offered to a read-only token', async () => {
+      expect((await page('/en/admin/sources/broken/edit', await sessionFor(reader))).res.status).toBe(403);
+    });
+  });
+
+  describe('importing an OPML file', () => {
+    const opml = (body: string) => `<?xml version="1.0"?><opml version="2.0"><head><title>Import</title></head><body>${body}</body></opml>`;
+    async function upload(path: string, cookie: string, file: string | undefined, fields: Record<string, string | string[]> = {}) {
+      const token = formTokenOf((await page('/en/admin', cookie)).html)!;
+      const body = new FormData();
+      body.append('_csrf', token);
+      if (file !== undefined) body.append('file', new File([file], 'subscriptions.opml', { type: 'text/x-opml' }));
+      for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
+      return app.request(path, { method: 'POST', headers: { origin: PUBLIC, ...from(), cookie }, body });
+    }
+
+    it('offers a file form, then shows the dry run’s report in the page’s language, importing nothing', async () => {
+      const cookie = await sessionFor(writer);
+      const { html } = await page('/fr/admin/import', cookie);
+      expect(html).toContain('enctype="multipart/form-data"');
+      expect(html).toContain('<input type="checkbox" id="f-dry-run" name="dryRun" value="yes" checked=""/>');
+      server.route('/opml-fr.xml', serveBody(rss([['o1', 'Nouvelle']], '<language>fr-CA</language>'), { headers: { 'content-type': 'application/rss+xml' } }));
+      const doc = opml(`<outline text="Logement"><outline text="Accueil Nord — Actualités" xmlUrl="${server.url('/opml-fr.xml')}" category="Yukon"/></outline>
+        <outline text="Divers"><outline text="Filed again" xmlUrl="${server.url('/filed.xml')}"/></outline>`);
+      const res = await upload('/fr/admin/import', cookie, doc, { dryRun: 'yes' });
+      expect(res.status).toBe(200);
+      const text = textOf(await res.text());
+      expect(text).toContain('Essai : 1 source à importer, 1 écartée. Rien n’a été importé.');
+      expect(text).toMatch(/Accueil Nord — Actualités .* Accueil Nord Le Nord — Yukon Français déclarées par le fil Logement/);
+      expect(text).toContain('déjà inscrite sous « filed »');
+      expect(text).toContain('Dossiers qui ne nomment aucun thème (leurs fils n’en reçoivent pas) : Divers.');
+      expect(await getSourceBySlug(database.db, 'accueil-nord-actualites')).toBeUndefined();
+      // Without the dry run, the sources are there.
+      const done = await upload('/en/admin/import', cookie, doc, {});
+      expect(done.status).toBe(201);
+      expect(textOf(await done.text())).toContain('1 source imported, 1 skipped.');
+      expect(await getSourceBySlug(database.db, 'accueil-nord-actualites')).toMatchObject({ organization: 'Accueil Nord', region: 'north', province: 'yt', languages: ['fr'], topics: ['housing'] });
+    });
+
+    it('refuses the whole file for one wrong outline, naming it in French; and what is not OPML, or no file', async () => {
+      const cookie = await sessionFor(writer);
+      const bad = await upload('/fr/admin/import', cookie, opml('<outline text="Bon" xmlUrl="https://good.example.org/feed"/><outline text="Cassé" xmlUrl="pas une adresse"/>'), {});
+      expect(bad.status).toBe(422);
+      const text = textOf(await bad.text());
+      expect(text).toContain('Rien n’a été importé');
+      expect(text).toContain('Le fichier a 1 problème.');
+      expect(text).toContain('Entrée 2 (« Cassé ») : Il faut ici une adresse qui commence par http:// ou https://.');
+      expect(await getSourceBySlug(database.db, 'bon')).toBeUndefined();
+      const notOpml = await upload('/en/admin/import', cookie, rss([['1', 'x']]), {});
+      expect(notOpml.status).toBe(422);
+      expect(textOf(await notOpml.text())).toContain('This file could not be read as an OPML subscription list.');
+      const none = await upload('/en/admin/import', cookie, undefined, {});
+      expect(none.status).toBe(400);
+      expect(textOf(await none.text())).toContain('Choose a file.');
+    });
+
+    it('answers a file larger than the import takes with a page, before reading it all', async () => {
+      const cookie = await sessionFor(writer);
+      const huge = await upload('/fr/admin/import', cookie, opml(`<!-- ${'x'.repeat(1100 * 1024)} -->`), {});
+      expect(huge.status).toBe(413);
+      expect(textOf(await huge.text())).toContain('Le fichier dépasse la taille que le carrefour accepte (au plus 1 Mo).');
     });
   });
 });

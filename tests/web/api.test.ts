@@ -71,10 +71,29 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
     ['/api/items?lang=de', /lang: unknown value "de"; accepted: en, fr, other/],
     ['/api/items?since=yesterday', /since: must be a date/],
     ['/api/items?before=garbage', /before: not a cursor/],
+    ['/api/items?topc=housing', /^"topc": not a parameter of this address; did you mean "topic"\?/],
   ])('%s → 400 naming the parameter', async (path, message) => {
     const res = await app.request(path);
     expect(res.status).toBe(400);
     expect((await json(res)).error).toMatch(message);
+  });
+
+  it('a misspelt parameter is an error with what to use instead, not a filter silently ignored', async () => {
+    // A snippet pasted into a CMS's URL field comes back with "&amp;": the list would have looked unfiltered.
+    const res = await app.request('/api/items?source=alpha&amp;lang=fr');
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expect(body.details).toEqual({
+      code: 'unknown-parameter',
+      parameter: 'amp;lang',
+      suggestion: 'lang',
+      escapedAmpersand: true,
+      accepted: ['topic', 'region', 'province', 'lang', 'type', 'source', 'q', 'since', 'clusters', 'limit', 'sort', 'ui', 'before', 'page'],
+    });
+    // Tracking parameters that newsletters add are not misspellings.
+    expect((await app.request('/api/items?lang=fr&utm_source=newsletter&utm_medium=email&mc_cid=abc&fbclid=x')).status).toBe(200);
+    const values = await json(await app.request('/api/items?lang=de,xx'));
+    expect(values.details).toEqual({ code: 'unknown-value', parameter: 'lang', values: ['de', 'xx'], accepted: ['en', 'fr', 'other'] });
   });
 
   it('GET /api/sources returns each source with its health', async () => {

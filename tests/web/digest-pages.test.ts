@@ -11,7 +11,9 @@ import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
 import type { Database } from '../../src/store/db.ts';
 import { digestSubscriptions } from '../../src/store/digest-schema.ts';
 import { createDigestRoutes } from '../../src/web/digest-routes.tsx';
+import { createFeedCache } from '../../src/publish/feed-cache.ts';
 import { createReaderRoutes } from '../../src/web/reader-routes.tsx';
+import { createSelectionSaver } from '../../src/web/selection-saver.ts';
 import { freshDatabase } from '../helpers/databases.ts';
 
 const topics: Topic[] = (await loadFeedsFile('feeds.yaml')).topics;
@@ -97,8 +99,9 @@ describe('email digest pages', () => {
   });
 
   it('shows the email form in the Subscribe box only when the hub sends mail', async () => {
-    const withMail = createReaderRoutes({ db: database.db, logger: silentLogger(), publicUrl: 'https://hub.example.ca', topics, emailDigests: true });
-    const without = createReaderRoutes({ db: database.db, logger: silentLogger(), publicUrl: 'https://hub.example.ca', topics });
+    const saver = createSelectionSaver({ db: database.db, topicSlugs: topics.map((t) => t.slug), publicUrl: 'https://hub.example.ca', cache: createFeedCache({ readGeneration: async () => 0 }) });
+    const withMail = createReaderRoutes({ db: database.db, logger: silentLogger(), publicUrl: 'https://hub.example.ca', topics, saver, emailDigests: true });
+    const without = createReaderRoutes({ db: database.db, logger: silentLogger(), publicUrl: 'https://hub.example.ca', topics, saver });
     const page = await (await withMail.request('/fr/?topic=housing&region=atlantic')).text();
     expect(page).toContain('action="/fr/digests"');
     expect(page).toContain('name="selection" value="region=atlantic&amp;topic=housing"');

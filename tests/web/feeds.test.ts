@@ -228,7 +228,7 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     const api = (await json('/api/items?limit=1')) as { items: { id: number; title: string; published: string }[] };
     const before = encodeCursor({ publishedAt: new Date(api.items[0].published), id: api.items[0].id });
     // Asked with a cursor first: had it been honoured, the plain address would now serve page two.
-    const paged = (await json(`/feeds/all.json?limit=2&before=${before}&x=1`)) as { items: { title: string }[]; feed_url: string };
+    const paged = (await json(`/feeds/all.json?limit=2&before=${before}&utm_source=x`)) as { items: { title: string }[]; feed_url: string };
     expect(paged.items[0].title).toBe(api.items[0].title);
     expect(paged.feed_url).toBe(`${PUBLIC}/feeds/all.json?limit=2`);
     const plain = (await json('/feeds/all.json?limit=2')) as { items: { title: string }[] };
@@ -278,6 +278,10 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     ['/feeds/all.rss?since=last-week', 400, /since: must be a date/],
     ['/feeds/all.rss?limit=500', 400, /limit: must be a whole number from 1 to 200/],
     ['/feeds/all.rss?region=yukon', 400, /region: unknown value "yukon"/],
+    ['/feeds/all.rss?topc=housing', 400, /^"topc": not a parameter of this address; did you mean "topic"\?; accepted: topic, region, province, lang, type, source, q, since, clusters, limit, ui, sort, before, page$/],
+    ['/topics/housing.atom?Lang=fr', 400, /^"Lang": not a parameter of this address; did you mean "lang"\?/],
+    ['/feeds/all.json?topic=housing&amp;lang=fr', 400, /^"amp;lang": not a parameter of this address: the address has "&amp;" where "&" belongs .*; use "lang"/],
+    ['/sources/isans.rss?colour=blue', 400, /^"colour": not a parameter of this address; accepted:/],
   ])('%s → %i naming the parameter', async (url, status, message) => {
     const res = await app.request(url);
     expect(res.status).toBe(status);

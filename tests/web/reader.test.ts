@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { Database } from '../../src/store/db.ts';
 import { createApp } from '../../src/web/app.ts';
-import { formatDay } from '../../src/core/locale.ts';
+import { formatDayAndDate } from '../../src/core/locale.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { ENTRIES, seedFiller, seedReader, type EntryName } from '../helpers/reader-fixture.ts';
 
@@ -158,9 +158,10 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       // The cross-post joined its original's cluster: shown once, with the other publisher named.
       expect(titles).not.toContain(ENTRIES.housingRepost.title);
       expect(html).toContain('Also published by: Pacific Settlement Knowledge Hub');
-      // "today" and "yesterday" turn at midnight in Toronto (formatDay, tested in reader-parts): the
+      // "today" and "yesterday" turn at midnight in Toronto (formatDayAndDate, tested in words.test): the
       // items are 3 and 26 hours old, which is "today" and "yesterday" except just after midnight.
-      const shownDay = (hoursAgo: number) => formatDay(new Date(Date.now() - hoursAgo * 3_600_000), Date.now(), 'en');
+      const shownDay = (hoursAgo: number) => formatDayAndDate(new Date(Date.now() - hoursAgo * 3_600_000), Date.now(), 'en');
+      expect(shownDay(3)).toMatch(/^(today|yesterday) · [A-Z][a-z]{2} \d{1,2}$/);
       expect(html).toMatch(new RegExp(`Harbourview Newcomer Centre · <time datetime="[^"]+">${shownDay(ENTRIES.housing.hoursAgo)}</time> · English · News`));
       expect(html).toMatch(new RegExp(`Carrefour acadien d’accueil · <time datetime="[^"]+">${shownDay(ENTRIES.funding.hoursAgo)}</time> · French · Funding`));
       expect(html).toContain('<a href="/en/?topic=funding">Funding and calls for proposals</a>');
@@ -197,16 +198,27 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toContain('<a href="/en/">Clear filters</a>');
     });
 
-    it('pages with the API’s keyset cursor: every story once, newest first', async () => {
+    it('pages with the API’s keyset cursor: every story once, newest first, with the position and the way back', async () => {
       const seen: string[] = [];
+      const visited: { path: string; titles: string[] }[] = [];
       let path: string | undefined = '/en/';
       let pages = 0;
       while (path && pages++ < 10) {
         const { html } = await page(path);
-        seen.push(...riverTitles(html));
+        const titles = riverTitles(html);
+        seen.push(...titles);
+        visited.push({ path, titles });
+        // Where this page sits, at the top of the results (on later pages) and in the pager.
+        expect(html).toContain(`<span class="position">Items ${20 * (pages - 1) + 1}–${20 * (pages - 1) + titles.length}</span>`);
+        if (pages > 1) expect(html).toContain(`<p class="position-top">Items ${20 * (pages - 1) + 1}–${20 * (pages - 1) + titles.length}`);
         const next = /<a href="(\/en\/\?[^"]*before=[^"]+)" rel="next">/.exec(html);
+        const newer = /<a href="(\/en\/[^"]*)" rel="prev">← Newer items<\/a>/.exec(html);
+        if (pages > 1) {
+          // "Newer" leads to exactly the page before.
+          expect(newer, path).not.toBeNull();
+          expect(decode(newer![1])).toBe(visited.at(-2)!.path);
+        } else expect(newer).toBeNull();
         path = next ? decode(next[1]) : undefined;
-        if (pages > 1) expect(html).toContain('← Back to the newest');
       }
       expect(pages).toBe(4);
       expect(new Set(seen).size).toBe(seen.length);
@@ -223,9 +235,17 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toContain(`type="application/feed+json" title="Santé et santé mentale · Événements (JSON Feed)" href="${PUBLIC}/feeds/all.json?${filter}&amp;ui=fr"`);
       expect(html).toContain(`<a href="${PUBLIC}/opml/topics.opml?ui=fr">`);
       const iframe = attr(html, /<textarea id="embed-iframe" readonly="" rows="3">([^<]*)<\/textarea>/);
-      expect(iframe).toBe(`<iframe src="${PUBLIC}/embed?topic=health&amp;type=event&amp;ui=fr" title="Santé et santé mentale · Événements — Passerelle" width="100%" height="480" style="border:0" loading="lazy"></iframe>`);
-      const script = attr(html, /<textarea id="embed-script" readonly="" rows="3">([^<]*)<\/textarea>/);
-      expect(script).toBe(`<div data-passerelle="topic=health&amp;type=event&amp;ui=fr"></div>\n<script src="${PUBLIC}/embed.js" async></script>`);
+      // Five rows of a fixed height: the iframe fits them exactly, with no script.
+      expect(iframe).toBe(`<iframe src="${PUBLIC}/embed?topic=health&amp;type=event&amp;ui=fr&amp;height=5" title="Santé et santé mentale · Événements — Passerelle" width="100%" height="442" style="border:0" loading="lazy"></iframe>`);
+      expect(attr(html, /<input type="text" id="embed-url" class="copy" readonly="" value="([^"]*)"\/>/)).toBe(`${PUBLIC}/embed?topic=health&type=event&ui=fr&height=5`);
+      const resize = attr(html, /<textarea id="embed-resize" readonly="" rows="3">([^<]*)<\/textarea>/);
+      expect(resize).toMatch(/^<script>addEventListener\("message",function\(e\)\{if\(e\.origin==="https:\/\/hub\.example\.ca"&&/);
+      expect(resize).toContain(`iframe[src^="${PUBLIC}/embed"]`);
+      const script = attr(html, /<textarea id="embed-script" readonly="" rows="4">([^<]*)<\/textarea>/);
+      // Where scripts are blocked, the element still shows a link to the same selection on the hub.
+      expect(script).toBe(
+        `<div data-passerelle="topic=health&amp;type=event&amp;ui=fr"><a href="${PUBLIC}/fr/?topic=health&amp;type=event">Santé et santé mentale · Événements sur Passerelle</a></div>\n<script src="${PUBLIC}/embed.js" async></script>`,
+      );
     });
 
     it('the feeds in the subscribe box list the same items as the page', async () => {
@@ -244,9 +264,9 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
 
     it.each([
       ['/en/?topic=nope', 'the “topic” parameter', 'Topic', /topic: unknown value &quot;nope&quot;/],
-      ['/fr/?lang=de', 'le paramètre « lang »', 'Langue', /lang: unknown value/],
+      ['/fr/?lang=de', 'le paramètre «\u00a0lang\u00a0»', 'Langue', /lang: unknown value/],
       ['/en/?limit=51', 'the “limit” parameter', '', /limit: must be a whole number from 1 to 50/],
-      ['/fr/?before=garbage', 'le paramètre « before »', '', /before: not a cursor/],
+      ['/fr/?before=garbage', 'le paramètre «\u00a0before\u00a0»', '', /before: not a cursor/],
     ])('%s → a 400 page in the page’s language that names the parameter', async (path, named, label, detail) => {
       const { res, html } = await page(path);
       expect(res.status).toBe(400);
@@ -255,6 +275,44 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       if (label) expect(html).toContain(`(${label})`);
       expect(html).toMatch(detail);
       expect(html).toMatch(path.startsWith('/fr') ? /Cette sélection n’a pas pu être lue/ : /This selection could not be read/);
+    });
+  });
+
+  describe('addresses people share', () => {
+    it('a filter form’s empty fields and trackers’ parameters are redirected away, once', async () => {
+      const res = await get('/en/?topic=housing&province=&source=&q=&utm_source=newsletter&fbclid=abc');
+      expect(res.status).toBe(301);
+      expect(res.headers.get('location')).toBe('/en/?topic=housing');
+      expect((await get('/fr/?q=')).headers.get('location')).toBe('/fr/');
+      expect((await get('/en/?topic=housing&lang=en&lang=fr')).status).toBe(200);
+    });
+
+    it('a misspelt parameter is a 400 page in the page’s language, with the address that works', async () => {
+      const fr = await page('/fr/?topc=housing&lang=fr');
+      expect(fr.res.status).toBe(400);
+      expect(fr.html).toContain('«\u00a0topc\u00a0» n’est pas un paramètre de cette adresse. Vouliez-vous dire «\u00a0topic\u00a0»\u00a0?');
+      expect(fr.html).toContain('<a href="/fr/?lang=fr">Afficher cette page sans lui</a>');
+      // "&amp;" copied from HTML into an address: the corrected address keeps the filter.
+      const en = await page('/en/?lang=en&amp;topic=housing');
+      expect(en.res.status).toBe(400);
+      expect(en.html).toContain('<a href="/en/?lang=en&amp;topic=housing">Open the corrected address</a>');
+      expect((await page('/en/?lang=en&topic=housing')).res.status).toBe(200);
+    });
+
+    it('the active filters show as chips above the results, each a link to the selection without it', async () => {
+      const { html } = await page('/en/?topic=housing&lang=en,fr&q=clinic');
+      const chips = [...html.matchAll(/<li><a href="([^"]*)"><span class="vh">Remove the filter: <\/span>([^<]*)<span aria-hidden="true"> ×<\/span><\/a><\/li>/g)].map((m) => [decode(m[1]), decode(m[2])]);
+      expect(chips).toEqual([
+        ['/en/?lang=en%2Cfr&q=clinic', 'Housing'],
+        ['/en/?lang=fr&q=clinic&topic=housing', 'English'],
+        ['/en/?lang=en&q=clinic&topic=housing', 'French'],
+        ['/en/?lang=en%2Cfr&topic=housing', '“clinic”'],
+      ]);
+      expect(html).toContain('<a class="clear" href="/en/">Clear all</a>');
+      // The folded panel says how many filters it holds; no group is opened by them.
+      expect(html).toContain('<span class="panel-h">Filter</span><span class="count"> · 3 active filters</span>');
+      expect(html).not.toMatch(/<details open/);
+      expect((await page('/en/')).html).not.toContain('class="chips"');
     });
   });
 
@@ -313,33 +371,41 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
 
     it('says in plain words how each source is doing', async () => {
       const en = (await page('/en/directory')).html;
-      expect(en).toMatch(/Health: <strong class="ok">Working<\/strong> · last read 5 minutes ago · HTTP status 200/);
-      expect(en).toMatch(/Health: <strong class="bad">Failing<\/strong> · last read 20 minutes ago · HTTP status 200/);
+      expect(en).toMatch(/Health: <strong class="ok">Working<\/strong> · last read <time class="nw" datetime="[^"]+">5 minutes ago<\/time><\/p>/);
+      expect(en).toMatch(/Health: <strong class="bad">Failing<\/strong> · last read <time class="nw" datetime="[^"]+">20 minutes ago<\/time><\/p>/);
+      // HTTP statuses are for the operator's pages, not the public's.
+      expect(en).not.toContain('HTTP');
       // The error as stored (not-a-feed, answered with text/html), said from its code in the page’s language.
       expect(en).toContain('Last error: <span>The address answers with a web page, not a feed. The site may have moved its feed.</span>');
       const fr = (await page('/fr/directory')).html;
-      expect(fr).toMatch(/État\u00a0: <strong class="bad">En échec<\/strong> · dernière lecture il y a 20 minutes/);
+      expect(fr).toMatch(/État\u00a0: <strong class="bad">En échec<\/strong> · dernière lecture <time class="nw" datetime="[^"]+">il y a 20 minutes<\/time>/);
       expect(fr).toContain('Dernière erreur\u00a0: <span>L’adresse répond par une page web, pas par un fil. Le site a peut-être déplacé son fil.</span>');
       expect(fr).not.toContain('not a feed');
     });
   });
 
   describe('embed', () => {
-    it('/embed is a small page made for any site’s iframe: no cookie, no script, its style allowed by hash', async () => {
+    it('/embed is a small page made for any site’s iframe: no cookie, its style and its one script allowed by hash', async () => {
       const res = await get('/embed?topic=housing&ui=fr&limit=1', { Cookie: 'passerelle_ui=en' });
       const html = await res.text();
       expect(res.status).toBe(200);
       expect(res.headers.get('set-cookie')).toBeNull();
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain('frame-ancestors *');
-      // Nothing but its own hashed style and images: no script, frame, object or base (FAULTS 45).
+      // Nothing but its own hashed style and script and images: no other script, frame, object or base.
       expect(csp).toMatch(/^default-src 'none';/);
       expect(csp).toContain("base-uri 'none'");
-      expect(csp).not.toMatch(/script-src|frame-src|object-src/);
+      expect(csp).not.toMatch(/frame-src|object-src|unsafe/);
       expect(res.headers.get('x-frame-options')).toBeNull();
       const style = attr(html, /<style>([^<]*)<\/style>/);
       expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
-      expect(html).not.toMatch(/<script|\son[a-z]+=/i);
+      const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+      expect(scripts).toHaveLength(1);
+      expect(csp).toContain(`script-src 'sha256-${createHash('sha256').update(scripts[0]).digest('base64')}';`);
+      // It answers only the page that framed it, and only once that page asks.
+      expect(scripts[0]).toContain("e.source !== parent || e.data !== 'passerelle:resize'");
+      expect(html.match(/<script/g)).toHaveLength(1);
+      expect(html).not.toMatch(/\son[a-z]+=/i);
       expect(html).toMatch(/^<!doctype html><html lang="fr">/);
       expect(html).toContain('Plus sur Passerelle');
       expect(html.match(/<li>/g)).toHaveLength(1);
@@ -371,11 +437,26 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       }
     });
 
-    it.each([['/embed?topic=nope', /topic: unknown value/], ['/embed?theme=blue', /theme: must be light or dark/], ['/embed?limit=99', /limit/]])('%s → 400, as a page the iframe can show', async (path, message) => {
+    it.each([
+      ['/embed?topic=nope', /“topic” does not take “nope”\. Accepted: employment, /],
+      ['/embed?theme=blue', /“theme” does not take “blue”\. Accepted: light, dark\./],
+      ['/embed?limit=99', /“limit” must be a whole number from 1 to 50\./],
+      ['/embed?height=0', /“height” must be a whole number from 1 to 50\./],
+      ['/embed?topc=housing&ui=en', /“topc” is not a parameter of this address\. Did you mean “topic”\? It takes: topic, region, province, lang, type, source, q, since, clusters, limit, sort, ui, theme, height\./],
+      // Pasted into a CMS's URL field, the snippet's "&amp;" came back: said in the widget's language.
+      ['/embed?ui=fr&amp;topic=housing', /L’adresse contient «\u00a0&amp;amp;\u00a0» là où il faut «\u00a0&amp;\u00a0» .*utilisez «\u00a0topic\u00a0»\./],
+      ['/embed?lang=fr&topc=housing', /«\u00a0topc\u00a0» n’est pas un paramètre de cette adresse\. Vouliez-vous dire «\u00a0topic\u00a0»\u00a0\?/],
+    ])('%s → 400, as a page the iframe can show, in the widget’s language', async (path, message) => {
       const res = await get(path);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(await res.text()).toMatch(message);
+    });
+
+    it('height= gives the widget that many rows, and the iframe that height', async () => {
+      const html = await (await get('/embed?ui=en&height=3&limit=10')).text();
+      expect(html).toContain('<body class="psl rows">');
+      expect(html.match(/<li>/g)).toHaveLength(3);
     });
   });
 

@@ -1,9 +1,11 @@
 // Every word the hub shows exists in English and in French, and the French is French; dates,
 // times, numbers and sizes are written as people in Canada read them, in the page's language.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDate, formatDay, formatDuration, formatMinutes, formatRecent, formatStamp, formatUpcoming } from '../../src/core/locale.ts';
+import { formatBytes, formatDate, formatDay, formatDayAndDate, formatDuration, formatMinutes, formatRecent, formatStamp, formatUpcoming } from '../../src/core/locale.ts';
 import { LANGUAGES, type Language } from '../../src/core/types.ts';
 import { EVENT_TIME_ZONES, EVENT_WORDS, FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../src/core/words.ts';
+import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
+import { ADMIN_FORM_WORDS } from '../../src/web/admin-form-words.ts';
 import { ADMIN_WORDS } from '../../src/web/admin-words.ts';
 import { WORDS } from '../../src/web/reader-words.ts';
 
@@ -24,6 +26,7 @@ const TABLES: Record<string, { table: Table; sameInBoth: string[] }> = {
   'event time zones (core/words.ts)': { table: byLanguage(EVENT_TIME_ZONES), sameInBoth: [] },
   'reader (web/reader-words.ts)': { table: WORDS, sameInBoth: ['source', 'type', 'dates'] },
   'admin pages (web/admin-words.ts)': { table: ADMIN_WORDS, sameInBoth: ['adminNavLabel', 'navSources', 'colHttp', 'actionsHeading', 'statusActive'] },
+  'admin forms (web/admin-form-words.ts)': { table: ADMIN_FORM_WORDS, sameInBoth: [] },
 };
 
 // What the words that are functions are called with; any other takes numbers.
@@ -37,6 +40,29 @@ const SAMPLE_ARGS: Record<string, unknown[]> = {
   titleWithError: ['Add a source'],
   parameter: ['topic'],
   translationHeading: ['fr'],
+  searchChip: ['logement'],
+  sinceChip: ['4 déc.'],
+  embedScriptFallback: ['Logement'],
+  unknownParameter: ['topc'],
+  escapedAmpersand: ['topic'],
+  didYouMean: ['topic'],
+  acceptedParameters: ['topic, region'],
+  unknownValue: ['lang', '“de”'],
+  acceptedValues: ['en, fr'],
+  badNumber: ['limit', 1, 50],
+  badBoolean: ['clusters'],
+  quote: ['de'],
+  editTitle: ['Harbourview news'],
+  fileManagedEdit: ['harbourview'],
+  fileHint: ['1 MB', '2,000'],
+  skippedRegistered: ['harbourview'],
+  skippedTwice: ['harbourview'],
+  unmatchedFolders: ['Misc, Other'],
+  outline: [3, 'Harbourview'],
+  blockedFeed: ['10.0.0.1'],
+  fileTooLarge: ['1 MB'],
+  provinceNotInRegion: ['Nova Scotia', 'British Columbia'],
+  unknownTopic: ['gardening'],
 };
 
 /** What a word shows: itself, or what it returns for the sample arguments. */
@@ -97,6 +123,13 @@ describe('dates', () => {
     expect(formatRecent(new Date(now - 10 * 86_400_000), now, 'en')).toBe('Apr 23, 2025');
   });
 
+  it('in the river say how long ago and which day, then the day alone', () => {
+    expect(formatDayAndDate(new Date('2025-05-03T05:00:00Z'), now, 'en')).toBe('today · May 3');
+    expect(formatDayAndDate(new Date('2025-04-30T18:00:00Z'), now, 'fr')).toBe('il y a 3 jours · 30 avr.');
+    expect(formatDayAndDate(new Date('2025-04-20T18:00:00Z'), now, 'en')).toBe('Apr 20');
+    expect(formatDayAndDate(new Date('2024-12-04T18:00:00Z'), now, 'fr')).toBe('4 déc. 2024');
+  });
+
   it('to come are counted until they are due', () => {
     expect(formatUpcoming(new Date(now + 12 * 60_000), now, 'en')).toBe('in 12 minutes');
     expect(formatUpcoming(new Date(now + 2 * 3_600_000), now, 'fr')).toBe('dans 2 heures');
@@ -120,5 +153,52 @@ describe('numbers', () => {
     expect(formatDuration(2_400, 'fr')).toBe('2,4\u00a0s');
     expect(formatMinutes(90)).toBe('1\u00a0h\u00a030\u00a0min');
     expect(formatMinutes(120)).toBe('2\u00a0h');
+  });
+});
+
+/**
+ * French typography as the Office québécois de la langue française and the Government of Canada's
+ * style guides write it: a curly apostrophe, a non-breaking space before the colon and before « ; ? ! »
+ * where they punctuate a sentence, and inside « ». (A colon in an address or a time, with no space
+ * after it, is not punctuation.) Returns what is wrong, empty when nothing is.
+ */
+function typographyProblems(text: string): string[] {
+  const problems: string[] = [];
+  // "&amp;" named as such is not punctuation.
+  text = text.replace(/&[a-z]+;/g, '&');
+  if (text.includes("'")) problems.push('straight apostrophe');
+  if (/[^\u00a0\u202f][:;?!](\s|$)/.test(text)) problems.push('no non-breaking space before : ; ? !');
+  if (/«[^\u00a0\u202f]/.test(text) || /[^\u00a0\u202f]»/.test(text)) problems.push('no non-breaking space inside « »');
+  return problems;
+}
+
+/** Every string a table holds, with the words that are functions called with sample arguments. */
+function stringsOf(table: Record<string, unknown>, prefix = ''): [string, string][] {
+  return Object.entries(table).flatMap(([key, word]): [string, string][] => {
+    const value = typeof word === 'function' ? word(...(SAMPLE_ARGS[key] ?? [2, 2, 2])) : word;
+    if (typeof value === 'string') return [[`${prefix}${key}`, value]];
+    if (value && typeof value === 'object') return stringsOf(value as Record<string, unknown>, `${prefix}${key}.`);
+    return [];
+  });
+}
+
+describe('French typography', () => {
+  it('knows a wrong spelling when it sees one', () => {
+    expect(typographyProblems('Garde d\'enfants')).toEqual(['straight apostrophe']);
+    expect(typographyProblems('Adresse : ici')).toEqual(['no non-breaking space before : ; ? !']);
+    expect(typographyProblems('Supprimer ?')).toEqual(['no non-breaking space before : ; ? !']);
+    expect(typographyProblems('le paramètre « topic »')).toEqual(['no non-breaking space inside « »']);
+    expect(typographyProblems('Supprimer «\u00a0x\u00a0»\u00a0? Voir https://hub.example.ca/fr/ à 14:05.')).toEqual([]);
+  });
+
+  it('is kept in every French string of the interface and in the topic labels', async () => {
+    const { topics } = await loadFeedsFile('feeds.yaml');
+    const strings: [string, string][] = [
+      ...Object.entries(TABLES).flatMap(([name, { table }]) => stringsOf(table.fr).map(([key, text]): [string, string] => [`${name}: ${key}`, text])),
+      ...topics.map((t): [string, string] => [`feeds.yaml topic ${t.slug}`, t.label.fr]),
+    ];
+    expect(strings.length).toBeGreaterThan(300);
+    const wrong = strings.flatMap(([where, text]) => typographyProblems(text).map((p) => `${where}: ${p}: ${JSON.stringify(text)}`));
+    expect(wrong).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
 // Passerelle embed: fills every element that has a data-passerelle attribute with a list of items
-// from the hub's public JSON API, inside a shadow root so the host page's styles and ours stay
+// from the hub's public JSON API, inside a shadow root so the host page's rules and ours stay
 // apart. The attribute takes the hub's filter (topic, region, province, lang, type, source, q)
 // plus ui (en or fr: the widget's own words), theme (light or dark), limit (1 to 50) and
 // view=events (the upcoming events, by their date, in the visitor's time zone; ended ones hidden):
-//   <div data-passerelle="topic=housing&ui=fr"></div>
+//   <div data-passerelle="topic=housing&ui=fr"><a href="https://hub.example/fr/?topic=housing">…</a></div>
 //   <script src="https://hub.example/embed.js" async></script>
+// The link inside is what shows where scripts are blocked; the list replaces it. The widget takes
+// the host page's font, and without a theme its text and link colours; --passerelle-accent,
+// --passerelle-background and --passerelle-border set on the element override them.
 // Text from the API is only ever set with textContent, links must be http(s), no cookies are sent.
 (function () {
   'use strict';
@@ -12,9 +15,36 @@
   var hub = new URL('.', script && script.src ? script.src : location.href).href;
   var CSS = __EMBED_CSS__;
   var WORDS = {
-    en: { more: 'More on Passerelle', empty: 'Nothing here yet.', noEvents: 'No upcoming event for now.', failed: 'The list could not be loaded.', en: 'English', fr: 'French' },
-    fr: { more: 'Plus sur Passerelle', empty: 'Rien pour l’instant.', noEvents: 'Aucun événement à venir pour l’instant.', failed: 'La liste n’a pas pu être chargée.', en: 'Anglais', fr: 'Français' }
+    en: {
+      more: 'More on Passerelle', empty: 'Nothing here yet.', noEvents: 'No upcoming event for now.', failed: 'The list could not be loaded.', en: 'English', fr: 'French',
+      param: function (p, s) { return '“' + p + '” is not a parameter of this widget.' + (s ? ' Did you mean “' + s + '”?' : ''); },
+      value: function (p, v) { return '“' + p + '” does not take ' + v.map(function (x) { return '“' + x + '”'; }).join(', ') + '.'; }
+    },
+    fr: {
+      more: 'Plus sur Passerelle', empty: 'Rien pour l’instant.', noEvents: 'Aucun événement à venir pour l’instant.', failed: 'La liste n’a pas pu être chargée.', en: 'Anglais', fr: 'Français',
+      param: function (p, s) { return '«\u00a0' + p + '\u00a0» n’est pas un paramètre de ce widget.' + (s ? ' Vouliez-vous dire «\u00a0' + s + '\u00a0»\u00a0?' : ''); },
+      value: function (p, v) { return '«\u00a0' + p + '\u00a0» n’accepte pas ' + v.map(function (x) { return '«\u00a0' + x + '\u00a0»'; }).join(', ') + '.'; }
+    }
   };
+
+  // What went wrong, in the widget's words when the API says which parameter it was.
+  function problemText(w, details) {
+    if (details && details.code === 'unknown-parameter' && typeof details.parameter === 'string') return w.param(details.parameter, details.suggestion);
+    if (details && details.code === 'unknown-value' && typeof details.parameter === 'string' && details.values) return w.value(details.parameter, [].concat(details.values).map(String));
+    return '';
+  }
+
+  // The host page's link colour, read from a link of its own beside the element (the shadow root
+  // does not inherit it, as it does the font and the text colour).
+  function hostLinkColour(host) {
+    var probe = document.createElement('a');
+    probe.href = location.href;
+    probe.hidden = true;
+    host.parentNode.insertBefore(probe, host);
+    var colour = getComputedStyle(probe).color;
+    probe.parentNode.removeChild(probe);
+    return colour;
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -92,8 +122,10 @@
     var only = langs.length && langs.every(function (l) { return l === langs[0]; }) && (langs[0] === 'en' || langs[0] === 'fr') ? langs[0] : '';
     var ui = asked === 'fr' || asked === 'en' ? asked : only || (/^fr/i.test(document.documentElement.lang) ? 'fr' : 'en');
     var w = WORDS[ui];
-    var box = el('div', null, 'psl' + (params.get('theme') === 'dark' ? ' dark' : ''));
+    var theme = params.get('theme');
+    var box = el('div', null, 'psl host' + (theme === 'dark' ? ' dark' : theme === 'light' ? '' : ' plain'));
     box.lang = ui;
+    if (theme !== 'dark' && theme !== 'light' && host.parentNode) box.style.setProperty('--link', hostLinkColour(host));
     var events = params.get('view') === 'events';
     params.delete('ui');
     params.delete('theme');
@@ -110,7 +142,11 @@
     fetch(hub + (events ? 'api/events?' : 'api/items?') + params.toString(), { credentials: 'omit' })
       .then(function (res) {
         return res.json().then(function (body) {
-          if (!res.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + res.status);
+          if (!res.ok) {
+            var failure = new Error(body && body.error ? body.error : 'HTTP ' + res.status);
+            failure.details = body && body.details;
+            throw failure;
+          }
           return body;
         });
       })
@@ -118,6 +154,8 @@
       .catch(function (err) {
         clear(box);
         box.appendChild(el('p', w.failed, 'm'));
+        var why = problemText(w, err.details);
+        if (why) box.appendChild(el('p', why, 'm'));
         if (window.console) console.warn('Passerelle embed: ' + err.message);
       });
   }

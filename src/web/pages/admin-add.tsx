@@ -1,12 +1,15 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// The form that registers a source by feed URL or site URL. With no script, discovery is a round
-// trip: when the address offers several feeds the form comes back filled in, with the feeds as
-// radio buttons, and is sent again with the one chosen. Every refusal comes back the same way,
-// with what went wrong in the page's language and the hub's own message beneath.
+// The form that registers a source by feed URL or site URL, and the fields it shares with the form
+// that edits one (admin-edit.tsx). With no script, discovery is a round trip: when the address
+// offers several feeds the form comes back filled in, with the feeds as radio buttons, and is sent
+// again with the one chosen. Every refusal comes back the same way, with what went wrong in the
+// page's language (from the checks' codes) and, for a fetch, the hub's own message beneath.
 import { compareText } from '../../core/locale.ts';
 import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
+import type { FieldProblem } from '../../sources/source-input.ts';
+import { ADMIN_FORM_WORDS, fieldProblemText, type ProblemText } from '../admin-form-words.ts';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
 
 export interface AddFormValues {
@@ -24,23 +27,34 @@ export interface AddFormValues {
 export const EMPTY_ADD_FORM: AddFormValues = { url: '', organization: '', region: '', province: '', languages: [], topics: [], title: '', slug: '', feedUrl: '' };
 
 export type AddProblem =
-  | { kind: 'fields'; fields: { field: string; message: string }[] }
+  | { kind: 'fields'; fields: FieldProblem[] }
   | { kind: 'candidates'; candidates: FeedCandidate[] }
   | { kind: 'duplicate'; existing: { slug: string; title: string }; detail: string }
   | { kind: 'slug-taken'; existing: { slug: string; title: string }; detail: string }
   | { kind: 'blocked' | 'no-feed' | 'no-feed-offered' | 'cannot-fetch' | 'chosen-unusable' | 'other'; detail: string };
 
-type FieldName = 'url' | 'organization' | 'region' | 'province' | 'languages' | 'topics' | 'title' | 'slug' | 'feedUrl';
-const FIELDS: FieldName[] = ['url', 'organization', 'region', 'province', 'languages', 'topics', 'title', 'slug', 'feedUrl'];
+export type FieldName = 'url' | 'organization' | 'region' | 'province' | 'languages' | 'topics' | 'title' | 'slug' | 'feedUrl' | 'siteUrl' | 'intervalMinutes';
+const FIELDS: FieldName[] = ['url', 'organization', 'region', 'province', 'languages', 'topics', 'title', 'slug', 'feedUrl', 'siteUrl', 'intervalMinutes'];
 
-/** "topics.1" → "topics"; fields we do not show (siteUrl …) are reported against the address. */
-function fieldOf(path: string): FieldName {
+/** "topics.1" → "topics"; fields a form does not show are reported against its first field. */
+export function fieldOf(path: string, shown: readonly FieldName[] = FIELDS, fallback: FieldName = 'url'): FieldName {
   const head = path.split('.')[0] as FieldName;
-  return FIELDS.includes(head) ? head : 'url';
+  return shown.includes(head) ? head : fallback;
 }
 
-function labelOf(ctx: AdminContext, field: FieldName): string {
+/** The problems of each field, in the page's language. */
+export function errorsByField(ctx: AdminContext, problems: FieldProblem[], shown?: readonly FieldName[], fallback?: FieldName): Map<FieldName, ProblemText[]> {
+  const errors = new Map<FieldName, ProblemText[]>();
+  for (const p of problems) {
+    const field = fieldOf(p.field, shown, fallback);
+    errors.set(field, [...(errors.get(field) ?? []), fieldProblemText(p, ctx.ui)]);
+  }
+  return errors;
+}
+
+export function labelOf(ctx: AdminContext, field: FieldName): string {
   const { aw } = ctx;
+  const fw = ADMIN_FORM_WORDS[ctx.ui];
   const labels: Record<FieldName, string> = {
     url: aw.urlLabel,
     organization: aw.fieldOrganization,
@@ -51,8 +65,24 @@ function labelOf(ctx: AdminContext, field: FieldName): string {
     title: aw.fieldTitle,
     slug: aw.fieldSlug,
     feedUrl: aw.fieldFeedUrl,
+    siteUrl: aw.fieldSiteUrl,
+    intervalMinutes: fw.intervalLabel,
   };
   return labels[field];
+}
+
+/** Several problems of one field, each in its own language. */
+export function Problems(props: { texts: ProblemText[] }) {
+  return (
+    <>
+      {props.texts.map((t, i) => (
+        <>
+          {i ? ' ' : ''}
+          <span lang={t.lang}>{t.text}</span>
+        </>
+      ))}
+    </>
+  );
 }
 
 function feedKind(type: string | undefined): string | undefined {
@@ -83,7 +113,7 @@ function problemText(ctx: AdminContext, problem: AddProblem): string | undefined
   }
 }
 
-function ErrorSummary(props: { ctx: AdminContext; problem: AddProblem; fieldErrors: Map<FieldName, string[]> }) {
+export function ErrorSummary(props: { ctx: AdminContext; problem: AddProblem; fieldErrors: Map<FieldName, ProblemText[]>; heading?: string }) {
   const { ctx, problem } = props;
   const { aw, w, ui } = ctx;
   const lang = ui === 'en' ? undefined : 'en';
@@ -91,13 +121,13 @@ function ErrorSummary(props: { ctx: AdminContext; problem: AddProblem; fieldErro
   const detail = 'detail' in problem ? problem.detail : undefined;
   return (
     <div class="notice bad" role="alert" aria-labelledby="problem-h">
-      <h2 id="problem-h">{aw.problemHeading}</h2>
+      <h2 id="problem-h">{props.heading ?? aw.problemHeading}</h2>
       {problem.kind === 'fields' ? (
         <ul>
-          {[...props.fieldErrors].map(([field, messages]) => (
+          {[...props.fieldErrors].map(([field, texts]) => (
             <li>
               <a href={`#f-${field}`}>{labelOf(ctx, field)}</a>
-              {w.colon} <span lang={lang}>{messages.join('; ')}</span>
+              {w.colon} <Problems texts={texts} />
             </li>
           ))}
         </ul>
@@ -120,18 +150,18 @@ function ErrorSummary(props: { ctx: AdminContext; problem: AddProblem; fieldErro
 }
 
 /** A text field with its label, its hint and its error, tied together for screen readers. */
-function TextField(props: {
+export function TextField(props: {
   ctx: AdminContext;
-  name: 'url' | 'organization' | 'title' | 'slug';
+  name: FieldName;
   type?: string;
   value: string;
   required?: boolean;
   hint?: string;
-  errors?: string[];
+  errors?: ProblemText[];
   extra?: Record<string, unknown>;
 }) {
   const { ctx, name } = props;
-  const { aw, ui } = ctx;
+  const { aw } = ctx;
   const id = `f-${name}`;
   const described = [props.hint ? `${id}-hint` : '', props.errors ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -147,7 +177,7 @@ function TextField(props: {
       {props.errors ? (
         <p class="field-error" id={`${id}-error`}>
           {aw.fieldProblem}
-          {ctx.w.colon} <span lang={ui === 'en' ? undefined : 'en'}>{props.errors.join('; ')}</span>
+          {ctx.w.colon} <Problems texts={props.errors} />
         </p>
       ) : null}
       <input
@@ -164,29 +194,129 @@ function TextField(props: {
   );
 }
 
-function FieldError(props: { ctx: AdminContext; id: string; errors?: string[] }) {
+export function FieldError(props: { ctx: AdminContext; id: string; errors?: ProblemText[] }) {
   const { ctx } = props;
   return props.errors ? (
     <p class="field-error" id={props.id}>
       {ctx.aw.fieldProblem}
-      {ctx.w.colon} <span lang={ctx.ui === 'en' ? undefined : 'en'}>{props.errors.join('; ')}</span>
+      {ctx.w.colon} <Problems texts={props.errors} />
     </p>
   ) : null;
 }
 
-export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues; topics: [string, string][]; switchHref: string; problem?: AddProblem }) {
-  const { ctx, values, problem } = props;
+const describedBy = (id: string, hint: boolean, error: boolean) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+/**
+ * The region and the province. The region is needed unless a province is chosen: the province
+ * sets it. `any` is the first choice of the region (none yet, or "each outline's own").
+ */
+export function PlaceFields(props: { ctx: AdminContext; region: string; province: string; errors: Map<FieldName, ProblemText[]>; any?: string; regionLabel?: string; hint?: string; noProvince?: boolean }) {
+  const { ctx, errors } = props;
   const { aw, ui } = ctx;
-  const fieldErrors = new Map<FieldName, string[]>();
-  if (problem?.kind === 'fields') {
-    for (const p of problem.fields) fieldErrors.set(fieldOf(p.field), [...(fieldErrors.get(fieldOf(p.field)) ?? []), p.message]);
-  }
-  if (problem?.kind === 'slug-taken') fieldErrors.set('slug', [problem.detail]);
+  const fw = ADMIN_FORM_WORDS[ui];
+  const hint = props.hint ?? fw.regionHint;
+  return (
+    <>
+      <div class="field">
+        <label for="f-region">
+          {props.regionLabel ?? aw.fieldRegion} <span class="meta">({props.any ? aw.optional : aw.required})</span>
+        </label>
+        {hint ? (
+          <p class="hint" id="f-region-hint">
+            {hint}
+          </p>
+        ) : null}
+        <FieldError ctx={ctx} id="f-region-error" errors={errors.get('region')} />
+        <select id="f-region" name="region" aria-describedby={describedBy('f-region', Boolean(hint), errors.has('region'))} aria-invalid={errors.has('region') ? 'true' : undefined}>
+          <option value="">{props.any ?? aw.chooseRegion}</option>
+          {REGIONS.map((r) => (
+            <option value={r} selected={props.region === r}>
+              {REGION_LABELS[r][ui]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {props.noProvince ? null : (
+        <div class="field">
+          <label for="f-province">
+            {aw.fieldProvince} <span class="meta">({aw.optional})</span>
+          </label>
+          <FieldError ctx={ctx} id="f-province-error" errors={errors.get('province')} />
+          <select id="f-province" name="province" aria-describedby={describedBy('f-province', false, errors.has('province'))} aria-invalid={errors.has('province') ? 'true' : undefined}>
+            <option value="">{aw.noProvince}</option>
+            {REGIONS.filter((r) => r !== 'national').map((r) => (
+              <optgroup label={REGION_LABELS[r][ui]}>
+                {PROVINCES.filter((p) => PROVINCE_REGION[p] === r).map((p) => (
+                  <option value={p} selected={props.province === p}>
+                    {PROVINCE_LABELS[p][ui]}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The languages, as two boxes to tick. */
+export function LanguagesField(props: { ctx: AdminContext; chosen: string[]; errors: Map<FieldName, ProblemText[]>; hint: string; legend?: string; required?: boolean }) {
+  const { ctx, errors } = props;
+  const { aw, ui } = ctx;
+  return (
+    <fieldset class="field" id="f-languages" aria-describedby={describedBy('f-languages', true, errors.has('languages'))}>
+      <legend>
+        {props.legend ?? aw.fieldLanguages} <span class="meta">({props.required ? aw.required : aw.optional})</span>
+      </legend>
+      <p class="hint" id="f-languages-hint">
+        {props.hint}
+      </p>
+      <FieldError ctx={ctx} id="f-languages-error" errors={errors.get('languages')} />
+      {(['en', 'fr'] as Language[]).map((l) => (
+        <p class="check">
+          <input type="checkbox" id={`f-lang-${l}`} name="languages" value={l} checked={props.chosen.includes(l)} />
+          <label for={`f-lang-${l}`}>{LANGUAGE_LABELS[l][ui]}</label>
+        </p>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The default topics, labelled in the page's language and sorted as it sorts. */
+export function TopicsField(props: { ctx: AdminContext; topics: [string, string][]; chosen: string[]; errors: Map<FieldName, ProblemText[]> }) {
+  const { ctx, errors } = props;
+  const { aw, ui } = ctx;
   const compare = compareText(ui);
   const topics = [...props.topics].sort((a, b) => compare(a[1], b[1]));
-  const chosenTopics = new Set(values.topics);
+  const chosen = new Set(props.chosen);
+  return (
+    <fieldset class="field" id="f-topics" aria-describedby={describedBy('f-topics', true, errors.has('topics'))}>
+      <legend>
+        {aw.fieldTopics} <span class="meta">({aw.optional})</span>
+      </legend>
+      <p class="hint" id="f-topics-hint">
+        {aw.topicsHint}
+      </p>
+      <FieldError ctx={ctx} id="f-topics-error" errors={errors.get('topics')} />
+      <div class="topic-grid">
+        {topics.map(([slug, label]) => (
+          <p class="check">
+            <input type="checkbox" id={`f-topic-${slug}`} name="topics" value={slug} checked={chosen.has(slug)} />
+            <label for={`f-topic-${slug}`}>{label}</label>
+          </p>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues; topics: [string, string][]; switchHref: string; problem?: AddProblem }) {
+  const { ctx, values, problem } = props;
+  const { aw } = ctx;
+  const fieldErrors = problem?.kind === 'fields' ? errorsByField(ctx, problem.fields) : new Map<FieldName, ProblemText[]>();
+  if (problem?.kind === 'slug-taken') fieldErrors.set('slug', [{ text: `${aw.slugTaken} ${problem.existing.title}` }]);
   const title = problem && problem.kind !== 'candidates' ? aw.titleWithError(aw.addTitle) : aw.addTitle;
-  const described = (id: string, hint: boolean, error: boolean) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <AdminLayout ctx={ctx} title={title} switchHref={props.switchHref} current="add">
       <h1>{aw.addTitle}</h1>
@@ -216,70 +346,9 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
         ) : null}
         <TextField ctx={ctx} name="url" type="url" value={values.url} required hint={aw.urlHint} errors={fieldErrors.get('url') ?? fieldErrors.get('feedUrl')} extra={{ spellcheck: false, autocomplete: 'url' }} />
         <TextField ctx={ctx} name="organization" value={values.organization} required hint={aw.organizationHint} errors={fieldErrors.get('organization')} extra={{ autocomplete: 'organization', maxlength: 200 }} />
-        <div class="field">
-          <label for="f-region">
-            {aw.fieldRegion} <span class="meta">({aw.required})</span>
-          </label>
-          <FieldError ctx={ctx} id="f-region-error" errors={fieldErrors.get('region')} />
-          <select id="f-region" name="region" required aria-describedby={described('f-region', false, fieldErrors.has('region'))} aria-invalid={fieldErrors.has('region') ? 'true' : undefined}>
-            <option value="">{aw.chooseRegion}</option>
-            {REGIONS.map((r) => (
-              <option value={r} selected={values.region === r}>
-                {REGION_LABELS[r][ui]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-province">
-            {aw.fieldProvince} <span class="meta">({aw.optional})</span>
-          </label>
-          <FieldError ctx={ctx} id="f-province-error" errors={fieldErrors.get('province')} />
-          <select id="f-province" name="province" aria-describedby={described('f-province', false, fieldErrors.has('province'))} aria-invalid={fieldErrors.has('province') ? 'true' : undefined}>
-            <option value="">{aw.noProvince}</option>
-            {REGIONS.filter((r) => r !== 'national').map((r) => (
-              <optgroup label={REGION_LABELS[r][ui]}>
-                {PROVINCES.filter((p) => PROVINCE_REGION[p] === r).map((p) => (
-                  <option value={p} selected={values.province === p}>
-                    {PROVINCE_LABELS[p][ui]}
-                  </option>
-                ))}
-              </optgroup>
-            ))}
-          </select>
-        </div>
-        <fieldset class="field" id="f-languages" aria-describedby={described('f-languages', true, fieldErrors.has('languages'))}>
-          <legend>
-            {aw.fieldLanguages} <span class="meta">({aw.optional})</span>
-          </legend>
-          <p class="hint" id="f-languages-hint">
-            {aw.languagesHint}
-          </p>
-          <FieldError ctx={ctx} id="f-languages-error" errors={fieldErrors.get('languages')} />
-          {LANGUAGES.map((l) => (
-            <p class="check">
-              <input type="checkbox" id={`f-lang-${l}`} name="languages" value={l} checked={values.languages.includes(l)} />
-              <label for={`f-lang-${l}`}>{LANGUAGE_LABELS[l][ui]}</label>
-            </p>
-          ))}
-        </fieldset>
-        <fieldset class="field" id="f-topics" aria-describedby={described('f-topics', true, fieldErrors.has('topics'))}>
-          <legend>
-            {aw.fieldTopics} <span class="meta">({aw.optional})</span>
-          </legend>
-          <p class="hint" id="f-topics-hint">
-            {aw.topicsHint}
-          </p>
-          <FieldError ctx={ctx} id="f-topics-error" errors={fieldErrors.get('topics')} />
-          <div class="topic-grid">
-            {topics.map(([slug, label]) => (
-              <p class="check">
-                <input type="checkbox" id={`f-topic-${slug}`} name="topics" value={slug} checked={chosenTopics.has(slug)} />
-                <label for={`f-topic-${slug}`}>{label}</label>
-              </p>
-            ))}
-          </div>
-        </fieldset>
+        <PlaceFields ctx={ctx} region={values.region} province={values.province} errors={fieldErrors} />
+        <LanguagesField ctx={ctx} chosen={values.languages} errors={fieldErrors} hint={aw.languagesHint} />
+        <TopicsField ctx={ctx} topics={props.topics} chosen={values.topics} errors={fieldErrors} />
         <TextField ctx={ctx} name="title" value={values.title} hint={aw.titleHint} errors={fieldErrors.get('title')} extra={{ maxlength: 200 }} />
         <TextField
           ctx={ctx}

@@ -4,6 +4,8 @@
 // recent fetches, the sign-in page and plain message pages. Forms only: no script anywhere.
 import type { Child } from 'hono/jsx';
 import type { FetchView, SourceView } from '../source-views.ts';
+import { ADMIN_FORM_WORDS } from '../admin-form-words.ts';
+import { ADMIN_CSS } from '../assets.ts';
 import type { AdminWords, FetchOutcomeName } from '../admin-words.ts';
 import { FORM_TOKEN_FIELD } from '../admin-session.ts';
 import { DIGEST_ADMIN_WORDS } from '../digest-words.ts';
@@ -34,21 +36,21 @@ export function FormToken(props: { ctx: AdminContext }) {
   return token ? <input type="hidden" name={FORM_TOKEN_FIELD} value={token} /> : null;
 }
 
-/** A form that changes something: a POST with the session's form token. */
-export function ActionForm(props: { ctx: AdminContext; action: string; class?: string; children: Child }) {
+/** A form that changes something: a POST with the session's form token (multipart for a file). */
+export function ActionForm(props: { ctx: AdminContext; action: string; class?: string; multipart?: boolean; children: Child }) {
   return (
-    <form method="post" action={props.action} class={props.class}>
+    <form method="post" action={props.action} class={props.class} enctype={props.multipart ? 'multipart/form-data' : undefined}>
       <FormToken ctx={props.ctx} />
       {props.children}
     </form>
   );
 }
 
-export function AdminLayout(props: { ctx: AdminContext; title: string; switchHref: string; current?: 'sources' | 'add' | 'digests'; children: Child }) {
+export function AdminLayout(props: { ctx: AdminContext; title: string; switchHref: string; current?: 'sources' | 'add' | 'import' | 'digests'; children: Child }) {
   const { ctx } = props;
   const { aw, session } = ctx;
   return (
-    <Layout ctx={ctx} title={`${props.title} — ${aw.adminNavLabel} — Passerelle`} switchHref={props.switchHref}>
+    <Layout ctx={ctx} title={`${props.title} — ${aw.adminNavLabel} — Passerelle`} switchHref={props.switchHref} stylesheets={[ADMIN_CSS]}>
       {session ? (
         <div class="admin-bar">
           <nav aria-label={aw.adminNavLabel}>
@@ -67,6 +69,13 @@ export function AdminLayout(props: { ctx: AdminContext; title: string; switchHre
                 <li>
                   <a href={adminHref(ctx, 'add')} aria-current={props.current === 'add' ? 'page' : undefined}>
                     {aw.navAdd}
+                  </a>
+                </li>
+              )}
+              {session.readOnly ? null : (
+                <li>
+                  <a href={adminHref(ctx, 'import')} aria-current={props.current === 'import' ? 'page' : undefined}>
+                    {ADMIN_FORM_WORDS[ctx.ui].navImport}
                   </a>
                 </li>
               )}

@@ -8,6 +8,7 @@ import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/word
 import type { FetchOutcomeName } from '../admin-words.ts';
 import { errorWords, warningWords } from '../error-words.ts';
 import type { FetchView, SourceView } from '../source-views.ts';
+import { ADMIN_FORM_WORDS } from '../admin-form-words.ts';
 import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
 import { healthOf, type HealthKind } from './directory.tsx';
 import { pageHref } from './layout.tsx';
@@ -140,60 +141,70 @@ export function HealthPage(props: { ctx: AdminContext; rows: SourceHealth[]; swi
         </p>
       ) : (
         <>
+          {/* On a phone each row is a card (site.css); the roles keep it a table to screen readers. */}
           <div class="table-wrap" role="region" aria-label={aw.tableScroll} tabindex={0}>
-            <table class="health-table">
+            <table class="health-table" role="table">
               <caption class="vh">{aw.tableCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{aw.colStatus}</th>
-                  <th scope="col">{aw.colSourceAndOrg}</th>
-                  <th scope="col">{aw.colRegion}</th>
-                  <th scope="col">{aw.colLastFetch}</th>
-                  <th scope="col">{aw.colHttp}</th>
-                  <th scope="col">{aw.colLastError}</th>
-                  <th scope="col" class="num">
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">{aw.colStatus}</th>
+                  <th scope="col" role="columnheader">{aw.colSourceAndOrg}</th>
+                  <th scope="col" role="columnheader">{aw.colRegion}</th>
+                  <th scope="col" role="columnheader">{aw.colLastFetch}</th>
+                  <th scope="col" role="columnheader">{aw.colHttp}</th>
+                  <th scope="col" role="columnheader">{aw.colLastError}</th>
+                  <th scope="col" role="columnheader" class="num">
                     {aw.colItems}
                   </th>
-                  <th scope="col">{aw.colNextFetch}</th>
-                  <th scope="col">{aw.colRecent}</th>
+                  <th scope="col" role="columnheader">{aw.colNextFetch}</th>
+                  <th scope="col" role="columnheader">{aw.colRecent}</th>
                 </tr>
               </thead>
-              <tbody>
-                {rows.map(({ source: s, fetches }) => (
-                  <tr id={`s-${s.slug}`} class={healthOf(s) === 'failing' || healthOf(s) === 'gone' ? 'failing' : undefined}>
-                    <td>
-                      <SourceState ctx={ctx} source={s} stacked />
-                    </td>
-                    <th scope="row">
-                      <a href={adminHref(ctx, `sources/${s.slug}`)}>{s.title}</a>
-                      {s.organization !== s.title ? (
-                        <>
-                          <br />
-                          <span class="org">{s.organization}</span>
-                        </>
-                      ) : null}
-                    </th>
-                    <td>{regionText(ctx, s)}</td>
-                    <td>
-                      <When ctx={ctx} at={s.lastFetchAt} empty={aw.never} />
-                    </td>
-                    <td>{s.lastStatus ?? dash}</td>
-                    <td class="error-cell">{showsError(s) ? <ErrorText ctx={ctx} code={s.lastErrorCode} params={s.lastErrorParams} detail={s.lastError} brief /> : dash}</td>
-                    <td class="num">
-                      <a href={pageHref(ctx, '', `source=${s.slug}`)}>{s.itemCount}</a>
-                    </td>
-                    <td>
-                      <NextFetch ctx={ctx} source={s} />
-                    </td>
-                    <td>
-                      <Sparkline ctx={ctx} fetches={fetches} />
-                    </td>
-                  </tr>
-                ))}
+              <tbody role="rowgroup">
+                {rows.map(({ source: s, fetches }) => {
+                  const failing = healthOf(s) === 'failing' || healthOf(s) === 'gone';
+                  return (
+                    <tr role="row" id={`s-${s.slug}`} class={failing ? 'failing' : undefined}>
+                      <td role="cell" class="state-cell">
+                        <SourceState ctx={ctx} source={s} stacked />
+                      </td>
+                      <th scope="row" role="rowheader" class="name-cell">
+                        <a href={adminHref(ctx, `sources/${s.slug}`)}>{s.title}</a>
+                        {s.organization !== s.title ? (
+                          <>
+                            <br />
+                            <span class="org">{s.organization}</span>
+                          </>
+                        ) : null}
+                      </th>
+                      <td role="cell" data-label={aw.colRegion}>
+                        {regionText(ctx, s)}
+                      </td>
+                      <td role="cell" data-label={aw.colLastFetch}>
+                        <When ctx={ctx} at={s.lastFetchAt} empty={aw.never} />
+                      </td>
+                      <td role="cell" data-label={aw.colHttp} class="minor">
+                        {s.lastStatus ?? dash}
+                      </td>
+                      <td role="cell" data-label={aw.colLastError} class={showsError(s) ? 'error-cell' : 'error-cell minor'}>
+                        {showsError(s) ? <ErrorText ctx={ctx} code={s.lastErrorCode} params={s.lastErrorParams} detail={s.lastError} brief /> : dash}
+                      </td>
+                      <td role="cell" data-label={aw.colItems} class="num">
+                        <a href={pageHref(ctx, '', `source=${s.slug}`)}>{s.itemCount}</a>
+                      </td>
+                      <td role="cell" data-label={aw.colNextFetch}>
+                        <NextFetch ctx={ctx} source={s} />
+                      </td>
+                      <td role="cell" data-label={aw.colRecent} class="minor">
+                        <Sparkline ctx={ctx} fetches={fetches} />
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
-          <p class="meta">{aw.sparkLegend}</p>
+          <p class="meta spark-legend">{aw.sparkLegend}</p>
         </>
       )}
       <p class="meta">
@@ -254,6 +265,11 @@ function Actions(props: { ctx: AdminContext; source: SourceView }) {
               </span>
             </ActionForm>
           )}
+        </li>
+        <li>
+          <a class="button secondary" href={adminHref(ctx, `${base}/edit`)}>
+            {ADMIN_FORM_WORDS[ctx.ui].edit}
+          </a>
         </li>
         {s.origin === 'file' ? null : (
           <li>

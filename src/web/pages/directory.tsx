@@ -1,8 +1,10 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The directory: the organizations behind the sources, by region and province, under a map of
-// Canada drawn in inline SVG (each province links to its items; no tiles, no script). Each
-// source shows its feeds and its health in plain words: general ones, from the error's code, never
-// the addresses or host names an operator sees.
+// Canada drawn in inline SVG (each province links to its items; no tiles, no script), with the
+// small Maritime provinces labelled beside the coast and every province also listed as links
+// large enough to tap on a phone. Each source shows its feeds and its health in plain words:
+// general ones, from the error's code, never the addresses or host names an operator sees; HTTP
+// statuses are for the admin pages.
 import { compareText, formatRecent } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
@@ -45,17 +47,24 @@ function Health(props: { ctx: PageContext; source: SourceView }) {
   const kind = healthOf(s);
   const word = { ok: w.healthOk, failing: w.healthFailing, paused: w.healthPaused, gone: w.healthGone, never: w.healthNever }[kind];
   const tone = kind === 'ok' ? 'ok' : kind === 'paused' || kind === 'never' ? 'warn' : 'bad';
-  const facts: string[] = [];
-  if (s.lastFetchAt) facts.push(`${w.lastFetch} ${formatRecent(s.lastFetchAt, ctx.now, ui)}`);
-  if (kind === 'failing' && s.lastSuccessAt) facts.push(`${w.lastSuccess} ${formatRecent(s.lastSuccessAt, ctx.now, ui)}`);
-  if (s.lastStatus) facts.push(`${w.httpStatus} ${s.lastStatus}`);
+  // Each "3 hours ago" stays on one line.
+  const facts: [string, Date][] = [];
+  if (s.lastFetchAt) facts.push([w.lastFetch, s.lastFetchAt]);
+  if (kind === 'failing' && s.lastSuccessAt) facts.push([w.lastSuccess, s.lastSuccessAt]);
   const showError = s.lastErrorCode && kind !== 'ok';
   return (
     <>
       <p class="health">
         {w.health}
         {w.colon} <strong class={tone}>{word}</strong>
-        {facts.length ? ` · ${facts.join(' · ')}` : ''}
+        {facts.map(([label, at]) => (
+          <>
+            {` · ${label} `}
+            <time class="nw" datetime={at.toISOString()}>
+              {formatRecent(at, ctx.now, ui)}
+            </time>
+          </>
+        ))}
       </p>
       {showError ? (
         <p class="err">
@@ -96,21 +105,31 @@ function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
   );
 }
 
+/** Where the small provinces' labels go, out in the Atlantic, with a line back to the province. */
+const CALLOUTS: Partial<Record<Province, [number, number]>> = { pe: [918, 600], nb: [800, 800], ns: [958, 790] };
+/** The radius, in map units, of the area around each label that takes a tap (about 24 px on a phone). */
+const HIT_RADIUS = 38;
+
 function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
   const { ctx, counts } = props;
   const { w, ui } = ctx;
+  const byName = compareText(ui);
   return (
     <div class="map">
       <svg viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`} aria-labelledby="map-t map-d">
         <title id="map-t">{w.mapTitle}</title>
         <desc id="map-d">{w.mapHint}</desc>
-        {PROVINCE_SHAPES.map((shape) => {
+        {/* The small provinces last, so no neighbour is drawn over their labels. */}
+        {[...PROVINCE_SHAPES.filter((p) => !CALLOUTS[p.province]), ...PROVINCE_SHAPES.filter((p) => CALLOUTS[p.province])].map((shape) => {
           const n = counts.get(shape.province) ?? 0;
+          const [x, y] = CALLOUTS[shape.province] ?? shape.label;
           // The name holds the visible label (WCAG 2.5.3), so "click NS" works for voice control.
           return (
             <a href={pageHref(ctx, '', `province=${shape.province}`)} class={n ? 'has' : undefined} aria-label={`${shape.province.toUpperCase()} — ${PROVINCE_LABELS[shape.province][ui]} — ${w.orgCount(n)}`}>
               <path d={shape.d} />
-              <text x={shape.label[0]} y={shape.label[1]} aria-hidden="true">
+              {CALLOUTS[shape.province] ? <path class="lead" d={`M${x} ${y - 14}L${shape.label[0]} ${shape.label[1]}`} /> : null}
+              <circle class="hit" cx={x} cy={y - 8} r={HIT_RADIUS} />
+              <text x={x} y={y} aria-hidden="true">
                 {shape.province.toUpperCase()}
               </text>
             </a>
@@ -118,6 +137,20 @@ function CanadaMap(props: { ctx: PageContext; counts: Map<Province, number> }) {
         })}
       </svg>
       <p class="meta">{w.mapHint}</p>
+      <h2 class="vh" id="provinces-h">
+        {w.mapList}
+      </h2>
+      <ul class="provinces" aria-labelledby="provinces-h">
+        {[...PROVINCES]
+          .sort((a, b) => byName(PROVINCE_LABELS[a][ui], PROVINCE_LABELS[b][ui]))
+          .map((p) => (
+            <li>
+              <a href={pageHref(ctx, '', `province=${p}`)}>
+                {PROVINCE_LABELS[p][ui]} <span class="count">({counts.get(p) ?? 0})</span>
+              </a>
+            </li>
+          ))}
+      </ul>
     </div>
   );
 }

@@ -1,18 +1,27 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// The widget as a page for an iframe on any site: small, no script, no cookies, its stylesheet
-// inline (allowed by its hash in the CSP). Links open the original sites in a new tab, so the
-// host page stays where it is.
+// The widget as a page for an iframe on any site: small, no cookies, its stylesheet inline (allowed
+// by its hash in the CSP), and one tiny script, also inline and hashed, that tells the host page its
+// height only when the host page asks. Links open the original sites in a new tab, so the host
+// page stays where it is. With `rows`, items sit in rows of a fixed height (embedHeight).
 import { formatDate } from '../../core/locale.ts';
 import type { ItemLanguage } from '../../core/types.ts';
 import { LANGUAGE_LABELS } from '../../core/words.ts';
 import type { ItemView } from '../../store/items-query.ts';
-import { EMBED_PAGE_CSS } from '../assets.ts';
+import { EMBED_FRAME_SCRIPT, EMBED_PAGE_CSS } from '../assets.ts';
 import { EventWhen } from './event-parts.tsx';
 import { foreignLang, pageHref, type PageContext } from './layout.tsx';
 
-export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string; empty?: string }) {
-  const { ctx, items } = props;
+/** The pixel height of the widget with `rows` rows (embed.css's .rows: padding, heading, rows, footer). */
+export function embedHeight(rows: number): number {
+  return 12 + 28 + 73 * rows + 25 + 12;
+}
+
+export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string; empty?: string; rows?: number }) {
+  const { ctx, rows } = props;
+  // An iframe sized for `rows` rows shows that many items, however many were asked for.
+  const items = rows ? props.items.slice(0, rows) : props.items;
   const { w, ui } = ctx;
+  const classes = ['psl', props.dark ? 'dark' : '', rows ? 'rows' : ''].filter(Boolean).join(' ');
   return (
     <html lang={ui}>
       <head>
@@ -21,8 +30,9 @@ export function EmbedPage(props: { ctx: PageContext; heading: string; items: Ite
         <meta name="robots" content="noindex" />
         <title>{`${props.heading} — Passerelle`}</title>
         <style dangerouslySetInnerHTML={{ __html: EMBED_PAGE_CSS }} />
+        <script dangerouslySetInnerHTML={{ __html: EMBED_FRAME_SCRIPT }} />
       </head>
-      <body class={props.dark ? 'psl dark' : 'psl'}>
+      <body class={classes}>
         <main>
           <h1>
             <a href={props.moreHref} target="_blank" rel="noopener">

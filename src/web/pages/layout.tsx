@@ -3,7 +3,7 @@
 // (Each .tsx names its JSX runtime above, so it compiles the same with or without tsconfig.json.)
 import type { Child } from 'hono/jsx';
 import type { Language } from '../../core/types.ts';
-import { ICON, SITE_CSS } from '../assets.ts';
+import { ICON, SITE_CSS, type Asset } from '../assets.ts';
 import { otherLanguage } from '../language.ts';
 import type { Words } from '../reader-words.ts';
 
@@ -46,6 +46,8 @@ export function Layout(props: {
   current?: 'river' | 'directory' | 'events';
   feeds?: FeedLink[];
   description?: string;
+  /** Stylesheets of the page's own, after the reader's. */
+  stylesheets?: Asset[];
   children: Child;
 }) {
   const { ctx, switchHref } = props;
@@ -59,6 +61,9 @@ export function Layout(props: {
         <title>{props.title}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
         <link rel="stylesheet" href={ctx.base + SITE_CSS.path} />
+        {(props.stylesheets ?? []).map((sheet) => (
+          <link rel="stylesheet" href={ctx.base + sheet.path} />
+        ))}
         <link rel="icon" type="image/svg+xml" href={ctx.base + ICON.path} />
         {(props.feeds ?? []).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} />
