@@ -77,11 +77,11 @@ export const EVENT_WORDS = {
   registration: { en: 'Registration', fr: 'Inscription' },
   onPasserelle: { en: 'On Passerelle', fr: 'Sur Passerelle' },
   calendarAll: { en: 'Passerelle events', fr: 'Événements Passerelle' },
-  calendarOf: { en: 'Passerelle events:', fr: 'Événements Passerelle :' },
+  calendarOf: { en: 'Passerelle events:', fr: 'Événements Passerelle\u00a0:' },
   allEvents: { en: 'all events', fr: 'tous les événements' },
   calendarDescription: {
     en: "Events of the settlement sector's platforms, gathered by Passerelle:",
-    fr: 'Événements des plateformes du secteur de l’établissement, réunis par Passerelle :',
+    fr: 'Événements des plateformes du secteur de l’établissement, réunis par Passerelle\u00a0:',
   },
 } satisfies Record<string, Record<Language, string>>;
 

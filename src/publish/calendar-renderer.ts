@@ -62,8 +62,8 @@ export function createCalendarRenderer(options: CalendarRendererOptions) {
   const topicSlugs = topics.map((tp) => tp.slug);
 
   async function resolve(address: CalendarAddress): Promise<{ query: FeedQuery; range: EventParams; selfUrl: string; homeQuery: string }> {
-    const params = new URLSearchParams([...address.params].filter(([k]) => CALENDAR_PARAMS.includes(k)));
-    const query = parseFeedQuery(params, { topicSlugs, sourceSlugs: await sourceSlugsOf(db, cache) }, CALENDAR_LIMITS);
+    const params = address.params;
+    const query = parseFeedQuery(params, { topicSlugs, sourceSlugs: await sourceSlugsOf(db, cache) }, { ...CALENDAR_LIMITS, known: CALENDAR_PARAMS });
     const range = parseEventParams(params);
     let path = '/calendar/all';
     if (address.kind === 'topics') {

@@ -3,14 +3,17 @@
 // (from and to, or month) is read as days in `tz` (Eastern by default).
 import { Hono } from 'hono';
 import type { Topic } from '../core/types.ts';
-import { encodeEventCursor, eventWindow, parseEventCursor, parseEventParams, parseWhen } from '../publish/event-query.ts';
+import { encodeEventCursor, EVENT_PARAMS, eventWindow, parseEventCursor, parseEventParams, parseWhen } from '../publish/event-query.ts';
 import type { FeedCache } from '../publish/feed-cache.ts';
-import { parseFeedQuery } from '../publish/feed-query.ts';
+import { parseFeedQuery, QUERY_PARAMS } from '../publish/feed-query.ts';
 import { sourceSlugsOf } from '../publish/feed-renderer.ts';
 import type { Db } from '../store/db.ts';
 import { eventCursor, queryEvents } from '../store/events-query.ts';
 import type { AppEnv } from './app-env.ts';
 import { itemJson } from './json-views.ts';
+
+/** As on /api/items. */
+const API_EVENT_LIMITS = { defaultLimit: 20, maxLimit: 200 };
 
 export interface EventsApiDeps {
   db: Db;
@@ -24,7 +27,11 @@ export function createEventsApiRoutes(deps: EventsApiDeps): Hono<AppEnv> {
   const now = deps.now ?? Date.now;
   app.get('/api/events', async (c) => {
     const params = new URL(c.req.url).searchParams;
-    const query = parseFeedQuery(params, { sourceSlugs: await sourceSlugsOf(deps.db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug) });
+    const query = parseFeedQuery(
+      params,
+      { sourceSlugs: await sourceSlugsOf(deps.db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug) },
+      { ...API_EVENT_LIMITS, known: [...QUERY_PARAMS, ...EVENT_PARAMS, 'when', 'after'] },
+    );
     const range = parseEventParams(params);
     const when = parseWhen(params);
     const after = parseEventCursor(params);

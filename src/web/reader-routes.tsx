@@ -11,7 +11,7 @@ import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { isTrackingParam } from '../normalize/canonical-url.ts';
 import { selectionOf } from '../publish/digest-message.ts';
-import { canonicalEventParams, dayIn, encodeEventCursor, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
+import { canonicalEventParams, dayIn, encodeEventCursor, EVENT_PARAMS, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
 import { canonicalFilter, encodeCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
@@ -53,7 +53,7 @@ export interface ReaderDeps {
 
 export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50, known: [...QUERY_PARAMS, ...PAGE_PARAMS] };
 export const EMBED_LIMITS = { defaultLimit: 10, maxLimit: 50, known: [...QUERY_PARAMS, 'theme', 'height', 'view'] };
-export const EVENTS_LIMITS = { defaultLimit: 30, maxLimit: 100 };
+export const EVENTS_LIMITS = { defaultLimit: 30, maxLimit: 100, known: [...QUERY_PARAMS, ...EVENT_PARAMS, 'after'] };
 /** Rows of the iframe snippet the subscribe box gives: its height is then exact, with no script. */
 const SNIPPET_ROWS = 5;
 

@@ -350,7 +350,7 @@ const fr: Words = {
   addToCalendar: 'Ajouter à mon agenda',
   addToCalendarHint: '(un fichier .ics pour Outlook, Google Agenda ou Calendrier d’Apple)',
   calendarFeed: 'Agenda (iCalendar)',
-  calendarIntro: 'Abonnez-vous dans Outlook, Google Agenda ou Calendrier d’Apple : les événements de cette sélection s’affichent dans votre agenda et se tiennent à jour.',
+  calendarIntro: 'Abonnez-vous dans Outlook, Google Agenda ou Calendrier d’Apple\u00a0: les événements de cette sélection s’affichent dans votre agenda et se tiennent à jour.',
   calendarSubscribe: 'Ouvrir dans votre application d’agenda',
   eventsSubscribeHeading: 'S’abonner à ces événements',
   eventsEmbedHeading: 'Afficher ces événements sur votre site',

@@ -77,10 +77,10 @@ describe.each(databaseKinds)('calendars and the events API on %s', (kind) => {
   it('selects with the feeds’ filters, by topic path too, and names what it holds in both languages', async () => {
     const { cal } = await ics('/calendar/all.ics?lang=fr');
     expect(cal.events.map((e) => titleOf(e.uid))).toEqual(['atelier']);
-    expect(cal.name).toBe('Passerelle events: French / Événements Passerelle : Français');
+    expect(cal.name).toBe('Passerelle events: French / Événements Passerelle\u00a0: Français');
     const health = await ics('/calendar/topics/health.ics');
     expect(health.cal.events.map((e) => titleOf(e.uid))).toEqual(['webinar', 'atelier']);
-    expect(health.cal.name).toMatch(/^Passerelle events: Health.* \/ Événements Passerelle : Santé/);
+    expect(health.cal.name).toMatch(/^Passerelle events: Health.* \/ Événements Passerelle\u00a0: Santé/);
     expect(health.cal.props.source).toBe(`${PUBLIC}/calendar/topics/health.ics`);
     const province = await ics('/calendar/all.ics?province=nl');
     expect(province.cal.events.map((e) => titleOf(e.uid))).toEqual(['stjohns']);

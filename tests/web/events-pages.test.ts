@@ -135,7 +135,7 @@ describe.each(databaseKinds)('events pages on %s', (kind) => {
     expect(html).toContain(`<a href="${PUBLIC}/calendar/all.ics?topic=health">${PUBLIC}/calendar/all.ics?topic=health</a>`);
     expect(html).toContain('href="webcal://hub.example.ca/calendar/all.ics?topic=health"');
     expect(html).toContain(`<link rel="alternate" type="text/calendar"`);
-    expect(decode(html)).toContain(`<iframe src="${PUBLIC}/embed?view=events&amp;topic=health&amp;ui=en"`);
+    expect(decode(html)).toContain(`<iframe src="${PUBLIC}/embed?view=events&amp;topic=health&amp;ui=en&amp;height=5"`);
     // The river's subscribe box offers the same calendar beside its feeds.
     expect((await page('/en/?topic=health')).html).toContain(`${PUBLIC}/calendar/all.ics?topic=health`);
   });

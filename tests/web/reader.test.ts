@@ -442,7 +442,7 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       ['/embed?theme=blue', /“theme” does not take “blue”\. Accepted: light, dark\./],
       ['/embed?limit=99', /“limit” must be a whole number from 1 to 50\./],
       ['/embed?height=0', /“height” must be a whole number from 1 to 50\./],
-      ['/embed?topc=housing&ui=en', /“topc” is not a parameter of this address\. Did you mean “topic”\? It takes: topic, region, province, lang, type, source, q, since, clusters, limit, sort, ui, theme, height\./],
+      ['/embed?topc=housing&ui=en', /“topc” is not a parameter of this address\. Did you mean “topic”\? It takes: topic, region, province, lang, type, source, q, since, clusters, limit, sort, ui, theme, height, view\./],
       // Pasted into a CMS's URL field, the snippet's "&amp;" came back: said in the widget's language.
       ['/embed?ui=fr&amp;topic=housing', /L’adresse contient «\u00a0&amp;amp;\u00a0» là où il faut «\u00a0&amp;\u00a0» .*utilisez «\u00a0topic\u00a0»\./],
       ['/embed?lang=fr&topc=housing', /«\u00a0topc\u00a0» n’est pas un paramètre de cette adresse\. Vouliez-vous dire «\u00a0topic\u00a0»\u00a0\?/],

@@ -28,9 +28,10 @@
   };
 
   // What went wrong, in the widget's words when the API says which parameter it was.
-  function problemText(w, details) {
-    if (details && details.code === 'unknown-parameter' && typeof details.parameter === 'string') return w.param(details.parameter, details.suggestion);
-    if (details && details.code === 'unknown-value' && typeof details.parameter === 'string' && details.values) return w.value(details.parameter, [].concat(details.values).map(String));
+  function problemText(w, d) {
+    var p = d && typeof d.parameter === 'string' ? d.parameter : '';
+    if (p && d.code === 'unknown-parameter') return w.param(p, d.suggestion);
+    if (p && d.code === 'unknown-value' && d.values) return w.value(p, [].concat(d.values).map(String));
     return '';
   }
 
@@ -58,7 +59,7 @@
   }
 
   function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
+    node.textContent = '';
   }
 
   function styleRoot(root) {
