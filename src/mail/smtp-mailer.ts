@@ -107,6 +107,8 @@ export function createSmtpMailer(options: MailerOptions): Mailer {
           messageId: m.messageId,
           date: m.date,
           // Our own words are checked; nodemailer still encodes every header it writes.
+          // English and French text: quoted-printable, without scanning each message to choose.
+          textEncoding: 'quoted-printable',
           disableFileAccess: true,
           disableUrlAccess: true,
         })) as { response?: string; rejected?: unknown[]; rejectedErrors?: SmtpError[] };

@@ -1,7 +1,9 @@
-// Writes that arrive while one is under way are gathered and written together: one statement for
-// the tasks that finished meanwhile instead of one each (group commit). A lone write goes at once,
-// so nothing waits for a batch to fill. A batch that fails fails each of its callers, who decide
-// whether to try again.
+// Writes that arrive together are written together: one statement for the tasks that finished in
+// the same turn of the event loop, or while the previous write was under way, instead of one each
+// (group commit). Nothing waits for a batch to fill: a lone write goes on the next turn. (An
+// embedded database runs each statement on this thread, so "while one is under way" alone would
+// never gather anything there.) A batch that fails fails each of its callers, who decide whether
+// to try again.
 
 export type BatchWrite<T, R> = (batch: T[]) => Promise<R[]>;
 
@@ -10,7 +12,6 @@ export function createWriteBatcher<T, R = void>(write: BatchWrite<T, R>, maxBatc
   let writing = false;
 
   async function flush(): Promise<void> {
-    writing = true;
     try {
       while (queue.length) {
         const batch = queue.splice(0, maxBatch);
@@ -29,6 +30,9 @@ export function createWriteBatcher<T, R = void>(write: BatchWrite<T, R>, maxBatc
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!writing) void flush();
+      if (!writing) {
+        writing = true;
+        setImmediate(() => void flush());
+      }
     });
 }
