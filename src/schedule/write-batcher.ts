@@ -2,8 +2,8 @@
 // the same turn of the event loop, or while the previous write was under way, instead of one each
 // (group commit). Nothing waits for a batch to fill: a lone write goes on the next turn. (An
 // embedded database runs each statement on this thread, so "while one is under way" alone would
-// never gather anything there.) A batch that fails fails each of its callers, who decide whether
-// to try again.
+// never gather anything there.) A batch that fails is written again one write at a time, and a
+// write that fails alone fails its caller, who decides whether to try again.
 
 export type BatchWrite<T, R> = (batch: T[]) => Promise<R[]>;
 
@@ -19,7 +19,9 @@ export function createWriteBatcher<T, R = void>(write: BatchWrite<T, R>, maxBatc
           const results = await write(batch.map((b) => b.item));
           batch.forEach((b, i) => b.resolve(results[i]));
         } catch (err) {
-          for (const b of batch) b.reject(err);
+          if (batch.length === 1) batch[0].reject(err);
+          // One bad write must not fail the others: each is tried alone.
+          else for (const b of batch) await write([b.item]).then(([r]) => b.resolve(r), b.reject);
         }
       }
     } finally {

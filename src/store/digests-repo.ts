@@ -379,6 +379,8 @@ export interface AcceptedSend {
 }
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+/** A server's answer as stored: text Postgres accepts (no NUL), bounded. */
+const answer = (response: string) => response.replace(/\u0000/g, '').slice(0, 500);
 
 /**
  * SMTP took these messages: in one statement (so one transaction) each send is settled and its
@@ -388,7 +390,7 @@ const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 export async function completeSends(db: Db, accepted: AcceptedSend[]): Promise<void> {
   if (!accepted.length) return;
   const values = sql.join(
-    accepted.map((a) => sql`(${a.lease.id}::int, ${a.lease.attempts}::int, ${a.send.id}::bigint, ${a.response.slice(0, 500)}::text, ${at(a.send.windowEnd)}, ${at(a.nextDueAt)})`),
+    accepted.map((a) => sql`(${a.lease.id}::int, ${a.lease.attempts}::int, ${a.send.id}::bigint, ${answer(a.response)}::text, ${at(a.send.windowEnd)}, ${at(a.nextDueAt)})`),
     sql`, `,
   );
   await db.execute(sql`
@@ -437,7 +439,7 @@ export interface SendFailure {
 
 /** A failed attempt: the send settled as failed (or kept prepared), the subscription retried later or suspended. */
 export async function failSend(db: Db, lease: DigestSubscriptionRow, send: DigestSendRow | undefined, f: SendFailure): Promise<void> {
-  const response = f.response.slice(0, 500);
+  const response = answer(f.response);
   await db.transaction(async (tx) => {
     if (send) {
       await tx
