@@ -17,7 +17,7 @@ export interface DigestWiring {
 export function createDigestWiring(config: Readonly<Config>, db: Db, topics: Topic[], logger: Logger): DigestWiring | undefined {
   const d = config.digests;
   if (!d.smtpUrl || !d.from || !d.sender) return undefined;
-  const mailer = createSmtpMailer({ smtpUrl: d.smtpUrl, maxConnections: d.concurrency, clientName: new URL(config.publicUrl).hostname });
+  const mailer = createSmtpMailer({ smtpUrl: d.smtpUrl, caFile: d.tlsCaFile, maxConnections: d.concurrency, clientName: new URL(config.publicUrl).hostname });
   const jobs = createDigestJobs({
     db,
     mailer,

@@ -25,7 +25,7 @@ export const DEFAULT_WEBSUB_SETTINGS: WebsubSettings = {
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export const DEFAULT_DIGEST_SETTINGS: Omit<DigestSettings, 'smtpUrl' | 'from' | 'sender'> = {
+export const DEFAULT_DIGEST_SETTINGS: Omit<DigestSettings, 'smtpUrl' | 'tlsCaFile' | 'from' | 'sender'> = {
   hour: 7,
   weekday: 'monday',
   timeZone: 'America/Toronto',
@@ -81,6 +81,7 @@ const envSchema = z.object({
   SAVED_FEEDS_PER_HOUR: int(1, 100_000).default(DEFAULT_SAVED_FEED_SETTINGS.perClientPerHour),
   SAVED_FEED_UNUSED_DAYS: int(0, 36_500).default(365),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be smtp://[user:pass@]host[:port] or smtps://…' }).optional(),
+  SMTP_TLS_CA: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).max(320).optional(),
   MAIL_SENDER_NAME: z.string().min(1).max(200).optional(),
   MAIL_SENDER_ADDRESS: z.string().min(5).max(500).optional(),
@@ -126,6 +127,8 @@ export interface Config {
 export interface DigestSettings {
   /** Unset: no email form is shown and nothing is sent. */
   smtpUrl?: string;
+  /** A PEM file of certificates the SMTP server's may be signed by, beside the public authorities (a self-signed server). */
+  tlsCaFile?: string;
   /** The From header, e.g. `Passerelle <digests@hub.example.ca>`. */
   from?: string;
   /** The sender's identity every message carries (CASL): name, mailing address, a web or email contact. */
@@ -289,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }),
     digests: Object.freeze({
       smtpUrl: e.SMTP_URL,
+      tlsCaFile: e.SMTP_TLS_CA ? path.resolve(e.SMTP_TLS_CA) : undefined,
       from: e.MAIL_FROM,
       sender: e.MAIL_SENDER_NAME && e.MAIL_SENDER_ADDRESS ? Object.freeze({ name: e.MAIL_SENDER_NAME, address: e.MAIL_SENDER_ADDRESS, contact: e.MAIL_SENDER_CONTACT ?? contact }) : undefined,
       hour: e.DIGEST_HOUR,

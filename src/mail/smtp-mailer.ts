@@ -1,6 +1,8 @@
 // Sending one message over SMTP, with nodemailer (the one place that imports it): a pool of
 // connections to SMTP_URL (smtp:// upgrades with STARTTLS whenever the server offers it, and the
 // certificate is checked; smtps:// is TLS from the start), reused from one message to the next.
+// A server whose certificate no public authority signed (self-signed, or a private CA) is trusted
+// when the operator names that certificate (SMTP_TLS_CA); verification stays on for every server.
 // Like fetch/, this is I/O to the outside world, and it answers with what happened as a tagged
 // union, never a throw: the job decides what each outcome means for a subscription.
 //
@@ -8,8 +10,10 @@
 // A connection that could not be opened took nothing. A connection that broke (or timed out)
 // during the transaction may have taken the message or not: that outcome is `uncertain`, and the
 // job sends the same message again later, under the same Message-ID.
+import { readFileSync } from 'node:fs';
+import { rootCertificates, type ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
-import type { ConnectionOptions } from 'node:tls';
+import { ConfigError } from '../core/errors.ts';
 
 export interface OutgoingMessage {
   from: string;
@@ -43,8 +47,23 @@ export interface MailerOptions {
   greetingTimeoutMs?: number;
   /** Silence allowed on a connection before it is given up. */
   socketTimeoutMs?: number;
-  /** Extra TLS options (tests: a private CA). */
+  /** Extra TLS options. */
   tls?: ConnectionOptions;
+  /** A PEM file of certificates trusted beside the public authorities (SMTP_TLS_CA): a self-signed server's, or a private CA's. */
+  caFile?: string;
+}
+
+/** The public authorities and the certificates of `file`; a file without one is a configuration error. */
+function trustedAuthorities(file: string): string[] {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`SMTP_TLS_CA: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`], 'environment');
+  }
+  const certificates = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!certificates) throw new ConfigError([`SMTP_TLS_CA: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`], 'environment');
+  return [...rootCertificates, ...certificates];
 }
 
 export interface Mailer {
@@ -55,6 +74,8 @@ export interface Mailer {
 
 /** Errors a connection attempt gives before any transaction began. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EDNS', 'ETLS', 'EAUTH', 'ENOTFOUND']);
+/** A certificate that did not verify (node's X.509 codes): the handshake failed, so no message went on that connection. */
+const CERTIFICATE_REFUSED = /CERT|SIGNATURE|ISSUER|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH/;
 
 type SmtpError = Error & { code?: string; originalCode?: string; errno?: string; responseCode?: number; response?: string; command?: string };
 
@@ -73,13 +94,14 @@ export function classifySmtpError(err: SmtpError, durationMs: number): Exclude<S
     };
   }
   const codes = [err.code, err.originalCode, (err as { errno?: string }).errno].filter(Boolean) as string[];
-  if (codes.some((c) => NOT_CONNECTED.has(c)) || (err.command === 'CONN' && /connect|greeting|ECONNREFUSED/i.test(err.message) && !/closed unexpectedly/i.test(err.message))) {
+  if (codes.some((c) => NOT_CONNECTED.has(c) || CERTIFICATE_REFUSED.test(c)) || (err.command === 'CONN' && /connect|greeting|ECONNREFUSED/i.test(err.message) && !/closed unexpectedly/i.test(err.message))) {
     return { kind: 'unreachable', error, durationMs };
   }
   return { kind: 'uncertain', error, durationMs };
 }
 
 export function createSmtpMailer(options: MailerOptions): Mailer {
+  const tls = options.caFile ? { ...options.tls, ca: trustedAuthorities(options.caFile) } : options.tls;
   const transport = nodemailer.createTransport({
     url: options.smtpUrl,
     pool: true,
@@ -89,7 +111,7 @@ export function createSmtpMailer(options: MailerOptions): Mailer {
     connectionTimeout: options.connectionTimeoutMs ?? 15_000,
     greetingTimeout: options.greetingTimeoutMs ?? 15_000,
     socketTimeout: options.socketTimeoutMs ?? 60_000,
-    ...(options.tls ? { tls: options.tls } : {}),
+    ...(tls ? { tls } : {}),
   } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(m) {
@@ -107,6 +129,8 @@ export function createSmtpMailer(options: MailerOptions): Mailer {
           messageId: m.messageId,
           date: m.date,
           // Our own words are checked; nodemailer still encodes every header it writes.
+          // English and French text: quoted-printable, without scanning each message to choose.
+          textEncoding: 'quoted-printable',
           disableFileAccess: true,
           disableUrlAccess: true,
         })) as { response?: string; rejected?: unknown[]; rejectedErrors?: SmtpError[] };

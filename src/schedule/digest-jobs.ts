@@ -12,6 +12,13 @@
 // second, different digest of the same stories: a prepared send is sent again as it was, under
 // its Message-ID (see the README for what SMTP allows beyond that).
 //
+// Work per message is kept small: subscriptions are leased in batches, with what their earlier
+// digests hold read in one query per batch; subscribers sharing a selection and a window share one
+// stories query; and the writes of tasks that finish together go as one statement (write-batcher.ts).
+// Preparing a send renews its lease, so the message and the record of SMTP's answer have a whole
+// lease: a record that fails (the database is away) is tried again until it lands or the lease is
+// about to run out, and only past that could another worker send the same message again.
+//
 // Failures: an SMTP server that cannot be reached, or answers 4xx, is tried again with backoff,
 // and the digest then sent holds everything due meanwhile. An address refused with 5xx is tried
 // again later; refused BOUNCE_LIMIT times in a row, it is suspended with the server's reason.
@@ -22,32 +29,38 @@ import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import type { Mailer, OutgoingMessage, SendOutcome } from '../mail/smtp-mailer.ts';
 import { buildConfirmationMessage, buildDigestMessage, selectionQuery, type MessageParts, type SenderIdentity } from '../publish/digest-message.ts';
+import type { QueryVocabulary } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import {
   CONFIRMATION_DAYS,
-  completeSend,
+  completeSends,
   failConfirmation,
   failSend,
-  findPreparedSend,
+  holdLeases,
   leaseConfirmations,
   leaseDigests,
   listToConfirm,
+  loadDigestStates,
   markConfirmationsSent,
-  prepareSend,
-  recentlyCovered,
-  releaseLease,
+  prepareSends,
+  releaseLeases,
   releaseReservation,
   reserveConfirmation,
-  skipEmptyDigest,
+  skipEmptyDigests,
   sweepDigests,
+  type AcceptedSend,
+  type DigestFrequency,
   type DigestSendRow,
+  type DigestState,
   type DigestSubscriptionRow,
+  type PreparedDigest,
 } from '../store/digests-repo.ts';
 import { getItems, queryItems, type ItemView } from '../store/items-query.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { latestSlot, nextSlot, type SlotSettings } from './digest-slots.ts';
 import { createJobRunner, type Job, type JobRunner } from './run-jobs.ts';
+import { createWriteBatcher } from './write-batcher.ts';
 
 /** Waits after the 1st, 2nd … failed try of one digest; the last repeats. */
 export const DEFAULT_RETRY_DELAYS_MS = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000];
@@ -60,6 +73,10 @@ export const WINDOW_OVERLAP_MS = 15 * 60_000;
 export const PUBLISHED_SLACK_MS = 7 * 86_400_000;
 /** Stories read per window at most (a digest shows MAX_STORIES and counts the rest). */
 const CANDIDATES = 200;
+/** Waits between tries of recording a message SMTP took; the last repeats until the lease is nearly out. */
+const RECORD_RETRY_MS = [200, 500, 1000, 2000, 5000];
+/** A record is not tried this close to the end of its lease: another worker may take the subscription then. */
+const RECORD_MARGIN_MS = 2000;
 
 export interface DigestJobsOptions {
   db: Db;
@@ -81,8 +98,19 @@ export interface DigestJobsOptions {
   onConfirmation?: (outcome: ConfirmationOutcome) => void;
 }
 
+/** What a leased subscription's attempt does, worked out with its batch (times are performance.now()). */
+export type DigestPlan =
+  | { kind: 'empty'; windowEnd: Date }
+  /** A prepared send whose stories are all gone. */
+  | { kind: 'vanished'; send: DigestSendRow }
+  /** A message written as a prepared send (now, or by an earlier attempt), its lease renewed at `heldFrom`. */
+  | { kind: 'send'; send: DigestSendRow; parts: MessageParts; heldFrom: number }
+  /** SMTP took it in this process and its record had not landed: recorded, not sent again. */
+  | { kind: 'accepted'; send: DigestSendRow; response: string; heldFrom: number };
+
 export interface DigestTask {
   sub: DigestSubscriptionRow;
+  plan: DigestPlan;
   /** `digests send --now`: sent as if due, the window ending at this instant. */
   forcedAt?: Date;
 }
@@ -90,7 +118,10 @@ export interface DigestTask {
 export type DigestResult =
   | { kind: 'empty'; windowEnd: Date }
   | { kind: 'vanished'; send: DigestSendRow }
-  | { kind: 'attempted'; send: DigestSendRow; outcome: SendOutcome }
+  /** `heldUntil` (performance.now()): the lease holds until then at least. */
+  | { kind: 'attempted'; send: DigestSendRow; outcome: SendOutcome; heldUntil: number }
+  /** The lease ran out before the message went, and another worker may have the subscription: nothing was sent. */
+  | { kind: 'lost' }
   | { kind: 'aborted' };
 
 type ConfirmTask = DigestSubscriptionRow;
@@ -187,53 +218,198 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
     return stories;
   }
 
+  // The due times around now: the same until the next slot comes, so worked out once per slot, not per message.
+  const slotCache = new Map<DigestFrequency, { from: number; until: number }>();
+  function nextSlotFromNow(frequency: DigestFrequency): Date {
+    const t = now();
+    const cached = slotCache.get(frequency);
+    if (cached && t.getTime() >= cached.from && t.getTime() < cached.until) return new Date(cached.until);
+    const bounds = { from: latestSlot(t, frequency, slots).getTime(), until: nextSlot(t, frequency, slots).getTime() };
+    slotCache.set(frequency, bounds);
+    return new Date(bounds.until);
+  }
+  const latestSlotBeforeNow = (frequency: DigestFrequency) => {
+    nextSlotFromNow(frequency);
+    return new Date(slotCache.get(frequency)!.from);
+  };
+
+  // Writes of tasks that finish together, one statement each kind.
+  const hold = createWriteBatcher(async (batch: DigestSubscriptionRow[]) => {
+    const held = await holdLeases(db, batch, leaseSeconds);
+    return batch.map((b) => held.has(b.id));
+  });
+  const complete = createWriteBatcher(async (batch: AcceptedSend[]) => {
+    await completeSends(db, batch);
+    return batch.map(() => undefined);
+  });
+  const skipEmpty = createWriteBatcher(async (batch: { lease: DigestSubscriptionRow; windowEnd: Date; nextDueAt: Date }[]) => {
+    await skipEmptyDigests(db, batch);
+    return batch.map(() => undefined);
+  });
+
+  // Stopping past its grace period ends the tries to record (see recordAccepted).
+  const stopRetries = new AbortController();
+
+  /** SMTP took the message: recorded, tried again while the database is away, as long as the lease holds. */
+  async function recordAccepted(accepted: AcceptedSend, heldUntil: number, dlog: Logger): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await complete(accepted);
+      } catch (err) {
+        const wait = RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)];
+        if (stopRetries.signal.aborted || performance.now() + wait > heldUntil - RECORD_MARGIN_MS) throw err;
+        if (attempt === 0) dlog.warn({ err, send: accepted.send.id }, 'recording a sent digest failed; trying again');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, wait);
+          function done() {
+            clearTimeout(timer);
+            stopRetries.signal.removeEventListener('abort', done);
+            resolve();
+          }
+          stopRetries.signal.addEventListener('abort', done, { once: true });
+        });
+      }
+    }
+  }
+
+  type Draft = DigestPlan | { kind: 'resend'; send: DigestSendRow; parts: MessageParts } | { kind: 'new'; parts: MessageParts; digest: PreparedDigest };
+
+  /** What one leased subscription's attempt will do (no write: its batch writes them together). */
+  async function draftDigest(sub: DigestSubscriptionRow, state: DigestState, windowStart: Date, vocab: QueryVocabulary, forcedAt: Date | undefined): Promise<Draft> {
+    const selectionTitle = describeSelection(sub.selection, sub.ui, vocab);
+    const common = { ui: sub.ui, frequency: sub.frequency, selectionTitle, selection: sub.selection, publicUrl: options.publicUrl, link: `${sub.id}.${sub.token}`, sender: settings.sender, itemHref: itemHref(sub.ui) };
+    const send = state.prepared;
+    if (send) {
+      // An earlier attempt's message, perhaps already taken by the server: the same again.
+      const accepted = acceptedHere.get(send.id);
+      if (accepted !== undefined) return { kind: 'accepted', send, response: accepted, heldFrom: 0 };
+      const stories = await getItems(db, send.storyIds.map(Number));
+      if (!stories.length) return { kind: 'vanished', send };
+      return { kind: 'resend', send, parts: buildDigestMessage({ ...common, stories, moreCount: send.moreCount, windowStart: send.windowStart }) };
+    }
+    const t = forcedAt ?? latestSlotBeforeNow(sub.frequency);
+    const windowEnd = new Date(Math.max(t.getTime(), windowStart.getTime()));
+    const after = new Date(windowStart.getTime() - WINDOW_OVERLAP_MS);
+    const candidates = await storiesOf(sub.selection, after, windowEnd, vocab);
+    const fresh = candidates.filter((s) => !state.covered.has(s.id) && !s.also.some((a) => state.covered.has(a.id)));
+    if (!fresh.length) return { kind: 'empty', windowEnd };
+    const message = buildDigestMessage({ ...common, stories: fresh, moreCount: 0, windowStart });
+    return {
+      kind: 'new',
+      parts: message,
+      digest: {
+        windowStart,
+        windowEnd,
+        storyIds: message.shownIds,
+        coveredIds: [...new Set(fresh.flatMap((s) => [s.id, ...s.also.map((a) => a.id)]))],
+        moreCount: message.moreCount,
+        messageId: `<digest.${sub.id}.${randomBytes(12).toString('hex')}@${host}>`,
+      },
+    };
+  }
+
+  /**
+   * Leases up to `limit` subscriptions and works out their digests: one lease statement, one read
+   * of where their digests stand, one stories query per selection and window, and one transaction
+   * that writes the new sends and renews the leases. A subscription whose digest could not be made
+   * is logged and left to its lease.
+   */
+  async function leaseAndPlan(limit: number, run: { forcedAt?: Date; afterId: number }): Promise<{ tasks: DigestTask[]; leased: DigestSubscriptionRow[] }> {
+    const forcedAt = run.forcedAt;
+    const rows = await leaseDigests(db, { all: forcedAt !== undefined, afterId: run.afterId, limit, leaseSeconds });
+    if (!rows.length) return { tasks: [], leased: rows };
+    const windowStarts = new Map(rows.map((sub) => [sub.id, sub.windowStart ?? now()]));
+    const states = await loadDigestStates(db, rows.map((sub) => ({ id: sub.id, after: new Date(windowStarts.get(sub.id)!.getTime() - WINDOW_OVERLAP_MS) })));
+    const vocab = await vocabulary();
+    const drafts = await Promise.all(
+      rows.map((sub) =>
+        draftDigest(sub, states.get(sub.id)!, windowStarts.get(sub.id)!, vocab, forcedAt).catch((err: unknown) => {
+          log.error({ err, subscription: sub.id }, 'digest could not be made');
+          return undefined;
+        }),
+      ),
+    );
+    const hold: DigestSubscriptionRow[] = [];
+    const sends: { lease: DigestSubscriptionRow; digest: PreparedDigest }[] = [];
+    rows.forEach((lease, i) => {
+      const draft = drafts[i];
+      if (draft?.kind === 'new') sends.push({ lease, digest: draft.digest });
+      if (draft?.kind === 'new' || draft?.kind === 'resend' || draft?.kind === 'accepted') hold.push(lease);
+    });
+    const heldFrom = performance.now();
+    const { held, prepared } = await prepareSends(db, { hold, sends }, leaseSeconds);
+    const tasks: DigestTask[] = [];
+    rows.forEach((sub, i) => {
+      const draft = drafts[i];
+      if (!draft) return;
+      let plan: DigestPlan;
+      if (draft.kind === 'new' || draft.kind === 'resend') {
+        const send = draft.kind === 'new' ? prepared.get(sub.id) : draft.send;
+        if (!send || !held.has(sub.id)) return log.warn({ subscription: sub.id }, 'lease ran out before the digest went; left to the worker that has it');
+        plan = { kind: 'send', send, parts: draft.parts, heldFrom };
+      } else if (draft.kind === 'accepted') {
+        // Recorded even if another worker has it now: it went.
+        plan = { ...draft, heldFrom };
+      } else plan = draft;
+      tasks.push({ sub, plan, ...(forcedAt ? { forcedAt } : {}) });
+    });
+    return { tasks, leased: rows };
+  }
+
+  /**
+   * Subscriptions leased a batch at a time (leaseAndPlan) and handed out as slots free. What is
+   * left when a run stops is given back (a prepared send among them goes later, as it is).
+   */
+  const leaseBatch = Math.min(100, Math.max(8, settings.concurrency * 4));
+  function leaseAhead(forcedAt?: Date) {
+    const ahead: DigestTask[] = [];
+    // A forced run (every subscription, due or not) goes through them once, in id order.
+    const run = { forcedAt, afterId: 0 };
+    return {
+      async take(limit: number): Promise<DigestTask[]> {
+        // A batch that came back short (leases lost, digests that could not be made) is followed by the next.
+        while (ahead.length < limit) {
+          const wanted = Math.max(leaseBatch, limit) - ahead.length;
+          const { tasks, leased } = await leaseAndPlan(wanted, run);
+          ahead.push(...tasks);
+          if (leased.length) run.afterId = leased.at(-1)!.id;
+          if (leased.length < wanted) break;
+        }
+        return ahead.splice(0, limit);
+      },
+      release: () => releaseLeases(db, ahead.splice(0).map((t) => t.sub)),
+    };
+  }
+  const dueLeases = leaseAhead();
+
   // ---- digests
 
   const digestJob: Job<DigestTask, DigestResult> = {
     name: 'digests',
-    lease: async (limit) => (await leaseDigests(db, { limit, leaseSeconds })).map((sub) => ({ sub })),
-    async run({ sub, forcedAt }, signal) {
+    lease: (limit) => dueLeases.take(limit),
+    async run({ sub, plan }, signal) {
       if (signal.aborted) return { kind: 'aborted' };
-      const vocab = await vocabulary();
-      const title = describeSelection(sub.selection, sub.ui, vocab);
-      const link = `${sub.id}.${sub.token}`;
-      let send = await findPreparedSend(db, sub.id);
-      let parts: MessageParts;
-      if (send) {
-        // An earlier attempt's message, perhaps already taken by the server: the same again.
-        const accepted = acceptedHere.get(send.id);
-        if (accepted !== undefined) return { kind: 'attempted', send, outcome: { kind: 'accepted', response: accepted, durationMs: 0 } };
-        const stories = await getItems(db, send.storyIds.map(Number));
-        if (!stories.length) return { kind: 'vanished', send };
-        parts = buildDigestMessage({ ui: sub.ui, frequency: sub.frequency, selectionTitle: title, selection: sub.selection, stories, moreCount: send.moreCount, windowStart: send.windowStart, publicUrl: options.publicUrl, link, sender: settings.sender, itemHref: itemHref(sub.ui) });
-      } else {
-        const windowStart = sub.windowStart ?? now();
-        const t = forcedAt ?? latestSlot(now(), sub.frequency, slots);
-        const windowEnd = new Date(Math.max(t.getTime(), windowStart.getTime()));
-        const after = new Date(windowStart.getTime() - WINDOW_OVERLAP_MS);
-        const [candidates, covered] = await Promise.all([storiesOf(sub.selection, after, windowEnd, vocab), recentlyCovered(db, sub.id, after)]);
-        const fresh = candidates.filter((s) => !covered.has(s.id) && !s.also.some((a) => covered.has(a.id)));
-        if (!fresh.length) return { kind: 'empty', windowEnd };
-        const message = buildDigestMessage({ ui: sub.ui, frequency: sub.frequency, selectionTitle: title, selection: sub.selection, stories: fresh, moreCount: 0, windowStart, publicUrl: options.publicUrl, link, sender: settings.sender, itemHref: itemHref(sub.ui) });
-        parts = message;
-        send = await prepareSend(db, sub, {
-          windowStart,
-          windowEnd,
-          storyIds: message.shownIds,
-          coveredIds: [...new Set(fresh.flatMap((s) => [s.id, ...s.also.map((a) => a.id)]))],
-          moreCount: message.moreCount,
-          messageId: `<digest.${sub.id}.${randomBytes(12).toString('hex')}@${host}>`,
-        });
+      if (plan.kind === 'empty' || plan.kind === 'vanished') return plan;
+      if (plan.kind === 'accepted') return { kind: 'attempted', send: plan.send, outcome: { kind: 'accepted', response: plan.response, durationMs: 0 }, heldUntil: plan.heldFrom + leaseSeconds * 1000 };
+      // A message that waited its turn long is sent under a renewed lease.
+      let heldFrom = plan.heldFrom;
+      if (performance.now() - heldFrom > leaseSeconds * 250) {
+        heldFrom = performance.now();
+        if (!(await hold(sub))) return { kind: 'lost' };
       }
-      const outcome = await sendUnlessStopped(outgoing(sub, parts, send.messageId, send.createdAt), signal);
-      return { kind: 'attempted', send, outcome };
+      const outcome = await sendUnlessStopped(outgoing(sub, plan.parts, plan.send.messageId, plan.send.createdAt), signal);
+      return { kind: 'attempted', send: plan.send, outcome, heldUntil: heldFrom + leaseSeconds * 1000 };
     },
     async record(task, result, ctx) {
       const sub = task.sub;
       const dlog = ctx.log.child({ subscription: sub.id });
-      if (result.kind === 'aborted') return releaseLease(db, sub);
+      if (result.kind === 'aborted') return releaseLeases(db, [sub]);
+      if (result.kind === 'lost') {
+        dlog.warn('lease ran out before the digest went; left to the worker that has it');
+        return;
+      }
       if (result.kind === 'empty') {
-        await skipEmptyDigest(db, sub, { windowEnd: result.windowEnd, nextDueAt: nextSlot(now(), sub.frequency, slots) });
+        await skipEmpty({ lease: sub, windowEnd: result.windowEnd, nextDueAt: nextSlotFromNow(sub.frequency) });
         dlog.debug('nothing new');
         return;
       }
@@ -244,7 +420,7 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
       const { send, outcome } = result;
       if (outcome.kind === 'accepted') {
         acceptedHere.set(send.id, outcome.response);
-        await completeSend(db, sub, send, { response: outcome.response, nextDueAt: nextSlot(now(), sub.frequency, slots) });
+        await recordAccepted({ lease: sub, send, response: outcome.response, nextDueAt: nextSlotFromNow(sub.frequency) }, result.heldUntil, dlog);
         acceptedHere.delete(send.id);
         dlog.info({ send: send.id, stories: send.storyIds.length, durationMs: outcome.durationMs }, 'digest sent');
         options.onDigest?.('sent');
@@ -312,7 +488,7 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
     },
     async record(lease, result, ctx) {
       const clog = ctx.log.child({ subscription: lease.id });
-      if (result.kind !== 'attempted') return releaseLease(db, lease);
+      if (result.kind !== 'attempted') return releaseLeases(db, [lease]);
       const { outcome } = result;
       if (outcome.kind === 'accepted') {
         await markConfirmationsSent(db, lease, result.ids);
@@ -348,28 +524,28 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
     digests,
     requestQueued: () => confirmations.wake(),
     async sendNow(onResult) {
-      const forcedAt = now();
-      const seen = new Set<number>();
+      const forced = leaseAhead(now());
       const report: SendNowReport = { sent: 0, empty: 0, failed: 0, bounced: 0, suspended: 0 };
-      await digests.drain({
-        async lease(limit) {
-          const rows = await leaseDigests(db, { limit, leaseSeconds, all: true, excludeIds: [...seen] });
-          for (const r of rows) seen.add(r.id);
-          return rows.map((sub) => ({ sub, forcedAt }));
-        },
-        onResult(task, result) {
-          if (result.kind === 'empty') report.empty++;
-          else if (result.kind === 'attempted') {
-            const o = result.outcome;
-            if (o.kind === 'accepted') report.sent++;
-            else if (o.kind === 'refused' && o.permanent && o.recipient) {
-              if (task.sub.bounces + 1 >= BOUNCE_LIMIT) report.suspended++;
-              else report.bounced++;
-            } else report.failed++;
-          } else if (result.kind === 'vanished') report.failed++;
-          onResult?.(task, result);
-        },
-      });
+      try {
+        await digests.drain({
+          lease: (limit) => forced.take(limit),
+          onResult(task, result) {
+            if (result.kind === 'empty') report.empty++;
+            else if (result.kind === 'attempted') {
+              const o = result.outcome;
+              if (o.kind === 'accepted') report.sent++;
+              else if (o.kind === 'refused' && o.permanent && o.recipient) {
+                if (task.sub.bounces + 1 >= BOUNCE_LIMIT) report.suspended++;
+                else report.bounced++;
+              } else report.failed++;
+            } else if (result.kind === 'vanished') report.failed++;
+            onResult?.(task, result);
+          },
+        });
+      } finally {
+        // A stop ends the run with leases taken ahead: they go back.
+        await forced.release();
+      }
       return report;
     },
     start() {
@@ -377,7 +553,13 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
       digests.start();
     },
     async stop(graceMs = 10_000) {
-      await Promise.all([confirmations.stop(graceMs), digests.stop(graceMs)]);
+      const timer = setTimeout(() => stopRetries.abort(), graceMs);
+      try {
+        await Promise.all([confirmations.stop(graceMs), digests.stop(graceMs)]);
+      } finally {
+        clearTimeout(timer);
+      }
+      await dueLeases.release();
     },
     async idle() {
       for (;;) {

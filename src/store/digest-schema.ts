@@ -87,7 +87,9 @@ export const digestSends = pgTable(
     finishedAt: tz('finished_at'),
   },
   (t) => [
-    index('digest_sends_subscription_idx').on(t.subscriptionId, t.status),
+    // A batch's recent digests, read from each subscription's window (and the rows a deleted subscription leaves).
+    index('digest_sends_subscription_window_idx').on(t.subscriptionId, t.windowEnd),
+    index('digest_sends_prepared_idx').on(t.subscriptionId).where(sql`${t.status} = 'prepared'`),
     index('digest_sends_selection_idx').on(t.selection, t.id),
     index('digest_sends_created_idx').on(t.createdAt),
   ],

@@ -10,6 +10,7 @@
 // as it was, under the same Message-ID, and never rebuilt into another message.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from './db.ts';
 import {
   digestConfirmationLimits,
@@ -31,6 +32,8 @@ const secs = (s: number) => sql`now() + make_interval(secs => ${s})`;
 const ago = (s: number) => sql`now() - make_interval(secs => ${s})`;
 const unleased = () => or(isNull(subs.leaseUntil), lte(subs.leaseUntil, sql`now()`))!;
 const leased = (lease: { id: number; attempts: number }) => and(eq(subs.id, lease.id), eq(subs.attempts, lease.attempts))!;
+/** Those of these subscriptions still leased by their `attempts`. */
+const stillLeased = (leases: readonly { id: number; attempts: number }[]) => or(...leases.map(leased))!;
 
 /** How long a confirmation link works, and an unconfirmed request is kept. */
 export const CONFIRMATION_DAYS = 7;
@@ -242,12 +245,13 @@ export async function failConfirmation(db: Db, lease: DigestSubscriptionRow, del
     .where(leased(lease));
 }
 
-/** Gives a lease back untouched (shutdown): due again, the attempt not counted. */
-export async function releaseLease(db: Db, lease: DigestSubscriptionRow): Promise<void> {
+/** Gives leases back untouched (shutdown, or leased ahead and not reached): due again, the attempt not counted. */
+export async function releaseLeases(db: Db, leases: readonly DigestSubscriptionRow[]): Promise<void> {
+  if (!leases.length) return;
   await db
     .update(subs)
     .set({ leaseUntil: null, attempts: sql`${subs.attempts} - 1` })
-    .where(leased(lease));
+    .where(stillLeased(leases));
 }
 
 // ---- digests (a job)
@@ -255,47 +259,64 @@ export async function releaseLease(db: Db, lease: DigestSubscriptionRow): Promis
 export interface DigestLeaseOptions {
   limit: number;
   leaseSeconds: number;
-  /** Every active subscription, due or not (`digests send --now`). */
+  /**
+   * Every active subscription, due or not (`digests send --now`), in id order after `afterId`:
+   * a run moves through the table once, whatever its size. Rows another worker holds at that
+   * moment are left to it.
+   */
   all?: boolean;
-  /** Already handled by this run. */
-  excludeIds?: number[];
+  afterId?: number;
 }
 
 /** Leases up to `limit` active subscriptions whose digest is due (the oldest due first). */
 export async function leaseDigests(db: Db, o: DigestLeaseOptions): Promise<DigestSubscriptionRow[]> {
   if (o.limit <= 0) return [];
-  const due = and(
-    eq(subs.status, 'active'),
-    unleased(),
-    o.all ? sql`true` : lte(subs.nextAttemptAt, sql`now()`),
-    o.excludeIds?.length ? sql`${subs.id} <> all(${sql.raw(`'{${o.excludeIds.join(',')}}'::int[]`)})` : sql`true`,
-  );
-  const lockable = db.select({ id: subs.id }).from(subs).where(due).orderBy(asc(subs.nextAttemptAt), asc(subs.id)).limit(o.limit).for('update', { skipLocked: true });
-  return db
+  const due = and(eq(subs.status, 'active'), unleased(), o.all ? gt(subs.id, o.afterId ?? 0) : lte(subs.nextAttemptAt, sql`now()`));
+  const order = o.all ? [asc(subs.id)] : [asc(subs.nextAttemptAt), asc(subs.id)];
+  const lockable = db
+    .select({ id: subs.id })
+    .from(subs)
+    .where(due)
+    .orderBy(...order)
+    .limit(o.limit)
+    .for('update', { skipLocked: true });
+  const rows = await db
     .update(subs)
     .set({ attempts: sql`${subs.attempts} + 1`, leaseUntil: secs(o.leaseSeconds) })
     .where(inArray(subs.id, lockable))
     .returning();
+  return rows.sort((a, b) => a.id - b.id);
 }
 
-/** A digest prepared by an earlier attempt and not settled: it is what this attempt sends. */
-export async function findPreparedSend(db: Db, subscriptionId: number): Promise<DigestSendRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(sends)
-    .where(and(eq(sends.subscriptionId, subscriptionId), eq(sends.status, 'prepared')))
-    .orderBy(desc(sends.id))
-    .limit(1);
-  return row;
+/** Where a leased subscription's digest stands: the send an earlier attempt prepared, and the items its recent digests held. */
+export interface DigestState {
+  /** Prepared and not settled: what this attempt sends, exactly as it was. */
+  prepared?: DigestSendRow;
+  /** Items of its digests whose window ended after the lease's `after`: the overlap never repeats them. */
+  covered: Set<number>;
 }
 
-/** Items the subscription's digests held whose window ended after `after`: the overlap never repeats them. */
-export async function recentlyCovered(db: Db, subscriptionId: number, after: Date): Promise<Set<number>> {
-  const rows = await db
-    .select({ ids: sends.coveredIds })
-    .from(sends)
-    .where(and(eq(sends.subscriptionId, subscriptionId), inArray(sends.status, ['sent', 'prepared']), gt(sends.windowEnd, after)));
-  return new Set(rows.flatMap((r) => r.ids.map(Number)));
+/** The state of a batch of leased subscriptions in one query, each read from its own `after`. */
+export async function loadDigestStates(db: Db, leases: { id: number; after: Date }[]): Promise<Map<number, DigestState>> {
+  const states = new Map<number, DigestState>(leases.map((l) => [l.id, { covered: new Set<number>() }]));
+  if (!leases.length) return states;
+  const ids = leases.map((l) => l.id);
+  const earliest = new Date(Math.min(...leases.map((l) => l.after.getTime())));
+  // Two reads, each along its own index: the unsettled send, and the recent settled ones.
+  const rows = await unionAll(
+    db.select().from(sends).where(and(eq(sends.status, 'prepared'), inArray(sends.subscriptionId, ids))),
+    db
+      .select()
+      .from(sends)
+      .where(and(eq(sends.status, 'sent'), inArray(sends.subscriptionId, ids), gt(sends.windowEnd, earliest))),
+  );
+  const after = new Map(leases.map((l) => [l.id, l.after.getTime()]));
+  for (const row of rows.sort((a, b) => a.id - b.id)) {
+    const state = states.get(row.subscriptionId!)!;
+    if (row.status === 'prepared') state.prepared = row;
+    if (row.windowEnd.getTime() > after.get(row.subscriptionId!)!) for (const id of row.coveredIds) state.covered.add(Number(id));
+  }
+  return states;
 }
 
 export interface PreparedDigest {
@@ -307,58 +328,101 @@ export interface PreparedDigest {
   messageId: string;
 }
 
-/** Writes a digest's content before its message goes (see the head of this file). */
-export async function prepareSend(db: Db, sub: DigestSubscriptionRow, d: PreparedDigest): Promise<DigestSendRow> {
-  const [row] = await db
-    .insert(sends)
-    .values({ subscriptionId: sub.id, selection: sub.selection, ui: sub.ui, ...d })
-    .returning();
-  return row;
-}
-
 /**
- * SMTP took the message: in one transaction the send is settled and the subscription's window
- * moves to its end, its next digest due at `nextDueAt`. The send is recorded even if the lease
- * ran out meanwhile (it went); the window only ever moves forward.
+ * Writes digests' content before their messages go (see the head of this file), and renews the
+ * leases of the batch's subscriptions that send something (`hold`, which includes those of `sends`)
+ * for `leaseSeconds` from now: each message and the record of its answer get a whole lease. A
+ * subscription whose lease is no longer this attempt's gets no send: another worker has it.
  */
-export async function completeSend(db: Db, lease: DigestSubscriptionRow, send: DigestSendRow, o: { response: string; nextDueAt: Date }): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(sends)
-      .set({ status: 'sent', response: o.response.slice(0, 500), finishedAt: sql`now()` })
-      .where(and(eq(sends.id, send.id), eq(sends.status, 'prepared')));
-    await tx
+export async function prepareSends(
+  db: Db,
+  batch: { hold: DigestSubscriptionRow[]; sends: { lease: DigestSubscriptionRow; digest: PreparedDigest }[] },
+  leaseSeconds: number,
+): Promise<{ held: Set<number>; prepared: Map<number, DigestSendRow> }> {
+  const prepared = new Map<number, DigestSendRow>();
+  if (!batch.hold.length) return { held: new Set(), prepared };
+  return db.transaction(async (tx) => {
+    const renewed = await tx
       .update(subs)
-      .set({
-        windowStart: sql`greatest(${subs.windowStart}, ${send.windowEnd.toISOString()}::timestamptz)`,
-        nextDueAt: sql`greatest(${subs.nextDueAt}, ${o.nextDueAt.toISOString()}::timestamptz)`,
-        nextAttemptAt: sql`greatest(${subs.nextDueAt}, ${o.nextDueAt.toISOString()}::timestamptz)`,
-        failures: 0,
-        bounces: 0,
-        lastSentAt: sql`now()`,
-        lastError: null,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(subs.id, lease.id));
-    await tx.update(subs).set({ leaseUntil: null }).where(leased(lease));
+      .set({ leaseUntil: secs(leaseSeconds) })
+      .where(stillLeased(batch.hold))
+      .returning({ id: subs.id });
+    const held = new Set(renewed.map((r) => r.id));
+    const kept = batch.sends.filter((b) => held.has(b.lease.id));
+    if (kept.length) {
+      const rows = await tx
+        .insert(sends)
+        .values(kept.map(({ lease, digest }) => ({ subscriptionId: lease.id, selection: lease.selection, ui: lease.ui, ...digest })))
+        .returning();
+      for (const row of rows) prepared.set(row.subscriptionId!, row);
+    }
+    return { held, prepared };
   });
 }
 
-/** Nothing new in the window: no message; the window still moves on, to the next due time. */
-export async function skipEmptyDigest(db: Db, lease: DigestSubscriptionRow, o: { windowEnd: Date; nextDueAt: Date }): Promise<boolean> {
+/** Renews leases for `leaseSeconds` from now (a message about to go after a wait); returns the ids still held. */
+export async function holdLeases(db: Db, leases: DigestSubscriptionRow[], leaseSeconds: number): Promise<Set<number>> {
+  if (!leases.length) return new Set();
   const rows = await db
     .update(subs)
-    .set({
-      windowStart: sql`greatest(${subs.windowStart}, ${o.windowEnd.toISOString()}::timestamptz)`,
-      nextDueAt: o.nextDueAt,
-      nextAttemptAt: o.nextDueAt,
-      failures: 0,
-      leaseUntil: null,
-      updatedAt: sql`now()`,
-    })
-    .where(leased(lease))
+    .set({ leaseUntil: secs(leaseSeconds) })
+    .where(stillLeased(leases))
     .returning({ id: subs.id });
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.id));
+}
+
+export interface AcceptedSend {
+  lease: DigestSubscriptionRow;
+  send: DigestSendRow;
+  response: string;
+  nextDueAt: Date;
+}
+
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+/** A server's answer as stored: text Postgres accepts (no NUL), bounded. */
+const answer = (response: string) => response.replace(/\u0000/g, '').slice(0, 500);
+
+/**
+ * SMTP took these messages: in one statement (so one transaction) each send is settled and its
+ * subscription's window moves to the send's end, its next digest due at `nextDueAt`. A send is
+ * recorded even if its lease ran out meanwhile (it went); a window only ever moves forward.
+ */
+export async function completeSends(db: Db, accepted: AcceptedSend[]): Promise<void> {
+  if (!accepted.length) return;
+  const values = sql.join(
+    accepted.map((a) => sql`(${a.lease.id}::int, ${a.lease.attempts}::int, ${a.send.id}::bigint, ${answer(a.response)}::text, ${at(a.send.windowEnd)}, ${at(a.nextDueAt)})`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    with v(id, attempts, send_id, response, window_end, next_due) as (values ${values}),
+    settled as (
+      update ${sends} d set status = 'sent', response = v.response, finished_at = now()
+      from v where d.id = v.send_id and d.status = 'prepared'
+      returning d.id
+    )
+    update ${subs} s set
+      window_start = greatest(s.window_start, v.window_end),
+      next_due_at = greatest(s.next_due_at, v.next_due),
+      next_attempt_at = greatest(s.next_due_at, v.next_due),
+      failures = 0, bounces = 0, last_sent_at = now(), last_error = null, updated_at = now(),
+      lease_until = case when s.attempts = v.attempts then null else s.lease_until end
+    from v where s.id = v.id`);
+}
+
+/** Nothing new in these windows: no message; each window still moves on, to its next due time. */
+export async function skipEmptyDigests(db: Db, empty: { lease: DigestSubscriptionRow; windowEnd: Date; nextDueAt: Date }[]): Promise<void> {
+  if (!empty.length) return;
+  const values = sql.join(
+    empty.map((e) => sql`(${e.lease.id}::int, ${e.lease.attempts}::int, ${at(e.windowEnd)}, ${at(e.nextDueAt)})`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${subs} s set
+      window_start = greatest(s.window_start, v.window_end),
+      next_due_at = v.next_due, next_attempt_at = v.next_due,
+      failures = 0, lease_until = null, updated_at = now()
+    from (values ${values}) as v(id, attempts, window_end, next_due)
+    where s.id = v.id and s.attempts = v.attempts`);
 }
 
 export interface SendFailure {
@@ -375,7 +439,7 @@ export interface SendFailure {
 
 /** A failed attempt: the send settled as failed (or kept prepared), the subscription retried later or suspended. */
 export async function failSend(db: Db, lease: DigestSubscriptionRow, send: DigestSendRow | undefined, f: SendFailure): Promise<void> {
-  const response = f.response.slice(0, 500);
+  const response = answer(f.response);
   await db.transaction(async (tx) => {
     if (send) {
       await tx

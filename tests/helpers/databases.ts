@@ -15,23 +15,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database on the Postgres server and returns its URL. */
-export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+/** Creates an empty database on the Postgres server (`server`, default the test server's) and returns its URL. */
+export async function createScratchDatabase(server = TEST_DATABASE_URL): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(server, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   const name = `passerelle_t_${randomBytes(6).toString('hex')}`;
   try {
     await admin.unsafe(`create database ${name}`);
   } catch (err) {
     await admin.end();
-    throw new Error(`cannot create a test database on ${TEST_DATABASE_URL}: ${(err as Error).message}`);
+    throw new Error(`cannot create a scratch database on ${server}: ${(err as Error).message}`);
   }
   await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const a = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+      const a = postgres(server, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
     },

@@ -1,5 +1,6 @@
 // The digest builder as a pure view: its order (events first), its bounds (under 100 KB in both
 // languages, however many and however long the stories), and headers no field can break into.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.ts';
 import { buildDigestMessage, digestSections, headerText, MAX_STORIES, MESSAGE_BUDGET_BYTES } from '../../src/publish/digest-message.ts';
@@ -81,5 +82,7 @@ describe('digest messages', () => {
     const c = loadConfig({ SMTP_URL: 'smtp://u:p@mail.example.org:587', MAIL_FROM: 'Hub <d@hub.example.ca>', MAIL_SENDER_NAME: 'Hub', MAIL_SENDER_ADDRESS: '1 Main St, Halifax NS', DIGEST_WEEKDAY: 'Friday', DIGEST_HOUR: '6' });
     expect(c.digests).toMatchObject({ hour: 6, weekday: 'friday', sender: { name: 'Hub', contact: 'http://localhost:8080' } });
     expect(loadConfig({}).digests.smtpUrl).toBeUndefined();
+    // The certificate to trust is a file, found from where the hub starts.
+    expect(loadConfig({ SMTP_TLS_CA: 'certs/mail.pem' }).digests.tlsCaFile).toBe(path.resolve('certs/mail.pem'));
   });
 });

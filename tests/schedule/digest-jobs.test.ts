@@ -13,7 +13,7 @@ import { createDigestJobs, type DigestJobs } from '../../src/schedule/digest-job
 import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
 import type { Database } from '../../src/store/db.ts';
 import { digestSends, digestSubscriptions } from '../../src/store/digest-schema.ts';
-import { leaseDigests, listSelectionStats } from '../../src/store/digests-repo.ts';
+import { addressKeyOf, leaseDigests, listSelectionStats } from '../../src/store/digests-repo.ts';
 import { commitIngest } from '../../src/store/ingest.ts';
 import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { createDigestRoutes } from '../../src/web/digest-routes.tsx';
@@ -175,6 +175,20 @@ describe.each(databaseKinds)('email digests on %s', (kind) => {
     expect(catcher.messages.map((m) => m.to)).toEqual(['marie@example.ca']);
     expect(catcher.messages[0].mail.text).toContain('Another housing story');
     expect(catcher.messages[0].mail.text).not.toContain('New rent supplement');
+  });
+
+  it('sends now to every subscriber, in batches, each once, and nothing more the second time', async () => {
+    const emails = Array.from({ length: 30 }, (_, i) => `reader${i}@example.ca`);
+    await database.db.insert(digestSubscriptions).values(
+      emails.map((email, i) => ({ email, addressKey: addressKeyOf(email), selection: i % 3 ? 'topic=housing' : 'region=atlantic', ui: i % 2 ? ('fr' as const) : ('en' as const), frequency: 'daily' as const, status: 'active' as const, token: randomBytes(32).toString('base64url'), windowStart: new Date(Date.now() - 86_400_000), nextDueAt: new Date(Date.now() + 86_400_000), nextAttemptAt: new Date(Date.now() + 86_400_000) })),
+    );
+    await ingest('isans', [{ title: 'For everyone', regions: ['atlantic'] }]);
+    // Eight subscriptions are leased at a time here (two at once): the run goes through them all.
+    expect(await jobs.sendNow()).toMatchObject({ sent: 30, failed: 0, empty: 0 });
+    expect(catcher.messages.map((m) => m.to).sort()).toEqual([...emails].sort());
+    expect((await jobs.sendNow()).empty).toBe(30);
+    expect(catcher.messages).toHaveLength(30);
+    expect((await subRows()).every((r) => r.leaseUntil === null)).toBe(true);
   });
 
   it('sends one confirmation per address a day, however many requests', async () => {
