@@ -5,14 +5,19 @@
 // never reaches the public views.
 import type { CharsetOrigin, Language, ProblemParams, SourceErrorCode, Warning, WarningCode } from '../core/types.ts';
 import { DUPLICATE_GUID, MALFORMED, NO_CONTENT } from '../parse/coerce-item.ts';
+import { PAGE_PROBLEM_WORDS } from './page-problem-words.ts';
 
 /** The facts error words may use: what any visitor may be told. */
-export type PublicFacts = Pick<ProblemParams, 'status' | 'seconds' | 'limitBytes' | 'contentType' | 'viaRedirect' | 'count'>;
+export type PublicFacts = Pick<
+  ProblemParams,
+  'status' | 'seconds' | 'limitBytes' | 'contentType' | 'viaRedirect' | 'count' | 'field' | 'selector' | 'limit' | 'looksLike' | 'items' | 'previous'
+>;
 
 /** The facts of a stored error that may be shown anywhere: the address and host names are left out. */
 export function publicFacts(params: ProblemParams | null | undefined): PublicFacts {
-  const { status, seconds, limitBytes, contentType, viaRedirect, count } = params ?? {};
-  return Object.fromEntries(Object.entries({ status, seconds, limitBytes, contentType, viaRedirect, count }).filter(([, v]) => v !== undefined));
+  const { status, seconds, limitBytes, contentType, viaRedirect, count, field, selector, limit, looksLike, items, previous } = params ?? {};
+  const facts = { status, seconds, limitBytes, contentType, viaRedirect, count, field, selector, limit, looksLike, items, previous };
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
 }
 
 type ErrorWords = Record<SourceErrorCode, (f: PublicFacts) => string> & { unknown: string };
@@ -73,6 +78,7 @@ const en: ErrorWords = {
   'bot-protection': () => 'A bot-protection service stops the hub from reading the feed. Ask the publisher to let feed readers through.',
   aborted: () => 'The fetch was interrupted because the hub was stopping; it will be tried again.',
   retired: () => 'It was removed from feeds.yaml, so it is paused.',
+  ...PAGE_PROBLEM_WORDS.en,
   unknown: 'The last fetch failed.',
 };
 
@@ -98,6 +104,7 @@ const fr: ErrorWords = {
   'bot-protection': () => 'Un service anti-robots empêche le carrefour de lire le fil. Demandez à l’éditeur de laisser passer les lecteurs de fils.',
   aborted: () => 'La lecture a été interrompue parce que le carrefour s’arrêtait\u00a0; elle sera reprise.',
   retired: () => 'Elle a été retirée de feeds.yaml\u00a0; elle est donc en pause.',
+  ...PAGE_PROBLEM_WORDS.fr,
   unknown: 'La dernière lecture a échoué.',
 };
 
