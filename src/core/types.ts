@@ -41,10 +41,11 @@ export type FetchOutcome = 'ok' | 'not-modified' | 'unchanged' | 'failed';
 // languages, are made in web/; the English detail a stage writes beside a code is for logs and
 // operators, and nothing reads meaning back out of it.
 
-/** Why a fetch failed. */
+/** Why a fetch failed: the network or HTTP, the body (not a feed), or for a page source, its page or selectors. */
 export type FetchErrorCode =
   | 'blocked' | 'bad-url' | 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http'
-  | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network';
+  | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network'
+  | PageProblemCode;
 
 /** Why a web page, or selectors on it, cannot be read as a source. */
 export type PageProblemCode =
@@ -81,11 +82,8 @@ export interface PageProblem {
   params: ProblemParams;
 }
 
-/**
- * Why a source is not being read: its last fetch failed, its page could not be read with its
- * selectors, or feeds.yaml no longer lists it.
- */
-export type SourceErrorCode = FetchErrorCode | PageProblemCode | 'retired';
+/** Why a source is not being read: its last fetch failed, or feeds.yaml no longer lists it. */
+export type SourceErrorCode = FetchErrorCode | 'retired';
 
 /** Where a charset label came from. */
 export type CharsetOrigin = 'bom' | 'content-type' | 'xml-declaration' | 'byte-pattern' | 'json' | 'default';
@@ -159,6 +157,8 @@ export type WarningCode =
   | 'parse-note' | 'items-dropped' | 'content-cut' | 'unusable-date'
   // normalize: an event block left out
   | 'event-date-impossible' | 'event-end-before-start' | 'event-date-far' | 'event-zone-unknown'
+  // a page source: a selector (`field`) found nothing in any item, and the items were read without it
+  | 'selector-unmatched'
   // store: stored items came back with new GUIDs
   | 'guid-churn'
   // a warning stored before warnings had codes (its words in `detail`)

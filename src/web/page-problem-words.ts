@@ -2,6 +2,7 @@
 // be read as a source. The same words refuse a registration (admin pages) and explain a page
 // source's stored error ("the selectors stopped matching"); errorWords() says both.
 import type { Language, PageProblemCode } from '../core/types.ts';
+import { NO_LINK } from '../parse/page/index.ts';
 import type { PublicFacts } from './error-words.ts';
 
 type Words = Record<PageProblemCode, (f: PublicFacts) => string>;
@@ -74,3 +75,14 @@ const fr: Words = {
 
 export const PAGE_PROBLEM_WORDS: Record<Language, Words> = { en, fr };
 
+
+/** Warnings about a page source's read that still found items. */
+export const PAGE_WARNING_WORDS: Record<Language, Record<'selector-unmatched', (f: PublicFacts) => string>> = {
+  en: { 'selector-unmatched': (f) => `The selector for ${fieldOf('en', f)} finds nothing in any item: the items were read without it. The page may have changed.` },
+  fr: { 'selector-unmatched': (f) => `Le sélecteur ${fieldOf('fr', f)} ne trouve rien dans aucun contenu\u00a0: les contenus ont été lus sans lui. La page a peut-être changé.` },
+};
+
+/** Why a page's items were dropped, beside the parser's reasons. */
+export const PAGE_DROP_REASONS: Record<string, Record<Language, string>> = {
+  [NO_LINK]: { en: 'no link of their own', fr: 'sans lien propre' },
+};
