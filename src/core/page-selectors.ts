@@ -35,3 +35,16 @@ export function checkSelectorSyntax(selectors: PageSelectors): PageProblem[] {
   }
   return problems;
 }
+
+/**
+ * Selectors with their keys in one order and empty ones left out: jsonb hands keys back in an
+ * order of its own, and neither a comparison nor a reader should see a change in that.
+ */
+export function canonicalSelectors(selectors: PageSelectors): PageSelectors {
+  const out: Partial<Record<SelectorField, string>> = {};
+  for (const field of SELECTOR_FIELDS) {
+    const value = selectors[field]?.trim();
+    if (value) out[field] = value;
+  }
+  return out as PageSelectors;
+}

@@ -1,7 +1,7 @@
 // Queries on sources: registry sync, health listing, and the leases that let several workers
 // share the fetching without ever fetching one source twice at once.
 import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
-import { SELECTOR_FIELDS } from '../core/page-selectors.ts';
+import { canonicalSelectors } from '../core/page-selectors.ts';
 import type { PageSelectors, SourceOrigin, SourceSpec, SourceStatus } from '../core/types.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { Db, Tx } from './db.ts';
@@ -21,19 +21,6 @@ function specColumns(spec: SourceSpec) {
     kind: spec.kind ?? 'feed',
     selectors: spec.kind === 'page' && spec.selectors ? canonicalSelectors(spec.selectors) : null,
   };
-}
-
-/**
- * Selectors with their keys in one order and empty ones left out: jsonb hands keys back in an
- * order of its own, and a comparison must not see a change in that.
- */
-export function canonicalSelectors(selectors: PageSelectors): PageSelectors {
-  const out: Record<string, string> = {};
-  for (const field of SELECTOR_FIELDS) {
-    const value = selectors[field]?.trim();
-    if (value) out[field] = value;
-  }
-  return out as unknown as PageSelectors;
 }
 
 /** A source's column as a spec would write it, for telling whether the spec changed it. */

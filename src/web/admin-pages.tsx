@@ -90,7 +90,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
   const publicOrigin = new URL(publicUrl).origin;
   const scope: CookieScope = { base, secure: publicUrl.startsWith('https:') };
-  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log };
+  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log, now: deps.pipeline.now };
   const topicLabels = Object.fromEntries(LANGUAGES.map((ui) => [ui, new Map(deps.topics.map((t) => [t.slug, t.label[ui]]))])) as Record<Language, Map<string, string>>;
   const limit = bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text('form too large', 413) });
 
