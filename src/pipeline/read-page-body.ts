@@ -67,11 +67,28 @@ function normalizePageItems(feed: ParsedFeed, input: PageReadInput, taxonomy: Ta
       dropped.set(out.dropped, (dropped.get(out.dropped) ?? 0) + 1);
       continue;
     }
-    items.push(out.item);
+    items.push(middayIfDateOnly(out.item, parsed.published, input.now));
     warnings.push(...out.warnings);
   }
   for (const [reason, count] of dropped) warnings.push({ code: 'items-dropped', params: { reason, count } });
   return { feed: { title: feed.title, link: feed.link }, items, warnings };
+}
+
+/** A time of day in a date as written: "12:00", "14 h 05", "T09", "3 pm". */
+const TIME_OF_DAY = /\d{1,2}\s*(?::\d{2}|h\s*\d{2})|T\d{2}|\d\s*(?:am|pm|a\.m\.|p\.m\.)/i;
+const HOUR = 3_600_000;
+
+/**
+ * Pages mostly write a day without a time ("3 mars 2026", "Dec. 14, 2026"), which reads as
+ * midnight UTC: the evening before in Eastern time, where the reader shows dates. Such a date is
+ * kept at noon UTC, the same calendar day in every Canadian time zone.
+ */
+function middayIfDateOnly(item: Item, written: string | undefined, now: Date): Item {
+  const at = item.publishedAt.getTime();
+  if (!item.dateFromFeed || !written || TIME_OF_DAY.test(written) || at % (24 * HOUR) !== 0) return item;
+  // Never past the furthest date normalize accepts (two days ahead).
+  if (at + 12 * HOUR > now.getTime() + 48 * HOUR) return item;
+  return { ...item, publishedAt: new Date(at + 12 * HOUR) };
 }
 
 function unreadable(problem: PageProblem): FeedReading {

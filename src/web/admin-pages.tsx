@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
 import { LANGUAGES, type Language } from '../core/types.ts';
 import { pauseSource, refreshSource, removeSource, requireSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
-import { registerSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
+import { previewSource, registerSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
 import { listRecentFetches } from '../store/fetch-history.ts';
 import { getSourceBySlug, listFetches, listSources } from '../store/sources-repo.ts';
@@ -27,9 +27,11 @@ import {
   type CookieScope,
 } from './admin-session.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
+import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
 import type { AppEnv, TokenIdentity } from './app-env.ts';
 import { otherLanguageHref, preferredLanguage } from './language.ts';
 import { HTML, PAGE_HEADERS } from './page-headers.ts';
+import { mountSelectorRoutes, pageProblemOf, pageRegistration, pageStepAfterPreview } from './admin-page-source-routes.tsx';
 import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } from './pages/admin-add.tsx';
 import { MessagePage, SignInPage, SPARK_FETCHES, type AdminContext, type AdminSession, type NoticeTone } from './pages/admin-frame.tsx';
 import { DeletePage, HealthPage, SourcePage, type PageNotice } from './pages/admin-sources.tsx';
@@ -40,12 +42,12 @@ import { wordsFor } from './reader-words.ts';
 const HISTORY_SHOWN = 50;
 const FORM_LIMIT = 64 * 1024;
 
-type FormBody = Record<string, string | File | (string | File)[]>;
-type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
+export type FormBody = Record<string, string | File | (string | File)[]>;
+export type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
 type SessionState = ({ kind: 'ok' } & Signed) | { kind: 'none' } | { kind: 'ended' } | { kind: 'throttled'; retryAfter: number };
-type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
+export type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
 
-const first = (v: FormBody[string] | undefined): string | undefined => {
+export const first = (v: FormBody[string] | undefined): string | undefined => {
   const one = Array.isArray(v) ? v[0] : v;
   return typeof one === 'string' ? one : undefined;
 };
@@ -63,6 +65,9 @@ function formValues(form: FormBody): AddFormValues {
     title: text('title'),
     slug: text('slug'),
     feedUrl: text('feedUrl'),
+    kind: text('kind') === 'page' ? 'page' : '',
+    proposal: text('proposal'),
+    selectors: { item: text('sel-item'), title: text('sel-title'), link: text('sel-link'), date: text('sel-date'), summary: text('sel-summary') },
   };
 }
 
@@ -77,7 +82,8 @@ function registrationOf(v: AddFormValues): Record<string, unknown> {
     topics: v.topics,
     ...(v.title ? { title: v.title } : {}),
     ...(v.slug ? { slug: v.slug } : {}),
-    ...(v.feedUrl ? { feedUrl: v.feedUrl } : {}),
+    ...(v.feedUrl && v.kind !== 'page' ? { feedUrl: v.feedUrl } : {}),
+    ...pageRegistration(v),
   };
 }
 
@@ -275,6 +281,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
         return { tone: 'ok', text: aw.donePaused };
       case 'resumed':
         return { tone: 'ok', text: aw.doneResumed };
+      case 'selectors':
+        return { tone: 'ok', text: PAGE_SOURCE_WORDS[ctx.ui].doneSelectors };
       case 'refreshed': {
         const outcome = params.get('outcome') ?? '';
         const known = Object.hasOwn(aw.outcome, outcome) ? aw.outcome[outcome as FetchOutcomeName] : outcome.replace(/[^a-z-]/g, '');
@@ -355,6 +363,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
 
   /** What a refused registration means for the form, or undefined for a failure of ours. */
   async function problemOf(err: unknown): Promise<AddProblem | undefined> {
+    const page = pageProblemOf(err);
+    if (page) return page;
     if (err instanceof BadRequestError) {
       const details = Array.isArray(err.details) ? (err.details as FieldProblem[]) : [];
       return { kind: 'fields', fields: details.length ? details : [{ field: 'url', message: err.message }] };
@@ -388,15 +398,27 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   guarded('post', '/add', async (c, ctx, session, form) => {
     const values = formValues(form);
     try {
+      // A page source is previewed (or its blocks proposed) until the operator saves what the preview showed.
+      if (values.kind === 'page' && first(form.step) !== 'save') {
+        const next = pageStepAfterPreview(values, await previewSource(registrationOf(values), subscribeDeps));
+        return render(c, <AddSourcePage ctx={ctx} values={next.values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} page={next.page} />);
+      }
       const { source } = await registerSource(registrationOf(values), subscribeDeps, actorOf(session));
       return c.redirect(at(ctx.ui, `sources/${source.slug}`, 'done=added'), 303);
     } catch (err) {
       const problem = await problemOf(err);
       if (!problem) throw err;
       const status = (err as AppError).status;
+      // No feed, but the page holds lists: the form comes back with the page part, its blocks to choose from.
+      if (problem.kind === 'page-offer') {
+        const shown = { ...values, kind: 'page', proposal: '' };
+        return render(c, <AddSourcePage ctx={ctx} values={shown} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} page={{ proposals: problem.proposals }} />, status);
+      }
       return render(c, <AddSourcePage ctx={ctx} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} problem={problem} />, status);
     }
   });
+
+  mountSelectorRoutes({ guarded, render, forbidden, switchHref, sourcePage, subscribeDeps, at, actorOf });
 
   return app;
 }

@@ -34,6 +34,8 @@ export interface SourceView {
   lastWarnings: Warning[] | null;
   errorCount: number;
   itemCount: number;
+  /** Items the last new body held (a page source's selectors found). */
+  lastItemsFound: number | null;
   nextFetchAt: Date;
   intervalMinutes: number | null;
   intervalOverrideMinutes: number | null;

@@ -37,6 +37,8 @@ export function servePageSites(server: FeedServer): PageSites {
   server.route('/wp/news/', serveBody(pageFixture('wordpress-list.html'), { headers: HTML }));
   server.route('/table/appels', serveBody(pageFixture('drupal-views-table.html'), { headers: HTML }));
   server.route('/cartes/evenements', serveBody(pageFixture('card-grid-french-dates.html'), { headers: HTML }));
+  // The same grid at a second address: a second organization's copy of the page, to register it twice.
+  server.route('/copie/evenements', serveBody(pageFixture('card-grid-french-dates.html'), { headers: HTML }));
   server.route('/portal/news', serveBody(pageFixture('login-wall.html'), { headers: HTML }));
   server.route('/news', (_req, res) => {
     const body = pageFixture(redesigned ? 'layout-change-2-after.html' : 'layout-change-1-before.html');

@@ -92,12 +92,13 @@ describe.each(databaseKinds)('page sources through the admin API on %s', (kind) 
     expect(body.preview.items[0]).toEqual({
       title: 'Café-rencontre des nouveaux arrivants',
       url: server.url('/evenements/cafe-rencontre-mars'),
-      published: '2026-03-03T00:00:00.000Z',
+      // A day without a time of day is kept at noon UTC: the same day across Canada.
+      published: '2026-03-03T12:00:00.000Z',
       dateFromFeed: true,
       summary: expect.stringMatching(/^Un moment convivial/),
       language: 'fr',
     });
-    expect(body.preview.items[3].published).toBe('2026-01-28T00:00:00.000Z');
+    expect(body.preview.items[3].published).toBe('2026-01-28T12:00:00.000Z');
     expect(await count()).toBe(0);
   });
 

@@ -2,12 +2,19 @@
 // The form that registers a source by feed URL or site URL. With no script, discovery is a round
 // trip: when the address offers several feeds the form comes back filled in, with the feeds as
 // radio buttons, and is sent again with the one chosen. Every refusal comes back the same way,
-// with what went wrong in the page's language and the hub's own message beneath.
+// with what went wrong in the page's language and the hub's own message beneath. A page that
+// publishes no feed comes back with the page part (admin-page-source.tsx): its blocks, the
+// selector fields and, once asked for, the preview of the items.
 import { compareText } from '../../core/locale.ts';
-import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
+import type { SelectorField } from '../../core/page-selectors.ts';
+import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language, type PageProblem } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
+import type { SelectorProposal } from '../../parse/page/index.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
+import { errorWords } from '../error-words.ts';
+import { PAGE_SOURCE_WORDS } from '../page-source-words.ts';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
+import { EMPTY_SELECTORS, PageSourceFields, type PageFormState, type SelectorValues } from './admin-page-source.tsx';
 
 export interface AddFormValues {
   url: string;
@@ -19,19 +26,28 @@ export interface AddFormValues {
   title: string;
   slug: string;
   feedUrl: string;
+  /** 'page' once the page itself is the source. */
+  kind: string;
+  /** The block chosen among those proposed (its selectors as JSON), or 'own'. */
+  proposal: string;
+  selectors: SelectorValues;
 }
 
-export const EMPTY_ADD_FORM: AddFormValues = { url: '', organization: '', region: '', province: '', languages: [], topics: [], title: '', slug: '', feedUrl: '' };
+export const EMPTY_ADD_FORM: AddFormValues = {
+  url: '', organization: '', region: '', province: '', languages: [], topics: [], title: '', slug: '', feedUrl: '', kind: '', proposal: '', selectors: EMPTY_SELECTORS,
+};
 
 export type AddProblem =
   | { kind: 'fields'; fields: { field: string; message: string }[] }
   | { kind: 'candidates'; candidates: FeedCandidate[] }
   | { kind: 'duplicate'; existing: { slug: string; title: string }; detail: string }
   | { kind: 'slug-taken'; existing: { slug: string; title: string }; detail: string }
+  | { kind: 'page-problem'; problem: PageProblem; detail: string }
+  | { kind: 'page-offer'; proposals: SelectorProposal[]; detail: string }
   | { kind: 'blocked' | 'no-feed' | 'no-feed-offered' | 'cannot-fetch' | 'chosen-unusable' | 'other'; detail: string };
 
-type FieldName = 'url' | 'organization' | 'region' | 'province' | 'languages' | 'topics' | 'title' | 'slug' | 'feedUrl';
-const FIELDS: FieldName[] = ['url', 'organization', 'region', 'province', 'languages', 'topics', 'title', 'slug', 'feedUrl'];
+type FieldName = 'url' | 'organization' | 'region' | 'province' | 'languages' | 'topics' | 'title' | 'slug' | 'feedUrl' | 'selectors';
+const FIELDS: FieldName[] = ['url', 'organization', 'region', 'province', 'languages', 'topics', 'title', 'slug', 'feedUrl', 'selectors'];
 
 /** "topics.1" → "topics"; fields we do not show (siteUrl …) are reported against the address. */
 function fieldOf(path: string): FieldName {
@@ -51,6 +67,7 @@ function labelOf(ctx: AdminContext, field: FieldName): string {
     title: aw.fieldTitle,
     slug: aw.fieldSlug,
     feedUrl: aw.fieldFeedUrl,
+    selectors: PAGE_SOURCE_WORDS[ctx.ui].selectorsLegend,
   };
   return labels[field];
 }
@@ -78,6 +95,8 @@ function problemText(ctx: AdminContext, problem: AddProblem): string | undefined
       return aw.chosenUnusable;
     case 'other':
       return aw.conflictTitle;
+    case 'page-problem':
+      return errorWords(problem.problem.code, problem.problem.params, ctx.ui);
     default:
       return undefined;
   }
@@ -87,7 +106,7 @@ function ErrorSummary(props: { ctx: AdminContext; problem: AddProblem; fieldErro
   const { ctx, problem } = props;
   const { aw, w, ui } = ctx;
   const lang = ui === 'en' ? undefined : 'en';
-  if (problem.kind === 'candidates') return null;
+  if (problem.kind === 'candidates' || problem.kind === 'page-offer') return null;
   const detail = 'detail' in problem ? problem.detail : undefined;
   return (
     <div class="notice bad" role="alert" aria-labelledby="problem-h">
@@ -174,7 +193,15 @@ function FieldError(props: { ctx: AdminContext; id: string; errors?: string[] })
   ) : null;
 }
 
-export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues; topics: [string, string][]; switchHref: string; problem?: AddProblem }) {
+export function AddSourcePage(props: {
+  ctx: AdminContext;
+  values: AddFormValues;
+  topics: [string, string][];
+  switchHref: string;
+  problem?: AddProblem;
+  /** The page part, when the page itself is to be the source. */
+  page?: PageFormState;
+}) {
   const { ctx, values, problem } = props;
   const { aw, ui } = ctx;
   const fieldErrors = new Map<FieldName, string[]>();
@@ -182,10 +209,17 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
     for (const p of problem.fields) fieldErrors.set(fieldOf(p.field), [...(fieldErrors.get(fieldOf(p.field)) ?? []), p.message]);
   }
   if (problem?.kind === 'slug-taken') fieldErrors.set('slug', [problem.detail]);
+  const selectorErrors: Partial<Record<SelectorField, string[]>> = {};
+  for (const p of problem?.kind === 'fields' ? problem.fields : []) {
+    const [head, field] = p.field.split('.') as [string, SelectorField | undefined];
+    if (head === 'selectors') selectorErrors[field ?? 'item'] = [...(selectorErrors[field ?? 'item'] ?? []), p.message];
+  }
+  const pageState: PageFormState | undefined =
+    values.kind === 'page' ? { ...props.page, ...(problem?.kind === 'page-problem' ? { problem: problem.problem } : {}), fieldErrors: selectorErrors } : undefined;
   const compare = compareText(ui);
   const topics = [...props.topics].sort((a, b) => compare(a[1], b[1]));
   const chosenTopics = new Set(values.topics);
-  const title = problem && problem.kind !== 'candidates' ? aw.titleWithError(aw.addTitle) : aw.addTitle;
+  const title = problem && problem.kind !== 'candidates' && problem.kind !== 'page-offer' ? aw.titleWithError(aw.addTitle) : aw.addTitle;
   const described = (id: string, hint: boolean, error: boolean) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <AdminLayout ctx={ctx} title={title} switchHref={props.switchHref} current="add">
@@ -289,9 +323,13 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
           errors={fieldErrors.get('slug')}
           extra={{ spellcheck: false, autocapitalize: 'none', pattern: '[a-z0-9]+(-[a-z0-9]+)*' }}
         />
-        <p>
-          <button type="submit">{aw.addButton}</button>
-        </p>
+        {pageState ? (
+          <PageSourceFields ctx={ctx} selectors={values.selectors} state={pageState} />
+        ) : (
+          <p>
+            <button type="submit">{aw.addButton}</button>
+          </p>
+        )}
       </ActionForm>
     </AdminLayout>
   );
