@@ -6,10 +6,11 @@ import type { Config } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { pauseSource, refreshSource, removeSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
-import { registerSource } from '../pipeline/subscribe.ts';
+import { previewSource, registerSource } from '../pipeline/subscribe.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { explainRefusal, relativeTime, table } from './format.ts';
 import { openHub } from './hub.ts';
+import { PAGE_OPTIONS, pageInputOf, previewLines, selectorFlags } from './page-source-output.ts';
 import type { Io } from './main.ts';
 import { UsageError } from './usage.ts';
 
@@ -78,6 +79,7 @@ export async function runSourceAction(config: Readonly<Config>, action: SourceAc
             site: { type: 'string' },
             interval: { type: 'string' },
             feed: { type: 'string' },
+            ...PAGE_OPTIONS,
           }
         : {},
   });
@@ -104,11 +106,18 @@ export async function runSourceAction(config: Readonly<Config>, action: SourceAc
           ...(v.site ? { siteUrl: v.site } : {}),
           ...(interval !== undefined ? { intervalMinutes: interval } : {}),
           ...(v.feed ? { feedUrl: v.feed } : {}),
+          ...pageInputOf(v),
         };
-        const result = await registerSource(input, { ...admin, fetch: config.fetch, topics: hub.feeds.topics }, actor);
+        const subscribeDeps = { ...admin, fetch: config.fetch, topics: hub.feeds.topics };
+        if (v.preview) {
+          for (const line of previewLines(await previewSource(input, subscribeDeps))) io.out(line);
+          return 0;
+        }
+        const result = await registerSource(input, subscribeDeps, actor);
         const s = result.source;
         io.out(`added ${s.slug}: ${s.title} — ${s.organization}`);
-        io.out(`  feed     ${s.url}${result.via === 'direct' ? '' : ` (found ${result.via === 'link' ? 'linked from the page' : 'at a usual feed path'})`}`);
+        if (s.kind === 'page') io.out(`  page     ${s.url} (read with ${selectorFlags(s.selectors!)})`);
+        else io.out(`  feed     ${s.url}${result.via === 'direct' ? '' : ` (found ${result.via === 'link' ? 'linked from the page' : 'at a usual feed path'})`}`);
         io.out(`  region   ${s.region}${s.province ? ` / ${s.province}` : ''}; languages ${s.languages.join(', ')}; topics ${s.topics.join(', ') || '-'}`);
         io.out(`fetched on the scheduler's next tick, or now with: passerelle sources refresh ${s.slug}`);
         return 0;
