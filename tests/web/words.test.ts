@@ -5,6 +5,7 @@ import { formatBytes, formatDate, formatDay, formatDuration, formatMinutes, form
 import { LANGUAGES, type Language } from '../../src/core/types.ts';
 import { FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../src/core/words.ts';
 import { ADMIN_WORDS } from '../../src/web/admin-words.ts';
+import { PAGE_SOURCE_WORDS } from '../../src/web/page-source-words.ts';
 import { WORDS } from '../../src/web/reader-words.ts';
 
 type Table = Record<Language, Record<string, unknown>>;
@@ -22,6 +23,7 @@ const TABLES: Record<string, { table: Table; sameInBoth: string[] }> = {
   'output feeds (core/words.ts)': { table: byLanguage(FEED_WORDS), sameInBoth: [] },
   'reader (web/reader-words.ts)': { table: WORDS, sameInBoth: ['source', 'type'] },
   'admin pages (web/admin-words.ts)': { table: ADMIN_WORDS, sameInBoth: ['adminNavLabel', 'navSources', 'colHttp', 'actionsHeading', 'statusActive'] },
+  'page sources (web/page-source-words.ts)': { table: PAGE_SOURCE_WORDS, sameInBoth: [] },
 };
 
 // What the words that are functions are called with; any other takes numbers.
