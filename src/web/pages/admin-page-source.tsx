@@ -3,6 +3,7 @@
 // the blocks a page holds offered as radio buttons, the selector fields, the preview of the items
 // the selectors read (a round trip that saves nothing), how a source's page is read, and the page
 // that changes its selectors with the same checks and preview.
+import type { Child } from 'hono/jsx';
 import { formatDate } from '../../core/locale.ts';
 import { SELECTOR_FIELDS, type SelectorField } from '../../core/page-selectors.ts';
 import type { PageProblem, PageSelectors } from '../../core/types.ts';
@@ -157,6 +158,29 @@ export function PreviewList(props: { ctx: AdminContext; preview: SourcePreview }
   );
 }
 
+/** The selector fields, the preview once there is one, and the buttons: save what the preview showed, or preview (again). */
+function SelectorSteps(props: { ctx: AdminContext; selectors: SelectorValues; state: PageFormState; saveLabel: string; children?: Child }) {
+  const { ctx, state } = props;
+  const pw = PAGE_SOURCE_WORDS[ctx.ui];
+  return (
+    <>
+      <SelectorFields ctx={ctx} values={props.selectors} state={state} />
+      {state.preview ? <PreviewList ctx={ctx} preview={state.preview} /> : null}
+      <p class="buttons">
+        {state.preview ? (
+          <button type="submit" name="step" value="save">
+            {props.saveLabel}
+          </button>
+        ) : null}
+        <button type="submit" name="step" value="preview" class={state.preview ? 'secondary' : undefined}>
+          {state.preview ? pw.previewAgain : pw.previewButton}
+        </button>
+        {props.children}
+      </p>
+    </>
+  );
+}
+
 /**
  * The page part of the "Add a source" form: the page is now the source, its blocks (if just
  * offered) to choose from, the selector fields, the preview once there is one, and the buttons.
@@ -174,25 +198,9 @@ export function PageSourceFields(props: { ctx: AdminContext; selectors: Selector
           <Proposals ctx={ctx} proposals={state.proposals} />
         </>
       ) : null}
-      <SelectorFields ctx={ctx} values={props.selectors} state={state} />
-      {state.preview ? <PreviewList ctx={ctx} preview={state.preview} /> : null}
-      <p class="buttons">
-        {state.preview ? (
-          <>
-            <button type="submit" name="step" value="save">
-              {pw.saveButton}
-            </button>{' '}
-            <button type="submit" name="step" value="preview" class="secondary">
-              {pw.previewAgain}
-            </button>
-          </>
-        ) : (
-          <button type="submit" name="step" value="preview">
-            {pw.previewButton}
-          </button>
-        )}{' '}
+      <SelectorSteps ctx={ctx} selectors={props.selectors} state={state} saveLabel={pw.saveButton}>
         <a href={adminHref(ctx, 'add')}>{pw.startOver}</a>
-      </p>
+      </SelectorSteps>
     </>
   );
 }
@@ -262,23 +270,11 @@ export function SelectorsPage(props: { ctx: AdminContext; source: SourceView; se
       ) : null}
       <ActionForm ctx={ctx} action={adminHref(ctx, `sources/${s.slug}/selectors`)} class="admin-form">
         {state.proposals?.length ? <Proposals ctx={ctx} proposals={state.proposals} /> : null}
-        <SelectorFields ctx={ctx} values={props.selectors} state={state} />
-        {state.preview ? <PreviewList ctx={ctx} preview={state.preview} /> : null}
-        <p class="buttons">
-          {state.preview ? (
-            <>
-              <button type="submit" name="step" value="save">
-                {pw.saveSelectors}
-              </button>{' '}
-            </>
-          ) : null}
-          <button type="submit" name="step" value="preview" class={state.preview ? 'secondary' : undefined}>
-            {state.preview ? pw.previewAgain : pw.previewButton}
-          </button>{' '}
+        <SelectorSteps ctx={ctx} selectors={props.selectors} state={state} saveLabel={pw.saveSelectors}>
           <button type="submit" name="step" value="propose" class="secondary">
             {pw.proposeButton}
           </button>
-        </p>
+        </SelectorSteps>
       </ActionForm>
     </AdminLayout>
   );
