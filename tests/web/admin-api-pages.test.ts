@@ -119,6 +119,13 @@ describe.each(databaseKinds)('page sources through the admin API on %s', (kind) 
     expect((await json(await call('POST', '/api/sources/cartes/refresh'))).outcome.outcome).toBe('unchanged');
   });
 
+  it('lists a page source in the sources OPML by the hub’s feed of it, and the directory links its page', async () => {
+    const opml = await (await app.request('/opml/sources.opml')).text();
+    expect(opml).toMatch(new RegExp(`<outline [^>]*xmlUrl="http://hub.test/sources/cartes.rss" htmlUrl="${server.url('/cartes/evenements')}"`));
+    const directory = await (await app.request('/fr/directory')).text();
+    expect(directory).toContain(`<a href="${server.url('/cartes/evenements')}">Page d’origine</a>`);
+  });
+
   it.each([
     ['selectors that are not CSS', { item: 'tr[' }, 400, { details: [{ field: 'selectors.item', message: expect.stringMatching(/^not a CSS selector the hub can run/) }] }],
     ['an item selector that matches nothing', { item: 'article.event' }, 422, { problem: { code: 'selector-matches-nothing', params: { field: 'item' } } }],
