@@ -40,7 +40,7 @@ const en = {
   kindPage: 'Web page, read with CSS selectors',
   kindFeed: 'Feed',
   readingHeading: 'How the page is read',
-  itemsLastRead: 'Items found on the last read',
+  itemsLastRead: 'Items found by the last successful read',
   editSelectors: 'Change the selectors',
   editTitle: (title: string) => `Selectors of “${title}”`,
   editIntro:
@@ -89,7 +89,7 @@ const fr: PageSourceWords = {
   kindPage: 'Page web, lue avec des sélecteurs CSS',
   kindFeed: 'Fil',
   readingHeading: 'Comment la page est lue',
-  itemsLastRead: 'Contenus trouvés à la dernière lecture',
+  itemsLastRead: 'Contenus trouvés à la dernière lecture réussie',
   editSelectors: 'Changer les sélecteurs',
   editTitle: (title) => `Sélecteurs de «\u00a0${title}\u00a0»`,
   editIntro:

@@ -194,7 +194,7 @@ describe.each(databaseKinds)('page sources on the admin pages on %s', (kind) => 
     await post('/en/admin/sources/prairie-news/refresh', {});
     const health = textOf((await page('/en/admin/sources/prairie-news')).html);
     expect(health).toContain('The selectors found no items on the page, where they found 12 the last time: the site was most likely redesigned.');
-    expect(health).toContain('Items found on the last read 12');
+    expect(health).toContain('Items found by the last successful read 12');
     const list = textOf((await page('/fr/admin')).html);
     expect(list).toContain('alors qu’ils en avaient trouvé 12 la dernière fois');
     expect(await storedCount('prairie-news')).toBe(12);
