@@ -12,7 +12,7 @@ import { requireSource } from '../pipeline/source-admin.ts';
 import { fetchPage, offerFor, type PageOffer } from '../pipeline/subscribe-page.ts';
 import { previewUpdate, updateSource, type SourcePreview, type SubscribeDeps } from '../pipeline/subscribe.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
-import { first, type FormBody, type Handler, type Signed } from './admin-pages.tsx';
+import type { FormBody, Handler, Signed } from './admin-pages.tsx';
 import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
 import type { AddFormValues, AddProblem } from './pages/admin-add.tsx';
 import type { AdminContext } from './pages/admin-frame.tsx';
@@ -40,6 +40,12 @@ export function pageProblemOf(err: unknown): AddProblem | undefined {
   const offer = err.extra?.page as PageOffer | undefined;
   if (err instanceof UnprocessableError && offer?.proposals.length) return { kind: 'page-offer', proposals: offer.proposals, detail: err.message };
   return undefined;
+}
+
+/** A form field as typed, trimmed ('' when absent). */
+function field(form: FormBody, name: string): string {
+  const value = Array.isArray(form[name]) ? (form[name] as unknown[])[0] : form[name];
+  return typeof value === 'string' ? value.trim() : '';
 }
 
 /** Form errors of selectors (the API's 400 details), by selector. */
@@ -88,15 +94,15 @@ export function mountSelectorRoutes(r: SelectorRouteDeps): void {
     const { source, refused } = await editable(c, ctx);
     if (refused) return refused;
     const fields: SelectorValues = {
-      item: first(form['sel-item'])?.trim() ?? '',
-      title: first(form['sel-title'])?.trim() ?? '',
-      link: first(form['sel-link'])?.trim() ?? '',
-      date: first(form['sel-date'])?.trim() ?? '',
-      summary: first(form['sel-summary'])?.trim() ?? '',
+      item: field(form, 'sel-item'),
+      title: field(form, 'sel-title'),
+      link: field(form, 'sel-link'),
+      date: field(form, 'sel-date'),
+      summary: field(form, 'sel-summary'),
     };
-    const selectors = selectorsFromForm(first(form.proposal), fields) ?? { item: '' };
+    const selectors = selectorsFromForm(field(form, 'proposal'), fields) ?? { item: '' };
     const shown = selectorValuesOf(selectors);
-    const step = first(form.step);
+    const step = field(form, 'step');
     try {
       if (step === 'propose') {
         const offer = offerFor((await fetchPage(source.url, deps)).page);

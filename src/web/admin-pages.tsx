@@ -47,7 +47,7 @@ export type Signed = { identity: TokenIdentity; token: string; viaCookie: boolea
 type SessionState = ({ kind: 'ok' } & Signed) | { kind: 'none' } | { kind: 'ended' } | { kind: 'throttled'; retryAfter: number };
 export type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
 
-export const first = (v: FormBody[string] | undefined): string | undefined => {
+const first = (v: FormBody[string] | undefined): string | undefined => {
   const one = Array.isArray(v) ? v[0] : v;
   return typeof one === 'string' ? one : undefined;
 };
