@@ -7,6 +7,8 @@ import { normalizeItem, type NormalizeContext } from '../src/normalize/normalize
 import { compileTaxonomy } from '../src/normalize/topics.ts';
 import { parseFeed } from '../src/parse/index.ts';
 import { extractPageItems, proposeSelectors, readPage, type PageDocument, type PageSelectors } from '../src/parse/page/index.ts';
+import { readFeed } from '../src/pipeline/read-feed.ts';
+import { readPageBody } from '../src/pipeline/read-page-body.ts';
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
 import { fmt, medianMs, printTable } from './table.ts';
 
@@ -131,6 +133,13 @@ export async function benchPageSource(): Promise<void> {
     () => normalizeAll(rssParsed, ctx),
     async () => normalizeAll(await parseFeed(xml, { url: `${SITE}/feed/` }), ctx),
   ]);
+  // The pipeline's own reading steps, as ingestSource calls them: bytes and selectors in, items out.
+  const readCommon = { contentType: 'text/html; charset=utf-8', now: NOW, maxItems: 500, source: { languages: ['en' as const], region: 'national' as const, topics: [] } };
+  const htmlBytes = Buffer.from(html);
+  const [pipelinePage, pipelineFeed] = await interleavedMedians([
+    () => readPageBody({ ...readCommon, url: pageUrl, bytes: htmlBytes, selectors }, taxonomy),
+    () => readFeed({ ...readCommon, contentType: 'application/rss+xml', url: `${SITE}/feed/`, text: xml }, taxonomy),
+  ]);
   const timings = { pageRead, pageSelect, pageNormalize, pageTotal, rssParse, rssNormalize, rssTotal, propose: await medianMs(() => proposeSelectors(page, { readDate }), ROUNDS) };
   const large = renderLargePage();
   const largeUrl = `${SITE}/programmes/`;
@@ -150,6 +159,8 @@ export async function benchPageSource(): Promise<void> {
     ['RSS feed: parse (parseFeed)', fmt(timings.rssParse, 1), fmt((timings.rssParse / ITEMS) * 1000, 0), ratio(timings.rssParse)],
     ['RSS feed: normalize', fmt(timings.rssNormalize, 1), fmt((timings.rssNormalize / ITEMS) * 1000, 0), ratio(timings.rssNormalize)],
     ['RSS feed: both', fmt(timings.rssTotal, 1), fmt((timings.rssTotal / ITEMS) * 1000, 0), '1.00'],
+    ['pipeline: readPageBody (bytes → items)', fmt(pipelinePage, 1), fmt((pipelinePage / ITEMS) * 1000, 0), ratio(pipelinePage)],
+    ['pipeline: readFeed (text → items)', fmt(pipelineFeed, 1), fmt((pipelineFeed / ITEMS) * 1000, 0), ratio(pipelineFeed)],
   ]);
   console.log('');
   printTable(['once, when a page is registered', 'ms'], [

@@ -1,4 +1,6 @@
 // Small text helpers for the CLI's tables and durations.
+import type { PageOffer } from '../pipeline/subscribe-page.ts';
+import { offerLines } from './page-source-output.ts';
 
 export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -25,5 +27,6 @@ export function explainRefusal(err: { message: string; extra?: Record<string, un
   }
   const problems = err.extra?.problems as string[] | undefined;
   for (const p of problems ?? []) lines.push(`  - ${p}`);
+  lines.push(...offerLines(err.extra?.page as PageOffer | undefined));
   return lines;
 }

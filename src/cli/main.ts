@@ -23,7 +23,10 @@ Usage:
   passerelle retag                      re-tag stored items after the taxonomy changed
   passerelle sources add URL --org ORG --region REGION [--province P] [--lang en,fr] [--topic T …]
                          [--title T] [--slug S] [--site URL] [--interval MIN] [--feed FEED-URL]
-                                        register a feed, or a site whose feed is discovered
+                         [--page --item SEL [--item-title SEL] [--item-link SEL] [--item-date SEL]
+                          [--item-summary SEL]] [--preview]
+                                        register a feed, a site whose feed is discovered, or a web
+                                        page read with CSS selectors; --preview saves nothing
   passerelle sources remove|pause|resume|refresh SLUG
                                         delete (with its items), stop, restart or fetch one source now
   passerelle opml import FILE [--region R] [--lang en,fr] [--dry-run]

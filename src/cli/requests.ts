@@ -8,6 +8,7 @@ import { REGIONS, type Language, type Region } from '../core/types.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/opml.ts';
 import type { Actor } from '../pipeline/source-admin.ts';
 import { languagesFrom } from '../sources/source-input.ts';
+import { PAGE_OPTIONS, pageInputOf } from './page-source-output.ts';
 import { UsageError } from './usage.ts';
 
 export const SOURCE_ACTIONS = ['remove', 'pause', 'resume', 'refresh'] as const;
@@ -15,7 +16,7 @@ export type SourceAction = (typeof SOURCE_ACTIONS)[number];
 
 export type CommandRequest =
   | { name: 'sources list' }
-  | { name: 'sources add'; input: Record<string, unknown>; actor: Actor }
+  | { name: 'sources add'; input: Record<string, unknown>; preview: boolean; actor: Actor }
   | { name: 'sources action'; action: SourceAction; slug: string; actor: Actor }
   | { name: 'sources sync'; dryRun: boolean; feedsFile: string }
   | { name: 'opml import'; file: string; text: string; region?: Region; languages?: Language[]; dryRun: boolean; actor: Actor }
@@ -118,6 +119,7 @@ function readSourceAdd(args: string[]): CommandRequest {
       site: { type: 'string' },
       interval: { type: 'string' },
       feed: { type: 'string' },
+      ...PAGE_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError('sources add needs one URL');
@@ -134,8 +136,9 @@ function readSourceAdd(args: string[]): CommandRequest {
     ...(v.site ? { siteUrl: v.site } : {}),
     ...(interval !== undefined ? { intervalMinutes: interval } : {}),
     ...(v.feed ? { feedUrl: v.feed } : {}),
+    ...pageInputOf(v),
   };
-  return { name: 'sources add', input, actor: cliActor() };
+  return { name: 'sources add', input, preview: !!v.preview, actor: cliActor() };
 }
 
 function readTokens([sub, ...args]: string[]): CommandRequest {

@@ -3,11 +3,12 @@
 // `sources sync`: the registry brought in line with feeds.yaml, on demand.
 import { loadFeedsFile } from '../sources/feeds-file.ts';
 import { pauseSource, refreshSource, removeSource, resumeSource } from '../pipeline/source-admin.ts';
-import { registerSource } from '../pipeline/subscribe.ts';
+import { previewSource, registerSource } from '../pipeline/subscribe.ts';
 import { listSources, RETIRED_REASON, syncSources } from '../store/sources-repo.ts';
 import type { CommandContext } from './command-context.ts';
 import { relativeTime, table } from './format.ts';
 import type { Io } from './io.ts';
+import { previewLines, selectorFlags } from './page-source-output.ts';
 import type { CommandRequest } from './requests.ts';
 
 type Request<N extends CommandRequest['name']> = Extract<CommandRequest, { name: N }>;
@@ -34,10 +35,15 @@ export async function runSourcesList(ctx: CommandContext, io: Io): Promise<numbe
 
 export async function runSourceAdd(ctx: CommandContext, request: Request<'sources add'>, io: Io): Promise<number> {
   const deps = { db: ctx.database.db, logger: ctx.logger.child({ component: 'admin' }), fetch: ctx.config.fetch, topics: (await ctx.feeds()).topics };
+  if (request.preview) {
+    for (const line of previewLines(await previewSource(request.input, deps))) io.out(line);
+    return 0;
+  }
   const result = await registerSource(request.input, deps, request.actor);
   const s = result.source;
   io.out(`added ${s.slug}: ${s.title} — ${s.organization}`);
-  io.out(`  feed     ${s.url}${result.via === 'direct' ? '' : ` (found ${result.via === 'link' ? 'linked from the page' : 'at a usual feed path'})`}`);
+  if (s.kind === 'page') io.out(`  page     ${s.url} (read with ${selectorFlags(s.selectors!)})`);
+  else io.out(`  feed     ${s.url}${result.via === 'direct' ? '' : ` (found ${result.via === 'link' ? 'linked from the page' : 'at a usual feed path'})`}`);
   io.out(`  region   ${s.region}${s.province ? ` / ${s.province}` : ''}; languages ${s.languages.join(', ')}; topics ${s.topics.join(', ') || '-'}`);
   io.out(`fetched on the scheduler's next tick, or now with: passerelle sources refresh ${s.slug}`);
   return 0;

@@ -41,10 +41,46 @@ export type FetchOutcome = 'ok' | 'not-modified' | 'unchanged' | 'failed';
 // languages, are made in web/; the English detail a stage writes beside a code is for logs and
 // operators, and nothing reads meaning back out of it.
 
-/** Why a fetch failed. */
+/** Why a fetch failed: the network or HTTP, the body (not a feed), or for a page source, its page or selectors. */
 export type FetchErrorCode =
   | 'blocked' | 'bad-url' | 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http'
-  | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network';
+  | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network'
+  | PageProblemCode;
+
+/** Why a web page, or selectors on it, cannot be read as a source. */
+export type PageProblemCode =
+  /** The document is not an HTML page (JSON, plain text, a PDF, other XML); `looksLike` says what it is. */
+  | 'not-html'
+  /** The document is an RSS or Atom feed: it should be registered as a feed. */
+  | 'page-is-a-feed'
+  /** The page asks for a password before it shows anything. */
+  | 'login-wall'
+  /** Larger than `limit` characters. */
+  | 'page-too-large'
+  /** Elements nested deeper than `limit`: no real page is, a hostile one may be. */
+  | 'page-too-deeply-nested'
+  /** The selector for `field` is not CSS we can run; `reason` is the selector engine's. */
+  | 'selector-invalid'
+  /** The selector for `field` is longer than `limit` characters. */
+  | 'selector-too-long'
+  /** The selector for `field` finds nothing (for a relative one: in no item). */
+  | 'selector-matches-nothing'
+  /** The item selector takes in the whole page (html, body, or a block holding nearly all its text). */
+  | 'selector-matches-page'
+  /** One item selected inside another: the item selector is too loose. */
+  | 'selector-matches-nested'
+  /** The items found (`items` of them) have no link of their own, and items are identified by their link. */
+  | 'items-without-links'
+  /** The selectors found `previous` items last time and none now: the site was most likely redesigned. */
+  | 'selectors-stopped-matching'
+  /** No repeated block with links was found to propose. */
+  | 'no-repeated-blocks';
+
+/** Why a page or its selectors cannot be a source: a code and its facts. */
+export interface PageProblem {
+  code: PageProblemCode;
+  params: ProblemParams;
+}
 
 /** Why a source is not being read: its last fetch failed, or feeds.yaml no longer lists it. */
 export type SourceErrorCode = FetchErrorCode | 'retired';
@@ -89,6 +125,18 @@ export interface ProblemParams {
   reason?: string;
   /** Words another stage wrote, in English: parser notes, rows stored before codes existed. */
   detail?: string;
+  /** Page sources: which selector a problem is about (item, title, link, date, summary). */
+  field?: string;
+  /** Page sources: the selector as written, cut short. */
+  selector?: string;
+  /** Page sources: a limit in characters or levels of nesting. */
+  limit?: number;
+  /** Page sources: what a document that is not a page looks like (json, pdf, text, xml, binary, a media type). */
+  looksLike?: string;
+  /** Page sources: how many item blocks were found. */
+  items?: number;
+  /** Page sources: how many items the selectors found on the last read. */
+  previous?: number;
 }
 
 /** A source's stored error: the code, its facts, and the English detail for operators. */
@@ -109,6 +157,8 @@ export type WarningCode =
   | 'parse-note' | 'items-dropped' | 'content-cut' | 'unusable-date'
   // normalize: an event block left out
   | 'event-date-impossible' | 'event-end-before-start' | 'event-date-far' | 'event-zone-unknown'
+  // a page source: a selector (`field`) found nothing in any item, and the items were read without it
+  | 'selector-unmatched'
   // store: stored items came back with new GUIDs
   | 'guid-churn'
   // a warning stored before warnings had codes (its words in `detail`)
@@ -119,6 +169,23 @@ export interface Warning {
   params?: ProblemParams;
   /** The same warning this many times in one fetch (absent: once). */
   repeated?: number;
+}
+
+/** A feed (RSS, Atom, JSON Feed), or a web page read with CSS selectors. */
+export const SOURCE_KINDS = ['feed', 'page'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/**
+ * How a page source finds its items: CSS selectors, `item` on the page, the others inside each
+ * item. Only `item` is required; without the others the item's heading, its link and its <time>
+ * are used. Plain strings, so that they travel as data (to the database, a form, a worker).
+ */
+export interface PageSelectors {
+  item: string;
+  title?: string;
+  link?: string;
+  date?: string;
+  summary?: string;
 }
 
 /** A source as declared in feeds.yaml or through the admin API. */
@@ -134,6 +201,10 @@ export interface SourceSpec {
   siteUrl?: string;
   /** Fetch interval override in minutes. */
   intervalMinutes?: number;
+  /** 'feed' when absent. */
+  kind?: SourceKind;
+  /** A page source's selectors (and only a page source's). */
+  selectors?: PageSelectors;
 }
 
 export interface Topic {

@@ -15,6 +15,7 @@ import type { SourceRow } from '../store/schema.ts';
 import { deferHost, releaseLease } from '../store/sources-repo.ts';
 import { isNewBody, planIngest, type IngestPlan } from './plan-ingest.ts';
 import { readFeed, type ReadInput } from './read-feed.ts';
+import { pageReadInput, readPageBody } from './read-page-body.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -90,7 +91,7 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       return done('released');
     }
 
-    const reading = fetched.kind === 'ok' && isNewBody(source, fetched) ? await readFeed(readInput(deps, source, fetched, started), deps.taxonomy) : undefined;
+    const reading = fetched.kind === 'ok' && isNewBody(source, fetched) ? await (source.kind === 'page' ? readPageBody(pageReadInput(readInput(deps, source, fetched, started), source, fetched), deps.taxonomy) : readFeed(readInput(deps, source, fetched, started), deps.taxonomy)) : undefined;
     const plan = planIngest(source, fetched, reading, { now: started, durationMs: elapsedMs(), bounds: deps.schedule });
     if (plan.hostWaitUntil) {
       deps.limiter.blockHost(source.host, plan.hostWaitUntil.getTime());

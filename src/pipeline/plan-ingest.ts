@@ -2,7 +2,7 @@
 // (validators, health, when to fetch next, a moved URL, gone), the fetch log entry, the items to
 // store and the warnings to show. ingestSource() does the I/O around it; every decision is here,
 // where a table of cases tests it.
-import type { FetchOutcome, Item, ParsedFeed, SourceError, Warning } from '../core/types.ts';
+import type { FetchOutcome, Item, PageProblem, ParsedFeed, SourceError, Warning } from '../core/types.ts';
 import type { FetchFailed, FetchOk, FetchResult } from '../fetch/fetch-feed.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { FetchLog, SourcePatch } from '../store/ingest.ts';
@@ -15,10 +15,16 @@ export type PlannedSource = Pick<
   'slug' | 'url' | 'aliases' | 'etag' | 'lastModified' | 'bodyHash' | 'errorCount' | 'intervalMinutes' | 'intervalOverrideMinutes' | 'redirectTo' | 'redirectSeen'
 >;
 
-/** What parsing and normalizing made of a new body: a feed and its items, or why it is not one. */
+/**
+ * What parsing and normalizing made of a new body: a feed and its items, or why it is not one. A
+ * page source's page that cannot be read with its selectors says why as a page problem.
+ */
 export type FeedReading =
   | { kind: 'feed'; feed: Pick<ParsedFeed, 'title' | 'link' | 'ttlMinutes' | 'updatePeriodMinutes'>; items: Item[]; warnings: Warning[] }
-  | { kind: 'unreadable'; detail: string };
+  | { kind: 'unreadable'; detail: string; problem?: PageProblem };
+
+/** The source's new state; commitIngest writes every field it carries. */
+export type PlanPatch = SourcePatch & Partial<Pick<SourceRow, 'lastItemsFound'>>;
 
 export interface PlanContext {
   /** When the fetch started: every time in the plan counts from it. */
@@ -30,7 +36,7 @@ export interface PlanContext {
 
 export interface IngestPlan {
   outcome: FetchOutcome;
-  patch: SourcePatch;
+  patch: PlanPatch;
   log: FetchLog;
   /** Items to store; only an 'ok' outcome has any. */
   items: Item[];
@@ -84,12 +90,14 @@ export function planIngest(source: PlannedSource, fetched: FetchResult, reading:
   });
 
   if (fetched.kind === 'not-modified' || !isNewBody(source, fetched)) {
-    // Nothing new to read: the interval found from the last items stands.
+    // Nothing new to read: the interval found from the last items stands. A permanent redirect
+    // counts as seen: a 304 to our validators, or the very bytes read last time, is the same
+    // document at its new address.
     const interval = source.intervalOverrideMinutes ?? source.intervalMinutes ?? nextIntervalMinutes({ itemDates: [] }, ctx.bounds);
     const outcome = fetched.kind === 'not-modified' ? 'not-modified' : 'unchanged';
     return {
       outcome,
-      patch: { ...health, nextFetchAt: after(interval), lastWarnings: fetched.warnings },
+      patch: { ...health, ...redirectPatch(source, fetched.permanentRedirect), nextFetchAt: after(interval), lastWarnings: fetched.warnings },
       log: log(outcome, fetched.kind === 'ok' ? fetched.bytes.length : undefined),
       items: [],
       warnings: fetched.warnings,
@@ -100,7 +108,9 @@ export function planIngest(source: PlannedSource, fetched: FetchResult, reading:
   if (reading.kind === 'unreadable') {
     const contentType = fetched.contentType?.split(';')[0].trim().toLowerCase().slice(0, 60);
     // The Content-Type says whether the address now answers with a web page, the usual way a feed goes missing.
-    const failure: Failure = { code: 'not-a-feed', params: contentType ? { contentType } : {}, error: reading.detail, status: fetched.status, warnings: fetched.warnings };
+    const failure: Failure = reading.problem
+      ? { code: reading.problem.code, params: reading.problem.params, error: reading.detail, status: fetched.status, warnings: fetched.warnings }
+      : { code: 'not-a-feed', params: contentType ? { contentType } : {}, error: reading.detail, status: fetched.status, warnings: fetched.warnings };
     return planFailure(source, failure, ctx);
   }
 
@@ -123,6 +133,7 @@ export function planIngest(source: PlannedSource, fetched: FetchResult, reading:
       bodyHash: fetched.bodyHash,
       feedTitle: reading.feed.title ?? null,
       feedLink: reading.feed.link ?? null,
+      lastItemsFound: reading.items.length,
       intervalMinutes: interval,
       nextFetchAt: after(interval),
       lastWarnings: warnings,

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
-import { LANGUAGES, PROVINCES, REGIONS, type SourceSpec, type Topic } from '../core/types.ts';
+import { checkSelectorSyntax, MAX_SELECTOR_CHARS } from '../core/page-selectors.ts';
+import { LANGUAGES, PROVINCES, REGIONS, SOURCE_KINDS, type SourceSpec, type Topic } from '../core/types.ts';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const slug = z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens');
@@ -21,6 +22,19 @@ const httpUrl = z
     }
   }, 'must be an absolute http(s) URL');
 
+const selector = z.string().trim().min(1, 'must not be empty').max(MAX_SELECTOR_CHARS, `must be at most ${MAX_SELECTOR_CHARS} characters`);
+
+/** A page source's CSS selectors: `item` on the page, the others inside each item; each must be CSS we can run. */
+export const selectorsSchema = z
+  .strictObject({ item: selector, title: selector.optional(), link: selector.optional(), date: selector.optional(), summary: selector.optional() })
+  .superRefine((selectors, ctx) => {
+    for (const problem of checkSelectorSyntax(selectors)) {
+      // Empty and over-long selectors are told above, each once.
+      if (problem.code !== 'selector-invalid' || problem.params.selector === '') continue;
+      ctx.addIssue({ code: 'custom', path: [problem.params.field!], message: `not a CSS selector the hub can run (${problem.params.reason})` });
+    }
+  });
+
 export const sourceSpecSchema = z.strictObject({
   slug,
   url: httpUrl,
@@ -32,7 +46,17 @@ export const sourceSpecSchema = z.strictObject({
   topics: z.array(slug).default([]),
   siteUrl: httpUrl.optional(),
   intervalMinutes: z.number().int().min(1).max(10_080).optional(),
+  /** 'feed' (the default) or 'page': a web page read with `selectors`. */
+  kind: z.enum(SOURCE_KINDS).optional(),
+  selectors: selectorsSchema.optional(),
 });
+
+/** A page source needs its selectors, and only a page source has any. */
+export function kindProblems(spec: Pick<SourceSpec, 'kind' | 'selectors'>): { path: string; message: string }[] {
+  if (spec.kind === 'page' && !spec.selectors) return [{ path: 'selectors', message: 'required for a page source (kind: page): at least item' }];
+  if (spec.kind !== 'page' && spec.selectors) return [{ path: 'selectors', message: 'only a page source (kind: page) has selectors' }];
+  return [];
+}
 
 const keywordList = z.array(z.string().trim().min(1)).default([]);
 
@@ -51,6 +75,7 @@ const fileSchema = z
   .superRefine((file, ctx) => {
     const topics = new Set(file.topics.map((t) => t.slug));
     file.sources.forEach((s, i) => {
+      for (const p of kindProblems(s)) ctx.addIssue({ code: 'custom', path: ['sources', i, p.path], message: p.message });
       if (s.province && !provinceFits(s.region, s.province)) {
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'province'], message: `province "${s.province}" is not in region "${s.region}"` });
       }

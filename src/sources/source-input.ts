@@ -5,7 +5,7 @@
 // pages word in their own language and the command line in its own flags.
 import { z } from 'zod';
 import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Province, type SourceSpec, type Topic } from '../core/types.ts';
-import { provinceFits, SLUG_PATTERN, sourceSpecSchema } from './feeds-file.ts';
+import { kindProblems, provinceFits, SLUG_PATTERN, selectorsSchema, sourceSpecSchema } from './feeds-file.ts';
 
 const shape = sourceSpecSchema.shape;
 
@@ -46,6 +46,8 @@ export const sourcePatchSchema = z.strictObject({
   topics: z.array(z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens')).optional(),
   siteUrl: shape.siteUrl.unwrap().nullable().optional(),
   intervalMinutes: shape.intervalMinutes.unwrap().nullable().optional(),
+  /** A page source's selectors, checked against the page before they are stored. */
+  selectors: selectorsSchema.optional(),
 });
 export type SourcePatch = z.infer<typeof sourcePatchSchema>;
 
@@ -117,6 +119,7 @@ export function checkSpec(spec: unknown, topics: Topic[]): { ok: true; spec: Sou
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
   const problems: FieldProblem[] = [];
   const s = parsed.data as SourceSpec;
+  for (const p of kindProblems(s)) problems.push({ field: p.path, message: p.message });
   if (s.province && !provinceFits(s.region, s.province)) {
     problems.push({ field: 'province', message: `province "${s.province}" is not in region "${s.region}"`, code: 'province-not-in-region', params: { province: s.province, region: s.region } });
   }

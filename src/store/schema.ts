@@ -17,8 +17,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type {
-  Enclosure, FetchErrorCode, FetchOutcome, ItemLanguage, ItemType, Language, ProblemParams, Province, Region, SourceErrorCode, SourceOrigin,
-  SourceStatus, Warning,
+  Enclosure, FetchErrorCode, FetchOutcome, ItemLanguage, ItemType, Language, PageSelectors, ProblemParams, Province, Region, SourceErrorCode,
+  SourceKind, SourceOrigin, SourceStatus, Warning,
 } from '../core/types.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -52,6 +52,9 @@ export const sources = pgTable(
     /** 'file' when feeds.yaml declares it (the file wins on sync), 'api' when added at run time. */
     origin: text('origin').$type<SourceOrigin>().notNull().default('file'),
     intervalOverrideMinutes: integer('interval_override_minutes'),
+    /** 'feed', or 'page': a web page read with the CSS selectors below. */
+    kind: text('kind').$type<SourceKind>().notNull().default('feed'),
+    selectors: jsonb('selectors').$type<PageSelectors>(),
     status: text('status').$type<SourceStatus>().notNull().default('active'),
     etag: text('etag'),
     lastModified: text('last_modified'),
@@ -76,6 +79,8 @@ export const sources = pgTable(
     redirectTo: text('redirect_to'),
     redirectSeen: integer('redirect_seen').notNull().default(0),
     itemCount: integer('item_count').notNull().default(0),
+    /** Items the last new body held: a page that had 12 and now has none was redesigned. */
+    lastItemsFound: integer('last_items_found'),
     createdAt: tz('created_at').notNull().defaultNow(),
     updatedAt: tz('updated_at').notNull().defaultNow(),
   },

@@ -1,7 +1,8 @@
 // Queries on sources: registry sync, health listing, and the leases that let several workers
 // share the fetching without ever fetching one source twice at once.
 import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
-import type { SourceOrigin, SourceSpec, SourceStatus } from '../core/types.ts';
+import { canonicalSelectors } from '../core/page-selectors.ts';
+import type { PageSelectors, SourceOrigin, SourceSpec, SourceStatus } from '../core/types.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { Db, Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
@@ -17,8 +18,27 @@ function specColumns(spec: SourceSpec) {
     topics: spec.topics,
     siteUrl: spec.siteUrl ?? null,
     intervalOverrideMinutes: spec.intervalMinutes ?? null,
+    kind: spec.kind ?? 'feed',
+    selectors: spec.kind === 'page' && spec.selectors ? canonicalSelectors(spec.selectors) : null,
   };
 }
+
+/** A source's column as a spec would write it, for telling whether the spec changed it. */
+function comparable(key: string, value: unknown): string {
+  if (key === 'selectors' && value) return JSON.stringify(canonicalSelectors(value as PageSelectors));
+  return JSON.stringify(value ?? null);
+}
+
+/** A new address, or a new way of reading it: what was fetched and read so far says nothing of what comes. */
+const FRESH_READ = {
+  etag: null,
+  lastModified: null,
+  bodyHash: null,
+  lastItemsFound: null,
+  redirectTo: null,
+  redirectSeen: 0,
+  nextFetchAt: sql`now()`,
+};
 
 export interface SyncReport {
   added: string[];
@@ -46,18 +66,20 @@ export async function syncSources(db: Db, specs: SourceSpec[], options: { dryRun
       }
       const cols = specColumns(spec);
       const urlChanged = row.url !== spec.url && !row.aliases.includes(spec.url);
+      const readChanged = comparable('kind', row.kind) !== comparable('kind', cols.kind) || comparable('selectors', row.selectors) !== comparable('selectors', cols.selectors);
       const changed =
         urlChanged ||
         row.origin !== 'file' ||
         isRetired(row) ||
-        Object.entries(cols).some(([k, v]) => JSON.stringify(row[k as keyof SourceRow] ?? null) !== JSON.stringify(v));
+        Object.entries(cols).some(([k, v]) => comparable(k, row[k as keyof SourceRow]) !== comparable(k, v));
       if (!changed) continue;
       await tx
         .update(sources)
         .set({
           ...cols,
           origin: 'file',
-          ...(urlChanged ? { url: spec.url, host: hostOf(spec.url), etag: null, lastModified: null, bodyHash: null, nextFetchAt: sql`now()`, redirectTo: null, redirectSeen: 0 } : {}),
+          ...(urlChanged || readChanged ? FRESH_READ : {}),
+          ...(urlChanged ? { url: spec.url, host: hostOf(spec.url) } : {}),
           ...(isRetired(row) ? { status: 'active' as const, lastErrorCode: null, lastErrorParams: null, lastError: null } : {}),
           updatedAt: sql`now()`,
         })
@@ -201,24 +223,24 @@ export async function insertSources(tx: Tx | Db, specs: SourceSpec[], origin: So
   return rows;
 }
 
-/** Replaces a source's declared fields; a new URL starts its fetch state afresh and keeps the old one as an alias. */
+/**
+ * Replaces a source's declared fields; a new URL starts its fetch state afresh and keeps the old
+ * one as an alias, and new selectors read the page afresh.
+ */
 export async function updateSourceSpec(tx: Tx | Db, row: SourceRow, spec: SourceSpec): Promise<SourceRow> {
   const urlChanged = spec.url !== row.url;
+  const cols = specColumns(spec);
+  const readChanged = cols.kind !== row.kind || comparable('selectors', cols.selectors) !== comparable('selectors', row.selectors);
   const [updated] = await tx
     .update(sources)
     .set({
-      ...specColumns(spec),
+      ...cols,
+      ...(urlChanged || readChanged ? FRESH_READ : {}),
       ...(urlChanged
         ? {
             url: spec.url,
             host: hostOf(spec.url),
             aliases: [...new Set([...row.aliases, row.url])].filter((u) => u !== spec.url),
-            etag: null,
-            lastModified: null,
-            bodyHash: null,
-            redirectTo: null,
-            redirectSeen: 0,
-            nextFetchAt: sql`now()`,
           }
         : {}),
       updatedAt: sql`now()`,

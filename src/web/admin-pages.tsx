@@ -13,7 +13,7 @@ import { formatBytes } from '../core/locale.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
 import { importOpml, type OutlineProblem } from '../pipeline/import-opml.ts';
 import { pauseSource, refreshSource, removeSource, requireSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
-import { registerSource, updateSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
+import { previewSource, registerSource, updateSource, type FeedCandidate, type SubscribeDeps } from '../pipeline/subscribe.ts';
 import { provinceFits } from '../sources/feeds-file.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
 import type { SourceRow } from '../store/schema.ts';
@@ -34,9 +34,11 @@ import {
 } from './admin-session.ts';
 import { ADMIN_FORM_WORDS } from './admin-form-words.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
+import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
 import type { AppEnv, TokenIdentity } from './app-env.ts';
 import { otherLanguageHref, preferredLanguage } from './language.ts';
 import { HTML, PAGE_HEADERS } from './page-headers.ts';
+import { mountSelectorRoutes, pageProblemOf, pageRegistration, pageStepAfterPreview } from './admin-page-source-routes.tsx';
 import { AddSourcePage, EMPTY_ADD_FORM, type AddFormValues, type AddProblem } from './pages/admin-add.tsx';
 import { editValuesOf, EditSourcePage, type EditFormValues } from './pages/admin-edit.tsx';
 import { ImportPage, type ImportChoices, type ImportOutcome } from './pages/admin-import.tsx';
@@ -57,10 +59,10 @@ const FORM_LIMIT = 64 * 1024;
 /** An OPML file as large as the import takes, with room for the form around it. */
 export const OPML_FORM_LIMIT = DEFAULT_OPML_LIMITS.maxBytes + 64 * 1024;
 
-type FormBody = Record<string, string | File | (string | File)[]>;
-type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
+export type FormBody = Record<string, string | File | (string | File)[]>;
+export type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
 type SessionState = ({ kind: 'ok' } & Signed) | { kind: 'none' } | { kind: 'ended' } | { kind: 'throttled'; retryAfter: number };
-type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
+export type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
 
 const first = (v: FormBody[string] | undefined): string | undefined => {
   const one = Array.isArray(v) ? v[0] : v;
@@ -80,6 +82,9 @@ function formValues(form: FormBody): AddFormValues {
     title: text('title'),
     slug: text('slug'),
     feedUrl: text('feedUrl'),
+    kind: text('kind') === 'page' ? 'page' : '',
+    proposal: text('proposal'),
+    selectors: { item: text('sel-item'), title: text('sel-title'), link: text('sel-link'), date: text('sel-date'), summary: text('sel-summary') },
   };
 }
 
@@ -94,7 +99,8 @@ function registrationOf(v: AddFormValues): Record<string, unknown> {
     topics: v.topics,
     ...(v.title ? { title: v.title } : {}),
     ...(v.slug ? { slug: v.slug } : {}),
-    ...(v.feedUrl ? { feedUrl: v.feedUrl } : {}),
+    ...(v.feedUrl && v.kind !== 'page' ? { feedUrl: v.feedUrl } : {}),
+    ...pageRegistration(v),
   };
 }
 
@@ -151,7 +157,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
   const publicOrigin = new URL(publicUrl).origin;
   const scope: CookieScope = { base, secure: publicUrl.startsWith('https:') };
-  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log };
+  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log, now: deps.pipeline.now };
   const topicLabels = Object.fromEntries(LANGUAGES.map((ui) => [ui, new Map(deps.topics.map((t) => [t.slug, t.label[ui]]))])) as Record<Language, Map<string, string>>;
   const limit = bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text('form too large', 413) });
 
@@ -363,6 +369,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
         return { tone: 'ok', text: aw.donePaused };
       case 'resumed':
         return { tone: 'ok', text: aw.doneResumed };
+      case 'selectors':
+        return { tone: 'ok', text: PAGE_SOURCE_WORDS[ctx.ui].doneSelectors };
       case 'refreshed': {
         const outcome = params.get('outcome') ?? '';
         const known = Object.hasOwn(aw.outcome, outcome) ? aw.outcome[outcome as FetchOutcomeName] : outcome.replace(/[^a-z-]/g, '');
@@ -469,6 +477,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
 
   /** What a refused registration means for the form, or undefined for a failure of ours. */
   async function problemOf(err: unknown): Promise<AddProblem | undefined> {
+    const page = pageProblemOf(err);
+    if (page) return page;
     if (err instanceof BadRequestError) {
       const details = Array.isArray(err.details) ? (err.details as FieldProblem[]) : [];
       return { kind: 'fields', fields: details.length ? details : [{ field: 'url', message: err.message }] };
@@ -502,12 +512,22 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   guarded('post', '/add', async (c, ctx, session, form) => {
     const values = formValues(form);
     try {
+      // A page source is previewed (or its blocks proposed) until the operator saves what the preview showed.
+      if (values.kind === 'page' && first(form.step) !== 'save') {
+        const next = pageStepAfterPreview(values, await previewSource(registrationOf(values), subscribeDeps));
+        return render(c, <AddSourcePage ctx={ctx} values={next.values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} page={next.page} />);
+      }
       const { source } = await registerSource(registrationOf(values), subscribeDeps, actorOf(session));
       return c.redirect(at(ctx.ui, `sources/${source.slug}`, 'done=added'), 303);
     } catch (err) {
       const problem = await problemOf(err);
       if (!problem) throw err;
       const status = (err as AppError).status;
+      // No feed, but the page holds lists: the form comes back with the page part, its blocks to choose from.
+      if (problem.kind === 'page-offer') {
+        const shown = { ...values, kind: 'page', proposal: '' };
+        return render(c, <AddSourcePage ctx={ctx} values={shown} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} page={{ proposals: problem.proposals }} />, status);
+      }
       return render(c, <AddSourcePage ctx={ctx} values={values} topics={topicChoices(ctx.ui)} switchHref={switchHref(c, ctx.ui)} problem={problem} />, status);
     }
   });
@@ -582,6 +602,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
     },
     OPML_FORM_LIMIT,
   );
+
+  mountSelectorRoutes({ guarded, render, forbidden, switchHref, sourcePage, subscribeDeps, at, actorOf });
 
   return app;
 }

@@ -11,7 +11,7 @@ import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
 import { importOpml } from '../pipeline/import-opml.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { pauseSource, refreshSource, removeSource, requireSource, resumeSource, type Actor } from '../pipeline/source-admin.ts';
-import { registerSource, updateSource, type SubscribeDeps } from '../pipeline/subscribe.ts';
+import { previewSource, previewUpdate, registerSource, updateSource, type SubscribeDeps } from '../pipeline/subscribe.ts';
 import { describeIssues, languagesFrom } from '../sources/source-input.ts';
 import { listAdminLog } from '../store/api-tokens.ts';
 import type { Db } from '../store/db.ts';
@@ -20,6 +20,7 @@ import { listFetches } from '../store/sources-repo.ts';
 import type { Auth } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
 import { outcomeJson, sourceJsonFor } from './json-views.ts';
+import { previewJson } from './preview-json.ts';
 
 export interface AdminRoutesDeps {
   db: Db;
@@ -77,6 +78,10 @@ const opmlQuery = z.strictObject({
 });
 
 const logQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+/** `?preview=true`: read what the request would store and show it; save nothing. */
+const previewQuery = z.strictObject({ preview: z.enum(['true', 'false', '1', '0']).optional() });
+const wantsPreview = (c: Context) => ['true', '1'].includes(parseQuery(previewQuery, c).preview ?? '');
+const PREVIEW_NOTE = 'nothing was saved: send the same request without preview=true to save it';
 const historyQuery = z.strictObject({ fetches: z.coerce.number().int().min(0).max(500).default(20) });
 
 function parseQuery<T extends z.ZodType>(schema: T, c: Context): z.infer<T> {
@@ -110,7 +115,7 @@ export function createAdminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const read = auth.require('read');
   const write = auth.require('write');
   const log = deps.logger.child({ component: 'admin' });
-  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log };
+  const subscribeDeps: SubscribeDeps = { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log, now: deps.pipeline.now };
   const actor = (c: Context<AppEnv>): Actor => {
     const t = c.get('token')!;
     return { tokenId: t.id, token: t.name };
@@ -118,6 +123,7 @@ export function createAdminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const location = (slug: string) => `${deps.publicUrl}/api/sources/${slug}`;
 
   app.post('/api/sources', write, limit(JSON_LIMIT), async (c) => {
+    if (wantsPreview(c)) return c.json({ preview: previewJson(await previewSource(await jsonBody(c), subscribeDeps)), note: PREVIEW_NOTE });
     const result = await registerSource(await jsonBody(c), subscribeDeps, actor(c));
     return c.json(
       {
@@ -138,6 +144,7 @@ export function createAdminApiRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   });
 
   app.patch('/api/sources/:slug', write, limit(JSON_LIMIT), async (c) => {
+    if (wantsPreview(c)) return c.json({ preview: previewJson(await previewUpdate(c.req.param('slug'), await jsonBody(c), subscribeDeps)), note: PREVIEW_NOTE });
     const row = await updateSource(c.req.param('slug'), await jsonBody(c), subscribeDeps, actor(c));
     return c.json({ source: adminSourceJson(row) });
   });

@@ -5,14 +5,19 @@
 // never reaches the public views.
 import type { CharsetOrigin, Language, ProblemParams, SourceErrorCode, Warning, WarningCode } from '../core/types.ts';
 import { DUPLICATE_GUID, MALFORMED, NO_CONTENT } from '../parse/coerce-item.ts';
+import { PAGE_DROP_REASONS, PAGE_PROBLEM_WORDS, PAGE_WARNING_WORDS } from './page-problem-words.ts';
 
 /** The facts error words may use: what any visitor may be told. */
-export type PublicFacts = Pick<ProblemParams, 'status' | 'seconds' | 'limitBytes' | 'contentType' | 'viaRedirect' | 'count'>;
+export type PublicFacts = Pick<
+  ProblemParams,
+  'status' | 'seconds' | 'limitBytes' | 'contentType' | 'viaRedirect' | 'count' | 'field' | 'selector' | 'limit' | 'looksLike' | 'items' | 'previous'
+>;
 
 /** The facts of a stored error that may be shown anywhere: the address and host names are left out. */
 export function publicFacts(params: ProblemParams | null | undefined): PublicFacts {
-  const { status, seconds, limitBytes, contentType, viaRedirect, count } = params ?? {};
-  return Object.fromEntries(Object.entries({ status, seconds, limitBytes, contentType, viaRedirect, count }).filter(([, v]) => v !== undefined));
+  const { status, seconds, limitBytes, contentType, viaRedirect, count, field, selector, limit, looksLike, items, previous } = params ?? {};
+  const facts = { status, seconds, limitBytes, contentType, viaRedirect, count, field, selector, limit, looksLike, items, previous };
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
 }
 
 type ErrorWords = Record<SourceErrorCode, (f: PublicFacts) => string> & { unknown: string };
@@ -73,6 +78,7 @@ const en: ErrorWords = {
   'bot-protection': () => 'A bot-protection service stops the hub from reading the feed. Ask the publisher to let feed readers through.',
   aborted: () => 'The fetch was interrupted because the hub was stopping; it will be tried again.',
   retired: () => 'It was removed from feeds.yaml, so it is paused.',
+  ...PAGE_PROBLEM_WORDS.en,
   unknown: 'The last fetch failed.',
 };
 
@@ -98,6 +104,7 @@ const fr: ErrorWords = {
   'bot-protection': () => 'Un service anti-robots empêche le carrefour de lire le fil. Demandez à l’éditeur de laisser passer les lecteurs de fils.',
   aborted: () => 'La lecture a été interrompue parce que le carrefour s’arrêtait\u00a0; elle sera reprise.',
   retired: () => 'Elle a été retirée de feeds.yaml\u00a0; elle est donc en pause.',
+  ...PAGE_PROBLEM_WORDS.fr,
   unknown: 'La dernière lecture a échoué.',
 };
 
@@ -133,6 +140,7 @@ const DROP_REASONS: Record<string, Record<Language, string>> = {
   [NO_CONTENT]: { en: 'no title, link or content', fr: 'ni titre, ni lien, ni contenu' },
   [MALFORMED]: { en: 'malformed', fr: 'mal formés' },
   [DUPLICATE_GUID]: { en: 'duplicate GUID', fr: 'GUID en double' },
+  ...PAGE_DROP_REASONS,
 };
 
 const plural = (n: number | undefined, one: string, many: string) => (n === 1 ? one : many);
@@ -162,6 +170,7 @@ const warningsEn: WarningWords = {
   'event-end-before-start': (p) => `An event that ends before it starts (“${p.value}”): the item is kept without its event dates.`,
   'event-date-far': (p) => `An event date years away (“${p.value}”): the item is kept without its event dates.`,
   'event-zone-unknown': (p) => `An event time in a time zone the hub does not know (“${p.value}”): the item is kept without its event dates.`,
+  'selector-unmatched': (p) => PAGE_WARNING_WORDS.en['selector-unmatched'](publicFacts(p)),
   'guid-churn': (p) => `GUIDs changed for ${p.count} ${plural(p.count, 'item', 'items')} (churn): matched to stored items by link and title.`,
   note: (p) => ({ text: '', english: p.detail }),
 };
@@ -200,6 +209,7 @@ const warningsFr: WarningWords = {
   'event-end-before-start': (p) => `Un événement qui finit avant de commencer («\u00a0${p.value}\u00a0»)\u00a0: le contenu est gardé sans ses dates d’événement.`,
   'event-date-far': (p) => `Une date d’événement dans des années («\u00a0${p.value}\u00a0»)\u00a0: le contenu est gardé sans ses dates d’événement.`,
   'event-zone-unknown': (p) => `Une heure d’événement dans un fuseau horaire inconnu du carrefour («\u00a0${p.value}\u00a0»)\u00a0: le contenu est gardé sans ses dates d’événement.`,
+  'selector-unmatched': (p) => PAGE_WARNING_WORDS.fr['selector-unmatched'](publicFacts(p)),
   'guid-churn': (p) =>
     `Les GUID de ${p.count} ${plural(p.count, 'contenu ont', 'contenus ont')} changé\u00a0: ${plural(p.count, 'il a été reconnu', 'ils ont été reconnus')} par leur lien et leur titre.`,
   note: (p) => ({ text: '', english: p.detail }),

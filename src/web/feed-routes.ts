@@ -135,8 +135,9 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
           .filter((s) => s.status !== 'gone')
           .map((s) => ({
             text: `${s.title} — ${s.organization}`,
-            xmlUrl: s.url,
-            htmlUrl: s.siteUrl ?? undefined,
+            // A page source's address is a web page: readers subscribe to what the hub makes of it.
+            xmlUrl: s.kind === 'page' ? `${deps.publicUrl}/sources/${s.slug}.rss` : s.url,
+            htmlUrl: s.kind === 'page' ? s.url : (s.siteUrl ?? undefined),
             // OPML's language is one code, like the feed's <language>: a bilingual source names none
             // (our OPML import then takes both, as it did from "en,fr").
             language: s.languages.length === 1 ? s.languages[0] : undefined,

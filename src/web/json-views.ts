@@ -1,4 +1,5 @@
 // The public JSON shapes of items and sources (the API is a contract: add fields, never rename).
+import { canonicalSelectors } from '../core/page-selectors.ts';
 import type { Warning } from '../core/types.ts';
 import type { SourceOutcome } from '../pipeline/ingest-source.ts';
 import type { ItemRef, ItemView } from '../store/items-query.ts';
@@ -74,6 +75,8 @@ export function sourceJsonFor(s: SourceView, audience: 'public' | 'admin') {
     topics: s.topics,
     status: s.status,
     origin: s.origin,
+    kind: s.kind,
+    selectors: s.selectors ? canonicalSelectors(s.selectors) : null,
     health: {
       lastFetch: iso(s.lastFetchAt),
       lastSuccess: iso(s.lastSuccessAt),

@@ -1,7 +1,8 @@
 // How the pages and the JSON views see a source and its fetch log: the fields they show, typed
 // once. The store's rows satisfy these shapes, so no page depends on the database schema.
 import type {
-  FetchErrorCode, FetchOutcome, Language, ProblemParams, Province, Region, SourceErrorCode, SourceOrigin, SourceStatus, Warning,
+  FetchErrorCode, FetchOutcome, Language, PageSelectors, ProblemParams, Province, Region, SourceErrorCode, SourceKind, SourceOrigin, SourceStatus,
+  Warning,
 } from '../core/types.ts';
 
 export interface SourceView {
@@ -15,6 +16,9 @@ export interface SourceView {
   topics: string[];
   siteUrl: string | null;
   origin: SourceOrigin;
+  /** A feed, or a web page read with `selectors`. */
+  kind: SourceKind;
+  selectors: PageSelectors | null;
   status: SourceStatus;
   aliases: string[];
   feedTitle: string | null;
@@ -30,6 +34,8 @@ export interface SourceView {
   lastWarnings: Warning[] | null;
   errorCount: number;
   itemCount: number;
+  /** Items the last new body held (a page source's selectors found). */
+  lastItemsFound: number | null;
   nextFetchAt: Date;
   intervalMinutes: number | null;
   intervalOverrideMinutes: number | null;

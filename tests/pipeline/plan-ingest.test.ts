@@ -232,9 +232,75 @@ describe('planIngest: permanent redirects', () => {
     expect(planIngest(source({ redirectTo: target, redirectSeen: 1 }), fetched, feed(), ctx).patch).toMatchObject({ redirectTo: null, redirectSeen: 0 });
   });
 
-  it('a redirect is not followed while the body is unchanged, nor on failure', () => {
-    expect(planIngest(source({ bodyHash: 'same' }), ok({ bodyHash: 'same', permanentRedirect: target }), undefined, ctx).patch).not.toHaveProperty('redirectTo');
-    expect(planIngest(source(), { ...ok({ permanentRedirect: target }) }, { kind: 'unreadable', detail: 'not a feed (HTML page)' }, ctx).patch).not.toHaveProperty('url');
+  it.each([
+    ['a 304 to our validators', (extra: Partial<FetchNotModified>) => notModified(extra)],
+    ['the very bytes read last time', (extra: Partial<FetchOk>) => ok({ bodyHash: 'hash-old', ...extra })],
+  ] as const)('a moved feed is learned when the new address answers with %s', (_name, answer) => {
+    const first = planIngest(source(), answer({ permanentRedirect: target }), undefined, ctx);
+    expect(first.outcome).not.toBe('ok');
+    expect(first.patch).toMatchObject({ redirectTo: target, redirectSeen: 1 });
+    expect(first.patch).not.toHaveProperty('url');
+    const second = planIngest(source({ redirectTo: target, redirectSeen: 1 }), answer({ permanentRedirect: target }), undefined, ctx).patch;
+    expect(second).toMatchObject({ url: target, host: 'www.centre.example.ca', aliases: ['https://centre.example.ca/feed/'], redirectTo: null, redirectSeen: 0 });
+    // Validators stay: the new address just accepted them.
+    expect(second).toMatchObject({ etag: '"old"', lastModified: 'Wed, 01 May 2024 12:00:00 GMT' });
+  });
+
+  it('a sighting with a whole body, then one with a 304, moves the source', () => {
+    const first = planIngest(source(), ok({ permanentRedirect: target }), feed(), ctx).patch;
+    const second = planIngest(source({ redirectTo: first.redirectTo, redirectSeen: first.redirectSeen! }), notModified({ permanentRedirect: target }), undefined, ctx).patch;
+    expect(second).toMatchObject({ url: target, redirectTo: null });
+  });
+
+  it('a 304 at the old address forgets a pending move', () => {
+    expect(planIngest(source({ redirectTo: target, redirectSeen: 1 }), notModified(), undefined, ctx).patch).toMatchObject({ redirectTo: null, redirectSeen: 0 });
+  });
+
+  it('a redirect is not followed on failure, nor to a body that is not a feed', () => {
+    expect(planIngest(source({ redirectTo: target, redirectSeen: 1 }), failed({ permanentRedirect: target }), undefined, ctx).patch).not.toHaveProperty('url');
+    const unreadable = planIngest(source({ redirectTo: target, redirectSeen: 1 }), ok({ permanentRedirect: target }), { kind: 'unreadable', detail: 'not a feed (HTML page)' }, ctx).patch;
+    expect(unreadable).not.toHaveProperty('url');
+    expect(unreadable).not.toHaveProperty('redirectSeen');
+  });
+});
+
+describe('planIngest: page sources', () => {
+  const stopped = (previous: number): FeedReading => ({
+    kind: 'unreadable',
+    detail: `the selectors found no items, where they found ${previous} last time (the site was probably redesigned)`,
+    problem: { code: 'selectors-stopped-matching', params: { previous } },
+  });
+
+  it('remembers how many items each new body held', () => {
+    expect(planIngest(source(), ok(), feed(postedEvery(240, 12)), ctx).patch.lastItemsFound).toBe(12);
+    expect(planIngest(source(), ok(), feed([]), ctx).patch.lastItemsFound).toBe(0);
+  });
+
+  it('selectors that stopped matching are an error with the count they found before; the count and the items stay', () => {
+    const plan = planIngest(source({ errorCount: 0 }), ok({ contentType: 'text/html; charset=utf-8' }), stopped(12), ctx);
+    expect(plan.outcome).toBe('failed');
+    expect(plan.items).toEqual([]);
+    expect(plan.error).toEqual({ code: 'selectors-stopped-matching', params: { previous: 12 }, detail: expect.stringMatching(/where they found 12 last time/) });
+    expect(plan.patch).toMatchObject({ lastErrorCode: 'selectors-stopped-matching', lastErrorParams: { previous: 12 }, lastStatus: 200, errorCount: 1 });
+    // Not stored: the next fetch reads the page again (and new selectors read it at once).
+    for (const kept of ['bodyHash', 'lastItemsFound', 'lastSuccessAt', 'etag']) expect(plan.patch).not.toHaveProperty(kept);
+    expect(plan.log).toMatchObject({ outcome: 'failed', httpStatus: 200, errorCode: 'selectors-stopped-matching', errorParams: { previous: 12 } });
+  });
+
+  it.each([
+    ['a login wall', { code: 'login-wall', params: {} }],
+    ['a page that became a feed', { code: 'page-is-a-feed', params: {} }],
+    ['an item selector that never matched', { code: 'selector-matches-nothing', params: { field: 'item' } }],
+    ['items with no links', { code: 'items-without-links', params: { items: 4 } }],
+  ] as const)('%s is recorded with its own code, not as "not a feed"', (_name, problem) => {
+    const plan = planIngest(source(), ok({ contentType: 'text/html' }), { kind: 'unreadable', detail: 'English words', problem }, ctx);
+    expect(plan.error).toEqual({ ...problem, detail: 'English words' });
+  });
+
+  it('a failing page source backs off like any other', () => {
+    const plan = planIngest(source({ errorCount: 3 }), ok(), stopped(12), ctx);
+    expect(plan.patch.errorCount).toBe(4);
+    expect(minutesFromNow(plan.patch.nextFetchAt)).toBeGreaterThanOrEqual(96);
   });
 });
 

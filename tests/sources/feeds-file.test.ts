@@ -71,4 +71,39 @@ ${source('    topics: [housing, nonsense]\n').replace('province: ns', 'province:
   it('reports YAML syntax errors with a line', () => {
     expect(problems('sources:\n  - slug: [unclosed\n')[0]).toMatch(/^line \d+:/);
   });
+
+  describe('page sources (kind: page)', () => {
+    const page = (selectors: string, kind = '    kind: page\n') => `sources:\n${source(`${kind}${selectors}`).replace('https://example.org/feed', 'https://example.org/news/')}`;
+
+    it('reads a page with its selectors, all but item relative to the item', () => {
+      const f = parseFeedsFile(page('    selectors:\n      item: article.post\n      title: h2 a\n      date: time\n      summary: .entry-summary\n'));
+      expect(f.sources[0]).toMatchObject({
+        kind: 'page',
+        url: 'https://example.org/news/',
+        selectors: { item: 'article.post', title: 'h2 a', date: 'time', summary: '.entry-summary' },
+      });
+      expect(f.sources[0].selectors).not.toHaveProperty('link');
+    });
+
+    it('leaves a source without kind a feed', () => {
+      expect(parseFeedsFile(`sources:\n${source()}`).sources[0].kind).toBeUndefined();
+    });
+
+    it.each([
+      ['a page without selectors', page(''), 'line 2: sources.0.selectors: required for a page source (kind: page): at least item'],
+      ['selectors on a feed', page('    selectors:\n      item: li\n', ''), 'line 9: sources.0.selectors: only a page source (kind: page) has selectors'],
+      ['selectors without item', page('    selectors:\n      title: h2\n'), 'line 10: sources.0.selectors.item: Invalid input: expected string, received undefined'],
+      ['an empty selector', page('    selectors:\n      item: li\n      date: "  "\n'), 'line 12: sources.0.selectors.date: must not be empty'],
+      ['a selector that is not CSS', page('    selectors:\n      item: li[\n'), /^line 11: sources\.0\.selectors\.item: not a CSS selector the hub can run \(.+\)$/],
+      ['a pseudo-element', page('    selectors:\n      item: li\n      title: h3::before\n'), /^line 12: sources\.0\.selectors\.title: not a CSS selector the hub can run/],
+      ['an unknown selector key', page('    selectors:\n      item: li\n      author: .by\n'), 'line 12: sources.0.selectors.author: unknown key "author"'],
+      ['an unknown kind', page('    selectors:\n      item: li\n', '    kind: scrape\n'), /^line 9: sources\.0\.kind: /],
+      ['a selector too long', page(`    selectors:\n      item: ${'li.a'.repeat(130)}\n`), 'line 11: sources.0.selectors.item: must be at most 500 characters'],
+    ])('refuses %s, with its line and field', (_name, text, expected) => {
+      const found = problems(text);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(expected);
+    });
+  });
 });
+

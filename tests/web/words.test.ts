@@ -7,6 +7,7 @@ import { EVENT_TIME_ZONES, EVENT_WORDS, FEED_WORDS, LANGUAGE_LABELS, PROVINCE_LA
 import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
 import { ADMIN_FORM_WORDS } from '../../src/web/admin-form-words.ts';
 import { ADMIN_WORDS } from '../../src/web/admin-words.ts';
+import { PAGE_SOURCE_WORDS } from '../../src/web/page-source-words.ts';
 import { WORDS } from '../../src/web/reader-words.ts';
 
 type Table = Record<Language, Record<string, unknown>>;
@@ -27,6 +28,7 @@ const TABLES: Record<string, { table: Table; sameInBoth: string[] }> = {
   'reader (web/reader-words.ts)': { table: WORDS, sameInBoth: ['source', 'type', 'dates'] },
   'admin pages (web/admin-words.ts)': { table: ADMIN_WORDS, sameInBoth: ['adminNavLabel', 'navSources', 'colHttp', 'actionsHeading', 'statusActive'] },
   'admin forms (web/admin-form-words.ts)': { table: ADMIN_FORM_WORDS, sameInBoth: [] },
+  'page sources (web/page-source-words.ts)': { table: PAGE_SOURCE_WORDS, sameInBoth: [] },
 };
 
 // What the words that are functions are called with; any other takes numbers.

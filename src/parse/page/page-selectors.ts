@@ -2,51 +2,20 @@
 // can run, the item selector must find blocks that are neither the whole page nor nested in one
 // another, and each other selector (relative to the item) must find something in some item.
 
-import { compile, selectAll, selectOne } from 'css-select';
+import { selectAll, selectOne } from 'css-select';
 import type { Element } from 'domhandler';
 import { DomUtils } from 'htmlparser2';
 
+import { checkSelectorSyntax } from '../../core/page-selectors.ts';
+import type { PageSelectors } from '../../core/types.ts';
 import { pageProblem, type PageProblem } from './page-problem.ts';
 import { textOf, type PageDocument } from './read-page.ts';
 
-/** `item` is matched on the page; the others inside each item. Only `item` is required. */
-export interface PageSelectors {
-  item: string;
-  title?: string;
-  link?: string;
-  date?: string;
-  summary?: string;
-}
+export type { PageSelectors };
+export { checkSelectorSyntax, MAX_SELECTOR_CHARS, SELECTOR_FIELDS, type SelectorField } from '../../core/page-selectors.ts';
 
-export const SELECTOR_FIELDS = ['item', 'title', 'link', 'date', 'summary'] as const;
-export type SelectorField = (typeof SELECTOR_FIELDS)[number];
-
-export const MAX_SELECTOR_CHARS = 500;
 /** An item holding this share of the page's text is the page, not an item of it. */
 const WHOLE_PAGE_SHARE = 0.9;
-
-/** The form errors of selectors, before any page is looked at: empty, too long, not CSS. */
-export function checkSelectorSyntax(selectors: PageSelectors): PageProblem[] {
-  const problems: PageProblem[] = [];
-  for (const field of SELECTOR_FIELDS) {
-    const selector = selectors[field];
-    if (selector === undefined && field !== 'item') continue;
-    const text = (selector ?? '').trim();
-    if (!text) {
-      problems.push(pageProblem('selector-invalid', { field, selector: '', reason: 'empty' }));
-    } else if (text.length > MAX_SELECTOR_CHARS) {
-      problems.push(pageProblem('selector-too-long', { field, limit: MAX_SELECTOR_CHARS }));
-    } else {
-      try {
-        compile(text);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message.slice(0, 120) : 'not CSS';
-        problems.push(pageProblem('selector-invalid', { field, selector: text.slice(0, 120), reason }));
-      }
-    }
-  }
-  return problems;
-}
 
 /** The item blocks the item selector finds, in document order. */
 export function selectItems(page: PageDocument, selector: string): Element[] {
@@ -71,9 +40,9 @@ export function checkSelectors(page: PageDocument, selectors: PageSelectors): { 
   const set = new Set(items);
   if (items.some((item) => hasAncestorIn(item, set))) return { problems: [pageProblem('selector-matches-nested', { field: 'item' })], items };
   const problems: PageProblem[] = [];
-  for (const field of SELECTOR_FIELDS) {
+  for (const field of ['title', 'link', 'date', 'summary'] as const) {
     const selector = selectors[field];
-    if (field === 'item' || selector === undefined) continue;
+    if (selector === undefined) continue;
     if (!items.some((item) => selectInItem(item, selector))) problems.push(pageProblem('selector-matches-nothing', { field }));
   }
   return { problems, items };

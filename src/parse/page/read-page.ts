@@ -31,7 +31,8 @@ export interface PageDocument {
 export type PageInput = { text: string; contentType?: string } | { bytes: Buffer; contentType?: string };
 
 export type PageReading =
-  | { ok: true; page: PageDocument; warnings: Warning[] }
+  /** `charsetFromPage`: the bytes were decoded by the page's own <meta charset>, not by the HTTP header or the defaults. */
+  | { ok: true; page: PageDocument; warnings: Warning[]; charsetFromPage?: boolean }
   | { ok: false; problem: PageProblem; warnings: Warning[] };
 
 const HTML_MEDIA_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain|application\/octet-stream)$/i;
@@ -46,8 +47,11 @@ export function readPage(input: PageInput, url: string, limits: PageLimits = DEF
   const warnings: Warning[] = [];
   const mediaType = input.contentType?.split(';')[0].trim().toLowerCase();
   let text: string;
+  let charsetFromPage = false;
   if ('bytes' in input) {
-    const decoded = decodeFeedBytes(input.bytes, withPageCharset(input.bytes, input.contentType));
+    const contentType = withPageCharset(input.bytes, input.contentType);
+    charsetFromPage = contentType !== input.contentType;
+    const decoded = decodeFeedBytes(input.bytes, contentType);
     warnings.push(...decoded.warnings);
     if (!decoded.ok) return { ok: false, problem: pageProblem('not-html', { looksLike: 'binary' }), warnings };
     text = decoded.text;
@@ -77,7 +81,7 @@ export function readPage(input: PageInput, url: string, limits: PageLimits = DEF
     language: DomUtils.findOne((el) => el.name === 'html', root.children)?.attribs.lang?.trim() || undefined,
   };
   if (isLoginWall(page)) return { ok: false, problem: pageProblem('login-wall'), warnings };
-  return { ok: true, page, warnings };
+  return { ok: true, page, warnings, ...(charsetFromPage ? { charsetFromPage } : {}) };
 }
 
 /** The text of an element as a reader sees it: whitespace collapsed, trimmed. */

@@ -3,14 +3,21 @@
 // that edits one (admin-edit.tsx). With no script, discovery is a round trip: when the address
 // offers several feeds the form comes back filled in, with the feeds as radio buttons, and is sent
 // again with the one chosen. Every refusal comes back the same way, with what went wrong in the
-// page's language (from the checks' codes) and, for a fetch, the hub's own message beneath.
+// page's language (from the checks' codes) and, for a fetch, the hub's own message beneath. A page
+// that publishes no feed comes back with the page part (admin-page-source.tsx): its blocks, the
+// selector fields and, once asked for, the preview of the items.
 import { compareText } from '../../core/locale.ts';
-import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../../core/types.ts';
+import type { SelectorField } from '../../core/page-selectors.ts';
+import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language, type PageProblem } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
+import type { SelectorProposal } from '../../parse/page/index.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
 import type { FieldProblem } from '../../sources/source-input.ts';
 import { ADMIN_FORM_WORDS, fieldProblemText, type ProblemText } from '../admin-form-words.ts';
+import { errorWords } from '../error-words.ts';
+import { PAGE_SOURCE_WORDS } from '../page-source-words.ts';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
+import { EMPTY_SELECTORS, PageSourceFields, type PageFormState, type SelectorValues } from './admin-page-source.tsx';
 
 export interface AddFormValues {
   url: string;
@@ -22,19 +29,28 @@ export interface AddFormValues {
   title: string;
   slug: string;
   feedUrl: string;
+  /** 'page' once the page itself is the source. */
+  kind: string;
+  /** The block chosen among those proposed (its selectors as JSON), or 'own'. */
+  proposal: string;
+  selectors: SelectorValues;
 }
 
-export const EMPTY_ADD_FORM: AddFormValues = { url: '', organization: '', region: '', province: '', languages: [], topics: [], title: '', slug: '', feedUrl: '' };
+export const EMPTY_ADD_FORM: AddFormValues = {
+  url: '', organization: '', region: '', province: '', languages: [], topics: [], title: '', slug: '', feedUrl: '', kind: '', proposal: '', selectors: EMPTY_SELECTORS,
+};
 
 export type AddProblem =
   | { kind: 'fields'; fields: FieldProblem[] }
   | { kind: 'candidates'; candidates: FeedCandidate[] }
   | { kind: 'duplicate'; existing: { slug: string; title: string }; detail: string }
   | { kind: 'slug-taken'; existing: { slug: string; title: string }; detail: string }
+  | { kind: 'page-problem'; problem: PageProblem; detail: string }
+  | { kind: 'page-offer'; proposals: SelectorProposal[]; detail: string }
   | { kind: 'blocked' | 'no-feed' | 'no-feed-offered' | 'cannot-fetch' | 'chosen-unusable' | 'other'; detail: string };
 
-export type FieldName = 'url' | 'organization' | 'region' | 'province' | 'languages' | 'topics' | 'title' | 'slug' | 'feedUrl' | 'siteUrl' | 'intervalMinutes';
-const FIELDS: FieldName[] = ['url', 'organization', 'region', 'province', 'languages', 'topics', 'title', 'slug', 'feedUrl', 'siteUrl', 'intervalMinutes'];
+export type FieldName = 'url' | 'organization' | 'region' | 'province' | 'languages' | 'topics' | 'title' | 'slug' | 'feedUrl' | 'siteUrl' | 'intervalMinutes' | 'selectors';
+const FIELDS: FieldName[] = ['url', 'organization', 'region', 'province', 'languages', 'topics', 'title', 'slug', 'feedUrl', 'siteUrl', 'intervalMinutes', 'selectors'];
 
 /** "topics.1" → "topics"; fields a form does not show are reported against its first field. */
 export function fieldOf(path: string, shown: readonly FieldName[] = FIELDS, fallback: FieldName = 'url'): FieldName {
@@ -67,6 +83,7 @@ export function labelOf(ctx: AdminContext, field: FieldName): string {
     feedUrl: aw.fieldFeedUrl,
     siteUrl: aw.fieldSiteUrl,
     intervalMinutes: fw.intervalLabel,
+    selectors: PAGE_SOURCE_WORDS[ctx.ui].selectorsLegend,
   };
   return labels[field];
 }
@@ -108,6 +125,8 @@ function problemText(ctx: AdminContext, problem: AddProblem): string | undefined
       return aw.chosenUnusable;
     case 'other':
       return aw.conflictTitle;
+    case 'page-problem':
+      return errorWords(problem.problem.code, problem.problem.params, ctx.ui);
     default:
       return undefined;
   }
@@ -117,7 +136,7 @@ export function ErrorSummary(props: { ctx: AdminContext; problem: AddProblem; fi
   const { ctx, problem } = props;
   const { aw, w, ui } = ctx;
   const lang = ui === 'en' ? undefined : 'en';
-  if (problem.kind === 'candidates') return null;
+  if (problem.kind === 'candidates' || problem.kind === 'page-offer') return null;
   const detail = 'detail' in problem ? problem.detail : undefined;
   return (
     <div class="notice bad" role="alert" aria-labelledby="problem-h">
@@ -311,12 +330,28 @@ export function TopicsField(props: { ctx: AdminContext; topics: [string, string]
   );
 }
 
-export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues; topics: [string, string][]; switchHref: string; problem?: AddProblem }) {
+export function AddSourcePage(props: {
+  ctx: AdminContext;
+  values: AddFormValues;
+  topics: [string, string][];
+  switchHref: string;
+  problem?: AddProblem;
+  /** The page part, when the page itself is to be the source. */
+  page?: PageFormState;
+}) {
   const { ctx, values, problem } = props;
   const { aw } = ctx;
   const fieldErrors = problem?.kind === 'fields' ? errorsByField(ctx, problem.fields) : new Map<FieldName, ProblemText[]>();
   if (problem?.kind === 'slug-taken') fieldErrors.set('slug', [{ text: `${aw.slugTaken} ${problem.existing.title}` }]);
-  const title = problem && problem.kind !== 'candidates' ? aw.titleWithError(aw.addTitle) : aw.addTitle;
+  // A selector's problem shows on its own field of the page part, in the page's language.
+  const selectorErrors: Partial<Record<SelectorField, string[]>> = {};
+  for (const p of problem?.kind === 'fields' ? problem.fields : []) {
+    const [head, field] = p.field.split('.') as [string, SelectorField | undefined];
+    if (head === 'selectors') selectorErrors[field ?? 'item'] = [...(selectorErrors[field ?? 'item'] ?? []), fieldProblemText(p, ctx.ui).text];
+  }
+  const pageState: PageFormState | undefined =
+    values.kind === 'page' ? { ...props.page, ...(problem?.kind === 'page-problem' ? { problem: problem.problem } : {}), fieldErrors: selectorErrors } : undefined;
+  const title = problem && problem.kind !== 'candidates' && problem.kind !== 'page-offer' ? aw.titleWithError(aw.addTitle) : aw.addTitle;
   return (
     <AdminLayout ctx={ctx} title={title} switchHref={props.switchHref} current="add">
       <h1>{aw.addTitle}</h1>
@@ -358,9 +393,13 @@ export function AddSourcePage(props: { ctx: AdminContext; values: AddFormValues;
           errors={fieldErrors.get('slug')}
           extra={{ spellcheck: false, autocapitalize: 'none', pattern: '[a-z0-9]+(-[a-z0-9]+)*' }}
         />
-        <p>
-          <button type="submit">{aw.addButton}</button>
-        </p>
+        {pageState ? (
+          <PageSourceFields ctx={ctx} selectors={values.selectors} state={pageState} />
+        ) : (
+          <p>
+            <button type="submit">{aw.addButton}</button>
+          </p>
+        )}
       </ActionForm>
     </AdminLayout>
   );

@@ -7,8 +7,10 @@ import type { Language, ProblemParams, SourceErrorCode } from '../../core/types.
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { FetchOutcomeName } from '../admin-words.ts';
 import { errorWords, warningWords } from '../error-words.ts';
+import { PAGE_SOURCE_WORDS } from '../page-source-words.ts';
 import type { FetchView, SourceView } from '../source-views.ts';
 import { ADMIN_FORM_WORDS } from '../admin-form-words.ts';
+import { PageReadingSection } from './admin-page-source.tsx';
 import { ActionForm, AdminLayout, adminHref, describeFetches, Notice, SourceState, Sparkline, SPARK_FETCHES, type AdminContext, type NoticeTone } from './admin-frame.tsx';
 import { healthOf, type HealthKind } from './directory.tsx';
 import { pageHref } from './layout.tsx';
@@ -378,6 +380,8 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceView; fetch
         ) : null}
       </section>
 
+      <PageReadingSection ctx={ctx} source={s} />
+
       <section aria-labelledby="fields-h">
         <h2 id="fields-h">{aw.sourceFields}</h2>
         <dl class="facts">
@@ -385,7 +389,7 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceView; fetch
           <Fact term={aw.fieldSlug}>
             <code>{s.slug}</code>
           </Fact>
-          <Fact term={aw.fieldFeedUrl}>
+          <Fact term={s.kind === 'page' ? PAGE_SOURCE_WORDS[ui].pageAddress : aw.fieldFeedUrl}>
             <a href={s.url} class="url">
               {s.url}
             </a>

@@ -93,7 +93,7 @@ function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
             <strong>{s.title}</strong> <span class="meta">({s.languages.map((l) => LANGUAGE_LABELS[l][ui]).join(', ')})</span>
             <br />
             <span class="links">
-              <a href={s.url}>{w.feedOriginal}</a>
+              <a href={s.url}>{s.kind === 'page' ? w.pageOriginal : w.feedOriginal}</a>
               <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${ui === 'fr' ? '?ui=fr' : ''}`}>{w.feedOurs}</a>
               <a href={pageHref(ctx, '', `source=${s.slug}`)}>{w.itemCount(s.itemCount)}</a>
             </span>
