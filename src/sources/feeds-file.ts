@@ -31,7 +31,12 @@ export const selectorsSchema = z
     for (const problem of checkSelectorSyntax(selectors)) {
       // Empty and over-long selectors are told above, each once.
       if (problem.code !== 'selector-invalid' || problem.params.selector === '') continue;
-      ctx.addIssue({ code: 'custom', path: [problem.params.field!], message: `not a CSS selector the hub can run (${problem.params.reason})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [problem.params.field!],
+        message: `not a CSS selector the hub can run (${problem.params.reason})`,
+        params: { code: 'selector-invalid', field: problem.params.field!, selector: problem.params.selector ?? '' },
+      });
     }
   });
 
@@ -52,9 +57,9 @@ export const sourceSpecSchema = z.strictObject({
 });
 
 /** A page source needs its selectors, and only a page source has any. */
-export function kindProblems(spec: Pick<SourceSpec, 'kind' | 'selectors'>): { path: string; message: string }[] {
-  if (spec.kind === 'page' && !spec.selectors) return [{ path: 'selectors', message: 'required for a page source (kind: page): at least item' }];
-  if (spec.kind !== 'page' && spec.selectors) return [{ path: 'selectors', message: 'only a page source (kind: page) has selectors' }];
+export function kindProblems(spec: Pick<SourceSpec, 'kind' | 'selectors'>): { path: string; message: string; code: 'selectors-required' | 'selectors-page-only' }[] {
+  if (spec.kind === 'page' && !spec.selectors) return [{ path: 'selectors', message: 'required for a page source (kind: page): at least item', code: 'selectors-required' }];
+  if (spec.kind !== 'page' && spec.selectors) return [{ path: 'selectors', message: 'only a page source (kind: page) has selectors', code: 'selectors-page-only' }];
   return [];
 }
 

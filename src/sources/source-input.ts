@@ -66,6 +66,9 @@ export type FieldProblemCode =
   | 'unknown-field'
   | 'province-not-in-region'
   | 'unknown-topic'
+  | 'selector-invalid'
+  | 'selectors-required'
+  | 'selectors-page-only'
   | 'invalid';
 
 export interface FieldProblem {
@@ -95,8 +98,12 @@ function codeOf(issue: z.core.$ZodIssue): Pick<FieldProblem, 'code' | 'params'> 
       return { code: 'not-one-of', params: { accepted: issue.values.map(String) } };
     case 'invalid_format':
       return issue.format === 'regex' ? { code: 'bad-slug' } : { code: 'invalid' };
-    case 'custom':
+    case 'custom': {
+      // A check that names its problem (a selector that is not CSS) passes the code and facts on.
+      const named = issue.params as { code?: string; field?: string; selector?: string } | undefined;
+      if (named?.code === 'selector-invalid') return { code: 'selector-invalid', params: { field: named.field ?? 'item', selector: named.selector ?? '' } };
       return /absolute http\(s\) URL/.test(issue.message) ? { code: 'not-a-url' } : { code: 'invalid' };
+    }
     default:
       return { code: 'invalid' };
   }
@@ -119,7 +126,7 @@ export function checkSpec(spec: unknown, topics: Topic[]): { ok: true; spec: Sou
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
   const problems: FieldProblem[] = [];
   const s = parsed.data as SourceSpec;
-  for (const p of kindProblems(s)) problems.push({ field: p.path, message: p.message });
+  for (const p of kindProblems(s)) problems.push({ field: p.path, message: p.message, code: p.code });
   if (s.province && !provinceFits(s.region, s.province)) {
     problems.push({ field: 'province', message: `province "${s.province}" is not in region "${s.region}"`, code: 'province-not-in-region', params: { province: s.province, region: s.region } });
   }

@@ -6,6 +6,7 @@ import type { Language, Province, Region } from '../core/types.ts';
 import { PROVINCE_LABELS, REGION_LABELS } from '../core/words.ts';
 import type { LanguageOrigin } from '../pipeline/import-opml.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
+import { PAGE_PROBLEM_WORDS } from './page-problem-words.ts';
 
 const en = {
   edit: 'Edit…',
@@ -77,6 +78,8 @@ const en = {
   languagesUndeclared: 'The feed does not say whether it is in English or French: tick its languages.',
   slugFixed: 'A source’s slug cannot change: its feed addresses use it.',
   invalid: 'This value cannot be used.',
+  selectorsRequired: 'A web page read as a source needs at least the selector for its items.',
+  selectorsPageOnly: 'Only a web page read as a source has selectors.',
 };
 
 export type AdminFormWords = typeof en;
@@ -152,6 +155,8 @@ const fr: AdminFormWords = {
   languagesUndeclared: 'Le fil ne dit pas s’il est en anglais ou en français\u00a0: cochez ses langues.',
   slugFixed: 'L’identifiant d’une source ne peut pas changer\u00a0: les adresses de ses fils s’en servent.',
   invalid: 'Cette valeur ne peut pas servir.',
+  selectorsRequired: 'Une page web lue comme source demande au moins le sélecteur de ses contenus.',
+  selectorsPageOnly: 'Seule une page web lue comme source a des sélecteurs.',
 };
 
 export const ADMIN_FORM_WORDS: Record<Language, AdminFormWords> = { en, fr };
@@ -198,6 +203,12 @@ export function fieldProblemText(problem: FieldProblem, ui: Language): ProblemTe
     }
     case 'unknown-topic':
       return { text: w.unknownTopic(String(p.topic)) };
+    case 'selector-invalid':
+      return { text: PAGE_PROBLEM_WORDS[ui]['selector-invalid']({ field: String(p.field), selector: String(p.selector) }) };
+    case 'selectors-required':
+      return { text: w.selectorsRequired };
+    case 'selectors-page-only':
+      return { text: w.selectorsPageOnly };
     case 'invalid':
       if (typeof p.blocked === 'string') return { text: w.blockedFeed(p.blocked) };
       return { text: w.invalid };

@@ -111,17 +111,18 @@ describe.each(databaseKinds)('page sources on the command line on %s', (kind) =>
   });
 
   it('reads a page source declared in feeds.yaml like any other', async () => {
+    expect((await run(['sources', 'sync'])).code).toBe(0);
     const r = await run(['fetch', '--once', '--source', 'welcome-centre']);
     expect(r.code).toBe(0);
     const list = await run(['sources', 'list']);
     expect(list.out).toMatch(/^welcome-centre\s+active\s+(just now|\d+ \w+ ago)\s+200\s+6\s/m);
   });
 
-  it('stops start-up on a bad selector in feeds.yaml, naming its line and field', async () => {
+  it('refuses a feeds.yaml with a bad selector, naming its line and field', async () => {
     const badDir = await mkdtemp(path.join(tmpdir(), 'passerelle-page-cli-bad-'));
     try {
       await writeFile(path.join(badDir, 'feeds.yaml'), feedsFile(server, { item: 'article.post', title: 'h2::before' }));
-      const r = await run(['sources', 'list'], { ...env, FEEDS_FILE: path.join(badDir, 'feeds.yaml') });
+      const r = await run(['sources', 'sync'], { ...env, FEEDS_FILE: path.join(badDir, 'feeds.yaml') });
       expect(r.code).toBe(78);
       expect(r.err).toMatch(/line 14: sources\.0\.selectors\.title: not a CSS selector the hub can run/);
     } finally {

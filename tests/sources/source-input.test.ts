@@ -82,9 +82,11 @@ describe('source input rules', () => {
   it('checks a page source like feeds.yaml does: its selectors are CSS, given for a page only', () => {
     const base = { slug: 'x', url: 'https://x.org/news', title: 'X', organization: 'X', region: 'national', languages: ['en'], topics: [] };
     expect(checkSpec({ ...base, kind: 'page', selectors: { item: 'article.post', date: 'time' } }, topics)).toMatchObject({ ok: true, spec: { kind: 'page' } });
-    expect(checkSpec({ ...base, kind: 'page' }, topics)).toEqual({ ok: false, problems: [{ field: 'selectors', message: 'required for a page source (kind: page): at least item' }] });
-    expect(checkSpec({ ...base, selectors: { item: 'li' } }, topics)).toEqual({ ok: false, problems: [{ field: 'selectors', message: 'only a page source (kind: page) has selectors' }] });
+    expect(checkSpec({ ...base, kind: 'page' }, topics)).toEqual({ ok: false, problems: [{ field: 'selectors', message: 'required for a page source (kind: page): at least item', code: 'selectors-required' }] });
+    expect(checkSpec({ ...base, selectors: { item: 'li' } }, topics)).toEqual({ ok: false, problems: [{ field: 'selectors', message: 'only a page source (kind: page) has selectors', code: 'selectors-page-only' }] });
     const invalid = checkSpec({ ...base, kind: 'page', selectors: { item: 'li', summary: 'p:nth-child(' } }, topics);
-    expect(!invalid.ok && invalid.problems).toEqual([{ field: 'selectors.summary', message: expect.stringMatching(/^not a CSS selector the hub can run/) }]);
+    expect(!invalid.ok && invalid.problems).toEqual([
+      { field: 'selectors.summary', message: expect.stringMatching(/^not a CSS selector the hub can run/), code: 'selector-invalid', params: { field: 'summary', selector: 'p:nth-child(' } },
+    ]);
   });
 });

@@ -161,7 +161,7 @@ describe.each(databaseKinds)('page sources on the admin pages on %s', (kind) => 
     const invalid = await post('/en/admin/add', { ...base, 'sel-item': 'tr[', step: 'preview' });
     expect(invalid.res.status).toBe(400);
     expect(invalid.html).toMatch(/id="f-sel-item" name="sel-item" value="tr\["[^>]*aria-invalid="true"/);
-    expect(textOf(invalid.html)).toMatch(/CSS selectors ?: not a CSS selector the hub can run/);
+    expect(textOf(invalid.html)).toMatch(/The selector for the items \(“tr\[”\) is not CSS the hub can run\./);
 
     const whole = await post('/en/admin/add', { ...base, 'sel-item': 'body', step: 'save' });
     expect(whole.res.status).toBe(422);
