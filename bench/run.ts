@@ -4,6 +4,7 @@ import { benchCorpusYield } from './corpus-yield.ts';
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
 import { benchPageSource } from './page-source.ts';
+import { benchPeer } from './peers/peer.ts';
 import { benchReader } from './reader.ts';
 import { benchLoad } from './load.ts';
 import { benchScale } from './scale.ts';
@@ -20,10 +21,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
   workers: benchWorkers,
   corpus: benchCorpusYield,
   pages: benchPageSource,
+  peer: benchPeer,
 };
 
+// Long, and needing PHP and FreshRSS's source: run only when named.
+const ON_REQUEST = new Set(['peer']);
+
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : Object.keys(BENCHES);
+const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
 for (const name of names) {
   const bench = BENCHES[name];
   if (!bench) {
