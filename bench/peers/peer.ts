@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { startFeedFarm, type FeedFarm } from '../feed-farm.ts';
 import { farmSources } from '../bench-hub.ts';
 import { fmt, printTable } from '../table.ts';
-import { summarizeProfile } from './cpu-profile.ts';
+import { summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
 import { readDbWork, resetDbWork, type DbWork } from './db-work.ts';
 import { checkPhp, exportFreshRss, installFreshRss } from './freshrss.ts';
 import { preparePasserelle, reportedNewItems, writeFeedsFile } from './passerelle-side.ts';
@@ -280,17 +280,23 @@ async function profileRun(ctx: Context, pgVersion: string): Promise<void> {
   const r = await runSide(ctx, 'postgres', 'passerelle', 0, { nodeArgs: [`--cpu-prof`, `--cpu-prof-dir=${profDir}`], statementLog });
   try {
     console.log(`${fmt(r.m.wallS, 1)} s wall, ${fmt(r.m.appCpuS, 1)} s CPU app, ${fmt(r.m.dbCpuS ?? 0, 1)} s CPU database (profiling and logging slow both)\n`);
-    const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
-    for (const f of files) {
-      const p = await summarizeProfile(path.join(profDir, f));
-      const busy = p.totalMs - (p.byPart.find(([k]) => k === '(idle)')?.[1] ?? 0);
+    // One profile per thread: the busiest is the main thread, told in full; the others in a line.
+    const profiles = await Promise.all(
+      (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).map(async (f) => ({ f, p: await summarizeProfile(path.join(profDir, f)) })),
+    );
+    const busyOf = (p: ProfileSummary) => p.totalMs - (p.byPart.find(([k]) => k === '(idle)')?.[1] ?? 0);
+    profiles.sort((a, b) => busyOf(b.p) - busyOf(a.p));
+    for (const [i, { f, p }] of profiles.entries()) {
+      const busy = busyOf(p);
+      console.log(`${f}: ${fmt(busy / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s${i ? ' (another thread)' : '\n'}`);
+      if (i) continue;
       const share = (ms: number) => `${fmt((ms / busy) * 100, 1)} %`;
-      console.log(`${f}: ${fmt(busy / 1000, 1)} s busy on the main thread of ${fmt(p.totalMs / 1000, 1)} s\n`);
       printTable(['charged to (nearest project file on the stack)', 's', 'share of busy'], p.byProjectFile.filter(([k]) => k !== '(idle)').slice(0, 20).map(([k, ms]) => [k, fmt(ms / 1000, 2), share(ms)]));
       console.log('');
       printTable(['self time in', 's', 'share of busy'], p.byPart.filter(([k]) => k !== '(idle)').slice(0, 15).map(([k, ms]) => [k, fmt(ms / 1000, 2), share(ms)]));
       console.log('');
       printTable(['function (self time)', 's'], p.topFunctions.filter(([k]) => !k.startsWith('(idle)')).slice(0, 15).map(([k, ms]) => [k, fmt(ms / 1000, 2)]));
+      console.log('');
     }
     if (statementLog && r.db && r.statementOffset !== undefined) {
       const s = await readStatementLog(r.db, statementLog, r.statementOffset);

@@ -37,12 +37,14 @@ export async function startStatementLog(db: ScratchDatabase, options: StatementL
   return offset;
 }
 
-/** "$1", lists of placeholders and repeated VALUES rows folded, so one shape is one line. */
+/** Literals, placeholders, lists of them and repeated VALUES rows folded, so one shape is one line. */
 export function statementShape(text: string): string {
   return text
     .replace(/\s+/g, ' ')
+    .replace(/'(?:[^']|'')*'/g, "'…'")
     .replace(/\$\d+/g, '?')
-    .replace(/\?(?:, ?\?)+/g, '?…')
+    .replace(/\b\d+(?:\.\d+)?\b/g, 'N')
+    .replace(/([?N])(?:, ?[?N])+/g, '$1…')
     .replace(/(\([^()]*\))(?:, ?\1)+/g, '$1, …')
     .trim();
 }
