@@ -19,7 +19,7 @@ interface CpuProfile {
 
 export interface ProfileSummary {
   totalMs: number;
-  /** Time charged to the nearest src/ file on the stack (or a package when none of ours is). */
+  /** Time charged to the nearest src/ file on the stack, else the nearest package, else where it was spent. */
   byProjectFile: [string, number][];
   /** Self time by package, src/ stage or runtime part. */
   byPart: [string, number][];
@@ -46,29 +46,38 @@ export async function summarizeProfile(file: string): Promise<ProfileSummary> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
-  // The nearest frame of ours on each node's stack, computed once per node.
-  const ownerCache = new Map<number, string>();
-  const ownerOf = (id: number): string => {
-    const cached = ownerCache.get(id);
-    if (cached) return cached;
+  // The nearest frame of ours on each node's stack (else the nearest package's), once per node:
+  // it depends on the node's ancestry alone, so the parent's answer is reused.
+  const nearest = new Map<number, { src?: string; pkg?: string }>();
+  const nearestOf = (id: number): { src?: string; pkg?: string } => {
+    const known = nearest.get(id);
+    if (known) return known;
     const chain: number[] = [];
-    let owner: string | undefined;
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const hit = ownerCache.get(cur);
+    let cur: number | undefined = id;
+    let found: { src?: string; pkg?: string } = {};
+    while (cur !== undefined) {
+      const hit = nearest.get(cur);
       if (hit) {
-        owner = hit;
+        found = hit;
         break;
       }
       chain.push(cur);
-      const part = partOf(byId.get(cur)!.callFrame, 'file');
-      if (part.startsWith('src/')) {
-        owner = part;
-        break;
-      }
+      cur = parent.get(cur);
     }
-    owner ??= partOf(byId.get(id)!.callFrame, 'file');
-    for (const c of chain) ownerCache.set(c, owner);
-    return owner;
+    // Walk back down from the oldest unknown ancestor, each node inheriting what is above it.
+    for (const n of chain.reverse()) {
+      const part = partOf(byId.get(n)!.callFrame, 'file');
+      found = {
+        src: part.startsWith('src/') ? part : found.src,
+        pkg: part.startsWith('pkg:') ? part : found.pkg,
+      };
+      nearest.set(n, found);
+    }
+    return found;
+  };
+  const ownerOf = (id: number): string => {
+    const n = nearestOf(id);
+    return n.src ?? n.pkg ?? partOf(byId.get(id)!.callFrame, 'file');
   };
 
   const byProjectFile = new Map<string, number>();

@@ -185,7 +185,7 @@ export async function benchPeer(): Promise<void> {
         }
       }
     }
-    printResults(runs);
+    if (runs.length) printResults(runs);
     if (PROFILE) await profileRun(ctx, pgVersion);
   } finally {
     await farm.close();
