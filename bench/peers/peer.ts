@@ -300,13 +300,19 @@ async function profileRun(ctx: Context, pgVersion: string): Promise<void> {
     }
     if (statementLog && r.db && r.statementOffset !== undefined) {
       const s = await readStatementLog(r.db, statementLog, r.statementOffset);
-      console.log(`\ndatabase: ${fmt(s.loggedMs / 1000, 1)} s in logged statements (server-side durations, waits included)\n`);
-      printTable(['phase', 'calls', 's'], s.phases.map((p) => [p.phase, String(p.calls), fmt(p.ms / 1000, 2)]));
+      console.log(`\ndatabase: ${fmt(s.cpuMs / 1000, 1)} s CPU in the backends' statements, ${fmt(s.loggedMs / 1000, 1)} s of server-side duration (waits included)\n`);
+      printTable(['phase', 'calls', 'CPU s', 'duration s'], s.phases.map((p) => [p.phase, String(p.calls), fmt(p.cpuMs / 1000, 2), fmt(p.ms / 1000, 2)]));
       console.log('');
-      printTable(['statement (shape)', 'calls', 's', 'ms/call'], s.statements.slice(0, 15).map((x) => [x.text.slice(0, 150), String(x.calls), fmt(x.ms / 1000, 2), fmt(x.ms / x.calls, 3)]));
+      printTable(
+        ['statement (shape)', 'calls', 'CPU s', 'CPU ms/call', 'duration s'],
+        s.statements.slice(0, 15).map((x) => [x.text.slice(0, 140), String(x.calls), fmt(x.cpuMs / 1000, 2), fmt(x.cpuMs / x.calls, 3), fmt(x.ms / 1000, 2)]),
+      );
       if (s.triggers.length) {
         console.log(`\ntriggers and constraint checks, from ${fmt(statementLog.explainRate * 100, 0)} % of statements explained with ANALYZE, scaled up\n`);
-        printTable(['trigger', 'calls (est.)', 's (est.)'], s.triggers.slice(0, 12).map((t) => [t.name, fmt(t.calls, 0), fmt(t.ms / 1000, 2)]));
+        printTable(
+          ['trigger', 'calls (est.)', 'duration s (est.)', "share of its statements' duration"],
+          s.triggers.slice(0, 12).map((t) => [t.name, fmt(t.calls, 0), fmt(t.ms / 1000, 2), `${fmt(t.share * 100, 0)} %`]),
+        );
       }
     }
   } finally {

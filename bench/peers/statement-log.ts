@@ -1,6 +1,6 @@
 // Where a run's database time goes, statement by statement, without touching the server's
 // configuration: settings on the scratch database alone (dropped with it) make the server log
-// every statement's duration, and auto_explain log a sample of plans with their trigger times
+// every statement's duration and CPU, and auto_explain log a sample of plans with their trigger times
 // (foreign-key checks, triggers). The server's log file is read from where it stood before.
 import { open, stat } from 'node:fs/promises';
 import type { ScratchDatabase } from './scratch-database.ts';
@@ -12,12 +12,20 @@ export interface StatementLogOptions {
   explainRate: number;
 }
 
+/** Server-side duration (waits included) and the backend's own CPU (user + sys) for it. */
+interface Timed {
+  calls: number;
+  ms: number;
+  cpuMs: number;
+}
+
 export interface StatementStats {
-  statements: { text: string; calls: number; ms: number }[];
-  phases: { phase: string; calls: number; ms: number }[];
-  /** Trigger and constraint time seen in the sampled plans, scaled to the whole run. */
-  triggers: { name: string; calls: number; ms: number }[];
+  statements: ({ text: string } & Timed)[];
+  phases: ({ phase: string } & Timed)[];
+  /** Trigger and constraint time (wall, inside their statements) seen in the sampled plans, scaled to the whole run. */
+  triggers: ({ name: string; share: number } & Timed)[];
   loggedMs: number;
+  cpuMs: number;
 }
 
 /** Turns the logging on for new sessions to this database; returns where the log stood. */
@@ -26,6 +34,8 @@ export async function startStatementLog(db: ScratchDatabase, options: StatementL
   const settings: [string, string][] = [
     ['log_min_duration_statement', '0'],
     ['log_parameter_max_length', '0'],
+    // getrusage around each statement and protocol step: the CPU it used, apart from waits.
+    ['log_statement_stats', 'on'],
     ['session_preload_libraries', 'auto_explain'],
     ['auto_explain.log_min_duration', '0'],
     ['auto_explain.sample_rate', String(options.explainRate)],
@@ -74,32 +84,61 @@ export async function readStatementLog(db: ScratchDatabase, options: StatementLo
   }
   if (current !== undefined) entries.push(current);
 
-  const statements = new Map<string, { calls: number; ms: number }>();
-  const phases = new Map<string, { calls: number; ms: number }>();
-  const triggers = new Map<string, { calls: number; ms: number }>();
+  type Tally = { calls: number; ms: number; cpuMs: number };
+  const statements = new Map<string, Tally>();
+  const phases = new Map<string, Tally>();
+  const triggers = new Map<string, Tally>();
   let loggedMs = 0;
-  const add = (m: Map<string, { calls: number; ms: number }>, key: string, calls: number, ms: number) => {
-    const e = m.get(key) ?? { calls: 0, ms: 0 };
+  let cpuMs = 0;
+  const add = (m: Map<string, Tally>, key: string, calls: number, ms: number, cpu = 0) => {
+    const e = m.get(key) ?? { calls: 0, ms: 0, cpuMs: 0 };
     e.calls += calls;
     e.ms += ms;
+    e.cpuMs += cpu;
     m.set(key, e);
   };
+  // A backend logs a statement's (or protocol step's) duration, then the CPU it used.
+  const awaitingCpu = new Map<string, { phase: string; shape?: string }>();
+  // Per trigger, the duration of the explained statements it fired in: its share of their time.
+  const inStatements = new Map<string, number>();
   for (const entry of entries) {
+    const pid = /\[(\d+)\]/.exec(entry)?.[1] ?? '';
+    const usage = /!\s+([\d.]+) s user, ([\d.]+) s system, [\d.]+ s elapsed/.exec(entry);
+    if (usage) {
+      const owner = awaitingCpu.get(pid);
+      awaitingCpu.delete(pid);
+      if (!owner) continue;
+      const cpu = (Number(usage[1]) + Number(usage[2])) * 1000;
+      cpuMs += cpu;
+      add(phases, owner.phase, 0, 0, cpu);
+      if (owner.shape) add(statements, owner.shape, 0, 0, cpu);
+      continue;
+    }
     const d = /LOG: {2}duration: ([\d.]+) ms {2}(statement|execute|parse|bind)( [^:]*)?: ([\s\S]*)$/.exec(entry);
     if (d) {
       const ms = Number(d[1]);
+      const shape = d[2] === 'execute' || d[2] === 'statement' ? statementShape(d[4]) : undefined;
       add(phases, d[2], 1, ms);
+      if (shape) add(statements, shape, 1, ms);
       loggedMs += ms;
-      if (d[2] === 'execute' || d[2] === 'statement') add(statements, statementShape(d[4]), 1, ms);
+      awaitingCpu.set(pid, { phase: d[2], shape });
       continue;
     }
-    if (entry.includes('LOG:  duration:') && entry.includes('plan:')) {
+    const plan = /LOG: {2}duration: ([\d.]+) ms {2}plan:/.exec(entry);
+    if (plan) {
       for (const t of entry.matchAll(/Trigger (.+?): time=([\d.]+) calls=(\d+)/g)) {
         add(triggers, t[1], Number(t[3]) / options.explainRate, Number(t[2]) / options.explainRate);
+        inStatements.set(t[1], (inStatements.get(t[1]) ?? 0) + Number(plan[1]) / options.explainRate);
       }
     }
   }
-  const list = <K extends string>(m: Map<string, { calls: number; ms: number }>, key: K) =>
-    [...m].map(([k, v]) => ({ [key]: k, ...v }) as { [P in K]: string } & { calls: number; ms: number }).sort((a, b) => b.ms - a.ms);
-  return { statements: list(statements, 'text'), phases: list(phases, 'phase'), triggers: list(triggers, 'name'), loggedMs };
+  const list = <K extends string>(m: Map<string, Tally>, key: K, by: 'ms' | 'cpuMs') =>
+    [...m].map(([k, v]) => ({ [key]: k, ...v }) as { [P in K]: string } & Tally).sort((a, b) => b[by] - a[by]);
+  return {
+    statements: list(statements, 'text', 'cpuMs'),
+    phases: list(phases, 'phase', 'cpuMs'),
+    triggers: list(triggers, 'name', 'ms').map((t) => ({ ...t, share: t.ms / (inStatements.get(t.name) ?? t.ms) })),
+    loggedMs,
+    cpuMs,
+  };
 }
