@@ -291,6 +291,14 @@ async function profileRun(ctx: Context, pgVersion: string): Promise<void> {
       console.log(`${f}: ${fmt(busy / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s${i ? ' (another thread)' : '\n'}`);
       if (i) continue;
       const share = (ms: number) => `${fmt((ms / busy) * 100, 1)} %`;
+      const stages = new Map<string, number>();
+      for (const [k, ms] of p.byProjectFile) {
+        if (k === '(idle)') continue;
+        const stage = k.startsWith('src/') ? k.split('/').slice(0, 2).join('/') : k;
+        stages.set(stage, (stages.get(stage) ?? 0) + ms);
+      }
+      printTable(['charged to (stage of the nearest project file)', 's', 'share of busy'], [...stages].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, ms]) => [k, fmt(ms / 1000, 2), share(ms)]));
+      console.log('');
       printTable(['charged to (nearest project file on the stack)', 's', 'share of busy'], p.byProjectFile.filter(([k]) => k !== '(idle)').slice(0, 20).map(([k, ms]) => [k, fmt(ms / 1000, 2), share(ms)]));
       console.log('');
       printTable(['self time in', 's', 'share of busy'], p.byPart.filter(([k]) => k !== '(idle)').slice(0, 15).map(([k, ms]) => [k, fmt(ms / 1000, 2), share(ms)]));
