@@ -120,13 +120,15 @@ async function runSide(ctx: Context, pair: Pair, side: Side, round: number, extr
     const requests0 = ctx.farm.requests();
     const m = await runMeasured({ command, args, cwd, env, outDir: ctx.work, label, database: db ? { adminUrl: ADMIN_URL, name: db.name } : undefined });
     const requests = ctx.farm.requests() - requests0;
-    if (m.code !== 0) throw new Error(`${LABEL[pair][side]} exited with ${m.code}; see ${m.stderrFile}`);
+    // The scratch directory goes unless BENCH_KEEP is set: a failure carries the end of what the run said.
+    const said = async () => `\n--- stdout (end)\n${(await readFile(m.stdoutFile, 'utf8')).slice(-2000)}\n--- stderr (end)\n${(await readFile(m.stderrFile, 'utf8')).slice(-2000)}`;
+    if (m.code !== 0) throw new Error(`${LABEL[pair][side]} exited with ${m.code}${await said()}`);
     const items = await count();
     if (side === 'passerelle') {
-      const said = reportedNewItems(await readFile(m.stdoutFile, 'utf8'));
-      if (said !== items) throw new Error(`Passerelle said ${said} new items but its database holds ${items}`);
+      const reported = reportedNewItems(await readFile(m.stdoutFile, 'utf8'));
+      if (reported !== items) throw new Error(`Passerelle reported ${reported} new items but its database holds ${items}${await said()}`);
     }
-    if (items !== SOURCES * ITEMS) throw new Error(`${LABEL[pair][side]} stored ${items} items of ${SOURCES * ITEMS} (${requests} requests to the farm); see ${m.stdoutFile} and ${m.stderrFile}`);
+    if (items !== SOURCES * ITEMS) throw new Error(`${LABEL[pair][side]} stored ${items} items of ${SOURCES * ITEMS} (${requests} requests to the farm)${await said()}`);
     const work = db ? await readDbWork(db) : undefined;
     const diskMiB = db ? work!.sizeMiB : await duMiB(side === 'freshrss' ? path.join(dataDir, 'users') : dataDir);
     handOn = !!extra.statementLog;
