@@ -154,6 +154,16 @@ const cpuPerItemMs = (r: Run) => ((r.m.appCpuS + (r.m.dbCpuS ?? 0)) / r.items) *
 export async function benchPeer(): Promise<void> {
   const php = await checkPhp();
   const work = await mkdtemp(path.join(os.tmpdir(), 'passerelle-peer-'));
+  try {
+    await compare(work, php);
+  } finally {
+    if (!KEEP) await rm(work, { recursive: true, force: true });
+    else console.log(`\nkept: ${work}`);
+  }
+  console.log(`\nload average at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+}
+
+async function compare(work: string, php: string): Promise<void> {
   const freshSrc = path.join(work, 'freshrss-src');
   const { from, version } = await exportFreshRss(freshSrc);
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
@@ -191,10 +201,7 @@ export async function benchPeer(): Promise<void> {
     if (PROFILE) await profileRun(ctx, pgVersion);
   } finally {
     await farm.close();
-    if (!KEEP) await rm(work, { recursive: true, force: true });
-    else console.log(`\nkept: ${work}`);
   }
-  console.log(`\nload average at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 }
 
 function printResults(runs: Run[]): void {
