@@ -77,6 +77,12 @@ export interface FeedFarm {
 export interface FeedFarmOptions {
   /** Every response after the first carries `rotate` new items (the oldest drop off): ingests keep writing. */
   rotate?: number;
+  /**
+   * Serve from this many loopback addresses (127.0.0.1, 127.0.0.2, …), feed s on address
+   * s mod hosts: the feeds of many publishers on distinct hosts, as a fetcher's per-host limits
+   * see them. One (127.0.0.1) by default.
+   */
+  hosts?: number;
 }
 
 export async function startFeedFarm(sources: number, items: number, options: FeedFarmOptions = {}): Promise<FeedFarm> {
@@ -85,7 +91,7 @@ export async function startFeedFarm(sources: number, items: number, options: Fee
   const etags = bodies.map(etagOf);
   const served = Array<number>(sources).fill(0);
   let count = 0;
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     count++;
     const m = /^\/s\/(\d+)\.xml$/.exec(req.url ?? '');
     const i = m ? Number(m[1]) : -1;
@@ -96,14 +102,20 @@ export async function startFeedFarm(sources: number, items: number, options: Fee
     }
     if (req.headers['if-none-match'] === etags[i]) return res.writeHead(304, { etag: etags[i] }).end();
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: etags[i], 'content-length': bodies[i].length }).end(bodies[i]);
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  };
+  const hosts = Math.max(1, Math.min(254, Math.floor(options.hosts ?? 1)));
+  // One listener per address; each address gets its own port, so none depends on another being free.
+  const servers = Array.from({ length: hosts }, () => http.createServer(handle));
+  const ports: number[] = [];
+  for (const [h, s] of servers.entries()) {
+    s.keepAliveTimeout = 30_000;
+    await new Promise<void>((r, reject) => s.once('error', reject).listen(0, `127.0.0.${h + 1}`, r));
+    ports.push((s.address() as AddressInfo).port);
+  }
   return {
-    url: (s) => `http://127.0.0.1:${port}/s/${s}.xml`,
+    url: (s) => `http://127.0.0.${(s % hosts) + 1}:${ports[s % hosts]}/s/${s}.xml`,
     bodies,
     requests: () => count,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () => Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }))).then(() => undefined),
   };
 }

@@ -6,6 +6,7 @@ import { benchDigests } from './digests.ts';
 import { benchIngest } from './ingest.ts';
 import { benchNormalize } from './normalize.ts';
 import { benchPageSource } from './page-source.ts';
+import { benchPeer } from './peers/peer.ts';
 import { benchReader } from './reader.ts';
 import { benchLoad } from './load.ts';
 import { benchScale } from './scale.ts';
@@ -24,10 +25,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
   pages: benchPageSource,
   digests: benchDigests,
   backup: benchBackup,
+  peer: benchPeer,
 };
 
+// Long, and needing PHP and FreshRSS's source: run only when named.
+const ON_REQUEST = new Set(['peer']);
+
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : Object.keys(BENCHES);
+const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
 for (const name of names) {
   const bench = BENCHES[name];
   if (!bench) {
