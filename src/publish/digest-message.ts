@@ -5,9 +5,10 @@
 // (no tracking, no rewriting). Every message says who sends it and how to leave (CASL), and carries
 // List-Unsubscribe with one-click POST (RFC 8058).
 import { createHash } from 'node:crypto';
-import { formatDate } from '../core/locale.ts';
+import { formatDate, formatEventWhen } from '../core/locale.ts';
 import type { ItemType, Language } from '../core/types.ts';
-import { TYPE_LABELS } from '../core/words.ts';
+import { EVENT_WORDS, TYPE_LABELS } from '../core/words.ts';
+import { DEFAULT_EVENT_ZONE } from '../normalize/event-zone.ts';
 import { truncateText } from '../normalize/text.ts';
 import type { DigestFrequency } from '../store/digest-schema.ts';
 import type { ItemView } from '../store/items-query.ts';
@@ -74,18 +75,32 @@ export interface DigestSection {
 const TYPE_ORDER: ItemType[] = ['event', 'news', 'funding', 'resource', 'research', 'job'];
 
 /**
- * The digest's sections: events first, then the other types, newest first within each, with the
- * date shown for each story. The one place to change when items carry an event's own date: the
- * events section then sorts by it (soonest first) and shows it as `when`.
+ * The digest's sections: events first (those still to come by their own date, soonest first), then
+ * the other types, newest first within each.
  */
-export function digestSections(stories: ItemView[]): DigestSection[] {
+export function digestSections(stories: ItemView[], now: Date): DigestSection[] {
+  const isEvent = (s: ItemView) => s.type === 'event' || s.event !== undefined;
+  const newest = (a: ItemView, b: ItemView) => b.publishedAt.getTime() - a.publishedAt.getTime() || b.id - a.id;
+  // Events still to come (or under way) first, soonest first; then the event notices without a date to come.
+  const upcoming = stories.filter((s) => s.event && s.event.endAt.getTime() >= now.getTime()).sort((a, b) => a.event!.startAt.getTime() - b.event!.startAt.getTime() || a.id - b.id);
+  const otherEvents = stories.filter((s) => isEvent(s) && !upcoming.includes(s)).sort(newest);
   return TYPE_ORDER.map((type) => ({
     type,
-    stories: stories
-      .filter((s) => (TYPE_ORDER.includes(s.type as ItemType) ? s.type === type : type === 'news'))
-      .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || b.id - a.id)
-      .map((item) => ({ item, when: item.publishedAt })),
+    stories:
+      type === 'event'
+        ? [...upcoming, ...otherEvents].map((item) => ({ item, when: item.publishedAt }))
+        : stories
+            .filter((s) => !isEvent(s) && (TYPE_ORDER.includes(s.type as ItemType) ? s.type === type : type === 'news'))
+            .sort(newest)
+            .map((item) => ({ item, when: item.publishedAt })),
   })).filter((s) => s.stories.length > 0);
+}
+
+/** What a story's line says of when: an event's own date and time (Eastern) and place, else the day it was posted. */
+function storyWhen(item: ItemView, when: Date, ui: Language, now: Date): string {
+  if (!item.event) return formatDate(when, ui);
+  const place = item.event.online ? EVENT_WORDS.online[ui] : item.event.place?.city;
+  return [formatEventWhen(item.event, ui, DEFAULT_EVENT_ZONE, now.getTime()), place].filter(Boolean).join(' · ');
 }
 
 // ---- text helpers
@@ -142,6 +157,8 @@ export interface DigestInput {
   sender: SenderIdentity;
   /** The hub's own address for an item without a link of its own. */
   itemHref?: (id: number) => string;
+  /** When the message is made: which events are still to come. A message sent again is made at its first making's time. */
+  now: Date;
 }
 
 export interface DigestMessage extends MessageParts {
@@ -171,7 +188,7 @@ function renderDigest(input: DigestInput, stories: ItemView[], more: number): Di
   const frequency = w[input.frequency];
   const count = stories.length + more;
   const since = formatDate(input.windowStart, ui);
-  const sections = digestSections(stories);
+  const sections = digestSections(stories, input.now);
   const hub = new URL(input.publicUrl).host;
   const html: string[] = [
     `<h1 style="font-size:22px;margin:0 0 8px">${esc(w.heading(frequency))}</h1>`,
@@ -189,7 +206,7 @@ function renderDigest(input: DigestInput, stories: ItemView[], more: number): Di
       const summary = item.summary ? truncateText(item.summary, SUMMARY_CHARS) : '';
       const others = [...new Set(item.also.map((a) => a.organization).filter((o) => o !== item.source.organization))];
       const lang = (item.language === 'en' || item.language === 'fr') && item.language !== ui ? ` lang="${item.language}"` : '';
-      const meta = `${item.source.organization} · ${formatDate(when, ui)}`;
+      const meta = `${item.source.organization} · ${storyWhen(item, when, ui, input.now)}`;
       html.push(
         `<div style="margin:0 0 18px"${lang}>`,
         `<p style="margin:0;font-size:17px;font-weight:bold">${link(href, title, 'color:#0b5394')}</p>`,

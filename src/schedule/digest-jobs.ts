@@ -285,7 +285,7 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
       if (accepted !== undefined) return { kind: 'accepted', send, response: accepted, heldFrom: 0 };
       const stories = await getItems(db, send.storyIds.map(Number));
       if (!stories.length) return { kind: 'vanished', send };
-      return { kind: 'resend', send, parts: buildDigestMessage({ ...common, stories, moreCount: send.moreCount, windowStart: send.windowStart }) };
+      return { kind: 'resend', send, parts: buildDigestMessage({ ...common, stories, moreCount: send.moreCount, windowStart: send.windowStart, now: send.createdAt }) };
     }
     const t = forcedAt ?? latestSlotBeforeNow(sub.frequency);
     const windowEnd = new Date(Math.max(t.getTime(), windowStart.getTime()));
@@ -293,7 +293,7 @@ export function createDigestJobs(options: DigestJobsOptions): DigestJobs {
     const candidates = await storiesOf(sub.selection, after, windowEnd, vocab);
     const fresh = candidates.filter((s) => !state.covered.has(s.id) && !s.also.some((a) => state.covered.has(a.id)));
     if (!fresh.length) return { kind: 'empty', windowEnd };
-    const message = buildDigestMessage({ ...common, stories: fresh, moreCount: 0, windowStart });
+    const message = buildDigestMessage({ ...common, stories: fresh, moreCount: 0, windowStart, now: now() });
     return {
       kind: 'new',
       parts: message,

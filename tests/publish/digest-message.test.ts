@@ -33,6 +33,19 @@ function story(id: number, type: string, extra: Partial<ItemView> = {}): ItemVie
   };
 }
 
+const NOW = new Date('2026-05-08T11:00:00Z');
+
+/** An event on `start` (Halifax time, 10:00 to 11:30), as the store gives it back. */
+function withEvent(start: string, place: Partial<NonNullable<ItemView['event']>> = {}): Pick<ItemView, 'event'> {
+  const startAt = new Date(`${start}T13:00:00Z`);
+  return {
+    event: {
+      start: `${start}T10:00:00-03:00`, end: `${start}T11:30:00-03:00`, allDay: false, timezone: 'America/Halifax', online: false,
+      place: { city: 'Halifax', province: 'ns' }, startAt, endAt: new Date(startAt.getTime() + 90 * 60_000), sequence: 0, ...place,
+    },
+  };
+}
+
 const sender = { name: 'Hub', address: '1 Rue Principale, Moncton NB', contact: 'https://hub.example.ca/contact' };
 const input = (ui: 'en' | 'fr', stories: ItemView[]) => ({
   ui,
@@ -42,6 +55,7 @@ const input = (ui: 'en' | 'fr', stories: ItemView[]) => ({
   stories,
   moreCount: 0,
   windowStart: new Date('2026-05-01T11:00:00Z'),
+  now: NOW,
   publicUrl: 'https://hub.example.ca',
   link: '12.abc',
   sender,
@@ -49,9 +63,25 @@ const input = (ui: 'en' | 'fr', stories: ItemView[]) => ({
 
 describe('digest messages', () => {
   it('puts events first, then the other types', () => {
-    const sections = digestSections([story(1, 'news'), story(2, 'event'), story(3, 'job'), story(4, 'event')]);
+    const sections = digestSections([story(1, 'news'), story(2, 'event'), story(3, 'job'), story(4, 'event')], NOW);
     expect(sections.map((s) => s.type)).toEqual(['event', 'news', 'job']);
     expect(sections[0].stories.map((s) => s.item.id)).toEqual([4, 2]);
+  });
+
+  it('lists the events still to come by their own date, soonest first, and shows that date and place', () => {
+    const later = story(1, 'event', withEvent('2026-05-20'));
+    const sooner = story(2, 'event', withEvent('2026-05-12', { online: true, place: undefined }));
+    const over = story(3, 'event', withEvent('2026-05-02'));
+    const undated = story(4, 'event');
+    const sections = digestSections([over, later, undated, story(5, 'news'), sooner], NOW);
+    expect(sections[0].stories.map((s) => s.item.id)).toEqual([2, 1, 4, 3]);
+    const en = buildDigestMessage(input('en', [later, sooner, story(5, 'news')]));
+    // Eastern time, as the reader shows it by default: 10:00 in Halifax is 9:00 in Toronto.
+    expect(en.text).toMatch(/Tue, May 12, 9:00\s?[–-]\s?10:30\s?a\.m\. EDT · Online/);
+    expect(en.text).toMatch(/Wed, May 20, 9:00\s?[–-]\s?10:30\s?a\.m\. EDT · Halifax/);
+    expect(en.text.indexOf('Story 2')).toBeLessThan(en.text.indexOf('Story 1'));
+    const fr = buildDigestMessage(input('fr', [sooner]));
+    expect(fr.text).toContain('En ligne');
   });
 
   it('stays under 100 KB in both languages, counting what it leaves out', () => {
