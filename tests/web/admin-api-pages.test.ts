@@ -195,6 +195,6 @@ describe.each(databaseKinds)('page sources through the admin API on %s', (kind) 
     expect(feed.status).toBe(201);
     const res = await call('PATCH', '/api/sources/a-feed', { selectors: { item: 'li' } });
     expect(res.status).toBe(400);
-    expect((await json(res)).details).toEqual([{ field: 'selectors', message: 'only a page source (kind: page) has selectors' }]);
+    expect((await json(res)).details).toEqual([{ field: 'selectors', code: 'selectors-page-only', message: 'only a page source (kind: page) has selectors' }]);
   });
 });
