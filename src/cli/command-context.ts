@@ -60,6 +60,7 @@ export async function openLocalContext(config: Readonly<Config>, command: string
     async close() {
       const opened = await services?.catch(() => undefined);
       await opened?.scheduler.stop();
+      await opened?.reader.close();
       opened?.digests?.mailer.close();
       await database.close();
       await lock?.release();

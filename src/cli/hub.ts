@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createReadPool, type BodyReader } from '../pipeline/read-pool.ts';
 import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
@@ -34,6 +35,8 @@ export interface HubServices {
   websubJobs: WebsubJobs;
   /** Email digests (confirmations and digests) while the scheduler runs; undefined without SMTP_URL. */
   digests?: DigestWiring;
+  /** The worker threads that read new bodies; closed with the hub. */
+  reader: BodyReader;
 }
 
 export interface Hub extends HubServices {
@@ -93,6 +96,7 @@ export async function openHub(config: Readonly<Config>, logger: Logger, options:
       if (closed) return;
       closed = true;
       await services.scheduler.stop();
+      await services.reader.close();
       services.digests?.mailer.close();
       await database.close();
       await lock?.release();
@@ -128,12 +132,14 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
   });
   const websub = createWebsubHub({ db: database.db, renderer, publicUrl: config.publicUrl, guard: config.fetch, limits: config.websub, onQueued: () => websubJobs.requestQueued() });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
+  const reader = createReadPool(config.read, feeds.topics);
   const pipeline: PipelineDeps = {
     db: database.db,
     fetch: config.fetch,
     schedule: config.schedule,
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
+    reader,
     logger: logger.child({ component: 'pipeline' }),
     onItemsChanged: () => {
       feedCache.invalidate();
@@ -163,5 +169,5 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
       await Promise.all([fetchScheduler.stop(graceMs), websubJobs.stop(graceMs), retention.stop(), digests?.jobs.stop(graceMs)]);
     },
   };
-  return { pipeline, scheduler, retention, feedCache, websub, websubJobs, digests };
+  return { pipeline, scheduler, retention, feedCache, websub, websubJobs, digests, reader };
 }

@@ -1,5 +1,6 @@
 // Settings from the environment, parsed once with zod, every problem reported together, then
 // frozen and passed down as values: stages never read process.env themselves.
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -35,6 +36,9 @@ export const DEFAULT_DIGEST_SETTINGS: Omit<DigestSettings, 'smtpUrl' | 'tlsCaFil
   sendLogDays: 90,
 };
 
+/** Read workers when PARSE_WORKERS does not say: every core but one, which serves and writes. */
+export const DEFAULT_READ_WORKERS = Math.max(1, os.availableParallelism() - 1);
+
 export const DEFAULT_SAVED_FEED_SETTINGS: SavedFeedSettings = { max: 50_000, perClientPerHour: 30 };
 
 const envSchema = z.object({
@@ -61,6 +65,9 @@ const envSchema = z.object({
   FETCH_CONCURRENCY: int(1, 1000).default(16),
   FETCH_HOST_CONCURRENCY: int(1, 100).default(2),
   FETCH_MAX_ITEMS: int(1, 100_000).default(500),
+  PARSE_WORKERS: int(0, 256).default(DEFAULT_READ_WORKERS),
+  PARSE_MEMORY_MB: int(32, 16_384).default(256),
+  PARSE_TIMEOUT_MS: int(100, 600_000).default(30_000),
   SCHEDULER_TICK: z.string().min(1).default('*/20 * * * * *'),
   MIN_INTERVAL_MINUTES: int(1, 10_080).default(15),
   MAX_INTERVAL_MINUTES: int(1, 10_080).default(1440),
@@ -116,6 +123,7 @@ export interface Config {
   /** Memory for rendered output feeds (publish/feed-cache.ts). */
   feedCacheBytes: number;
   fetch: FetchSettings;
+  read: ReadSettings;
   schedule: ScheduleSettings;
   retention: RetentionSettings;
   websub: WebsubSettings;
@@ -179,6 +187,16 @@ export interface FetchSettings {
   allowPrivateNetworks: boolean;
   /** CIDR ranges allowed even though they are private (e.g. an internal platform). */
   privateAllowlist: string[];
+}
+
+/** Where fetched bodies are parsed and normalized (pipeline/read-pool.ts). */
+export interface ReadSettings {
+  /** Worker threads; 0 reads on the main thread. */
+  workers: number;
+  /** Heap limit of each worker, in MiB: a body that needs more is recorded as an error on its source. */
+  memoryMb: number;
+  /** Time one body may take to read, in milliseconds. */
+  timeoutMs: number;
 }
 
 export interface ScheduleSettings {
@@ -264,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       allowPrivateNetworks: e.ALLOW_PRIVATE_NETWORKS,
       privateAllowlist: allowlist,
     }),
+    read: Object.freeze({ workers: e.PARSE_WORKERS, memoryMb: e.PARSE_MEMORY_MB, timeoutMs: e.PARSE_TIMEOUT_MS }),
     schedule: Object.freeze({
       tick: e.SCHEDULER_TICK,
       minIntervalMinutes: e.MIN_INTERVAL_MINUTES,

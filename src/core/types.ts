@@ -45,6 +45,8 @@ export type FetchOutcome = 'ok' | 'not-modified' | 'unchanged' | 'failed';
 export type FetchErrorCode =
   | 'blocked' | 'bad-url' | 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http'
   | 'empty' | 'bad-encoding' | 'not-a-feed' | 'bot-protection' | 'charset' | 'aborted' | 'network'
+  // reading the body went past the memory (`limitBytes`) or the time (`seconds`) one body may take
+  | 'read-memory' | 'read-timeout'
   | PageProblemCode;
 
 /** Why a web page, or selectors on it, cannot be read as a source. */

@@ -87,7 +87,8 @@ export interface CoercedItems {
   warnings: string[];
 }
 
-export function coerceItems(candidates: unknown[], maxItems: number): CoercedItems {
+/** `skipped`: entries the reader left unbuilt past the cap, counted as over it. */
+export function coerceItems(candidates: unknown[], maxItems: number, skipped = 0): CoercedItems {
   const dropped: Record<string, number> = {};
   const count = (reason: string, n = 1) => {
     dropped[reason] = (dropped[reason] ?? 0) + n;
@@ -113,10 +114,11 @@ export function coerceItems(candidates: unknown[], maxItems: number): CoercedIte
     items.push(item);
   }
   const warnings: string[] = [];
-  if (items.length > maxItems) {
-    count(`over the per-feed cap (${maxItems})`, items.length - maxItems);
-    warnings.push(`kept the first ${maxItems} of ${items.length} items`);
-    items.length = maxItems;
+  const over = Math.max(0, items.length - maxItems) + skipped;
+  if (over) {
+    count(`over the per-feed cap (${maxItems})`, over);
+    warnings.push(`kept the first ${Math.min(maxItems, items.length)} of ${items.length + skipped} items`);
+    items.length = Math.min(maxItems, items.length);
   }
   return { items, dropped, warnings };
 }

@@ -52,7 +52,7 @@ class XmlExtractor {
       const built = isRecord(xml.built.items[index]) ? xml.built.items[index] : {};
       return atom ? this.readAtomEntry(node, built, feedContext, feedAuthors) : this.readRssItem(node, built, feedContext);
     });
-    return { feed, items, warnings: [...xml.warnings] };
+    return { feed, items, skipped: xml.skipped, warnings: [...xml.warnings] };
   }
 
   private readRssFeed(context: NodeContext): FeedCandidate {

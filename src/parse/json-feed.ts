@@ -52,7 +52,8 @@ const itemSchema = z.looseObject({
 
 type JsonAuthor = z.infer<typeof author> | undefined;
 
-export function readJsonFeed(text: string, documentUrl?: string): RawFeed {
+/** `maxItems`: items past it are never read, only counted. */
+export function readJsonFeed(text: string, documentUrl?: string, maxItems = Infinity): RawFeed {
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\s*\uFEFF/, ''));
@@ -82,7 +83,8 @@ export function readJsonFeed(text: string, documentUrl?: string): RawFeed {
       selfUrl: resolve(feed.feed_url),
       hubUrl: resolve(hub?.url),
     },
-    items: feed.items.map((item) => readItem(item, feedAuthors, resolve)),
+    items: feed.items.slice(0, maxItems).map((item) => readItem(item, feedAuthors, resolve)),
+    skipped: Math.max(0, feed.items.length - maxItems),
     warnings: [],
   };
 }

@@ -36,14 +36,14 @@ export async function parseFeed(text: string, options: ParseFeedOptions = {}): P
     let format: ParsedFeed['format'];
     // The body wins over the Content-Type: servers label feeds wrongly more often than not.
     if (start === '{' || (declaredJson && start !== '<')) {
-      raw = readJsonFeed(text, options.url);
+      raw = readJsonFeed(text, options.url, maxItems);
       format = 'json';
     } else {
-      const xml = readXmlFeed(text, options.url);
+      const xml = readXmlFeed(text, options.url, maxItems);
       raw = extractXmlFeed(xml, options.url);
       format = xml.format;
     }
-    const coerced = coerceItems(raw.items, maxItems);
+    const coerced = coerceItems(raw.items, maxItems, raw.skipped);
     return {
       format,
       ...coerceFeed(raw.feed),

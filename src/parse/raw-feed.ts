@@ -12,6 +12,8 @@ export interface RawFeed {
   feed: FeedCandidate;
   /** Entries in document order; anything that is not an object is a malformed item. */
   items: unknown[];
+  /** Entries past the item cap, never built: only counted. */
+  skipped?: number;
   warnings: string[];
 }
 

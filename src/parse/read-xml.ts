@@ -8,7 +8,7 @@ import { ParseError } from '../core/errors.ts';
 import type { FeedFormat } from '../core/types.ts';
 import { cleanXml, repairXml, stripDoctype } from './repair-xml.ts';
 import { isRecord, reshapeTree, wantsMarkup, type NodeContext, type XmlNode } from './reshape-tree.ts';
-import { collectInnerMarkup, measureDepth, scanTags } from './scan-xml.ts';
+import { collectInnerMarkup, measureDepth, scanTags, skipItemsBeyond } from './scan-xml.ts';
 
 /** Deeper than any real feed; keeps every recursive walk (ours, xml2js's builder) far from the stack limit. */
 const MAX_DEPTH = 1000;
@@ -25,6 +25,8 @@ export interface XmlFeed {
   built: BuiltFeed;
   contexts: WeakMap<object, NodeContext>;
   markupNodes: WeakSet<object>;
+  /** Items past the cap, cut from the text before parsing. */
+  skipped: number;
   warnings: string[];
 }
 
@@ -89,14 +91,16 @@ class FeedXmlParser extends Parser {
   }
 }
 
-export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
+/** `maxItems`: items past it are cut from the text before it is parsed, never built. */
+export function readXmlFeed(input: string, documentUrl?: string, maxItems = Infinity): XmlFeed {
   const warnings: string[] = [];
   const cleaned = cleanXml(input);
   if (cleaned.notes.length) warnings.push(`stripped: ${cleaned.notes.join(', ')}`);
   if (!cleaned.text.trim()) throw new ParseError('empty document');
   if (!cleaned.text.includes('<')) throw new ParseError('unsupported format (neither XML nor JSON)');
   if (isHtmlPage(cleaned.text)) throw new ParseError('not a feed (HTML page)');
-  let text = stripDoctype(cleaned.text);
+  const capped = Number.isFinite(maxItems) ? skipItemsBeyond(stripDoctype(cleaned.text), maxItems) : { text: stripDoctype(cleaned.text), skipped: 0 };
+  let text = capped.text;
   if (measureDepth(text, MAX_DEPTH) > MAX_DEPTH) throw new ParseError('document too deeply nested');
 
   const parser = new FeedXmlParser();
@@ -150,7 +154,7 @@ export function readXmlFeed(input: string, documentUrl?: string): XmlFeed {
   if (!Array.isArray(built.items) || built.items.length !== itemNodes.length) {
     throw new ParseError('invalid feed: items could not be read');
   }
-  return { format, feedNode, itemNodes, built, contexts: shaped.contexts, markupNodes: shaped.markupNodes, warnings };
+  return { format, feedNode, itemNodes, built, contexts: shaped.contexts, markupNodes: shaped.markupNodes, skipped: capped.skipped, warnings };
 }
 
 /** `writtenName` is the root's name as the document spells it, for the error message. */

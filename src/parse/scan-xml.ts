@@ -156,3 +156,48 @@ export function collectInnerMarkup(text: string, wants: (name: string) => boolea
   });
   return found;
 }
+
+/** An item (RSS) or entry (Atom) element, prefixed or not. */
+const ITEM_NAME = /^(?:[\w.-]+:)?(?:item|entry)$/;
+
+/**
+ * The document without its items past the first `keep`, and how many were cut: a feed of half a
+ * million tiny items costs one linear scan, never a tree. Items are the `item`/`entry` elements
+ * at feed level (under the root or the channel); whatever sits between the cut items goes too.
+ */
+export function skipItemsBeyond(text: string, keep: number): { text: string; skipped: number } {
+  let depth = 0;
+  let itemDepth = -1;
+  let seen = 0;
+  let skipped = 0;
+  let cutStart = -1;
+  let cutEnd = -1;
+  const itemEnded = (end: number) => {
+    if (seen <= keep) return;
+    skipped = seen - keep;
+    cutEnd = end;
+  };
+  scanTags(text, (kind, name, start, end) => {
+    if (kind === 'close') {
+      if (depth > 0) depth--;
+      if (itemDepth >= 0 && depth === itemDepth) {
+        itemDepth = -1;
+        itemEnded(end);
+      }
+      return true;
+    }
+    const isItem = itemDepth < 0 && depth >= 1 && depth <= 2 && ITEM_NAME.test(name);
+    if (isItem) {
+      seen++;
+      if (seen === keep + 1) cutStart = start;
+      if (kind === 'empty') itemEnded(end);
+    }
+    if (kind === 'open') {
+      if (isItem) itemDepth = depth;
+      depth++;
+    }
+    return true;
+  });
+  if (cutStart < 0 || cutEnd < cutStart) return { text, skipped: 0 };
+  return { text: text.slice(0, cutStart) + text.slice(cutEnd), skipped };
+}

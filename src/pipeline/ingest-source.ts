@@ -14,8 +14,9 @@ import { churnWarning, commitIngest, type IngestCounts } from '../store/ingest.t
 import type { SourceRow } from '../store/schema.ts';
 import { deferHost, releaseLease } from '../store/sources-repo.ts';
 import { isNewBody, planIngest, type IngestPlan } from './plan-ingest.ts';
-import { readFeed, type ReadInput } from './read-feed.ts';
-import { pageReadInput, readPageBody } from './read-page-body.ts';
+import type { ReadInput } from './read-feed.ts';
+import { pageReadInput } from './read-page-body.ts';
+import { inProcessReader, type BodyReader } from './read-pool.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface PipelineDeps {
   limiter: HostLimiter;
   /** The topic taxonomy, compiled once (normalize/topics.ts). */
   taxonomy: Taxonomy;
+  /** Where new bodies are read: the hub's worker pool; on the calling thread when unset. */
+  reader?: BodyReader;
   logger: Logger;
   now?: () => Date;
   /** Test seam for DNS (rebinding tests). */
@@ -91,7 +94,11 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
       return done('released');
     }
 
-    const reading = fetched.kind === 'ok' && isNewBody(source, fetched) ? await (source.kind === 'page' ? readPageBody(pageReadInput(readInput(deps, source, fetched, started), source, fetched), deps.taxonomy) : readFeed(readInput(deps, source, fetched, started), deps.taxonomy)) : undefined;
+    const reader = deps.reader ?? inProcessReader(deps.taxonomy);
+    const reading =
+      fetched.kind === 'ok' && isNewBody(source, fetched)
+        ? await (source.kind === 'page' ? reader.readPage(pageReadInput(readInput(deps, source, fetched, started), source, fetched)) : reader.readFeed(readInput(deps, source, fetched, started)))
+        : undefined;
     const plan = planIngest(source, fetched, reading, { now: started, durationMs: elapsedMs(), bounds: deps.schedule });
     if (plan.hostWaitUntil) {
       deps.limiter.blockHost(source.host, plan.hostWaitUntil.getTime());

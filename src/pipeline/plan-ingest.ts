@@ -2,7 +2,7 @@
 // (validators, health, when to fetch next, a moved URL, gone), the fetch log entry, the items to
 // store and the warnings to show. ingestSource() does the I/O around it; every decision is here,
 // where a table of cases tests it.
-import type { FetchOutcome, Item, PageProblem, ParsedFeed, SourceError, Warning } from '../core/types.ts';
+import type { FetchOutcome, Item, PageProblem, ParsedFeed, ProblemParams, SourceError, Warning } from '../core/types.ts';
 import type { FetchFailed, FetchOk, FetchResult } from '../fetch/fetch-feed.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { FetchLog, SourcePatch } from '../store/ingest.ts';
@@ -21,7 +21,13 @@ export type PlannedSource = Pick<
  */
 export type FeedReading =
   | { kind: 'feed'; feed: Pick<ParsedFeed, 'title' | 'link' | 'ttlMinutes' | 'updatePeriodMinutes'>; items: Item[]; warnings: Warning[] }
-  | { kind: 'unreadable'; detail: string; problem?: PageProblem };
+  | { kind: 'unreadable'; detail: string; problem?: PageProblem | ReadLimitProblem };
+
+/** A body whose reading went past the memory or the time one body may take (pipeline/read-pool.ts). */
+export interface ReadLimitProblem {
+  code: 'read-memory' | 'read-timeout';
+  params: ProblemParams;
+}
 
 /** The source's new state; commitIngest writes every field it carries. */
 export type PlanPatch = SourcePatch & Partial<Pick<SourceRow, 'lastItemsFound'>>;

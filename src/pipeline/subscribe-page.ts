@@ -124,7 +124,8 @@ export async function readWithSelectors(found: FetchedPage, selectors: PageSelec
     },
     compileTaxonomy(deps.topics),
   );
-  if (reading.kind === 'unreadable') throw pageRefusal(reading.problem ?? { code: 'selector-matches-nothing', params: { field: 'item' } }, { selectors });
+  // Read on this thread, so no read limit applies: a problem here is the page's.
+  if (reading.kind === 'unreadable') throw pageRefusal((reading.problem as PageProblem | undefined) ?? { code: 'selector-matches-nothing', params: { field: 'item' } }, { selectors });
   // A later fetch reads on without a selector that stopped finding anything; a new one must find something now.
   const unmatched = reading.warnings.find((w) => w.code === 'selector-unmatched');
   if (unmatched) throw pageRefusal({ code: 'selector-matches-nothing', params: { field: unmatched.params?.field } }, { selectors });

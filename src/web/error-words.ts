@@ -78,6 +78,9 @@ const en: ErrorWords = {
   'bot-protection': () => 'A bot-protection service stops the hub from reading the feed. Ask the publisher to let feed readers through.',
   aborted: () => 'The fetch was interrupted because the hub was stopping; it will be tried again.',
   retired: () => 'It was removed from feeds.yaml, so it is paused.',
+  'read-memory': (f) =>
+    `Reading the feed takes more memory than the hub gives one feed${f.limitBytes ? ` (${mebibytes(f.limitBytes)} MiB)` : ''}: it is too large, or built to overwhelm a reader.`,
+  'read-timeout': (f) => `Reading the feed takes longer than the hub gives one feed${f.seconds ? ` (${f.seconds} s)` : ''}: it is too large, or built to overwhelm a reader.`,
   ...PAGE_PROBLEM_WORDS.en,
   unknown: 'The last fetch failed.',
 };
@@ -104,6 +107,10 @@ const fr: ErrorWords = {
   'bot-protection': () => 'Un service anti-robots empêche le carrefour de lire le fil. Demandez à l’éditeur de laisser passer les lecteurs de fils.',
   aborted: () => 'La lecture a été interrompue parce que le carrefour s’arrêtait\u00a0; elle sera reprise.',
   retired: () => 'Elle a été retirée de feeds.yaml\u00a0; elle est donc en pause.',
+  'read-memory': (f) =>
+    `La lecture du fil demande plus de mémoire que le carrefour n’en accorde à un fil${f.limitBytes ? ` (${String(mebibytes(f.limitBytes)).replace('.', ',')}\u00a0Mio)` : ''}\u00a0: il est trop gros, ou fait pour submerger un lecteur.`,
+  'read-timeout': (f) =>
+    `La lecture du fil prend plus de temps que le carrefour n’en accorde à un fil${f.seconds ? ` (${String(f.seconds).replace('.', ',')}\u00a0s)` : ''}\u00a0: il est trop gros, ou fait pour submerger un lecteur.`,
   ...PAGE_PROBLEM_WORDS.fr,
   unknown: 'La dernière lecture a échoué.',
 };

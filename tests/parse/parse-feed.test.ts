@@ -115,6 +115,26 @@ describe('parseFeed under attack', () => {
     expect(parsed.warnings).toEqual(['kept the first 500 of 3000 items']);
   });
 
+  it('stops at the cap while parsing: items past it are counted, never read, in RSS, Atom and JSON Feed alike', async () => {
+    // Past the cap, an item's bare "&" would need a repair (and a warning) if it were parsed.
+    const rssItems = Array.from({ length: 10 }, (_, i) => `<item><title>Item ${i}${i > 2 ? ' & more' : ''}</title><guid>g${i}</guid></item>`).join('');
+    const fromRss = await parseFeed(rss(rssItems), { maxItems: 3 });
+    expect(fromRss.items.map((i) => i.title)).toEqual(['Item 0', 'Item 1', 'Item 2']);
+    expect(fromRss.dropped).toEqual({ 'over the per-feed cap (3)': 7 });
+    expect(fromRss.warnings).toEqual(['kept the first 3 of 10 items']);
+
+    const entries = Array.from({ length: 6 }, (_, i) => `<entry><title>Entry ${i}</title><id>e${i}</id></entry>`).join('');
+    const fromAtom = await parseFeed(`<feed xmlns="http://www.w3.org/2005/Atom"><title>Feed</title>${entries}<subtitle>After</subtitle></feed>`, { maxItems: 2 });
+    expect(fromAtom.items.map((i) => i.title)).toEqual(['Entry 0', 'Entry 1']);
+    expect(fromAtom.description).toBe('After');
+    expect(fromAtom.dropped).toEqual({ 'over the per-feed cap (2)': 4 });
+
+    const json = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', items: Array.from({ length: 5 }, (_, i) => ({ id: `j${i}`, title: `J ${i}` })) });
+    const fromJson = await parseFeed(json, { maxItems: 4 });
+    expect(fromJson.items).toHaveLength(4);
+    expect(fromJson.warnings).toEqual(['kept the first 4 of 5 items']);
+  });
+
   it('does not let element or attribute names pollute prototypes', async () => {
     const input = rss(
       '<item><title>x</title><__proto__><polluted>1</polluted></__proto__><constructor><prototype><polluted>1</polluted></prototype></constructor></item>',
