@@ -18,16 +18,21 @@ export function farmSources(count: number, url: (source: number) => string): Sou
   }));
 }
 
-export async function createBenchScheduler(db: Db, concurrency: number, extra: Partial<PipelineDeps> = {}) {
+/** The pipeline as a fetcher wires it, with settings for a local farm (`concurrency` fetches at once, per host too). */
+export async function benchPipeline(db: Db, concurrency: number, extra: Partial<PipelineDeps> = {}): Promise<PipelineDeps> {
   const fetch = testFetchSettings({ concurrency, hostConcurrency: concurrency, timeoutMs: 60_000, maxBytes: 15 * 1024 * 1024 });
+  return {
+    db, fetch, logger: silentLogger(),
+    schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 50 },
+    limiter: createHostLimiter({ concurrency, hostConcurrency: concurrency }),
+    taxonomy: compileTaxonomy((await loadFeedsFile('feeds.yaml')).topics),
+    ...extra,
+  };
+}
+
+export async function createBenchScheduler(db: Db, concurrency: number, extra: Partial<PipelineDeps> = {}) {
   return createScheduler({
-    pipeline: {
-      db, fetch, logger: silentLogger(),
-      schedule: { minIntervalMinutes: 15, maxIntervalMinutes: 1440, historyPerSource: 50 },
-      limiter: createHostLimiter({ concurrency, hostConcurrency: concurrency }),
-      taxonomy: compileTaxonomy((await loadFeedsFile('feeds.yaml')).topics),
-      ...extra,
-    },
+    pipeline: await benchPipeline(db, concurrency, extra),
     // Never fires: the benchmarks drive runOnce themselves.
     tick: '0 0 1 1 *', leaseSeconds: 300, concurrency, logger: silentLogger(),
   });

@@ -84,7 +84,7 @@ export async function commitIngest(db: Db, commit: IngestCommit): Promise<Ingest
       itemsUpdated: counts.itemsUpdated,
     });
     await trimHistory(tx, commit.sourceId, commit.historyLimit);
-    if (counts.itemsNew || counts.itemsUpdated) await bumpGeneration(tx);
+    if (counts.itemsNew || counts.itemsUpdated) await bumpGeneration(tx, commit.sourceId);
     return counts;
   });
 }
@@ -136,13 +136,13 @@ const excludedSet = sql.raw(
  * returned. Items not stored yet take their id from the sequence here and start as a cluster of
  * their own (cluster_id = id), so clustering rewrites only the few that join another story.
  */
-async function upsertRows(tx: Tx, sourceId: number, batch: Item[], notStoredYet: boolean): Promise<{ id: number; key: string; inserted: boolean }[]> {
+async function upsertRows(tx: Tx, sourceId: number, batch: Item[], notStoredYet: boolean): Promise<{ id: number; key: string; inserted: boolean; publishedAt: Date }[]> {
   const records = sql`json_to_recordset(${JSON.stringify(batch.map(itemRecord))}::json) as r(${recordType})`;
   const insert = notStoredYet
     ? sql`insert into ${items} as i (id, cluster_id, source_id, ${columnList})
         select n.id, n.id, ${sourceId}::int, ${columnList} from (select nextval(pg_get_serial_sequence('items', 'id')) as id, r.* from ${records}) n`
     : sql`insert into ${items} as i (source_id, ${columnList}) select ${sourceId}::int, ${columnList} from ${records}`;
-  const rows = await queryRows<{ id: number | string; key: string; inserted: boolean }>(
+  const rows = await queryRows<{ id: number | string; key: string; inserted: boolean; published_at: Date | string }>(
     tx,
     sql`${insert}
       on conflict (source_id, key) do update set ${excludedSet},
@@ -152,9 +152,9 @@ async function upsertRows(tx: Tx, sourceId: number, batch: Item[], notStoredYet:
         event_sequence = ${eventSequenceUpdate},
         updated_at = now()
       where i.content_hash <> excluded.content_hash or ${eventChanged}
-      returning id, key, (xmax = 0) as inserted`,
+      returning id, key, (xmax = 0) as inserted, published_at`,
   );
-  return rows.map((r) => ({ id: Number(r.id), key: r.key, inserted: r.inserted }));
+  return rows.map((r) => ({ id: Number(r.id), key: r.key, inserted: r.inserted, publishedAt: new Date(r.published_at) }));
 }
 
 /**
@@ -208,7 +208,7 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
     for (let i = 0; i < part.length; i += BATCH) {
       const result = await upsertRows(tx, sourceId, part.slice(i, i + BATCH), notStoredYet);
       // New and edited items (unchanged ones are not returned) get their near-duplicate keys.
-      await indexFingerprints(tx, result.map((r) => ({ id: r.id, fingerprint: fingerprintOf.get(r.key)!, isNew: r.inserted })));
+      await indexFingerprints(tx, result.map((r) => ({ id: r.id, fingerprint: fingerprintOf.get(r.key)!, publishedAt: r.publishedAt, isNew: r.inserted })));
       for (const r of result) {
         if (r.inserted) {
           itemsNew++;

@@ -10,7 +10,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { intArray, queryRows, type Db, type Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { deleteUnusedSavedFeeds } from './saved-feeds.ts';
-import { adminLog, items, savedFeeds, sources } from './schema.ts';
+import { adminLog, itemFingerprintKeys, items, savedFeeds, sources } from './schema.ts';
 
 export interface RetentionPolicy {
   /** 0: no age limit. */
@@ -181,6 +181,7 @@ async function deleteItems(tx: Tx, ids: number[]): Promise<void> {
   const list = intArray(ids, 'bigint');
   // A translation that points at a deleted item no longer has one.
   await tx.execute(sql`update ${items} set translation_of = null, updated_at = now() where translation_of = any(${list})`);
+  await tx.execute(sql`delete from ${itemFingerprintKeys} where item_id = any(${list})`);
   const gone = await queryRows<{ source_id: number }>(tx, sql`delete from ${items} where id = any(${list}) returning source_id`);
   const perSource = new Map<number, number>();
   for (const g of gone) perSource.set(Number(g.source_id), (perSource.get(Number(g.source_id)) ?? 0) + 1);

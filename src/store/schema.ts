@@ -187,9 +187,10 @@ export const itemFingerprintKeys = pgTable(
   'item_fingerprint_keys',
   {
     key: integer('key').notNull(),
-    itemId: bigint('item_id', { mode: 'number' })
-      .notNull()
-      .references(() => items.id, { onDelete: 'cascade' }),
+    // No foreign key: its check on every key row (28 an item) was half the database's work on
+    // ingest. The keys of a deleted item are deleted with it (retention.ts, sources-repo.ts); a
+    // key left behind would only name an item that lookups no longer find.
+    itemId: bigint('item_id', { mode: 'number' }).notNull(),
     /** The item's date, so a lookup reads only the keys inside its time window. */
     publishedAt: tz('published_at').notNull(),
   },
@@ -224,8 +225,10 @@ export type NewItemRow = typeof items.$inferInsert;
 export type FetchRow = typeof fetches.$inferSelect;
 
 /**
- * One row: a counter bumped in every ingest transaction that changes items. Web processes
- * compare it to decide whether a rendered feed is still current.
+ * The hub's change counter, bumped in every transaction that changes what feeds show, spread
+ * over a few rows (slots) so that concurrent ingests do not queue on one row lock until they
+ * commit: the counter is the sum of the slots. Web processes compare it to decide whether a
+ * rendered feed is still current.
  */
 export const hubState = pgTable('hub_state', {
   id: integer('id').primaryKey(),

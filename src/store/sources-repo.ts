@@ -6,7 +6,7 @@ import type { PageSelectors, SourceOrigin, SourceSpec, SourceStatus } from '../c
 import { hostOf } from '../normalize/urls.ts';
 import type { Db, Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';
-import { fetches, items, sources, type FetchRow, type SourceRow } from './schema.ts';
+import { fetches, itemFingerprintKeys, items, sources, type FetchRow, type SourceRow } from './schema.ts';
 
 function specColumns(spec: SourceSpec) {
   return {
@@ -251,10 +251,12 @@ export async function updateSourceSpec(tx: Tx | Db, row: SourceRow, spec: Source
   return updated;
 }
 
-/** Deletes a source with its items and fetch history (foreign keys cascade); returns how many items went. */
+/** Deletes a source with its items, their near-duplicate keys and its fetch history; returns how many items went. */
 export async function deleteSource(db: Db, sourceId: number): Promise<{ itemsDeleted: number }> {
   return db.transaction(async (tx) => {
     const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(items).where(eq(items.sourceId, sourceId));
+    // The near-duplicate index has no foreign key to cascade through (schema.ts).
+    await tx.execute(sql`delete from ${itemFingerprintKeys} where item_id in (select id from ${items} where source_id = ${sourceId})`);
     await tx.delete(sources).where(eq(sources.id, sourceId));
     await bumpGeneration(tx);
     return { itemsDeleted: Number(n) };

@@ -11,25 +11,26 @@ import { itemFingerprintKeys, items, sources } from './schema.ts';
 
 /**
  * Writes the near-duplicate index entries of new and edited items (an edit may change the
- * fingerprint). One statement each way: the keys go in as two inline arrays, not thousands of
- * parameters.
+ * fingerprint or the date). One statement each way: the keys go in as inline arrays, not
+ * thousands of parameters, sorted as the primary key is, so the index is written in order.
  */
-export async function indexFingerprints(tx: Tx, rows: { id: number; fingerprint: string; isNew: boolean }[]): Promise<void> {
+export async function indexFingerprints(tx: Tx, rows: { id: number; fingerprint: string; publishedAt: Date; isNew: boolean }[]): Promise<void> {
   const edited = rows.filter((r) => !r.isNew).map((r) => r.id);
-  if (edited.length) await tx.delete(itemFingerprintKeys).where(inArray(itemFingerprintKeys.itemId, edited));
-  const keys: number[] = [];
-  const ids: number[] = [];
+  if (edited.length) await deleteFingerprintKeys(tx, edited);
+  const entries: { key: number; at: number; id: number }[] = [];
   for (const r of rows) {
-    for (const key of fingerprintKeys(r.fingerprint)) {
-      keys.push(key);
-      ids.push(r.id);
-    }
+    for (const key of fingerprintKeys(r.fingerprint)) entries.push({ key, at: r.publishedAt.getTime(), id: r.id });
   }
-  if (!keys.length) return;
+  if (!entries.length) return;
+  entries.sort((a, b) => a.key - b.key || a.at - b.at || a.id - b.id);
   await tx.execute(sql`insert into ${itemFingerprintKeys} (key, item_id, published_at)
-    select u.key, u.item_id, i.published_at from unnest(${intArray(keys)}, ${intArray(ids, 'bigint')}) as u(key, item_id)
-    join ${items} i on i.id = u.item_id
+    select u.key, u.item_id, to_timestamp(u.at / 1000.0) from unnest(${intArray(entries.map((e) => e.key))}, ${intArray(entries.map((e) => e.id), 'bigint')}, ${intArray(entries.map((e) => e.at), 'bigint')}) as u(key, item_id, at)
     on conflict do nothing`);
+}
+
+/** Deletes the near-duplicate index entries of these items: before the items go, or when they are indexed again. */
+export async function deleteFingerprintKeys(tx: Tx, itemIds: number[]): Promise<void> {
+  await tx.delete(itemFingerprintKeys).where(inArray(itemFingerprintKeys.itemId, itemIds));
 }
 
 /** Candidates by fingerprint are looked for this far either side of an item's date. */
