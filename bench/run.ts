@@ -8,6 +8,7 @@ import { benchNormalize } from './normalize.ts';
 import { benchPageSource } from './page-source.ts';
 import { benchPeer } from './peers/peer.ts';
 import { benchReader } from './reader.ts';
+import { benchReading } from './reading.ts';
 import { benchLoad } from './load.ts';
 import { benchScale } from './scale.ts';
 import { benchServe } from './serve.ts';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   scale: benchScale,
   load: benchLoad,
   workers: benchWorkers,
+  reading: benchReading,
   corpus: benchCorpusYield,
   pages: benchPageSource,
   digests: benchDigests,
