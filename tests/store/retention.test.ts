@@ -8,8 +8,8 @@ import { commitIngest } from '../../src/store/ingest.ts';
 import { queryItems } from '../../src/store/items-query.ts';
 import { applyRetention, planRetention } from '../../src/store/retention.ts';
 import { saveFeed } from '../../src/store/saved-feeds.ts';
-import { adminLog, items, savedFeeds, sources } from '../../src/store/schema.ts';
-import { getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
+import { adminLog, itemFingerprintKeys, items, savedFeeds, sources } from '../../src/store/schema.ts';
+import { deleteSource, getSourceBySlug, syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { item, spec } from '../helpers/items.ts';
 
@@ -43,7 +43,14 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     return (await database.db.select({ key: items.key }).from(items).where(eq(items.sourceId, source.id))).map((r) => r.key).sort();
   };
 
+  /** Near-duplicate keys whose item is gone: a deleted item's keys go with it. */
+  const orphanKeys = async () =>
+    (await database.db.execute(sql`select k.item_id from ${itemFingerprintKeys} k left join ${items} i on i.id = k.item_id where i.id is null`)) as unknown as unknown[] | { rows: unknown[] };
+  const count = (r: unknown[] | { rows: unknown[] }) => (Array.isArray(r) ? r : r.rows).length;
+  const keyRows = async () => (await database.db.select({ id: itemFingerprintKeys.itemId }).from(itemFingerprintKeys)).length;
+
   beforeEach(async () => {
+    await database.db.delete(itemFingerprintKeys);
     await database.db.delete(items);
     await database.db.delete(sources);
     await database.db.delete(adminLog);
@@ -64,8 +71,19 @@ describe.each(databaseKinds)('retention on %s', (kind) => {
     expect(await keys('quiet')).toEqual(['quiet-only']);
     expect((await getSourceBySlug(database.db, 'a'))!.itemCount).toBe(2);
     expect((await readGeneration(database.db)).generation).toBeGreaterThan(before);
+    expect(count(await orphanKeys())).toBe(0);
+    expect(await keyRows()).toBeGreaterThan(0);
     // Idempotent: nothing more to do.
     expect(await applyRetention(database.db, policy, { now: NOW })).toMatchObject({ itemsByAge: 0, batches: 0 });
+  });
+
+  it('deleting a source deletes its items and their near-duplicate keys, and no other source\'s', async () => {
+    const gone = await store('gone', [{ key: 'x', ageDays: 1 }, { key: 'y', ageDays: 2 }]);
+    await store('stays', [{ key: 'z', ageDays: 1 }]);
+    const before = await keyRows();
+    expect(await deleteSource(database.db, gone.id)).toEqual({ itemsDeleted: 2 });
+    expect(count(await orphanKeys())).toBe(0);
+    expect(await keyRows()).toBe(before / 3);
   });
 
   it('by count: beyond the newest N of a source, in small batches', async () => {
