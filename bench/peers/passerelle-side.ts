@@ -52,10 +52,10 @@ export async function preparePasserelle(options: PasserelleOptions): Promise<Pas
   };
   if (options.db.kind === 'pglite') await mkdir(options.db.dataDir, { recursive: true });
   try {
-    await run(process.execPath, [BIN, 'sources', 'list'], { cwd: REPO, env, maxBuffer: 64 * 1024 * 1024 });
+    await run(process.execPath, [BIN, 'sources', 'sync'], { cwd: REPO, env, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`passerelle sources list failed: ${e.stderr || e.message}`);
+    throw new Error(`passerelle sources sync failed: ${e.stderr || e.message}`);
   }
   const db = options.db;
   return {
