@@ -20,6 +20,7 @@ import { createScratchDatabase } from '../tests/helpers/databases.ts';
 import { startFeedFarm } from './feed-farm.ts';
 import { fmt, printTable } from './table.ts';
 import { farmSources, createBenchScheduler } from './bench-hub.ts';
+import { benchHostileLoad } from './load-hostile.ts';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
@@ -128,4 +129,6 @@ export async function benchLoad(): Promise<void> {
     await scratch.drop();
     await farm.close();
   }
+  console.log('');
+  await benchHostileLoad();
 }
