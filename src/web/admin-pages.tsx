@@ -35,7 +35,8 @@ import {
 import { ADMIN_FORM_WORDS } from './admin-form-words.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
 import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
-import type { AppEnv, TokenIdentity } from './app-env.ts';
+import type { AppEnv } from './app-env.ts';
+import type { FormBody, Handler, Signed } from './admin-handler.ts';
 import { otherLanguageHref, preferredLanguage } from './language.ts';
 import { HTML, PAGE_HEADERS } from './page-headers.ts';
 import { mountSelectorRoutes, pageProblemOf, pageRegistration, pageStepAfterPreview } from './admin-page-source-routes.tsx';
@@ -59,10 +60,7 @@ const FORM_LIMIT = 64 * 1024;
 /** An OPML file as large as the import takes, with room for the form around it. */
 export const OPML_FORM_LIMIT = DEFAULT_OPML_LIMITS.maxBytes + 64 * 1024;
 
-export type FormBody = Record<string, string | File | (string | File)[]>;
-export type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
 type SessionState = ({ kind: 'ok' } & Signed) | { kind: 'none' } | { kind: 'ended' } | { kind: 'throttled'; retryAfter: number };
-export type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
 
 const first = (v: FormBody[string] | undefined): string | undefined => {
   const one = Array.isArray(v) ? v[0] : v;
