@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { LANGUAGES, PROVINCE_REGION, REGIONS, type Language, type Province, type Region } from '../core/types.ts';
+import { isOneOf, LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../core/types.ts';
 import { formatBytes } from '../core/locale.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
 import { importOpml, type OutlineProblem } from '../pipeline/import-opml.ts';
@@ -123,11 +123,11 @@ function editFormValues(form: FormBody): EditFormValues {
  * given with no region. A region left empty without a province is a problem of its own.
  */
 function patchOf(v: EditFormValues, row: SourceRow): { patch: Record<string, unknown> } | { problems: FieldProblem[] } {
-  const province = (v.province || null) as Province | null;
+  const province = v.province || null;
   let region = v.region;
-  if (province && province in PROVINCE_REGION) {
-    const changedAlone = region === row.region && province !== row.province && !provinceFits(region, province);
-    if (!region || changedAlone) region = PROVINCE_REGION[province];
+  if (isOneOf(PROVINCES, v.province)) {
+    const changedAlone = region === row.region && v.province !== row.province && !provinceFits(region, v.province);
+    if (!region || changedAlone) region = PROVINCE_REGION[v.province];
   }
   if (!region) return { problems: [{ field: 'region', message: 'required', code: 'required' }] };
   const interval = v.intervalMinutes === '' ? null : /^\d{1,9}$/.test(v.intervalMinutes) ? Number(v.intervalMinutes) : v.intervalMinutes;
@@ -561,8 +561,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const importChoices = (form: FormBody): ImportChoices => {
     const region = first(form.region) ?? '';
     return {
-      region: (REGIONS as readonly string[]).includes(region) ? region : '',
-      languages: every(form.languages).filter((l) => (LANGUAGES as readonly string[]).includes(l)),
+      region: isOneOf(REGIONS, region) ? region : '',
+      languages: every(form.languages).filter((l): l is Language => isOneOf(LANGUAGES, l)),
       dryRun: first(form.dryRun) === 'yes',
     };
   };
@@ -586,7 +586,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
       try {
         const report = await importOpml(
           await file.text(),
-          { region: (choices.region || undefined) as Region | undefined, languages: choices.languages.length ? (choices.languages as Language[]) : undefined, dryRun: choices.dryRun },
+          { region: choices.region || undefined, languages: choices.languages.length ? choices.languages : undefined, dryRun: choices.dryRun },
           { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log },
           actorOf(session),
         );
