@@ -31,7 +31,7 @@ export interface HubStanding {
 }
 
 export interface StandingRow {
-  host: string;
+  url: string;
   status: string;
   lastFetchAt: Date | null;
   lastSuccessAt: Date | null;

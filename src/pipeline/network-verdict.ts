@@ -4,6 +4,7 @@
 // public pages both ask this, so a hub started offline says so once instead of blaming each
 // source's address.
 import type { SourceErrorCode } from '../core/types.ts';
+import { hostOf } from '../normalize/urls.ts';
 
 /** Failures met before any server answers: what a machine without a network meets for every site. */
 const UNREACHED: ReadonlySet<SourceErrorCode> = new Set<SourceErrorCode>(['dns', 'connect']);
@@ -35,9 +36,9 @@ export function sightingOf(host: string, at: Date, errorCode?: SourceErrorCode |
 }
 
 /** The sighting a source's row makes from its last fetch, if it was fetched and is active. */
-export function sightingOfSource(s: { host: string; status: string; lastFetchAt: Date | null; errorCount: number; lastErrorCode: SourceErrorCode | null }): Sighting | undefined {
+export function sightingOfSource(s: { url: string; status: string; lastFetchAt: Date | null; errorCount: number; lastErrorCode: SourceErrorCode | null }): Sighting | undefined {
   if (s.status !== 'active' || !s.lastFetchAt) return undefined;
-  return sightingOf(s.host, s.lastFetchAt, s.errorCount > 0 ? s.lastErrorCode : null);
+  return sightingOf(hostOf(s.url), s.lastFetchAt, s.errorCount > 0 ? s.lastErrorCode : null);
 }
 
 /**

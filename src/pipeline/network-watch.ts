@@ -68,7 +68,7 @@ export function createNetworkWatch(logger: Logger, options: NetworkWatchOptions 
           const failing = [...held, fetch];
           const hosts = new Set(sightings.filter((s) => !s.reached).map((s) => s.host)).size;
           const codes = [...new Set(failing.map((f) => f.code))];
-          logger.warn({ hosts, codes }, 'no network? every site failed before answering; each source is retried within minutes');
+          logger.warn({ hosts, codes }, 'no network? every site failed before answering');
           offline = true;
           for (const f of held) f.log.debug(f.fields, FAILED);
           clearTimeout(timer);

@@ -39,7 +39,7 @@ describe('sightingOf', () => {
   });
 
   it('reads a source row: its last fetch, if it is active and was fetched', () => {
-    const row = { host: 'a.example', status: 'active', lastFetchAt: t0, errorCount: 1, lastErrorCode: 'dns' as const };
+    const row = { url: 'https://a.example/feed', status: 'active', lastFetchAt: t0, errorCount: 1, lastErrorCode: 'dns' as const };
     expect(sightingOfSource(row)).toEqual({ host: 'a.example', at: t0, reached: false });
     // An error left from before a success does not count.
     expect(sightingOfSource({ ...row, errorCount: 0 })?.reached).toBe(true);

@@ -27,7 +27,7 @@ describe('the fetch log without a network', () => {
     fail('c', 'connect');
     fail('a', 'dns');
     watch.flush();
-    expect(said(WARN)).toEqual(['-: no network? every site failed before answering; each source is retried within minutes']);
+    expect(said(WARN)).toEqual(['-: no network? every site failed before answering']);
   });
 
   it('writes each source’s own line when another site answers', () => {
