@@ -91,7 +91,8 @@ export async function runServe(config: Readonly<Config>, options: ServeOptions):
   }
   // One line that says what this hub holds and where to read it.
   const standing = standingOf(await listSources(hub.database.db));
-  const reader = options.web && http ? `${config.port === 0 ? http.url : config.publicUrl}/en/` : undefined;
+  // PORT=0 leaves the default public address without its real port: the one listened on says it.
+  const reader = options.web && http ? `${config.publicUrl.endsWith(':0') ? http.url : config.publicUrl}/en/` : undefined;
   logger.info({ sources: standing.sources, read: standing.read, items: standing.items, ...(reader ? { reader } : {}) }, 'ready');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
