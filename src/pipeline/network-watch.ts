@@ -1,7 +1,8 @@
 // The fetch log's view of the network. A source that fails before any server answers is held back
-// for a moment: if the other sites fail the same way (network-verdict.ts), the log says "no
-// network?" once instead of blaming each source; if a site answers, or the moment passes, the held
-// lines are written as they were. Once a site answers again, the log says the network is back.
+// for a moment, with the others that fail so meanwhile: then, if no site answered and several
+// failed (network-verdict.ts), the log says "no network?" once instead of blaming each source, and
+// keeps quiet about the next tries; otherwise the held lines are written as they were. Once a
+// site answers again, the log says the network is back.
 import type { Logger } from '../core/logger.ts';
 import type { SourceErrorCode } from '../core/types.ts';
 import { networkVerdict, OFFLINE_WINDOW_MS, sightingOf, type Sighting } from './network-verdict.ts';
@@ -43,53 +44,52 @@ export function createNetworkWatch(logger: Logger, options: NetworkWatchOptions 
     sightings = [...sightings.filter((s) => s.at.getTime() > since), sighting];
     return networkVerdict(sightings);
   };
-  const flush = () => {
+  /** The held lines: one "no network?" for them all if no site answered, else each as it was. */
+  const settle = () => {
     clearTimeout(timer);
     timer = undefined;
-    for (const f of held) f.log.warn(f.fields, FAILED);
+    if (!held.length) return;
+    if (networkVerdict(sightings) === 'offline') {
+      const sites = new Set(held.map((f) => f.host)).size;
+      const codes = [...new Set(held.map((f) => f.code))];
+      logger.warn({ sites, codes }, 'no network? every site failed before answering');
+      offline = true;
+      for (const f of held) f.log.debug(f.fields, FAILED);
+    } else {
+      for (const f of held) f.log.warn(f.fields, FAILED);
+    }
     held = [];
+  };
+  const answered = (host: string) => {
+    if (offline) logger.info({ host }, 'network back: a site answered');
+    offline = false;
+    settle();
   };
 
   return {
     failed(fetch) {
       const sighting = sightingOf(fetch.host, fetch.at, fetch.code);
       const verdict = sighting ? see(sighting) : undefined;
-      if (verdict === 'online') {
-        if (offline) logger.info({ host: fetch.host }, 'network back: a site answered');
-        offline = false;
-        flush();
-      }
+      if (verdict === 'online') answered(fetch.host);
       if (!sighting || verdict === 'online') {
         fetch.log.warn(fetch.fields, FAILED);
         return;
       }
-      if (verdict === 'offline') {
-        if (!offline) {
-          const failing = [...held, fetch];
-          const hosts = new Set(sightings.filter((s) => !s.reached).map((s) => s.host)).size;
-          const codes = [...new Set(failing.map((f) => f.code))];
-          logger.warn({ hosts, codes }, 'no network? every site failed before answering');
-          offline = true;
-          for (const f of held) f.log.debug(f.fields, FAILED);
-          clearTimeout(timer);
-          timer = undefined;
-          held = [];
-        }
+      // Already said: the hub is offline, and this site is one more that cannot be reached.
+      if (offline) {
         fetch.log.debug(fetch.fields, FAILED);
         return;
       }
       held.push(fetch);
       if (!timer) {
-        timer = setTimeout(flush, holdMs);
+        timer = setTimeout(settle, holdMs);
         timer.unref();
       }
     },
     reached(host, at) {
-      const verdict = see({ host, at, reached: true });
-      if (offline && verdict === 'online') logger.info({ host }, 'network back: a site answered');
-      offline = false;
-      flush();
+      see({ host, at, reached: true });
+      answered(host);
     },
-    flush,
+    flush: settle,
   };
 }

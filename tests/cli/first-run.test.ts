@@ -66,7 +66,9 @@ describe('the first run, offline', () => {
     const api = (await (await fetch(`${base}/api/sources`)).json()) as { sources: { health: { lastFetch: string | null } }[] };
     expect(api.sources.every((s) => s.health.lastFetch)).toBe(true);
     const lines = logLines();
-    expect(lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('no network?'))).toHaveLength(1);
+    expect(lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('no network?'))).toEqual([
+      expect.objectContaining({ msg: 'no network? every site failed before answering', sites: 3, codes: expect.arrayContaining(['dns', 'connect']) }),
+    ]);
     expect(lines.filter((l) => l.msg === 'fetch failed')).toEqual([]);
   });
 

@@ -21,13 +21,19 @@ const INFO = 30;
 
 describe('the fetch log without a network', () => {
   it('says "no network?" once when every site fails before answering, and blames no source', () => {
-    const { watch, fail, said } = setup();
+    const { watch, fail, said, lines } = setup();
     fail('a', 'dns');
     fail('b', 'dns');
     fail('c', 'connect');
     fail('a', 'dns');
     watch.flush();
     expect(said(WARN)).toEqual(['-: no network? every site failed before answering']);
+    expect(lines.find((l) => l.msg === 'no network? every site failed before answering')).toMatchObject({ sites: 3, codes: ['dns', 'connect'] });
+    // The next round of tries: still nothing per source.
+    fail('b', 'dns');
+    fail('c', 'connect');
+    watch.flush();
+    expect(said(WARN)).toHaveLength(1);
   });
 
   it('writes each source’s own line when another site answers', () => {
@@ -57,6 +63,7 @@ describe('the fetch log without a network', () => {
     const { watch, fail, said, at } = setup();
     fail('a', 'dns');
     fail('b', 'dns');
+    watch.flush();
     watch.reached('a.example', at);
     expect(said(INFO)).toEqual(['-: network back: a site answered']);
   });
