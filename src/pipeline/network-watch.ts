@@ -33,7 +33,7 @@ export interface NetworkWatchOptions {
 const FAILED = 'fetch failed';
 
 export function createNetworkWatch(logger: Logger, options: NetworkWatchOptions = {}): NetworkWatch {
-  const holdMs = options.holdMs ?? 5_000;
+  const holdMs = options.holdMs ?? 15_000;
   let sightings: Sighting[] = [];
   let held: FailedFetch[] = [];
   let timer: NodeJS.Timeout | undefined;
