@@ -127,6 +127,7 @@ const en = {
   acceptedParameters: (names: string) => `It takes: ${names}.`,
   unknownValue: (name: string, values: string) => `“${name}” does not take ${values}.`,
   acceptedValues: (values: string) => `Accepted: ${values}.`,
+  noValuesAccepted: 'This hub has none defined.',
   badNumber: (name: string, min: number, max: number) => `“${name}” must be a whole number from ${min} to ${max}.`,
   badSince: '“since” must be a date, such as 2024-05-01, or a time, such as 2024-05-01T12:00:00Z.',
   sinceOutOfRange: '“since” must fall between the years 1 and 9999.',
@@ -325,6 +326,7 @@ const fr: Words = {
   acceptedParameters: (names) => `Elle accepte\u00a0: ${names}.`,
   unknownValue: (name, values) => `«\u00a0${name}\u00a0» n’accepte pas ${values}.`,
   acceptedValues: (values) => `Valeurs acceptées\u00a0: ${values}.`,
+  noValuesAccepted: 'Ce carrefour n’en définit aucune.',
   badNumber: (name, min, max) => `«\u00a0${name}\u00a0» doit être un nombre entier de ${min} à ${max}.`,
   badSince: '«\u00a0since\u00a0» doit être une date, comme 2024-05-01, ou une heure, comme 2024-05-01T12:00:00Z.',
   sinceOutOfRange: '«\u00a0since\u00a0» doit tomber entre les années 1 et 9999.',
@@ -413,7 +415,7 @@ export function describeQueryProblem(problem: QueryProblem, ui: Language): strin
       return [w.unknownParameter(problem.parameter), hint, w.acceptedParameters(list(problem.accepted))].filter(Boolean).join(' ');
     }
     case 'unknown-value':
-      return `${w.unknownValue(problem.parameter, (problem.values ?? []).map(w.quote).join(', '))} ${w.acceptedValues(list(problem.accepted))}`;
+      return `${w.unknownValue(problem.parameter, (problem.values ?? []).map(w.quote).join(', '))} ${problem.accepted?.length ? w.acceptedValues(list(problem.accepted)) : w.noValuesAccepted}`;
     case 'bad-number':
       return w.badNumber(problem.parameter, problem.min ?? 1, problem.max ?? 1);
     case 'bad-since':
