@@ -7,12 +7,14 @@ import { formatDayOfMonth, LOCALES } from '../../core/locale.ts';
 import { PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
+import type { HubStanding } from '../../pipeline/hub-standing.ts';
 import { dayAfter, dayIn, startOfDay, type EventParams } from '../../publish/event-query.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceView } from '../source-views.ts';
 import { CalendarLink } from './calendar-link.tsx';
 import { EventLine, zoneOptions } from './event-parts.tsx';
+import { HubEmpty, isHubEmpty } from './hub-empty.tsx';
 import { EVENTS_PATH, foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 import { byLabel, CheckGroup, Hidden, Select } from './river.tsx';
 
@@ -42,6 +44,8 @@ export interface EventsProps {
   subscribe: EventsSubscribe;
   feeds: FeedLink[];
   switchHref: string;
+  /** Where the hub stands: an empty list explains a hub with no items yet. */
+  standing?: HubStanding;
 }
 
 const SUMMARY_CHARS = 200;
@@ -237,6 +241,8 @@ export function EventsPage(props: EventsProps) {
                 </ol>
               </section>
             ))
+          ) : isHubEmpty(props.standing) ? (
+            <HubEmpty ctx={ctx} standing={props.standing} />
           ) : (
             <p>{upcoming ? w.noEvents : w.noPastEvents}</p>
           )}
