@@ -8,6 +8,7 @@ import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createReadPool, type BodyReader } from '../pipeline/read-pool.ts';
+import { createNetworkWatch } from '../pipeline/network-watch.ts';
 import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
@@ -133,6 +134,7 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
   const websub = createWebsubHub({ db: database.db, renderer, publicUrl: config.publicUrl, guard: config.fetch, limits: config.websub, onQueued: () => websubJobs.requestQueued() });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
   const reader = createReadPool(config.read, feeds.topics);
+  const pipelineLog = logger.child({ component: 'pipeline' });
   const pipeline: PipelineDeps = {
     db: database.db,
     fetch: config.fetch,
@@ -140,7 +142,8 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
     reader,
-    logger: logger.child({ component: 'pipeline' }),
+    logger: pipelineLog,
+    network: createNetworkWatch(pipelineLog),
     onItemsChanged: () => {
       feedCache.invalidate();
       websubJobs.itemsChanged();

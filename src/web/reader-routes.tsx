@@ -8,15 +8,17 @@ import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import { dayNumber } from '../core/locale.ts';
 import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
+import { uiParam, uiQuery } from '../publish/feed-address.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { isTrackingParam } from '../normalize/canonical-url.ts';
+import { standingOf, type HubStanding } from '../pipeline/hub-standing.ts';
 import { selectionOf } from '../publish/digest-message.ts';
-import { canonicalEventParams, dayIn, encodeEventCursor, EVENT_PARAMS, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
-import { canonicalFilter, encodeCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
+import { canonicalEventParams, dayIn, EVENT_PARAMS, eventWindow, nextEventCursor, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
+import { canonicalFilter, encodeCursor, nextCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
-import { eventCursor, queryEvents } from '../store/events-query.ts';
+import { queryEvents } from '../store/events-query.ts';
 import { getItem, queryItems, type ItemView } from '../store/items-query.ts';
 import { getSavedFeed, SAVED_FEED_ID } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
@@ -60,6 +62,14 @@ const SNIPPET_ROWS = 5;
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 const EMBED_EVENTS_STEP_MS = 15 * 60_000;
+
+/**
+ * A hub without items explains itself, and what it says changes with fetches that change no item:
+ * its cached pages are kept a minute at most.
+ */
+function standingKey(standing: HubStanding, now: number): string {
+  return standing.kind === 'has-items' ? '' : `${standing.kind}:${Math.floor(now / 60_000)}`;
+}
 
 /** The reader, the directory, the embed and their assets; mounted last, for its /en/* and /fr/* 404 pages. */
 export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
@@ -144,13 +154,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   async function pagingOf(query: FeedQuery, pageQuery: string, rows: ItemView[], paged: boolean): Promise<Paging> {
     const at = (cursor?: string) => [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&');
     const seen = paged ? query.seen : 0;
-    const last = rows.at(-1);
-    const older =
-      last && rows.length >= query.limit
-        ? query.order === 'relevance'
-          ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
-          : encodeCursor({ publishedAt: last.publishedAt, id: last.id, ...(seen !== undefined ? { seen: seen + rows.length } : {}) })
-        : undefined;
+    const older = nextCursor(query, rows, seen);
     let newerQuery: string | undefined;
     if (paged) {
       if (seen === undefined || seen <= query.limit) newerQuery = pageQuery;
@@ -190,13 +194,13 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
 
   function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
     const filter = canonicalFilter(query);
-    const feedQuery = [filter, ui === 'fr' ? 'ui=fr' : ''].filter(Boolean).join('&');
+    const feedQuery = [filter, uiParam(ui)].filter(Boolean).join('&');
     const feeds = feedLinks('/feeds/all', feedQuery, heading);
     const links: SubscribeLinks = {
       rss: feeds[0].href,
       atom: feeds[1].href,
       json: feeds[2].href,
-      opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
+      opml: `${publicUrl}/opml/topics.opml${uiQuery(ui)}`,
       ...embedSnippets([filter, `ui=${ui}`].filter(Boolean).join('&'), heading, ui, `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`),
       calendar: `${publicUrl}/calendar/all.ics${filter ? `?${filter}` : ''}`,
       email: deps.emailDigests ? { action: `${base}/${ui}/digests`, selection: selectionOf(query) } : undefined,
@@ -235,7 +239,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const pageQuery = pageQueryOf(query, PAGE_LIMITS);
     const cursor = params.get('before') ?? params.get('page') ?? '';
     const ctx = contextFor(ui);
-    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now)].join('\u0000');
+    const standing = standingOf(sources);
+    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now), standingKey(standing, ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, query);
       const paging = await pagingOf(query, pageQuery, items, cursor !== '');
@@ -253,6 +258,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
           subscribe={links}
           feeds={feeds}
           switchHref={pageHref(ctx, '', [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&'), otherLanguage(ui))}
+          standing={standing}
         />,
       );
       return { body, lastModified: new Date(0) };
@@ -300,7 +306,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const item = /^\d{1,15}$/.test(raw) ? await getItem(db, Number(raw)) : undefined;
     if (!item) throw new NotFoundError(`no item ${raw}`);
     const ctx = contextFor(ui);
-    const feeds = feedLinks(`/sources/${item.source.slug}`, ui === 'fr' ? 'ui=fr' : '', item.source.title);
+    const feeds = feedLinks(`/sources/${item.source.slug}`, uiParam(ui), item.source.title);
     return sendPage(c, ui, fresh(await renderDocument(<ItemPage ctx={ctx} item={item} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });
 
@@ -326,20 +332,20 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const today = dayIn(ctx.now, range.tz);
     const pageQuery = [pageQueryOf(query, EVENTS_LIMITS), canonicalEventParams(range)].filter(Boolean).join('&');
     const cursor = params.get('after') ?? '';
-    const key = ['events', when, ui, pageQuery, cursor, today].join('\u0000');
+    const standing = standingOf(sources);
+    const key = ['events', when, ui, pageQuery, cursor, today, standingKey(standing, ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       // From today on, in the reader's zone: an event earlier today is still today's.
       const todayStart = startOfDay(today, range.tz);
       const { before: _b, offset: _o, order: _r, ...selection } = query;
       const items = await queryEvents(db, { ...selection, ...eventWindow(when, range, todayStart), after });
-      const last = items.at(-1);
-      const next = last && items.length === query.limit ? encodeEventCursor(eventCursor(last)) : undefined;
+      const next = nextEventCursor(items, query.limit);
       const title = when === 'upcoming' ? ctx.w.eventsHeading : ctx.w.pastEventsHeading;
       const heading = canonicalFilter(query) ? `${title} · ${describeQuery(query, ui, topicLabels[ui])}` : title;
       const filter = canonicalFilter(query);
       const withFilter = (...parts: string[]) => parts.filter(Boolean).join('&');
       const calendar = `${publicUrl}/calendar/all.ics${withFilter(filter) ? `?${withFilter(filter)}` : ''}`;
-      const rss = `${publicUrl}/feeds/all.rss?${withFilter(canonicalFilter({ ...query, types: ['event'] }), ui === 'fr' ? 'ui=fr' : '')}`;
+      const rss = `${publicUrl}/feeds/all.rss?${withFilter(canonicalFilter({ ...query, types: ['event'] }), uiParam(ui))}`;
       const path = when === 'upcoming' ? EVENTS_PATH : PAST_PATH;
       const body = await renderDocument(
         <EventsPage
@@ -359,6 +365,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
             { type: 'application/rss+xml', title: `${heading} (RSS)`, href: rss },
           ]}
           switchHref={pageHref(ctx, path[otherLanguage(ui)], withFilter(pageQuery, cursor ? `after=${cursor}` : ''), otherLanguage(ui))}
+          standing={standing}
         />,
       );
       return { body, lastModified: new Date(0) };
@@ -370,8 +377,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const ctx = contextFor(ui);
     const sources = await listSources(db);
     const feeds: FeedLink[] = [
-      ...feedLinks('/feeds/all', ui === 'fr' ? 'ui=fr' : '', ctx.w.navRiver),
-      { type: 'text/x-opml', title: ctx.w.sourcesOpml, href: `${publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}` },
+      ...feedLinks('/feeds/all', uiParam(ui), ctx.w.navRiver),
+      { type: 'text/x-opml', title: ctx.w.sourcesOpml, href: `${publicUrl}/opml/sources.opml${uiQuery(ui)}` },
     ];
     return sendPage(c, ui, fresh(await renderDocument(<DirectoryPage ctx={ctx} sources={sources} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });
@@ -393,11 +400,14 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
         : c.body(rendered.body, status as 400, { ...EMBED_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store' });
     let query: FeedQuery;
     let rows: number | undefined;
+    const sources = await listSources(db);
+    const standing = standingOf(sources);
+    const hubEmpty = standing.kind !== 'has-items';
     try {
       oneOf('theme', params.getAll('theme').filter(Boolean), ['light', 'dark'] as const);
       oneOf('view', params.getAll('view').filter(Boolean), ['items', 'events'] as const);
       rows = parseWholeNumber(params, 'height', 1, EMBED_LIMITS.maxLimit);
-      query = parseFeedQuery(params, vocabulary(await listSources(db)), { ...EMBED_LIMITS, defaultLimit: rows ?? EMBED_LIMITS.defaultLimit });
+      query = parseFeedQuery(params, vocabulary(sources), { ...EMBED_LIMITS, defaultLimit: rows ?? EMBED_LIMITS.defaultLimit });
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       const body = await renderDocument(
@@ -409,22 +419,22 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     if (view === 'events') {
       // Upcoming events by date; one that has ended leaves the list within a quarter of an hour.
       const at = Math.floor(ctx.now / EMBED_EVENTS_STEP_MS) * EMBED_EVENTS_STEP_MS;
-      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at].join('\u0000');
+      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at, standingKey(standing, ctx.now)].join('\u0000');
       const rendered = await cache.get(key, async () => {
         const { before: _b, offset: _o, order: _r, ...selection } = query;
         const items = await queryEvents(db, { ...selection, when: 'upcoming', at: new Date(at) });
         const heading = canonicalFilter(query) ? `${ctx.w.eventsHeading} · ${describeQuery(query, ui, topicLabels[ui])}` : ctx.w.embedEventsAll;
         const moreHref = `${publicUrl}/${ui}/${EVENTS_PATH[ui]}${filter ? `?${filter}` : ''}`;
-        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} rows={rows} />), lastModified: new Date(0) };
+        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} rows={rows} hubEmpty={hubEmpty} />), lastModified: new Date(0) };
       });
       return send(rendered);
     }
-    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now)].join('\u0000');
+    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now), standingKey(standing, ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, { ...query, before: undefined, offset: undefined });
       const heading = headingOf(query, ui, ctx.w.embedAll);
       const moreHref = `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`;
-      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} rows={rows} />), lastModified: new Date(0) };
+      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} rows={rows} hubEmpty={hubEmpty} />), lastModified: new Date(0) };
     });
     return send(rendered);
   });
