@@ -47,8 +47,10 @@ const MONTHS: Record<string, number> = {
   janv: 1, fevr: 2, avr: 4, juil: 7,
 };
 const MONTH_NAMES = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
-const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:er|st|nd|rd|th)?\\s+(${MONTH_NAMES})\\.?\\b`, 'gi');
-const MONTH_DAY = new RegExp(`\\b(${MONTH_NAMES})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?!\\s*[,.]?\\d{3})`, 'gi');
+/** "25 mai", "du 25 au 27 mai", "les 20 et 21 novembre", "1er avril". */
+const DAY_MONTH = new RegExp(`\\b(?:(\\d{1,2})(?:er)?\\s*(?:au|et|-|–|to|and)\\s*)?(\\d{1,2})(?:er|st|nd|rd|th)?\\s+(${MONTH_NAMES})\\.?\\b`, 'gi');
+/** "May 25", "May 25-27", "May 25 to 27", "Jan. 15". */
+const MONTH_DAY = new RegExp(`\\b(${MONTH_NAMES})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:\\s*(?:-|–|to|and)\\s*(\\d{1,2})(?:st|nd|rd|th)?)?\\b(?!\\s*[,.]?\\d{3})`, 'gi');
 const ISO_DATE = /\b(20\d\d)-(\d\d)-(\d\d)\b/g;
 /** "1:30 p.m.", "1 p.m.", "13 h 30", "13h", "13:30". */
 const TIME_12 = /\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?\s?m\b\.?/gi;
@@ -129,8 +131,14 @@ function datesIn(text: string): Set<string> {
     if (month && day >= 1 && day <= 31) dates.add(`${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
   };
   const folded = foldAccents(text);
-  for (const m of folded.matchAll(DAY_MONTH)) add(MONTHS[m[2].toLowerCase()], Number(m[1]));
-  for (const m of folded.matchAll(MONTH_DAY)) add(MONTHS[m[1].toLowerCase()], Number(m[2]));
+  for (const m of folded.matchAll(DAY_MONTH)) {
+    add(MONTHS[m[3].toLowerCase()], Number(m[2]));
+    if (m[1]) add(MONTHS[m[3].toLowerCase()], Number(m[1]));
+  }
+  for (const m of folded.matchAll(MONTH_DAY)) {
+    add(MONTHS[m[1].toLowerCase()], Number(m[2]));
+    if (m[3]) add(MONTHS[m[1].toLowerCase()], Number(m[3]));
+  }
   for (const m of folded.matchAll(ISO_DATE)) add(Number(m[2]), Number(m[3]));
   for (const m of folded.matchAll(TIME_12)) {
     const hour = (Number(m[1]) % 12) + (m[3].toLowerCase() === 'p' ? 12 : 0);
