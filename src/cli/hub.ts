@@ -5,6 +5,7 @@ import { VERSION, type Config } from '../core/config.ts';
 import { recordWebsubDelivery } from '../core/metrics.ts';
 import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
+import { compileLexicon } from '../normalize/lexicon.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
@@ -134,6 +135,7 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
     schedule: config.schedule,
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
+    lexicon: compileLexicon(feeds.lexicon),
     logger: logger.child({ component: 'pipeline' }),
     onItemsChanged: () => {
       feedCache.invalidate();

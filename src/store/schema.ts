@@ -196,6 +196,23 @@ export const itemFingerprintKeys = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_fingerprint_keys_item_idx').on(t.itemId)],
 );
 
+/**
+ * The twin index: for each English or French item, one row per publisher key of its source
+ * (normalize/twins.ts publisherKeys) with its language, "o:ircc…|fr". A new item reads the keys of
+ * its own publisher in the other language, inside the twin window: a range read per key.
+ */
+export const itemTwinKeys = pgTable(
+  'item_twin_keys',
+  {
+    key: text('key').notNull(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    publishedAt: tz('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_twin_keys_item_idx').on(t.itemId)],
+);
+
 export const fetches = pgTable(
   'fetches',
   {
