@@ -13,6 +13,9 @@ import { computeFingerprint, fingerprintKeys } from '../../src/normalize/fingerp
 import { classifyType } from '../../src/normalize/item-type.ts';
 import { compareStories, type StoryFacts } from '../../src/normalize/same-story.ts';
 import { compileTaxonomy, tagTopics } from '../../src/normalize/topics.ts';
+import { compileLexicon } from '../../src/normalize/lexicon.ts';
+import { twinEvidence } from '../../src/normalize/twin-evidence.ts';
+import { publisherKeys, twinScore, type TwinFacts } from '../../src/normalize/twins.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 
 export const EVAL_DIR = new URL('../fixtures/eval/', import.meta.url);
@@ -191,6 +194,35 @@ export async function evaluate(options: { dir?: URL; feedsFile?: URL } = {}): Pr
       } else if (relation === 'translation') translationEdges.push([i, j]);
     }
   }
+  // Items no URL links to a translation get their twin from their content, as the store does:
+  // in order of publication, each takes the best-scoring earlier item not linked yet.
+  const lexicon = compileLexicon(feeds.lexicon);
+  const twinFacts: TwinFacts[] = items.map((item, i) => ({
+    language: facts[i].language,
+    publishedAt: facts[i].publishedAt,
+    publisherKeys: publisherKeys(sources.get(item.source)!),
+    evidence: twinEvidence({ title: item.title, summary: item.summary, url: item.url, language: facts[i].language }, lexicon),
+  }));
+  const hasTranslation = new Set(translationEdges.flat());
+  const order = items.map((_, i) => i).sort((x, y) => facts[x].publishedAt.getTime() - facts[y].publishedAt.getTime() || x - y);
+  const met: number[] = [];
+  for (const i of order) {
+    if (!hasTranslation.has(i)) {
+      let best = -1;
+      let bestScore = 0;
+      for (const j of met) {
+        if (hasTranslation.has(j)) continue;
+        const score = twinScore(twinFacts[i], twinFacts[j]);
+        if (score !== null && score > bestScore) [best, bestScore] = [j, score];
+      }
+      if (best >= 0) {
+        translationEdges.push([i, best]);
+        hasTranslation.add(i).add(best);
+      }
+    }
+    met.push(i);
+  }
+
   const trueDup = new UnionFind(items.length);
   const trueTranslationEdges: [number, number][] = [];
   items.forEach((item, i) => {

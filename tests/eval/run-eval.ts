@@ -1,6 +1,7 @@
 // Prints the normalize/ evaluation as readable tables: `npm run eval` (add --errors to list
 // every miss).
 import { evaluate, HOLDOUT_DIR, type PrecisionRecall } from './evaluate.ts';
+import { evaluateTwins, TWINS_HOLDOUT_DIR } from './evaluate-twins.ts';
 import { evaluateEvents, eventsOnGeneralSet, EVENTS_HOLDOUT_DIR, type EventReport, type Rate } from './evaluate-events.ts';
 
 const report = await evaluate();
@@ -41,6 +42,15 @@ console.log(`${'language accuracy'.padEnd(24)} ${pct(holdout.language.accuracy)}
 console.log(`${'type accuracy'.padEnd(24)} ${pct(holdout.type.accuracy)}`);
 console.log(`${'near misses merged'.padEnd(24)} ${holdout.nearMisses.merged.length} of ${holdout.nearMisses.pairs}`);
 
+const twins = await evaluateTwins();
+const twinsHoldout = await evaluateTwins(TWINS_HOLDOUT_DIR);
+console.log(`\nEnglish/French twins from their content — ${twins.items} items, ${twins.twinPairs} twin pairs, ${twins.nonTwinPairs} labelled near misses (tests/fixtures/twins/)`);
+console.log(`${''.padEnd(24)} ${'prec'.padStart(6)} ${'recall'.padStart(6)}    TP wrong missed  near misses linked`);
+const twinRow = (name: string, r: typeof twins) =>
+  `${name.padEnd(24)} ${pct(r.precision)} ${pct(r.recall)}  ${String(r.truePositives).padStart(4)} ${String(r.wrong.length).padStart(5)} ${String(r.missed.length).padStart(6)}  ${r.nearMissesLinked.length} of ${r.nonTwinPairs}`;
+console.log(twinRow('main set', twins));
+console.log(twinRow(`held-out (${twinsHoldout.twinPairs} pairs)`, twinsHoldout));
+
 const events = await evaluateEvents();
 const eventsHoldout = await evaluateEvents({ dir: EVENTS_HOLDOUT_DIR });
 const general = await eventsOnGeneralSet();
@@ -60,6 +70,15 @@ if (showErrors) {
   console.log('\nEvent misses');
   for (const m of [...events.misses, ...eventsHoldout.misses]) console.log(`  ${m.id.padEnd(14)} ${m.what.padEnd(18)} expected ${m.expected}, got ${m.got}`);
   for (const id of [...events.nonEvents.invented, ...eventsHoldout.nonEvents.invented, ...general.invented]) console.log(`  non-event given an event: ${id}`);
+  console.log('\nTwin errors');
+  for (const r of [twins, twinsHoldout]) {
+    for (const [what, list] of [['wrong', r.wrong], ['missed', r.missed]] as const) {
+      for (const pair of list) {
+        const s = r.signals.get(pair);
+        console.log(`  ${what.padEnd(7)} ${pair}  ${s ? `${s.conflict ? `conflict: ${s.conflict} ` : ''}title ${s.titleSim.toFixed(2)} body ${s.bodySim.toFixed(2)} shared ${s.shared} ${s.minutesApart} min apart` : 'not comparable (language, publisher or window)'}`);
+      }
+    }
+  }
   console.log('\nTopic errors (missing / extra)');
   for (const e of report.topicErrors) console.log(`  ${e.id.padEnd(12)} -[${e.missing.join(', ')}] +[${e.extra.join(', ')}]`);
   console.log('\nLanguage errors');
