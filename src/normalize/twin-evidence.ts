@@ -110,8 +110,8 @@ interface FoundNumber {
 function numbersIn(text: string, french: boolean): FoundNumber[] {
   const found: FoundNumber[] = [];
   const pattern = french
-    ? /(\$\s?)?\b(\d{1,3}(?:[  \u202f.]\d{3})+|\d+)(?:,(\d+))?(?:\s?(millions?|milliards?|M|G)\b)?(\s?(?:\$|de dollars|dollars))?/g
-    : /(\$\s?)?\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(million|billion|M|B)\b)?(\s?dollars)?/g;
+    ? /(\$\s?)?\b(\d{1,3}(?:[  \u202f.]\d{3})+|\d+)(?:,(\d+))?(?:\s?([Mm]illions?|[Mm]illiards?|M|G)\b)?(\s?(?:\$|de dollars|dollars))?/g
+    : /(\$\s?)?\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?([Mm]illion|[Bb]illion|M|B)\b)?(\s?dollars)?/g;
   for (const m of text.matchAll(pattern)) {
     // Times and dates are read apart; a number glued to letters (a version, "B2") is a name.
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 1);
