@@ -197,12 +197,14 @@ export const itemFingerprintKeys = pgTable(
 );
 
 /**
- * The twin index: for each English or French item, one row per publisher key of its source
- * (normalize/twins.ts publisherKeys) with its language, "o:ircc…|fr". A new item reads the keys of
- * its own publisher in the other language, inside the twin window: a range read per key.
+ * Keys that find an item's other versions by equality, with its date: for an English or French
+ * item, one per publisher key of its source with its language ("o:ircc…|fr", normalize/twins.ts),
+ * so a new item reads its publisher's items in the other language, its twin candidates; and the
+ * start of its link ("l:…", normalize/canonical-url.ts linkStem), so a link cut short finds the
+ * whole one. Each lookup is a range read of one key inside a time window.
  */
-export const itemTwinKeys = pgTable(
-  'item_twin_keys',
+export const itemStoryKeys = pgTable(
+  'item_story_keys',
   {
     key: text('key').notNull(),
     itemId: bigint('item_id', { mode: 'number' })
@@ -210,7 +212,7 @@ export const itemTwinKeys = pgTable(
       .references(() => items.id, { onDelete: 'cascade' }),
     publishedAt: tz('published_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_twin_keys_item_idx').on(t.itemId)],
+  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_story_keys_item_idx').on(t.itemId)],
 );
 
 export const fetches = pgTable(

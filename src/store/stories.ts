@@ -5,13 +5,14 @@
 // candidates, their facts), then one update for the items that join a story or a translation.
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Enclosure, ItemLanguage } from '../core/types.ts';
+import { linkStem } from '../normalize/canonical-url.ts';
 import { fingerprintKeys } from '../normalize/fingerprint.ts';
 import { DEFAULT_LEXICON, type Lexicon } from '../normalize/lexicon.ts';
 import { compareStories, type StoryFacts } from '../normalize/same-story.ts';
 import { twinEvidence } from '../normalize/twin-evidence.ts';
 import { publisherKeys, TWIN_WINDOW_MS, twinScore, type TwinFacts } from '../normalize/twins.ts';
 import { intArray, queryRows, textArray, type Tx } from './db.ts';
-import { itemFingerprintKeys, items, itemTwinKeys, sources } from './schema.ts';
+import { itemFingerprintKeys, items, itemStoryKeys, sources } from './schema.ts';
 
 /**
  * Writes the near-duplicate index entries of new and edited items (an edit may change the
@@ -106,9 +107,9 @@ export async function assignStories(tx: Tx, newIds: number[], lexicon: Lexicon =
   const fresh = await selectStories(tx, sql`${items.id} = any(${intArray(newIds, 'bigint')})`, newIds.length);
   const freshRows = fresh.map(toFacts);
   await lockPublishers(tx, freshRows);
-  await indexTwins(tx, freshRows);
+  await indexStoryKeys(tx, freshRows);
   const linkedIds = await findLinked(tx, fresh, newIds);
-  const similarIds = await findSimilar(tx, fresh, newIds, new Set(linkedIds));
+  const similarIds = uniq([...(await findSimilar(tx, fresh, newIds, new Set(linkedIds))), ...(await findByLinkStem(tx, freshRows, newIds))]);
   const twinIds = await findTwinCandidates(tx, freshRows, newIds);
   const ids = uniq([...linkedIds, ...similarIds, ...twinIds]);
   const found = ids.length ? await selectStories(tx, sql`${items.id} = any(${intArray(ids, 'bigint')})`, ids.length) : [];
@@ -238,13 +239,18 @@ async function lockPublishers(tx: Tx, fresh: StoryRow[]): Promise<void> {
 }
 
 /**
- * Writes the twin index entries of new English and French items: one per publisher key of their
- * source, with their language. One statement for the batch.
+ * Writes the story keys of new items: for English and French ones, one per publisher key of their
+ * source with their language; for each, the stem of its link. One statement for the batch.
  */
-async function indexTwins(tx: Tx, fresh: StoryRow[]): Promise<void> {
+async function indexStoryKeys(tx: Tx, fresh: StoryRow[]): Promise<void> {
   const keys: string[] = [];
   const ids: number[] = [];
   for (const f of fresh) {
+    const stem = f.canonicalUrl ? linkStem(f.canonicalUrl) : undefined;
+    if (stem) {
+      keys.push(`l:${stem}`);
+      ids.push(f.id);
+    }
     if (f.language !== 'en' && f.language !== 'fr') continue;
     for (const k of f.publisherKeys) {
       keys.push(`${k}|${f.language}`);
@@ -252,10 +258,34 @@ async function indexTwins(tx: Tx, fresh: StoryRow[]): Promise<void> {
     }
   }
   if (!keys.length) return;
-  await tx.execute(sql`insert into ${itemTwinKeys} (key, item_id, published_at)
+  await tx.execute(sql`insert into ${itemStoryKeys} (key, item_id, published_at)
     select u.key, u.item_id, i.published_at from unnest(${textArray(keys)}, ${intArray(ids, 'bigint')}) as u(key, item_id)
     join ${items} i on i.id = u.item_id
     on conflict do nothing`);
+}
+
+/**
+ * Items whose link starts as a new item's does (one of them cut short), inside the window: one
+ * range read of the key index per new item with a long enough link.
+ */
+async function findByLinkStem(tx: Tx, fresh: StoryRow[], newIds: number[]): Promise<number[]> {
+  const probes = fresh.flatMap((f) => {
+    const stem = f.canonicalUrl ? linkStem(f.canonicalUrl) : undefined;
+    return stem ? [{ key: `l:${stem}`, time: f.publishedAt.getTime() }] : [];
+  });
+  if (!probes.length) return [];
+  const rows = await queryRows<{ id: number | string }>(
+    tx,
+    sql`select distinct k.item_id as id
+      from unnest(${textArray(probes.map((p) => p.key))}, ${intArray(probes.map((p) => p.time - WINDOW_MS), 'bigint')}, ${intArray(probes.map((p) => p.time + WINDOW_MS), 'bigint')}) as q(key, lo, hi)
+      cross join lateral (
+        select item_id from ${itemStoryKeys} k
+        where k.key = q.key and k.published_at between to_timestamp(q.lo / 1000.0) and to_timestamp(q.hi / 1000.0)
+      ) k
+      where k.item_id <> all(${intArray(newIds, 'bigint')})
+      limit ${MAX_SIMILAR_ROWS}`,
+  );
+  return rows.map((r) => Number(r.id));
 }
 
 /**
@@ -286,7 +316,7 @@ async function findTwinCandidates(tx: Tx, fresh: StoryRow[], newIds: number[]): 
     sql`select distinct k.item_id as id
       from unnest(${textArray(keys)}, ${intArray(keys.map((k) => windows.get(k)!.lo), 'bigint')}, ${intArray(keys.map((k) => windows.get(k)!.hi), 'bigint')}) as q(key, lo, hi)
       cross join lateral (
-        select item_id from ${itemTwinKeys} k
+        select item_id from ${itemStoryKeys} k
         where k.key = q.key and k.published_at between to_timestamp(q.lo / 1000.0) and to_timestamp(q.hi / 1000.0)
       ) k
       join ${items} c on c.id = k.item_id

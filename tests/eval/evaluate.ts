@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ITEM_TYPES, type ItemLanguage, type ItemType, type SourceSpec } from '../../src/core/types.ts';
-import { canonicalUrl, translationKey } from '../../src/normalize/canonical-url.ts';
+import { canonicalUrl, linkStem, translationKey } from '../../src/normalize/canonical-url.ts';
 import { chooseItemLanguage } from '../../src/normalize/detect-language.ts';
 import { computeFingerprint, fingerprintKeys } from '../../src/normalize/fingerprint.ts';
 import { classifyType } from '../../src/normalize/item-type.ts';
@@ -67,7 +67,7 @@ export interface EvalReport {
   language: { accuracy: number; declaredOnlyAccuracy: number; errors: { id: string; expected: ItemLanguage; got: ItemLanguage }[] };
   type: { accuracy: number; perType: Record<string, PrecisionRecall & { support: number }>; errors: { id: string; expected: ItemType; got: ItemType }[] };
   duplicates: PrecisionRecall & { pairs: number };
-  /** The same, comparing only the pairs a store would fetch: same canonical URL, or a shared fingerprint key within the window. */
+  /** The same, comparing only the pairs a store would fetch: same canonical URL, or a shared fingerprint key or link stem within the window. */
   duplicatesFromCandidates: PrecisionRecall & { pairs: number; candidates: number };
   translations: PrecisionRecall & { pairs: number };
   nearMisses: { pairs: number; merged: string[] };
@@ -176,9 +176,11 @@ export async function evaluate(options: { dir?: URL; feedsFile?: URL } = {}): Pr
   }));
   const index = new Map(items.map((item, i) => [item.id, i]));
   const keys = facts.map((f) => new Set(fingerprintKeys(f.fingerprint)));
+  const stems = facts.map((f) => linkStem(f.canonicalUrl!));
   const isCandidate = (i: number, j: number) =>
     facts[i].canonicalUrl === facts[j].canonicalUrl ||
-    (Math.abs(facts[i].publishedAt.getTime() - facts[j].publishedAt.getTime()) <= WINDOW_MS && [...keys[i]].some((k) => keys[j].has(k)));
+    (Math.abs(facts[i].publishedAt.getTime() - facts[j].publishedAt.getTime()) <= WINDOW_MS &&
+      ([...keys[i]].some((k) => keys[j].has(k)) || (stems[i] !== undefined && stems[i] === stems[j])));
   const predictedDup = new UnionFind(items.length);
   const candidateDup = new UnionFind(items.length);
   const translationEdges: [number, number][] = [];

@@ -29,7 +29,7 @@ console.log(row('duplicate pairs', report.duplicates, `  ${String(report.duplica
 console.log(row('translation pairs', report.translations, `  ${String(report.translations.pairs).padStart(10)}`));
 console.log(
   row('duplicates, store-style', report.duplicatesFromCandidates, `  ${String(report.duplicatesFromCandidates.pairs).padStart(10)}`) +
-    `   (only same-URL or shared-key pairs: ${report.duplicatesFromCandidates.candidates} of ${(report.items * (report.items - 1)) / 2} compared)`,
+    `   (only same-URL, shared-key or same-link-stem pairs: ${report.duplicatesFromCandidates.candidates} of ${(report.items * (report.items - 1)) / 2} compared)`,
 );
 console.log(`${'near misses merged'.padEnd(24)} ${report.nearMisses.merged.length} of ${report.nearMisses.pairs}${report.nearMisses.merged.length ? `: ${report.nearMisses.merged.join(', ')}` : ''}`);
 
