@@ -13,7 +13,7 @@ import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 import { queryRows } from '../../src/store/db.ts';
 import { syncSources } from '../../src/store/sources-repo.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
-import { testPipeline } from '../helpers/hub.ts';
+import { testFetchSettings, testPipeline } from '../helpers/hub.ts';
 
 /** The pairs, as the feed files in demo/feeds/ hold them: English title, French title. */
 const DEMO_PAIRS: [string, string][] = [
@@ -44,16 +44,19 @@ describe.each(databaseKinds)('the demo’s English/French pairs (%s)', (kind) =>
     const composed = await composeDemoFeeds({ repoFeedsFile: 'feeds.yaml', demoSourcesFile: 'demo/sources.yaml', platformsUrl: platforms.url });
     const { topics, sources, lexicon } = parseFeedsFile(composed.text, 'demo feeds');
     await syncSources(db.database.db, sources);
-    const pipeline = testPipeline(db.database.db, { taxonomy: compileTaxonomy(topics), lexicon: compileLexicon(lexicon) });
+    // Deadlines a busy machine cannot miss: this test is about what is stored, not how fast.
+    const fetch = testFetchSettings({ timeoutMs: 30_000, connectTimeoutMs: 10_000 });
+    const pipeline = testPipeline(db.database.db, { fetch, taxonomy: compileTaxonomy(topics), lexicon: compileLexicon(lexicon) });
     const scheduler = createScheduler({ pipeline, tick: '0 0 1 1 *', leaseSeconds: 300, concurrency: 4, logger: silentLogger() });
     const outcomes = await scheduler.runOnce({ which: 'all' });
-    expect(outcomes.filter((o) => o.outcome === 'ok').length).toBeGreaterThan(10);
+    // Every platform is read, but the one the demo breaks on purpose.
+    expect(outcomes.filter((o) => o.outcome === 'ok').map((o) => o.slug).sort()).toEqual(sources.map((s) => s.slug).filter((s) => s !== 'northern-gateway').sort());
     const rows = await queryRows<{ a: string; al: string; b: string }>(
       db.database.db,
       sql`select i.title as a, i.language as al, t.title as b from items i join items t on t.id = i.translation_of`,
     );
     linked = rows.map((r) => (r.al === 'en' ? { en: r.a, fr: r.b } : { en: r.b, fr: r.a }));
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await db?.cleanup();
     await platforms?.close();
