@@ -121,7 +121,9 @@ export async function assignStories(tx: Tx, newIds: number[], lexicon: Lexicon =
   const freshFacts = freshRows;
   const updates = new Map<number, { clusterId: number; translationOf: number | null }>();
   const merges: { from: number; into: number }[] = [];
-  const twins = await twinMatcher(tx, [...candidates.filter((c) => twinIds.includes(c.id)), ...freshFacts], lexicon);
+  const isFresh = new Set(freshFacts.map((f) => f.id));
+  const isTwinCandidate = new Set(twinIds);
+  const twins = await twinMatcher(tx, [...candidates.filter((c) => isTwinCandidate.has(c.id)), ...freshFacts], lexicon);
   // Items linked to a translation in this batch (either side): a twin has one twin.
   const claimed = new Set<number>();
 
@@ -138,7 +140,8 @@ export async function assignStories(tx: Tx, newIds: number[], lexicon: Lexicon =
       else if (relation === 'translation' && translationOf === null) translationOf = other.id;
     }
     if (translationOf === null && twins) {
-      translationOf = twins.best(item, all.filter((o) => earlier(o) && !claimed.has(o.id) && (freshFacts.includes(o) ? updates.get(o.id)?.translationOf == null : twinIds.includes(o.id))));
+      const open = (o: StoryRow) => !claimed.has(o.id) && (isFresh.has(o.id) ? updates.get(o.id)?.translationOf == null : isTwinCandidate.has(o.id));
+      translationOf = twins.best(item, all.filter((o) => o.language !== item.language && earlier(o) && open(o)));
     }
     if (translationOf !== null) claimed.add(translationOf).add(item.id);
     clusters = uniq(clusters) as number[];
