@@ -8,6 +8,7 @@ import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileLexicon } from '../normalize/lexicon.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createNetworkWatch } from '../pipeline/network-watch.ts';
 import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
@@ -129,6 +130,7 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
   });
   const websub = createWebsubHub({ db: database.db, renderer, publicUrl: config.publicUrl, guard: config.fetch, limits: config.websub, onQueued: () => websubJobs.requestQueued() });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
+  const pipelineLog = logger.child({ component: 'pipeline' });
   const pipeline: PipelineDeps = {
     db: database.db,
     fetch: config.fetch,
@@ -136,7 +138,8 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
     lexicon: compileLexicon(feeds.lexicon),
-    logger: logger.child({ component: 'pipeline' }),
+    logger: pipelineLog,
+    network: createNetworkWatch(pipelineLog),
     onItemsChanged: () => {
       feedCache.invalidate();
       websubJobs.itemsChanged();

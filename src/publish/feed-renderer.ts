@@ -104,7 +104,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
         query = parse(own);
         fixed = EVERY_FILTER;
         title = saved.title;
-        defaultUi = saved.ui as Language;
+        defaultUi = saved.ui;
         path = feedPath('f', saved.id);
         break;
       }
