@@ -277,6 +277,8 @@ export function stemWord(word: string): string {
   let w = word;
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 4 && w.endsWith('eaux')) return w.slice(0, -1);
+  // French -al plurals: locaux, nationaux, ruraux.
+  if (w.length > 5 && w.endsWith('aux')) return `${w.slice(0, -3)}al`;
   if (w.length > 4 && /(?:ch|sh|ss|x)es$/.test(w)) return w.slice(0, -2);
   if (w.length > 3 && (w.endsWith('s') || w.endsWith('x')) && !w.endsWith('ss')) w = w.slice(0, -1);
   if (w.length > 4 && w.endsWith('ee')) w = w.slice(0, -1);

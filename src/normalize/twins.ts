@@ -4,6 +4,7 @@
 // (twin-evidence.ts). A wrong link is worse than a missed one: anything that says "another
 // occurrence" (another date, amount, number in the title, place) keeps the two apart.
 import type { ItemLanguage } from '../core/types.ts';
+import { translationKey } from './canonical-url.ts';
 import { foldAccents } from './words.ts';
 import type { TwinEvidence } from './twin-evidence.ts';
 
@@ -20,8 +21,9 @@ export const TWIN_WINDOW_MS = 60 * 3_600_000;
 
 /**
  * Keys that one organization's sources share, whatever language each is in: its name (when both
- * feeds use the same one) and its site (the feed's or site's host without `www.`, `en.`, `fr.`;
- * on a bare address or localhost, which many platforms may share, the host and first path segment).
+ * feeds use the same one), its site (the site's or feed's host without `www.`, `en.`, `fr.`), and
+ * its feed address with the language set aside (`?lang=en` / `?lang=fr`, `/en/` / `/fr/`). A bare
+ * address or localhost names no site: many platforms may share one.
  */
 export function publisherKeys(source: { organization: string; url: string; siteUrl?: string | null }): string[] {
   const keys = [`o:${foldAccents(source.organization).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()}`];
@@ -29,17 +31,15 @@ export function publisherKeys(source: { organization: string; url: string; siteU
     const site = siteKey(address ?? undefined);
     if (site && !keys.includes(`s:${site}`)) keys.push(`s:${site}`);
   }
+  keys.push(`f:${translationKey(source.url)}`);
   return keys;
 }
 
 function siteKey(address: string | undefined): string | undefined {
   if (!address) return undefined;
   try {
-    const url = new URL(address);
-    const host = url.host.toLowerCase().replace(/^(?:www\d*|en|fr)\./, '');
-    if (!/^(?:\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]|localhost)(?::\d+)?$/.test(host)) return host;
-    const first = url.pathname.split('/').find((s) => s && !/^(?:en|fr)$/i.test(s));
-    return `${host}/${first ?? ''}`;
+    const host = new URL(address).host.toLowerCase().replace(/^(?:www\d*|en|fr)\./, '');
+    return /^(?:\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]|localhost)(?::\d+)?$/.test(host) ? undefined : host;
   } catch {
     return undefined;
   }
