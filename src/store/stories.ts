@@ -238,7 +238,9 @@ const TWIN_LOCK_CLASS = 0x7477;
  */
 async function lockPublishers(tx: Tx, fresh: StoryRow[]): Promise<void> {
   const keys = uniq(fresh.filter((f) => f.language === 'en' || f.language === 'fr').flatMap((f) => f.publisherKeys)).sort();
-  for (const key of keys) await tx.execute(sql`select pg_advisory_xact_lock(${TWIN_LOCK_CLASS}, hashtext(${key}))`);
+  if (!keys.length) return;
+  // One statement: unnest reads the sorted array in order, so the locks are taken in key order.
+  await tx.execute(sql`select count(pg_advisory_xact_lock(${TWIN_LOCK_CLASS}, hashtext(k))) from unnest(${textArray(keys)}) as k`);
 }
 
 /**
