@@ -4,7 +4,7 @@
 // decide. A few index-bound queries for the whole batch (linked items, similar items, twin
 // candidates, their facts), then one update for the items that join a story or a translation.
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Enclosure, ItemLanguage } from '../core/types.ts';
+import type { Enclosure } from '../core/types.ts';
 import { linkStem } from '../normalize/canonical-url.ts';
 import { fingerprintKeys } from '../normalize/fingerprint.ts';
 import { DEFAULT_LEXICON, type Lexicon } from '../normalize/lexicon.ts';
@@ -90,7 +90,7 @@ function toFacts(r: Selected): StoryRow {
     alternateUrls: r.alternateUrls,
     title: r.title,
     summary: r.summary,
-    language: r.language as ItemLanguage,
+    language: r.language,
     publishedAt: r.publishedAt,
     fingerprint: String(r.fingerprint ?? 0n),
   };
