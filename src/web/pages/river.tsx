@@ -5,10 +5,10 @@
 // the box to subscribe to, save or embed exactly this selection.
 import { compareText, formatDayAndDate, formatShortDate } from '../../core/locale.ts';
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
+import { LANGUAGE_LABELS, PROVINCE_LABELS, READ_IN, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
-import type { ItemView } from '../../store/items-query.ts';
+import type { ItemRef, ItemView } from '../../store/items-query.ts';
 import type { SourceView } from '../source-views.ts';
 import { EmailDigestForm, type EmailFormLinks } from './digest-pages.tsx';
 import { CalendarLink } from './calendar-link.tsx';
@@ -55,6 +55,8 @@ export interface RiverProps {
   feeds: FeedLink[];
   /** The same page in the other language. */
   switchHref: string;
+  /** "Only items in my language": whether it is on, and the link that turns it on or off. */
+  onlyMine?: { on: boolean; href: string };
 }
 
 const SUMMARY_CHARS = 240;
@@ -88,6 +90,7 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
           {formatDayAndDate(item.publishedAt, ctx.now, ui)}
         </time>{' '}
         · {meta}
+        {item.translation ? <TwinLink ctx={ctx} twin={item.translation} /> : null}
       </p>
       {item.event ? <EventLine ctx={ctx} event={item.event} /> : null}
       {item.summary ? (
@@ -109,6 +112,20 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
         </p>
       ) : null}
     </li>
+  );
+}
+
+/** The same item in the other official language, in the words of that language. */
+export function TwinLink(props: { ctx: PageContext; twin: ItemRef }) {
+  const { ctx, twin } = props;
+  if (twin.language !== 'en' && twin.language !== 'fr') return null;
+  return (
+    <>
+      {' · '}
+      <a href={pageHref(ctx, `items/${twin.id}`)} lang={foreignLang(ctx, twin.language)} hreflang={twin.language}>
+        {READ_IN[twin.language]}
+      </a>
+    </>
   );
 }
 
@@ -386,6 +403,14 @@ export function RiverPage(props: RiverProps) {
       <p class="lede">
         <span class="lede-text">{w.tagline} · </span>
         <a href="#subscribe">{w.subscribeShort}</a>
+        {props.onlyMine ? (
+          <>
+            {' · '}
+            <a href={props.onlyMine.href} rel="nofollow">
+              {props.onlyMine.on ? w.everyLanguage : w.onlyMine}
+            </a>
+          </>
+        ) : null}
       </p>
       <SearchForm {...props} />
       <div class="river">
