@@ -67,7 +67,7 @@ describe.each(databaseKinds)('the reader’s language on %s', (kind) => {
   describe('only items in my language', () => {
     it('is chosen with a link, remembered in a cookie for a year, and undone the same way', async () => {
       const page = await html('/fr/?topic=housing');
-      expect(page).toContain('<a href="/fr/only-my-language?only=on&amp;back=topic%3Dhousing" rel="nofollow">Seulement les contenus en français</a>');
+      expect(page).toContain('<a href="/fr/only-my-language?only=on&amp;back=topic%3Dhousing" rel="nofollow">Seulement en français</a>');
       const on = await get('/fr/only-my-language?only=on&back=topic%3Dhousing');
       expect(on.status).toBe(303);
       expect(on.headers.get('location')).toBe('/fr/?topic=housing');
@@ -77,7 +77,7 @@ describe.each(databaseKinds)('the reader’s language on %s', (kind) => {
       expect(riverTitles(chosen).length).toBeGreaterThan(0);
       expect(riverTitles(chosen)).not.toContain(ENTRIES.job.title);
       expect(chosen).not.toContain('<h3 lang="en">');
-      expect(chosen).toContain('<a href="/fr/only-my-language?only=off" rel="nofollow">Contenus dans toutes les langues</a>');
+      expect(chosen).toContain('<a href="/fr/only-my-language?only=off" rel="nofollow">Toutes les langues</a>');
       // The feeds it offers list what it shows.
       expect(chosen).toContain(`href="${PUBLIC}/feeds/all.rss?lang=fr&amp;ui=fr"`);
       // The same choice on /en/ means English.
