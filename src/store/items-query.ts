@@ -228,9 +228,8 @@ export async function filterOf(db: Db, q: ItemQuery, options: { byRelevance?: bo
   const twinIds = q.q ? await twinsOfMatches(db, q.q) : [];
   const where = [...filterOn(items, q, sourceIds, twinIds), ...same(items)];
   if (q.q) {
-    // The walks read the search index alone: a cross search also needs topics and language.
-    const walkable = !q.crossSearch && !twinIds.length;
-    const ids = await textCandidates(db, where, !!options.byRelevance, walkable && where.length === 1);
+    // A cross search's walk also reads the language and topics of the items it passes.
+    const ids = await textCandidates(db, where, !!options.byRelevance, where.length === 1, !!q.crossSearch);
     if (ids) where.push(ids.length ? inArray(items.id, ids) : sql`false`);
   }
   if (q.clusters !== false) {
@@ -299,13 +298,13 @@ const LONG_WALK_SIGN = Math.ceil((RANK_WINDOW * SHORT_WALK_BUDGET) / LONG_WALK_B
  * newest matches come soon when walking items_search_walk_idx, which holds each item's text beside
  * its date, so the walk touches no table pages (only needed to rank; date order walks anyway).
  */
-async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOnly: boolean): Promise<number[] | undefined> {
+async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOnly: boolean, cross = false): Promise<number[] | undefined> {
   return db.transaction(async (tx) => {
     if (byRelevance && textOnly) {
-      const found = await newestMatches(tx, where, SHORT_WALK_BUDGET);
+      const found = await newestMatches(tx, where, SHORT_WALK_BUDGET, cross);
       if (found.length === RANK_WINDOW) return found;
       if (found.length >= LONG_WALK_SIGN) {
-        const more = await newestMatches(tx, where, LONG_WALK_BUDGET);
+        const more = await newestMatches(tx, where, LONG_WALK_BUDGET, cross);
         if (more.length === RANK_WINDOW) return more;
       }
     }
@@ -326,8 +325,9 @@ async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOn
 }
 
 /** The newest matches (RANK_WINDOW at most) among the newest `budget` items, from items_search_walk_idx alone. */
-async function newestMatches(tx: Tx, where: SQL[], budget: number): Promise<number[]> {
-  const recent = tx.select({ id: items.id, publishedAt: items.publishedAt, search: items.search }).from(items).orderBy(...NEWEST_FIRST).limit(budget).as('items');
+async function newestMatches(tx: Tx, where: SQL[], budget: number, cross: boolean): Promise<number[]> {
+  const columns = { id: items.id, publishedAt: items.publishedAt, search: items.search, ...(cross ? { language: items.language, topics: items.topics } : {}) };
+  const recent = tx.select(columns).from(items).orderBy(...NEWEST_FIRST).limit(budget).as('items');
   // The same order as the inner query (NULLS LAST): the planner keeps its order and stops at RANK_WINDOW.
   const rows = await tx
     .select({ id: recent.id })
