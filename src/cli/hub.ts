@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
+import { createNetworkWatch } from '../pipeline/network-watch.ts';
 import { createRetentionJob, type RetentionJob } from '../schedule/retention-job.ts';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.ts';
 import { loadFeedsFile, type FeedsFile } from '../sources/feeds-file.ts';
@@ -128,13 +129,15 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
   });
   const websub = createWebsubHub({ db: database.db, renderer, publicUrl: config.publicUrl, guard: config.fetch, limits: config.websub, onQueued: () => websubJobs.requestQueued() });
   const limiter = createHostLimiter({ concurrency: config.fetch.concurrency, hostConcurrency: config.fetch.hostConcurrency });
+  const pipelineLog = logger.child({ component: 'pipeline' });
   const pipeline: PipelineDeps = {
     db: database.db,
     fetch: config.fetch,
     schedule: config.schedule,
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
-    logger: logger.child({ component: 'pipeline' }),
+    logger: pipelineLog,
+    network: createNetworkWatch(pipelineLog),
     onItemsChanged: () => {
       feedCache.invalidate();
       websubJobs.itemsChanged();

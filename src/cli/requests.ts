@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { REGIONS, type Language, type Region } from '../core/types.ts';
+import { isOneOf, REGIONS, type Language, type Region } from '../core/types.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/opml.ts';
 import type { Actor } from '../pipeline/source-admin.ts';
 import { languagesFrom } from '../sources/source-input.ts';
@@ -177,8 +177,9 @@ async function readOpmlImport([sub, ...args]: string[]): Promise<CommandRequest>
     options: { region: { type: 'string' }, lang: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('opml import needs one FILE');
-  if (values.region !== undefined && !(REGIONS as readonly string[]).includes(values.region)) {
-    throw new UsageError(`--region: unknown region "${values.region}"; accepted: ${REGIONS.join(', ')}`);
+  const region = values.region;
+  if (region !== undefined && !isOneOf(REGIONS, region)) {
+    throw new UsageError(`--region: unknown region "${region}"; accepted: ${REGIONS.join(', ')}`);
   }
   const languages = values.lang === undefined ? undefined : languagesFrom(values.lang);
   if (languages?.length === 0) throw new UsageError('--lang: must list en and/or fr, comma-separated');
@@ -190,7 +191,7 @@ async function readOpmlImport([sub, ...args]: string[]): Promise<CommandRequest>
     name: 'opml import',
     file,
     text: await readFile(file, 'utf8'),
-    region: values.region as Region | undefined,
+    region,
     languages,
     dryRun: !!values['dry-run'],
     actor: cliActor(),

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { VERSION, type Config } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
+import { standingOf } from '../pipeline/hub-standing.ts';
+import { listSources } from '../store/sources-repo.ts';
 import { createApp } from '../web/app.ts';
 import { createOpsApp } from '../web/ops-app.ts';
 import { controlSocketPath } from './control-protocol.ts';
@@ -87,6 +89,11 @@ export async function runServe(config: Readonly<Config>, options: ServeOptions):
     hub.scheduler.start();
     logger.info({ sources: hub.feeds.sources.length, owner: hub.scheduler.owner }, 'scheduler started');
   }
+  // One line that says what this hub holds and where to read it.
+  const standing = standingOf(await listSources(hub.database.db));
+  // PORT=0 leaves the default public address without its real port: the one listened on says it.
+  const reader = options.web && http ? `${config.publicUrl.endsWith(':0') ? http.url : config.publicUrl}/en/` : undefined;
+  logger.info({ sources: standing.sources, read: standing.read, items: standing.items, ...(reader ? { reader } : {}) }, 'ready');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');

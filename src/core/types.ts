@@ -161,7 +161,7 @@ export type WarningCode =
   | 'selector-unmatched'
   // store: stored items came back with new GUIDs
   | 'guid-churn'
-  // a warning stored before warnings had codes (its words in `detail`)
+  // a warning known only by its words (in `detail`): rows that stored text, not a code
   | 'note';
 
 export interface Warning {

@@ -126,8 +126,8 @@ export function compileTaxonomy(topics: Topic[]): Taxonomy {
         else ci.push({ order: patternLength, kw: keyword });
       }
     }
-    // Longest pattern first (the length of the regular expression each keyword used to be, so
-    // the order, and with it which of two keywords starting at one word counts, is unchanged).
+    // Longest first, by the keyword's length spelled as a regular expression (words, ending
+    // patterns, joiners): that rank decides which of two keywords starting at one word counts.
     ci.sort((a, b) => b.order - a.order);
     cs.sort((a, b) => b.order - a.order);
     const compiled: CompiledTopic = { slug: topic.slug, insensitive: ci.map((k) => k.kw), sensitive: cs.map((k) => k.kw), masks };
@@ -196,12 +196,12 @@ function parseKeyword(raw: string): KeywordSpec | undefined {
 }
 
 /**
- * The keyword's words as lists of forms, and the length of the regular expression that stood
- * for it (each word, the pattern of its endings as it was written, and each joiner, " " or " ?").
+ * The keyword's words as lists of forms, and its rank: its length spelled as a regular expression
+ * (each word, the pattern of its endings, and each joiner, " " or " ?").
  */
 function compileKeyword(spec: KeywordSpec, lang: 'en' | 'fr'): { keyword: Keyword; patternLength: number } {
   const last = spec.parts.length - 1;
-  // Masks were always matched case-insensitively, even when written in capitals.
+  // Masks match case-insensitively, even when written in capitals.
   const sensitive = spec.caseSensitive && !spec.mask;
   let patternLength = 0;
   const forms = spec.parts.map((p, i) => {
@@ -225,12 +225,12 @@ function compileKeyword(spec: KeywordSpec, lang: 'en' | 'fr'): { keyword: Keywor
   return { keyword, patternLength };
 }
 
-/** What the old pattern had after a stem ending in *. */
+/** The ending pattern a stem ending in * is spelled with (it counts toward the rank). */
 const ANY_ENDING = '[\\p{L}\\p{N}]*';
 
 /**
- * The word and its regular plural (and, in French, feminine) forms, in the order the old
- * alternation tried them, with the length of that alternation as it was written.
+ * The word and its regular plural (and, in French, feminine) forms, in the order a greedy
+ * alternation such as `s?` or `(?:y|ies)` tries them, with the length of that alternation.
  */
 function inflect(word: string, lang: 'en' | 'fr'): { forms: string[]; length: number } {
   if (/\d$/.test(word) || word.length < 2) return { forms: [word], length: word.length };
@@ -396,8 +396,8 @@ function matchAt(kw: Keyword, field: PreparedField, start: number, masked: Uint8
 
 /**
  * Matches keyword words `w`… from position `offset` of field word `i`. Forms and joiners are
- * tried in the order the old regular expression's backtracking tried them (the order decides
- * where a match ends when two readings both fit, as "autoe e" for "auto-e").
+ * tried in the order a backtracking regular expression for the keyword tries them (the order
+ * decides where a match ends when two readings both fit, as "autoe e" for "auto-e").
  */
 function matchFrom(kw: Keyword, field: PreparedField, masked: Uint8Array | undefined, w: number, i: number, offset: number): number {
   const length = (kw.sensitive ? field.words : field.keys)[i].length;

@@ -5,7 +5,8 @@
 // one (content:encoded, xhtml:body, Atom content, JSON content_html/content_text) and summaryHtml
 // the short form (RSS description, Atom summary, JSON summary); neither falls back to the other.
 // Plain-text constructs are escaped into HTML, inline XHTML comes back as its inner markup. Dates
-// stay raw strings, except that an Atom date JavaScript cannot read is dropped (FAULTS 37).
+// stay raw strings, except that an Atom date JavaScript cannot read is dropped, so one bad date
+// costs that date only, not the feed.
 
 import { ParseError } from '../core/errors.ts';
 import type { ParsedFeed } from '../core/types.ts';

@@ -49,8 +49,8 @@ export interface ImportReport {
     url: string;
     title: string;
     organization: string;
-    region: string;
-    province?: string;
+    region: Region;
+    province?: Province;
     languages: Language[];
     languagesFrom: LanguageOrigin;
     topics: string[];

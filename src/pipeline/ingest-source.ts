@@ -13,6 +13,7 @@ import type { Db } from '../store/db.ts';
 import { churnWarning, commitIngest, type IngestCounts } from '../store/ingest.ts';
 import type { SourceRow } from '../store/schema.ts';
 import { deferHost, releaseLease } from '../store/sources-repo.ts';
+import type { NetworkWatch } from './network-watch.ts';
 import { isNewBody, planIngest, type IngestPlan } from './plan-ingest.ts';
 import { readFeed, type ReadInput } from './read-feed.ts';
 import { pageReadInput, readPageBody } from './read-page-body.ts';
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   fetchDeps?: FetchDeps;
   /** Where fetch and ingest metrics go; this process's metrics by default. */
   metrics?: Metrics;
+  /** Tells a hub without a network from sources that fail, in the log; without it each failure is logged. */
+  network?: NetworkWatch;
   /** Told after every commit that changed items, so output caches and WebSub can react. */
   onItemsChanged?: (change: { sourceId: number; slug: string; itemsNew: number; itemsUpdated: number }) => void;
 }
@@ -105,9 +108,12 @@ export async function ingestSource(deps: PipelineDeps, source: SourceRow, owner:
 
     const status = plan.log.httpStatus;
     if (plan.error) {
-      log.warn({ url: source.url, status, code: plan.error.code, error: plan.error.detail, failures: plan.patch.errorCount }, 'fetch failed');
+      const fields = { url: source.url, status, code: plan.error.code, error: plan.error.detail, failures: plan.patch.errorCount };
+      if (deps.network) deps.network.failed({ log, fields, host: source.host, at: started, code: plan.error.code });
+      else log.warn(fields, 'fetch failed');
       return done('failed', { status, error: plan.error.detail, errorCode: plan.error.code, warnings: plan.warnings });
     }
+    deps.network?.reached(source.host, started);
     const url = fetched.url;
     if (plan.outcome !== 'ok') {
       log.info({ url, status, durationMs: elapsedMs() }, plan.outcome === 'not-modified' ? 'not modified' : 'unchanged');

@@ -7,12 +7,12 @@ import type { FetchFailed, FetchOk, FetchResult } from '../fetch/fetch-feed.ts';
 import { hostOf } from '../normalize/urls.ts';
 import type { FetchLog, SourcePatch } from '../store/ingest.ts';
 import type { SourceRow } from '../store/schema.ts';
-import { backoffMinutes, nextIntervalMinutes, type IntervalBounds } from './next-fetch.ts';
+import { backoffMinutes, firstFetchRetryMinutes, nextIntervalMinutes, type IntervalBounds } from './next-fetch.ts';
 
 /** What the plan reads of the source as it was leased. */
 export type PlannedSource = Pick<
   SourceRow,
-  'slug' | 'url' | 'aliases' | 'etag' | 'lastModified' | 'bodyHash' | 'errorCount' | 'intervalMinutes' | 'intervalOverrideMinutes' | 'redirectTo' | 'redirectSeen'
+  'slug' | 'url' | 'aliases' | 'etag' | 'lastModified' | 'bodyHash' | 'errorCount' | 'lastSuccessAt' | 'intervalMinutes' | 'intervalOverrideMinutes' | 'redirectTo' | 'redirectSeen'
 >;
 
 /**
@@ -146,12 +146,16 @@ export function planIngest(source: PlannedSource, fetched: FetchResult, reading:
 
 type Failure = Pick<FetchFailed, 'code' | 'params' | 'error' | 'status' | 'warnings' | 'retryAfterSeconds' | 'gone'>;
 
-/** A failure: counted, backed off (or deferred as the server asked), and 410 marks the source gone. */
+/**
+ * A failure: counted, backed off (or deferred as the server asked), and 410 marks the source gone.
+ * A source never read yet is retried within minutes rather than backed off.
+ */
 function planFailure(source: PlannedSource, failure: Failure, ctx: PlanContext): IngestPlan {
   const failures = source.errorCount + 1;
+  const wait = source.lastSuccessAt ? backoffMinutes : firstFetchRetryMinutes;
   const nextFetchAt = failure.retryAfterSeconds
     ? new Date(ctx.now.getTime() + failure.retryAfterSeconds * 1000)
-    : new Date(ctx.now.getTime() + backoffMinutes(failures, ctx.bounds, source.slug) * 60_000);
+    : new Date(ctx.now.getTime() + wait(failures, ctx.bounds, source.slug) * 60_000);
   const error: SourceError = { code: failure.code, params: failure.params, detail: failure.error };
   return {
     outcome: 'failed',

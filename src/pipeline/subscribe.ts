@@ -1,7 +1,8 @@
 // Subscribing: from a URL someone typed (a feed, or a site that links to one) to a stored Source.
-// The URL is checked before any packet leaves (FAULTS 1–6), fetched through the SSRF-guarded
-// fetcher, parsed; a web page is searched for the feeds it announces, then the usual feed paths
-// are tried. Autodiscovery happens here only, never on a scheduled refresh (FAULTS 25). A page
+// The URL is checked before any packet leaves (scheme, non-public addresses), fetched through
+// the SSRF-guarded fetcher, parsed; a web page is searched for the feeds it announces, then the
+// usual feed paths are tried. Autodiscovery happens here only, never on a scheduled refresh,
+// which reports a site page as "not a feed" rather than quietly following it elsewhere. A page
 // that announces no feed is offered as a page source: the hub proposes the repeated blocks it
 // holds, and a page source registered with CSS selectors is read once before it is stored.
 import { createHash } from 'node:crypto';

@@ -110,7 +110,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
         query = { ...parse(own), prefer };
         fixed = EVERY_FILTER;
         title = saved.title;
-        defaultUi = saved.ui as Language;
+        defaultUi = saved.ui;
         path = feedPath('f', saved.id);
         break;
       }

@@ -84,8 +84,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           run.onOutcome?.(outcome);
         },
       });
+      options.pipeline.network?.flush();
       return outcomes;
     },
-    stop: (graceMs) => runner.stop(graceMs),
+    async stop(graceMs) {
+      await runner.stop(graceMs);
+      options.pipeline.network?.flush();
+    },
   };
 }

@@ -4,7 +4,7 @@
 // with the input comes as a field, an English message and a code with its values, which the admin
 // pages word in their own language and the command line in its own flags.
 import { z } from 'zod';
-import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Province, type SourceSpec, type Topic } from '../core/types.ts';
+import { isOneOf, LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type SourceSpec, type Topic } from '../core/types.ts';
 import { kindProblems, provinceFits, SLUG_PATTERN, selectorsSchema, sourceSpecSchema } from './feeds-file.ts';
 
 const shape = sourceSpecSchema.shape;
@@ -13,8 +13,8 @@ const shape = sourceSpecSchema.shape;
 function regionFromProvince(input: unknown): unknown {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
   const { region, province } = input as { region?: unknown; province?: unknown };
-  if ((region === undefined || region === '') && typeof province === 'string' && (PROVINCES as readonly string[]).includes(province)) {
-    return { ...input, region: PROVINCE_REGION[province as Province] };
+  if ((region === undefined || region === '') && typeof province === 'string' && isOneOf(PROVINCES, province)) {
+    return { ...input, region: PROVINCE_REGION[province] };
   }
   return input;
 }

@@ -1,11 +1,11 @@
 // What the database forgets, and how. Items go by age (both their date and when we first saw them
 // older than the window) and by count (beyond a source's newest N), never because a feed stopped
-// listing them (FAULTS 48). Never deleted: the newest item of each source, and the items the
-// caller says are needed (what saved feeds show right now). Saved feeds nobody has saved or read
-// for the unused window go too, and stop keeping their items. Deletes run in small batches, each its
-// own short transaction, so no lock is held for long; translation links to a deleted item are
-// cleared in the same transaction. Cluster ids are plain shared numbers: the copies left of a
-// story still share theirs when its first copy is gone.
+// listing them: a feed that briefly lists nothing loses nothing. Never deleted: the newest item
+// of each source, and the items the caller says are needed (what saved feeds show right now).
+// Saved feeds nobody has saved or read for the unused window go too, and stop keeping their
+// items. Deletes run in small batches, each its own short transaction, so no lock is held for
+// long; translation links to a deleted item are cleared in the same transaction. Cluster ids are
+// plain shared numbers: the copies left of a story still share theirs when its first copy is gone.
 import { sql, type SQL } from 'drizzle-orm';
 import { intArray, queryRows, type Db, type Tx } from './db.ts';
 import { bumpGeneration } from './hub-state.ts';

@@ -2,6 +2,7 @@
 // to the day, when it was last saved or read, so retention can remove the ones nobody uses.
 import { createHash } from 'node:crypto';
 import { count, eq, lt, sql } from 'drizzle-orm';
+import type { Language } from '../core/types.ts';
 import type { Db } from './db.ts';
 import { savedFeeds } from './schema.ts';
 
@@ -26,7 +27,7 @@ export async function countSavedFeeds(db: Db): Promise<number> {
 }
 
 /** Idempotent: saving the same id again returns the stored row, marked as used today. */
-export async function saveFeed(db: Db, feed: { id: string; title: string; query: string; ui: string }): Promise<SavedFeed> {
+export async function saveFeed(db: Db, feed: { id: string; title: string; query: string; ui: Language }): Promise<SavedFeed> {
   await db
     .insert(savedFeeds)
     .values(feed)

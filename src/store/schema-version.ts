@@ -6,10 +6,14 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
-import type { Database } from './db.ts';
+import { sql, type SQL } from 'drizzle-orm';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/** What appliedSchema needs of an open database (db.ts's Database has it; db.ts imports this file). */
+interface RowReader {
+  rows<T>(query: SQL): Promise<T[]>;
+}
 
 export interface SchemaVersion {
   index: number;
@@ -36,7 +40,7 @@ export function latestSchema(): SchemaVersion {
  * The last migration applied to `database`: undefined for a database without our schema, and
  * `{ when }` alone for one migrated by a version of Passerelle newer than this one.
  */
-export async function appliedSchema(database: Database): Promise<SchemaVersion | { when: number } | undefined> {
+export async function appliedSchema(database: RowReader): Promise<SchemaVersion | { when: number } | undefined> {
   const [{ present }] = await database.rows<{ present: boolean }>(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
   if (!present) return undefined;
   const [last] = await database.rows<{ when: string }>(sql`select created_at::text as when from drizzle.__drizzle_migrations order by created_at desc limit 1`);

@@ -241,7 +241,7 @@ export const savedFeeds = pgTable(
     title: text('title').notNull(),
     /** The canonical filter query string (publish/feed-query.ts). */
     query: text('query').notNull(),
-    ui: text('ui').notNull().default('en'),
+    ui: text('ui').$type<Language>().notNull().default('en'),
     createdAt: tz('created_at').notNull().defaultNow(),
     /** Last saved or read (to the day): retention removes feeds nobody has used for long. */
     lastUsedAt: tz('last_used_at').notNull().defaultNow(),

@@ -2,7 +2,7 @@
 // file, and what is wrong with a field. The checks themselves (sources/source-input.ts, the OPML
 // import) give codes and values, never sentences for the page: they are worded here, so every
 // message an operator reads is in the page's language. French is typed as `AdminFormWords`.
-import type { Language, Province, Region } from '../core/types.ts';
+import { isOneOf, PROVINCES, REGIONS, type Language } from '../core/types.ts';
 import { PROVINCE_LABELS, REGION_LABELS } from '../core/words.ts';
 import type { LanguageOrigin } from '../pipeline/import-opml.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
@@ -197,9 +197,10 @@ export function fieldProblemText(problem: FieldProblem, ui: Language): ProblemTe
     case 'unknown-field':
       return { text: w.unknownField };
     case 'province-not-in-region': {
-      const province = PROVINCE_LABELS[p.province as Province]?.[ui] ?? String(p.province);
-      const region = REGION_LABELS[p.region as Region]?.[ui] ?? String(p.region);
-      return { text: w.provinceNotInRegion(province, region) };
+      const [province, region] = [String(p.province), String(p.region)];
+      const provinceText = isOneOf(PROVINCES, province) ? PROVINCE_LABELS[province][ui] : province;
+      const regionText = isOneOf(REGIONS, region) ? REGION_LABELS[region][ui] : region;
+      return { text: w.provinceNotInRegion(provinceText, regionText) };
     }
     case 'unknown-topic':
       return { text: w.unknownTopic(String(p.topic)) };

@@ -12,7 +12,7 @@ import { requireSource } from '../pipeline/source-admin.ts';
 import { fetchPage, offerFor, type PageOffer } from '../pipeline/subscribe-page.ts';
 import { previewUpdate, updateSource, type SourcePreview, type SubscribeDeps } from '../pipeline/subscribe.ts';
 import type { FieldProblem } from '../sources/source-input.ts';
-import type { FormBody, Handler, Signed } from './admin-pages.tsx';
+import type { FormBody, Handler, Signed } from './admin-handler.ts';
 import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
 import type { AddFormValues, AddProblem } from './pages/admin-add.tsx';
 import type { AdminContext } from './pages/admin-frame.tsx';

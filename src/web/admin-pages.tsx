@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { LANGUAGES, PROVINCE_REGION, REGIONS, type Language, type Province, type Region } from '../core/types.ts';
+import { isOneOf, LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../core/types.ts';
 import { formatBytes } from '../core/locale.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
 import { importOpml, type OutlineProblem } from '../pipeline/import-opml.ts';
@@ -35,7 +35,8 @@ import {
 import { ADMIN_FORM_WORDS } from './admin-form-words.ts';
 import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
 import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
-import type { AppEnv, TokenIdentity } from './app-env.ts';
+import type { AppEnv } from './app-env.ts';
+import type { FormBody, Handler, Signed } from './admin-handler.ts';
 import { otherLanguageHref, preferredLanguage } from './language.ts';
 import { HTML, PAGE_HEADERS } from './page-headers.ts';
 import { mountSelectorRoutes, pageProblemOf, pageRegistration, pageStepAfterPreview } from './admin-page-source-routes.tsx';
@@ -59,10 +60,7 @@ const FORM_LIMIT = 64 * 1024;
 /** An OPML file as large as the import takes, with room for the form around it. */
 export const OPML_FORM_LIMIT = DEFAULT_OPML_LIMITS.maxBytes + 64 * 1024;
 
-export type FormBody = Record<string, string | File | (string | File)[]>;
-export type Signed = { identity: TokenIdentity; token: string; viaCookie: boolean };
 type SessionState = ({ kind: 'ok' } & Signed) | { kind: 'none' } | { kind: 'ended' } | { kind: 'throttled'; retryAfter: number };
-export type Handler = (c: Context<AppEnv>, ctx: AdminContext, session: Signed, form: FormBody) => Promise<Response>;
 
 const first = (v: FormBody[string] | undefined): string | undefined => {
   const one = Array.isArray(v) ? v[0] : v;
@@ -125,11 +123,11 @@ function editFormValues(form: FormBody): EditFormValues {
  * given with no region. A region left empty without a province is a problem of its own.
  */
 function patchOf(v: EditFormValues, row: SourceRow): { patch: Record<string, unknown> } | { problems: FieldProblem[] } {
-  const province = (v.province || null) as Province | null;
+  const province = v.province || null;
   let region = v.region;
-  if (province && province in PROVINCE_REGION) {
-    const changedAlone = region === row.region && province !== row.province && !provinceFits(region, province);
-    if (!region || changedAlone) region = PROVINCE_REGION[province];
+  if (isOneOf(PROVINCES, v.province)) {
+    const changedAlone = region === row.region && v.province !== row.province && !provinceFits(region, v.province);
+    if (!region || changedAlone) region = PROVINCE_REGION[v.province];
   }
   if (!region) return { problems: [{ field: 'region', message: 'required', code: 'required' }] };
   const interval = v.intervalMinutes === '' ? null : /^\d{1,9}$/.test(v.intervalMinutes) ? Number(v.intervalMinutes) : v.intervalMinutes;
@@ -563,8 +561,8 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
   const importChoices = (form: FormBody): ImportChoices => {
     const region = first(form.region) ?? '';
     return {
-      region: (REGIONS as readonly string[]).includes(region) ? region : '',
-      languages: every(form.languages).filter((l) => (LANGUAGES as readonly string[]).includes(l)),
+      region: isOneOf(REGIONS, region) ? region : '',
+      languages: every(form.languages).filter((l): l is Language => isOneOf(LANGUAGES, l)),
       dryRun: first(form.dryRun) === 'yes',
     };
   };
@@ -588,7 +586,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
       try {
         const report = await importOpml(
           await file.text(),
-          { region: (choices.region || undefined) as Region | undefined, languages: choices.languages.length ? (choices.languages as Language[]) : undefined, dryRun: choices.dryRun },
+          { region: choices.region || undefined, languages: choices.languages.length ? choices.languages : undefined, dryRun: choices.dryRun },
           { db, fetch: deps.pipeline.fetch, fetchDeps: deps.pipeline.fetchDeps, topics: deps.topics, logger: log },
           actorOf(session),
         );

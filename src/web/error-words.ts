@@ -6,19 +6,7 @@
 import type { CharsetOrigin, Language, ProblemParams, SourceErrorCode, Warning, WarningCode } from '../core/types.ts';
 import { DUPLICATE_GUID, MALFORMED, NO_CONTENT } from '../parse/coerce-item.ts';
 import { PAGE_DROP_REASONS, PAGE_PROBLEM_WORDS, PAGE_WARNING_WORDS } from './page-problem-words.ts';
-
-/** The facts error words may use: what any visitor may be told. */
-export type PublicFacts = Pick<
-  ProblemParams,
-  'status' | 'seconds' | 'limitBytes' | 'contentType' | 'viaRedirect' | 'count' | 'field' | 'selector' | 'limit' | 'looksLike' | 'items' | 'previous'
->;
-
-/** The facts of a stored error that may be shown anywhere: the address and host names are left out. */
-export function publicFacts(params: ProblemParams | null | undefined): PublicFacts {
-  const { status, seconds, limitBytes, contentType, viaRedirect, count, field, selector, limit, looksLike, items, previous } = params ?? {};
-  const facts = { status, seconds, limitBytes, contentType, viaRedirect, count, field, selector, limit, looksLike, items, previous };
-  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
-}
+import { publicFacts, type PublicFacts } from './public-facts.ts';
 
 type ErrorWords = Record<SourceErrorCode, (f: PublicFacts) => string> & { unknown: string };
 

@@ -2,7 +2,7 @@
 // and /admin) follow the reader's cookie, then the browser's Accept-Language, then English. The
 // embed takes its `ui` parameter, else the one language its filter asks for.
 import type { Context } from 'hono';
-import { LANGUAGES, type Language } from '../core/types.ts';
+import { isOneOf, LANGUAGES, type Language } from '../core/types.ts';
 
 /** The cookie that remembers the reader's language (set by reader pages, never by the embed). */
 export const UI_COOKIE = 'passerelle_ui';
@@ -12,8 +12,8 @@ export function negotiateLanguage(header: string | undefined): Language | undefi
   let best: { lang: Language; q: number } | undefined;
   for (const part of (header ?? '').split(',')) {
     const [tag, ...params] = part.trim().toLowerCase().split(';');
-    const lang = tag.split('-')[0] as Language;
-    if (!LANGUAGES.includes(lang)) continue;
+    const lang = tag.split('-')[0];
+    if (!isOneOf(LANGUAGES, lang)) continue;
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
@@ -23,7 +23,8 @@ export function negotiateLanguage(header: string | undefined): Language | undefi
 
 export function cookieLanguage(header: string | undefined): Language | undefined {
   const m = new RegExp(`(?:^|;\\s*)${UI_COOKIE}=(en|fr)(?:;|$)`).exec(header ?? '');
-  return m?.[1] as Language | undefined;
+  const lang = m?.[1];
+  return isOneOf(LANGUAGES, lang) ? lang : undefined;
 }
 
 /** The cookie that remembers "only items in my language" (the page's language, whichever it is). */
@@ -61,7 +62,7 @@ export function askedLanguage(params: URLSearchParams): Language | undefined {
 export function onlyLanguage(params: URLSearchParams): Language | undefined {
   const langs = params.getAll('lang').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
   const [lang] = langs;
-  return new Set(langs).size === 1 && LANGUAGES.includes(lang as Language) ? (lang as Language) : undefined;
+  return new Set(langs).size === 1 && isOneOf(LANGUAGES, lang) ? lang : undefined;
 }
 
 export function otherLanguage(ui: Language): Language {

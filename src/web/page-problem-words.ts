@@ -3,7 +3,7 @@
 // source's stored error ("the selectors stopped matching"); errorWords() says both.
 import type { Language, PageProblemCode } from '../core/types.ts';
 import { NO_LINK } from '../parse/page/index.ts';
-import type { PublicFacts } from './error-words.ts';
+import type { PublicFacts } from './public-facts.ts';
 
 type Words = Record<PageProblemCode, (f: PublicFacts) => string>;
 

@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { isTrackingParam } from '../normalize/canonical-url.ts';
+import { standingOf, type HubStanding } from '../pipeline/hub-standing.ts';
 import type { SearchTerms } from '../publish/bilingual-search.ts';
 import { selectionOf } from '../publish/digest-message.ts';
 import { canonicalEventParams, dayIn, encodeEventCursor, EVENT_PARAMS, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
@@ -63,6 +64,14 @@ const SNIPPET_ROWS = 5;
 const PAGE_MAX_AGE = 60;
 const EMBED_MAX_AGE = 300;
 const EMBED_EVENTS_STEP_MS = 15 * 60_000;
+
+/**
+ * A hub without items explains itself, and what it says changes with fetches that change no item:
+ * its cached pages are kept a minute at most.
+ */
+function standingKey(standing: HubStanding, now: number): string {
+  return standing.kind === 'has-items' ? '' : `${standing.kind}:${Math.floor(now / 60_000)}`;
+}
 
 /** The reader, the directory, the embed and their assets; mounted last, for its /en/* and /fr/* 404 pages. */
 export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
@@ -243,7 +252,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const query: FeedQuery = onlyMine ? { ...asked, languages: [ui] } : asked;
     const cursor = params.get('before') ?? params.get('page') ?? '';
     const ctx = contextFor(ui);
-    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now), onlyMine ? 'only' : ''].join('\u0000');
+    const standing = standingOf(sources);
+    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now), standingKey(standing, ctx.now), onlyMine ? 'only' : ''].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, query);
       const paging = await pagingOf(query, pageQuery, items, cursor !== '');
@@ -262,6 +272,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
           feeds={feeds}
           switchHref={pageHref(ctx, '', [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&'), otherLanguage(ui))}
           onlyMine={{ on: onlyMine, href: `${base}/${ui}/${ONLY_PATH}?only=${onlyMine ? 'off' : 'on'}${pageQuery ? `&back=${encodeURIComponent(pageQuery)}` : ''}` }}
+          standing={standing}
         />,
       );
       return { body, lastModified: new Date(0) };
@@ -356,7 +367,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const today = dayIn(ctx.now, range.tz);
     const pageQuery = [pageQueryOf(query, EVENTS_LIMITS, ui), canonicalEventParams(range)].filter(Boolean).join('&');
     const cursor = params.get('after') ?? '';
-    const key = ['events', when, ui, pageQuery, cursor, today].join('\u0000');
+    const standing = standingOf(sources);
+    const key = ['events', when, ui, pageQuery, cursor, today, standingKey(standing, ctx.now)].join('\u0000');
     const rendered = await cache.get(key, async () => {
       // From today on, in the reader's zone: an event earlier today is still today's.
       const todayStart = startOfDay(today, range.tz);
@@ -389,6 +401,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
             { type: 'application/rss+xml', title: `${heading} (RSS)`, href: rss },
           ]}
           switchHref={pageHref(ctx, path[otherLanguage(ui)], withFilter(pageQuery, cursor ? `after=${cursor}` : ''), otherLanguage(ui))}
+          standing={standing}
         />,
       );
       return { body, lastModified: new Date(0) };
@@ -423,11 +436,14 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
         : c.body(rendered.body, status as 400, { ...EMBED_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-store' });
     let query: FeedQuery;
     let rows: number | undefined;
+    const sources = await listSources(db);
+    const standing = standingOf(sources);
+    const hubEmpty = standing.kind !== 'has-items';
     try {
       oneOf('theme', params.getAll('theme').filter(Boolean), ['light', 'dark'] as const);
       oneOf('view', params.getAll('view').filter(Boolean), ['items', 'events'] as const);
       rows = parseWholeNumber(params, 'height', 1, EMBED_LIMITS.maxLimit);
-      query = parseFeedQuery(params, vocabulary(await listSources(db)), { ...EMBED_LIMITS, defaultLimit: rows ?? EMBED_LIMITS.defaultLimit });
+      query = parseFeedQuery(params, vocabulary(sources), { ...EMBED_LIMITS, defaultLimit: rows ?? EMBED_LIMITS.defaultLimit });
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       const body = await renderDocument(
@@ -439,22 +455,22 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     if (view === 'events') {
       // Upcoming events by date; one that has ended leaves the list within a quarter of an hour.
       const at = Math.floor(ctx.now / EMBED_EVENTS_STEP_MS) * EMBED_EVENTS_STEP_MS;
-      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at, query.prefer ?? ''].join('\u0000');
+      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at, standingKey(standing, ctx.now), query.prefer ?? ''].join('\u0000');
       const rendered = await cache.get(key, async () => {
         const { before: _b, offset: _o, order: _r, ...selection } = query;
         const items = await queryEvents(db, { ...selection, when: 'upcoming', at: new Date(at) });
         const heading = canonicalFilter(query) ? `${ctx.w.eventsHeading} · ${describeQuery(query, ui, topicLabels[ui])}` : ctx.w.embedEventsAll;
         const moreHref = `${publicUrl}/${ui}/${EVENTS_PATH[ui]}${filter ? `?${filter}` : ''}`;
-        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} rows={rows} />), lastModified: new Date(0) };
+        return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} empty={ctx.w.embedEventsEmpty} rows={rows} hubEmpty={hubEmpty} />), lastModified: new Date(0) };
       });
       return send(rendered);
     }
-    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now), query.prefer ?? ''].join('\u0000');
+    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now), standingKey(standing, ctx.now), query.prefer ?? ''].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, { ...query, before: undefined, offset: undefined });
       const heading = headingOf(query, ui, ctx.w.embedAll);
       const moreHref = `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`;
-      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} rows={rows} />), lastModified: new Date(0) };
+      return { body: await renderDocument(<EmbedPage ctx={ctx} heading={heading} items={items} moreHref={moreHref} dark={dark} rows={rows} hubEmpty={hubEmpty} />), lastModified: new Date(0) };
     });
     return send(rendered);
   });

@@ -129,6 +129,7 @@ const en = {
   acceptedParameters: (names: string) => `It takes: ${names}.`,
   unknownValue: (name: string, values: string) => `“${name}” does not take ${values}.`,
   acceptedValues: (values: string) => `Accepted: ${values}.`,
+  noValuesAccepted: 'This hub has none defined.',
   badNumber: (name: string, min: number, max: number) => `“${name}” must be a whole number from ${min} to ${max}.`,
   badSince: '“since” must be a date, such as 2024-05-01, or a time, such as 2024-05-01T12:00:00Z.',
   sinceOutOfRange: '“since” must fall between the years 1 and 9999.',
@@ -182,6 +183,24 @@ const en = {
   embedEventsAll: 'Upcoming events on Passerelle',
   embedEventsEmpty: 'No upcoming event for now.',
   weekOf: (day: string) => `Week of ${day}`,
+
+  // A hub with no items yet says why (pipeline/hub-standing.ts), instead of "try fewer filters".
+  hubNoSources: 'This hub has no sources yet, so there is nothing to read here.',
+  hubNoSourcesDo: 'If you run this hub, add feeds to feeds.yaml or in its admin pages.',
+  hubWaiting: (n: number) => (n === 1 ? 'One source is registered; it has not been read yet.' : `${n} sources are registered; none has been read yet.`),
+  hubWaitingDo: 'The first items should appear here within minutes. Reload this page then.',
+  hubOffline: (n: number) =>
+    `${n === 1 ? 'One source is registered' : `${n} sources are registered`}, but the hub cannot reach any site: its own internet connection seems to be down.`,
+  hubOfflineDo: 'The sources are not at fault, and the hub keeps trying on its own. If you run this hub, check its network connection.',
+  hubFailing: (n: number) => (n === 1 ? 'One source is registered, but it could not be read yet.' : `${n} sources are registered, but none could be read yet.`),
+  hubFailingDo: 'The directory says what went wrong for each one. The hub keeps trying.',
+  hubQuiet: (n: number) => (n === 1 ? 'One source was read, but it has published no item yet.' : `${n} sources were read, but none has published an item yet.`),
+  hubQuietDo: 'New items appear here as soon as the sources publish them.',
+  hubNextTry: (when: string) => `Next try ${when}.`,
+  hubSeeSources: 'See the sources in the directory',
+  embedHubEmpty: 'No item has been read yet. This list fills as soon as the hub reads its sources.',
+  directoryOffline: 'The hub cannot reach any site right now: its own internet connection seems to be down. The sources below are not at fault; the hub keeps trying on its own.',
+  healthUnreached: 'Not reached (the hub is offline)',
 };
 
 export type Words = typeof en;
@@ -311,6 +330,7 @@ const fr: Words = {
   acceptedParameters: (names) => `Elle accepte\u00a0: ${names}.`,
   unknownValue: (name, values) => `«\u00a0${name}\u00a0» n’accepte pas ${values}.`,
   acceptedValues: (values) => `Valeurs acceptées\u00a0: ${values}.`,
+  noValuesAccepted: 'Ce carrefour n’en définit aucune.',
   badNumber: (name, min, max) => `«\u00a0${name}\u00a0» doit être un nombre entier de ${min} à ${max}.`,
   badSince: '«\u00a0since\u00a0» doit être une date, comme 2024-05-01, ou une heure, comme 2024-05-01T12:00:00Z.',
   sinceOutOfRange: '«\u00a0since\u00a0» doit tomber entre les années 1 et 9999.',
@@ -364,6 +384,23 @@ const fr: Words = {
   embedEventsAll: 'Événements à venir sur Passerelle',
   embedEventsEmpty: 'Aucun événement à venir pour l’instant.',
   weekOf: (day: string) => `Semaine du ${day}`,
+
+  hubNoSources: 'Ce carrefour n’a encore aucune source\u00a0: il n’y a rien à lire ici.',
+  hubNoSourcesDo: 'Si vous administrez ce carrefour, ajoutez des fils dans feeds.yaml ou dans ses pages d’administration.',
+  hubWaiting: (n: number) => (n === 1 ? 'Une source est inscrite\u00a0; elle n’a pas encore été lue.' : `${n}\u00a0sources sont inscrites\u00a0; aucune n’a encore été lue.`),
+  hubWaitingDo: 'Les premiers contenus devraient apparaître ici d’ici quelques minutes. Rechargez alors la page.',
+  hubOffline: (n: number) =>
+    `${n === 1 ? 'Une source est inscrite' : `${n}\u00a0sources sont inscrites`}, mais le carrefour ne joint aucun site\u00a0: sa propre connexion Internet semble coupée.`,
+  hubOfflineDo: 'Les sources n’y sont pour rien, et le carrefour continue d’essayer de lui-même. Si vous administrez ce carrefour, vérifiez sa connexion réseau.',
+  hubFailing: (n: number) => (n === 1 ? 'Une source est inscrite, mais elle n’a pas encore pu être lue.' : `${n}\u00a0sources sont inscrites, mais aucune n’a encore pu être lue.`),
+  hubFailingDo: 'Le répertoire indique ce qui ne va pas pour chacune. Le carrefour continue d’essayer.',
+  hubQuiet: (n: number) => (n === 1 ? 'Une source a été lue, mais elle n’a encore publié aucun contenu.' : `${n}\u00a0sources ont été lues, mais aucune n’a encore publié de contenu.`),
+  hubQuietDo: 'Les nouveaux contenus apparaîtront ici dès que les sources les publieront.',
+  hubNextTry: (when: string) => `Prochain essai ${when}.`,
+  hubSeeSources: 'Voir les sources dans le répertoire',
+  embedHubEmpty: 'Aucun contenu n’a encore été lu. Cette liste se remplira dès que le carrefour lira ses sources.',
+  directoryOffline: 'Le carrefour ne joint aucun site en ce moment\u00a0: sa propre connexion Internet semble coupée. Les sources ci-dessous n’y sont pour rien\u00a0; le carrefour continue d’essayer de lui-même.',
+  healthUnreached: 'Non jointe (le carrefour est hors ligne)',
 };
 
 export const WORDS: Record<Language, Words> = { en, fr };
@@ -382,7 +419,7 @@ export function describeQueryProblem(problem: QueryProblem, ui: Language): strin
       return [w.unknownParameter(problem.parameter), hint, w.acceptedParameters(list(problem.accepted))].filter(Boolean).join(' ');
     }
     case 'unknown-value':
-      return `${w.unknownValue(problem.parameter, (problem.values ?? []).map(w.quote).join(', '))} ${w.acceptedValues(list(problem.accepted))}`;
+      return `${w.unknownValue(problem.parameter, (problem.values ?? []).map(w.quote).join(', '))} ${problem.accepted?.length ? w.acceptedValues(list(problem.accepted)) : w.noValuesAccepted}`;
     case 'bad-number':
       return w.badNumber(problem.parameter, problem.min ?? 1, problem.max ?? 1);
     case 'bad-since':

@@ -74,6 +74,26 @@ describe.each(databaseKinds)('events page in Chromium on %s', (kind) => {
     expect(await titlesOf(page)).toEqual([EVENT_TITLES.past, EVENT_TITLES.old]);
   });
 
+  it('on a phone, in French, the first event shows on the first screen and the folded filters still apply', async () => {
+    const phone = await newContext(browser, { javaScriptEnabled: false, locale: 'fr-CA', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      const mobile = await phone.newPage();
+      await mobile.goto(`${hub.url}/fr/evenements`);
+      const first = await mobile.locator('ol.events h3 a').first().boundingBox();
+      expect(first).not.toBeNull();
+      expect(first!.y + first!.height).toBeLessThan(740);
+      await mobile.locator('summary', { hasText: 'Filtrer' }).click();
+      await mobile.locator('summary', { hasText: 'Thème' }).click();
+      await mobile.getByLabel('Santé et santé mentale', { exact: true }).check();
+      await mobile.getByRole('button', { name: 'Appliquer les filtres' }).click();
+      await mobile.waitForURL(/topic=health/);
+      expect(await titlesOf(mobile)).toEqual([EVENT_TITLES.webinar, EVENT_TITLES.atelier]);
+      expect(await mobile.locator('.panel > summary').textContent()).toMatch(/Filtrer · 1/);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('an item’s "Add to calendar" gives its .ics', async () => {
     await page.goto(`${hub.url}/en/events?lang=fr`);
     await page.getByRole('link', { name: EVENT_TITLES.atelier }).click();

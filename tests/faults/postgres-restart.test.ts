@@ -1,5 +1,5 @@
 // Postgres restarted in the middle of a fetch cycle, under a real worker process and a real web
-// process (FAULTS: "no process crash, no unhandled rejection"). The server is a private one,
+// process (neither may crash or leave a rejection unhandled). The server is a private one,
 // started for this file: the shared test server must never be restarted under the other files.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

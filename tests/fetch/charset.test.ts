@@ -75,7 +75,7 @@ describe('UTF-16 and UTF-32 without a BOM', () => {
   });
 });
 
-describe('French windows-1252 feeds (FAULTS 38)', () => {
+describe('French windows-1252 feeds, declared in the XML, in HTTP or nowhere', () => {
   const latin = (declaration = '') => iconv.encode(rss(FRENCH, declaration), 'windows-1252');
 
   it('decodes when declared only in the XML declaration', () => {
@@ -98,7 +98,7 @@ describe('French windows-1252 feeds (FAULTS 38)', () => {
   });
 });
 
-describe('precedence and mismatches (FAULTS 39)', () => {
+describe('precedence and mismatches between declared and actual encodings', () => {
   it('lets the HTTP charset override the XML declaration', () => {
     const bytes = iconv.encode(rss('Новости дня', 'windows-1252'), 'windows-1251');
     const decoded = expectDecoded(decodeFeedBytes(bytes, 'text/xml; charset="windows-1251"'));
@@ -131,7 +131,7 @@ describe('precedence and mismatches (FAULTS 39)', () => {
   });
 });
 
-describe('other scripts (FAULTS 40)', () => {
+describe('other scripts: multi-byte and Cyrillic encodings', () => {
   it.each([
     ['big5', '中文新聞：移民服務'],
     ['gb2312', '中文新闻：移民服务'],

@@ -30,7 +30,7 @@ async function fetchServed(body: Buffer, contentType: string): Promise<FetchOk> 
   return expectOk(await fetchFeed({ url: server.url('/feed.xml') }, testFetchSettings()));
 }
 
-describe('French windows-1252 feeds over HTTP (FAULTS 38)', () => {
+describe('French windows-1252 feeds over HTTP', () => {
   it.each([
     ['only in the XML declaration', frenchFeed('ISO-8859-1'), 'application/rss+xml'],
     ['only as the HTTP charset', frenchFeed(), 'application/rss+xml; charset=windows-1252'],

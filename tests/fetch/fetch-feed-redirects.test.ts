@@ -35,7 +35,7 @@ function chain(statuses: number[]): string {
   return server.url('/r1');
 }
 
-describe('hop limit (FAULTS 8)', () => {
+describe('hop limit (loops, long chains)', () => {
   it('follows five redirects', async () => {
     const result = expectOk(await fetchFeed({ url: chain([302, 302, 302, 302, 302]) }, testFetchSettings()));
     expect(result.url).toBe(server.url('/feed.xml'));
@@ -79,7 +79,7 @@ describe('hop limit (FAULTS 8)', () => {
   });
 });
 
-describe('permanent redirects (FAULTS 10)', () => {
+describe('permanent redirects', () => {
   it('reports the target of a 301/308 chain', async () => {
     const result = expectOk(await fetchFeed({ url: chain([301, 308]) }, testFetchSettings()));
     expect(result.permanentRedirect).toBe(server.url('/feed.xml'));
@@ -105,7 +105,7 @@ describe('permanent redirects (FAULTS 10)', () => {
   });
 });
 
-describe('https → http downgrade (FAULTS 9)', () => {
+describe('https → http downgrade', () => {
   let secure: FeedServer;
   beforeAll(async () => {
     secure = await startFeedServer({ tls });
@@ -130,7 +130,7 @@ describe('https → http downgrade (FAULTS 9)', () => {
   });
 });
 
-describe('every hop is re-validated (FAULTS 4, 6)', () => {
+describe('every hop is re-validated (address and scheme)', () => {
   it('blocks a redirect to a private address without contacting it', async () => {
     const attempts: string[] = [];
     const original = net.Socket.prototype.connect;

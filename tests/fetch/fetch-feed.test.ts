@@ -65,7 +65,7 @@ describe('a plain successful fetch', () => {
   });
 });
 
-describe('conditional GET (FAULTS 23)', () => {
+describe('conditional GET', () => {
   it('sends the stored validators byte for byte, weak ETag included, and maps 304 to not-modified', async () => {
     server.route('/feed.xml', serveStatus(304));
     const result = await fetchPath('/feed.xml', { etag: 'W/"5f2-a1b2c3"', lastModified: 'Mon, 09 Nov 2026 10:00:00 GMT' });
@@ -90,7 +90,7 @@ describe('conditional GET (FAULTS 23)', () => {
   });
 });
 
-describe('HTTP statuses (FAULTS 12–15)', () => {
+describe('HTTP statuses: gone, rate limits, errors', () => {
   it('reports 410 as gone', async () => {
     server.route('/old.xml', serveStatus(410));
     const result = expectFailed(await fetchPath('/old.xml'));
@@ -135,7 +135,7 @@ describe('HTTP statuses (FAULTS 12–15)', () => {
     expect(result.gone).toBeUndefined();
   });
 
-  it('never puts response body bytes into the error (FAULTS 7)', async () => {
+  it('never puts response body bytes into the error', async () => {
     const banner = '-ERR unknown command, Redis 7.2 SECRET-BANNER '.repeat(50);
     for (const [path, status, type] of [['/a', 500, 'text/plain'], ['/b', 200, 'application/octet-stream'], ['/c', 403, 'text/html']] as const) {
       server.route(path, serveBody(banner + '\x00\xff\xfe', { status, headers: { 'content-type': type } }));
@@ -145,7 +145,7 @@ describe('HTTP statuses (FAULTS 12–15)', () => {
   });
 });
 
-describe('bot protection (FAULTS 15)', () => {
+describe('bot protection', () => {
   it('recognises cf-mitigated: challenge', async () => {
     server.route('/feed.xml', serveBody('<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>', { status: 403, headers: { 'content-type': 'text/html', 'cf-mitigated': 'challenge', server: 'cloudflare' } }));
     expect(expectFailed(await fetchPath('/feed.xml'))).toMatchObject({ code: 'bot-protection', status: 403, error: 'blocked by bot protection (403)' });
@@ -168,7 +168,7 @@ describe('bot protection (FAULTS 15)', () => {
   });
 });
 
-describe('empty responses (FAULTS 22)', () => {
+describe('empty responses are errors, not "no items"', () => {
   it('treats a 200 with no body as empty, not as zero items', async () => {
     server.route('/feed.xml', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/rss+xml', 'transfer-encoding': 'chunked' });

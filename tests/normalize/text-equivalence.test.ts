@@ -1,10 +1,10 @@
 // htmlToText, plainText and titleText collapse whitespace with a pattern that leaves lone spaces
-// alone; this checks they give what the old "every run becomes one space" pattern gave.
+// alone; this checks they give what the plain "every run becomes one space" pattern gives.
 import { decodeHTML, decodeHTMLStrict } from 'entities';
 import { describe, expect, it } from 'vitest';
 import { htmlToText, plainText, titleText } from '../../src/normalize/text.ts';
 
-// The old code, word for word.
+// The reference: the plain patterns, written out.
 const BLOCK = /<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|td|th|caption|figure|figcaption|section|article|aside|header|footer|address|details|summary)\b[^>]*>/gi;
 const old = {
   htmlToText: (html: string) => (html ? decodeHTML(html.replace(BLOCK, ' ').replace(/<[^>]*>/g, '')).replace(/[\s\u00a0]+/g, ' ').trim() : ''),
@@ -13,7 +13,7 @@ const old = {
     !raw ? '' : isHtml ? old.plainText(raw) : decodeHTMLStrict(raw).replace(/[\s\u00a0]+/g, ' ').trim(),
 };
 
-describe('text collapses whitespace as before', () => {
+describe('text collapses whitespace as the plain patterns do', () => {
   it('on random mixes of every kind of whitespace, entities, tags and letters', () => {
     let seed = 11;
     const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;

@@ -100,7 +100,7 @@ describe('feedparser corpus', () => {
     console.info(`feedparser wellformed: ${parsed.length}/${wellformed.length} parse; ${yielding.length}/${withEntries.length} expected to have entries yield them`);
     // Measured: 1,723 of 1,749 parse. The other 26 are ParseErrors by design: 15 CDF documents
     // (<CHANNEL>, unsupported), 9 <rss> with neither channel nor items, 2 DOCTYPEs declaring
-    // entities (refused, FAULTS 26-27).
+    // entities (refused: entity declarations are never expanded).
     expect(parsed.length).toBeGreaterThanOrEqual(1_723);
     // Measured: 893 of 1,150. Most of the rest are test entries holding a single field (an id, a
     // date, an author, a category…), dropped on purpose as "no title, link or content".

@@ -1,4 +1,5 @@
-// Robustness and security of parseFeed on generated hostile input (FAULTS 26-33): bounded time,
+// Robustness and security of parseFeed on generated hostile input (entities,
+// nesting, unclosed tags, stray characters): bounded time,
 // no exception other than ParseError, no pollution, no echo of the input in messages.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -60,7 +61,7 @@ describe('parseFeed errors', () => {
 });
 
 describe('parseFeed under attack', () => {
-  it('refuses 50,000 levels of nesting without overflowing the stack (FAULTS 28)', async () => {
+  it('refuses 50,000 levels of nesting without overflowing the stack', async () => {
     const deep = '<a>'.repeat(50_000) + '</a>'.repeat(50_000);
     for (const input of [
       rss(`<item><title>x</title><description>${deep}</description></item>`),
@@ -80,7 +81,7 @@ describe('parseFeed under attack', () => {
     expect(parsed.items[0].summaryHtml).toBe(nested);
   });
 
-  it('refuses entity expansion attacks of any size, quickly (FAULTS 26, 27)', async () => {
+  it('refuses entity expansion attacks of any size, quickly', async () => {
     const entities = Array.from({ length: 2_000 }, (_, i) => `<!ENTITY e${i} "${'&e'.concat(String(i + 1), ';').repeat(10)}">`).join('\n');
     const started = performance.now();
     const error = await failureOf(parseFeed(`<!DOCTYPE rss [\n${entities}\n]>${rss('<item><title>&e0;</title></item>')}`));
@@ -88,7 +89,7 @@ describe('parseFeed under attack', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
-  it('stays fast on inputs that are quadratic for naive parsers (FAULTS 27)', async () => {
+  it('stays fast on inputs that are quadratic for naive parsers', async () => {
     const cases: [string, string][] = [
       // rss-parser's snippet regexes take minutes on this; parse/ keeps content away from them.
       ['"<" without ">" in content', rss(`<item><title>x</title><description><![CDATA[${'a<'.repeat(150_000)}]]></description><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[${'<p'.repeat(150_000)}]]></content:encoded></item>`)],

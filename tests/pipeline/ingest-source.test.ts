@@ -88,7 +88,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect(await stored(slug)).toHaveLength(1);
   });
 
-  it('updates an edited item in place and keeps items that left the feed (FAULTS 47, 48)', async () => {
+  it('updates an edited item in place and keeps items that left the feed', async () => {
     let body = rss([['1', 'One'], ['2', 'Two'], ['3', 'Three']]);
     server.route('/edit.xml', (_req, res) => res.writeHead(200, XML).end(body));
     const slug = await addSource('/edit.xml');
@@ -142,7 +142,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect({ code: logged.errorCode, params: logged.errorParams, error: logged.error }).toEqual({ ...error, error: s.lastError });
   });
 
-  it('a feed that starts answering 503 keeps its items published, backs off, and recovers (FAULTS 13)', async () => {
+  it('a feed that starts answering 503 keeps its items published, backs off, and recovers', async () => {
     const flaky = feedThatFails('/flaky.xml', 'f1', 'Still here');
     const slug = await addSource('/flaky.xml');
     await run(slug);
@@ -183,7 +183,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect(s.status).toBe('gone');
     expect(s.lastError).toMatch(/gone/i);
     expect(await stored(slug)).toHaveLength(1);
-    // Polling stops, even once the source is due; its items are still published (FAULTS 12).
+    // Polling stops, even once the source is due; its items are still published.
     await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() - 60_000) }).where(sql`id = ${s.id}`);
     const leased = await leaseSources(database.db, { owner: 'w-gone', limit: 1000, leaseSeconds: 60, slugs: [slug] });
     expect(leased).toEqual([]);
@@ -196,7 +196,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect((await row(slug)).status).toBe('active');
   });
 
-  it('characters Postgres or XML cannot hold (NUL, U+0001, U+000B) are stripped, and the items are stored (FAULTS 32)', async () => {
+  it('characters Postgres or XML cannot hold (NUL, U+0001, U+000B) are stripped, and the items are stored', async () => {
     // The fixture helper repeats the title in the description: both carry the characters.
     const dirty = rss([['nul', 'Nul\u0000 and\u0001 vertical\u000B tab']]);
     server.route('/dirty.xml', (_req, res) => res.writeHead(200, XML).end(Buffer.from(dirty, 'utf8')));
@@ -209,7 +209,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect((await row(slug)).lastWarnings).toContainEqual({ code: 'parse-note', params: { detail: expect.stringMatching(/illegal in XML/) } });
   });
 
-  it('a 304 that carries new validators refreshes the stored ones and the last-checked time (FAULTS 23)', async () => {
+  it('a 304 that carries new validators refreshes the stored ones and the last-checked time', async () => {
     server.route('/revalidate.xml', (req, res) => {
       if (req.headers['if-none-match'] === '"r1"') return res.writeHead(304, { etag: '"r2"', 'last-modified': 'Thu, 02 May 2024 08:00:00 GMT' }).end();
       if (req.headers['if-none-match'] === '"r2"') return res.writeHead(304, { etag: '"r2"' }).end();
@@ -246,7 +246,7 @@ describe.each(databaseKinds)('ingestSource on %s', (kind) => {
     expect(await stored(slug)).toHaveLength(2);
   });
 
-  it('a redirect to an HTML maintenance page does not rewrite the URL (FAULTS 11)', async () => {
+  it('a redirect to an HTML maintenance page does not rewrite the URL', async () => {
     server.route('/maint.xml', serveRedirect('/maintenance.html', 301));
     server.route('/maintenance.html', serveBody('<html><body>Down for maintenance</body></html>', { headers: { 'content-type': 'text/html' } }));
     const slug = await addSource('/maint.xml');

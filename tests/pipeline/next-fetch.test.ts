@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMinutes, nextIntervalMinutes } from '../../src/pipeline/next-fetch.ts';
+import { backoffMinutes, FIRST_FETCH_RETRY_MINUTES, firstFetchRetryMinutes, nextIntervalMinutes } from '../../src/pipeline/next-fetch.ts';
 
 const bounds = { minIntervalMinutes: 15, maxIntervalMinutes: 1440 };
 const hoursAgo = (h: number) => new Date(Date.UTC(2024, 5, 1) - h * 3600_000);
@@ -51,5 +51,34 @@ describe('backoffMinutes', () => {
     const spread = new Set(Array.from({ length: 20 }, (_, i) => backoffMinutes(3, bounds, `source-${i}`)));
     expect(spread.size).toBeGreaterThan(5);
     expect(backoffMinutes(3, bounds, 'a')).toBe(backoffMinutes(3, bounds, 'a'));
+  });
+});
+
+describe('firstFetchRetryMinutes', () => {
+  it.each([
+    [1, 2],
+    [2, 5],
+    [3, 10],
+    [4, 15],
+  ])('after failure %i of a source never read, waits about %i minutes (±20%%)', (failures, base) => {
+    const wait = firstFetchRetryMinutes(failures, bounds, 'src');
+    expect(wait).toBeGreaterThanOrEqual(base * 0.8);
+    expect(wait).toBeLessThanOrEqual(base * 1.2);
+  });
+
+  it('then continues on the usual backoff, from the last short step', () => {
+    const steps = FIRST_FETCH_RETRY_MINUTES.length;
+    expect(firstFetchRetryMinutes(steps + 1, bounds, 'src')).toBe(backoffMinutes(2, bounds, 'src'));
+    expect(firstFetchRetryMinutes(steps + 10, bounds, 'src')).toBe(backoffMinutes(11, bounds, 'src'));
+  });
+
+  it('never waits beyond the longest interval', () => {
+    expect(firstFetchRetryMinutes(1, { minIntervalMinutes: 1, maxIntervalMinutes: 1 }, 'src')).toBeLessThanOrEqual(1);
+  });
+
+  it('spreads sources that failed together, deterministically', () => {
+    const spread = new Set(Array.from({ length: 20 }, (_, i) => firstFetchRetryMinutes(1, bounds, `source-${i}`)));
+    expect(spread.size).toBeGreaterThan(5);
+    expect(firstFetchRetryMinutes(2, bounds, 'a')).toBe(firstFetchRetryMinutes(2, bounds, 'a'));
   });
 });

@@ -19,6 +19,8 @@ const source = (extra: Partial<PlannedSource> = {}): PlannedSource => ({
   lastModified: 'Wed, 01 May 2024 12:00:00 GMT',
   bodyHash: 'hash-old',
   errorCount: 0,
+  // A source that has been read before; a new one (never read) is retried sooner.
+  lastSuccessAt: new Date('2024-05-01T12:00:00Z'),
   intervalMinutes: 120,
   intervalOverrideMinutes: null,
   redirectTo: null,
@@ -71,6 +73,28 @@ describe('planIngest: failures', () => {
     expect(wait).toBeGreaterThanOrEqual(Math.min(1440, Math.round(base * 0.8)));
     expect(wait).toBeLessThanOrEqual(Math.min(1440, Math.round(base * 1.2)));
     expect(plan.hostWaitUntil).toBeUndefined();
+  });
+
+  it.each([
+    ['the first failure waits about 2 minutes', 0, 2],
+    ['the second in a row, about 5', 1, 5],
+    ['the third, about 10', 2, 10],
+    ['the fourth, about 15', 3, 15],
+    ['the fifth, on the usual backoff: about 30', 4, 30],
+    ['the sixth, about 60', 5, 60],
+  ])('a source never read yet: %s', (_name, before, base) => {
+    for (const code of ['dns', 'connect', 'http'] as const) {
+      const plan = planIngest(source({ errorCount: before, lastSuccessAt: null }), failed({ code }), undefined, ctx);
+      const wait = minutesFromNow(plan.patch.nextFetchAt);
+      expect(wait).toBeGreaterThanOrEqual(base * 0.8);
+      expect(wait).toBeLessThanOrEqual(base * 1.2);
+      expect(plan.patch.errorCount).toBe(before + 1);
+    }
+  });
+
+  it('a source never read yet still waits as long as a Retry-After asks', () => {
+    const plan = planIngest(source({ lastSuccessAt: null }), failed({ status: 429, params: { status: 429 }, retryAfterSeconds: 3600 }), undefined, ctx);
+    expect(minutesFromNow(plan.patch.nextFetchAt)).toBe(60);
   });
 
   it('records the error as a code with its facts, the English beside it, on the source and in the log; items and validators stay', () => {

@@ -102,7 +102,7 @@ describe('RSS and Atom views', () => {
     expect(item._passerelle).toMatchObject({ organization: 'Org & <S>', also: [{ organization: 'Other "Org"', url: 'https://other.example.org/a?x=1&y=2' }, { organization: 'No Link Org' }] });
   });
 
-  it('treat markup in text-only fields (source title, author) as text in every format (FAULTS 43)', () => {
+  it('treat markup in text-only fields (source title, author) as text in every format', () => {
     const hostile = row(4, {
       author: '<img src=x onerror=alert(1)> Marie',
       source: { slug: 's', title: 'Source <b>S</b> & co', organization: 'Org <i>', region: 'national', province: null, url: 'https://s.example.org/feed', siteUrl: null, lastSuccessAt: null },

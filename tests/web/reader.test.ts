@@ -119,7 +119,7 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       const res = await get(path);
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("script-src 'none'");
-      // No frame, font or connection to another origin (frame-src falls back to default-src; FAULTS 45).
+      // No frame, font or connection to another origin (frame-src falls back to default-src).
       expect(csp).toMatch(/^default-src 'self';/);
       expect(csp).not.toMatch(/frame-src|child-src/);
       expect(csp).toContain("object-src 'none'");

@@ -8,7 +8,7 @@
 // selector fields and, once asked for, the preview of the items.
 import { compareText } from '../../core/locale.ts';
 import type { SelectorField } from '../../core/page-selectors.ts';
-import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language, type PageProblem } from '../../core/types.ts';
+import { LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type PageProblem } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import type { SelectorProposal } from '../../parse/page/index.ts';
 import type { FeedCandidate } from '../../pipeline/subscribe.ts';
@@ -292,7 +292,7 @@ export function LanguagesField(props: { ctx: AdminContext; chosen: string[]; err
         {props.hint}
       </p>
       <FieldError ctx={ctx} id="f-languages-error" errors={errors.get('languages')} />
-      {(['en', 'fr'] as Language[]).map((l) => (
+      {LANGUAGES.map((l) => (
         <p class="check">
           <input type="checkbox" id={`f-lang-${l}`} name="languages" value={l} checked={props.chosen.includes(l)} />
           <label for={`f-lang-${l}`}>{LANGUAGE_LABELS[l][ui]}</label>

@@ -12,8 +12,8 @@ import { LanguagesField, PlaceFields, Problems } from './admin-add.tsx';
 import { ActionForm, AdminLayout, adminHref, Notice, type AdminContext } from './admin-frame.tsx';
 
 export interface ImportChoices {
-  region: string;
-  languages: string[];
+  region: Region | '';
+  languages: Language[];
   dryRun: boolean;
 }
 
@@ -27,9 +27,9 @@ function Report(props: { ctx: AdminContext; report: ImportReport; topicLabels: M
   const { ctx, report } = props;
   const { aw, ui } = ctx;
   const fw = ADMIN_FORM_WORDS[ui];
-  const place = (region: string, province?: string) => {
-    const r = REGION_LABELS[region as Region]?.[ui] ?? region;
-    const p = province ? (PROVINCE_LABELS[province as Province]?.[ui] ?? province) : undefined;
+  const place = (region: Region, province?: Province) => {
+    const r = REGION_LABELS[region][ui];
+    const p = province ? PROVINCE_LABELS[province][ui] : undefined;
     return p && p !== r ? `${r} — ${p}` : r;
   };
   return (
@@ -63,7 +63,7 @@ function Report(props: { ctx: AdminContext; report: ImportReport; topicLabels: M
                   <td>{s.organization}</td>
                   <td>{place(s.region, s.province)}</td>
                   <td>
-                    {s.languages.map((l) => LANGUAGE_LABELS[l as Language][ui]).join(', ')}
+                    {s.languages.map((l) => LANGUAGE_LABELS[l][ui]).join(', ')}
                     <br />
                     <span class={s.languagesFrom === 'assumed' ? 'meta warn' : 'meta'}>{fw.languagesFrom[s.languagesFrom]}</span>
                   </td>

@@ -4,10 +4,13 @@
 // small Maritime provinces labelled beside the coast and every province also listed as links
 // large enough to tap on a phone. Each source shows its feeds and its health in plain words:
 // general ones, from the error's code, never the addresses or host names an operator sees; HTTP
-// statuses are for the admin pages.
+// statuses are for the admin pages. While the hub cannot reach any site, the page says so once
+// and blames no source's address.
 import { compareText, formatRecent } from '../../core/locale.ts';
 import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type Region } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
+import { isOffline } from '../../pipeline/hub-standing.ts';
+import { isUnreached } from '../../pipeline/network-verdict.ts';
 import { errorWords } from '../error-words.ts';
 import type { SourceView } from '../source-views.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
@@ -41,17 +44,19 @@ function organizationsOf(rows: SourceView[]): Organization[] {
   return [...byName.values()];
 }
 
-function Health(props: { ctx: PageContext; source: SourceView }) {
+function Health(props: { ctx: PageContext; source: SourceView; offline: boolean }) {
   const { ctx, source: s } = props;
   const { w, ui } = ctx;
   const kind = healthOf(s);
-  const word = { ok: w.healthOk, failing: w.healthFailing, paused: w.healthPaused, gone: w.healthGone, never: w.healthNever }[kind];
-  const tone = kind === 'ok' ? 'ok' : kind === 'paused' || kind === 'never' ? 'warn' : 'bad';
+  // Offline, a site not reached says nothing about the source.
+  const unreached = props.offline && kind === 'failing' && isUnreached(s.lastErrorCode);
+  const word = unreached ? w.healthUnreached : { ok: w.healthOk, failing: w.healthFailing, paused: w.healthPaused, gone: w.healthGone, never: w.healthNever }[kind];
+  const tone = kind === 'ok' ? 'ok' : kind === 'paused' || kind === 'never' || unreached ? 'warn' : 'bad';
   // Each "3 hours ago" stays on one line.
   const facts: [string, Date][] = [];
   if (s.lastFetchAt) facts.push([w.lastFetch, s.lastFetchAt]);
   if (kind === 'failing' && s.lastSuccessAt) facts.push([w.lastSuccess, s.lastSuccessAt]);
-  const showError = s.lastErrorCode && kind !== 'ok';
+  const showError = s.lastErrorCode && kind !== 'ok' && !unreached;
   return (
     <>
       <p class="health">
@@ -76,7 +81,7 @@ function Health(props: { ctx: PageContext; source: SourceView }) {
   );
 }
 
-function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
+function OrganizationCard(props: { ctx: PageContext; org: Organization; offline: boolean }) {
   const { ctx, org } = props;
   const { w, ui } = ctx;
   const total = org.sources.reduce((n, s) => n + s.itemCount, 0);
@@ -97,7 +102,7 @@ function OrganizationCard(props: { ctx: PageContext; org: Organization }) {
               <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${ui === 'fr' ? '?ui=fr' : ''}`}>{w.feedOurs}</a>
               <a href={pageHref(ctx, '', `source=${s.slug}`)}>{w.itemCount(s.itemCount)}</a>
             </span>
-            <Health ctx={ctx} source={s} />
+            <Health ctx={ctx} source={s} offline={props.offline} />
           </li>
         ))}
       </ul>
@@ -162,10 +167,12 @@ export function DirectoryPage(props: { ctx: PageContext; sources: SourceView[]; 
   const rows = [...props.sources].sort((a, b) => compare(a.organization, b.organization) || compare(a.title, b.title));
   const counts = new Map<Province, number>();
   for (const p of PROVINCES) counts.set(p, organizationsOf(rows.filter((s) => s.province === p)).length);
+  const offline = isOffline(rows);
   return (
     <Layout ctx={ctx} title={`${w.directoryTitle} — Passerelle`} switchHref={props.switchHref} current="directory" feeds={props.feeds} description={w.directoryIntro}>
       <h1>{w.directoryTitle}</h1>
       <p class="lede">{w.directoryIntro}</p>
+      {offline ? <p class="hub-empty">{w.directoryOffline}</p> : null}
       <p>
         <a href={`${ctx.publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}`}>{w.sourcesOpml}</a>
       </p>
@@ -197,7 +204,7 @@ export function DirectoryPage(props: { ctx: PageContext; sources: SourceView[]; 
                 <h3>{label}</h3>
                 <ul class="orgs">
                   {organizationsOf(list).map((org) => (
-                    <OrganizationCard ctx={ctx} org={org} />
+                    <OrganizationCard ctx={ctx} org={org} offline={offline} />
                   ))}
                 </ul>
               </>

@@ -16,7 +16,7 @@ export function embedHeight(rows: number): number {
   return 12 + 28 + 73 * rows + 25 + 12;
 }
 
-export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string; empty?: string; rows?: number }) {
+export function EmbedPage(props: { ctx: PageContext; heading: string; items: ItemView[]; moreHref: string; dark: boolean; message?: string; empty?: string; rows?: number; hubEmpty?: boolean }) {
   const { ctx, rows } = props;
   // An iframe sized for `rows` rows shows that many items, however many were asked for.
   const items = rows ? props.items.slice(0, rows) : props.items;
@@ -58,7 +58,7 @@ export function EmbedPage(props: { ctx: PageContext; heading: string; items: Ite
               })}
             </ul>
           ) : props.message ? null : (
-            <p class="m">{props.empty ?? w.embedEmpty}</p>
+            <p class="m">{props.hubEmpty ? w.embedHubEmpty : (props.empty ?? w.embedEmpty)}</p>
           )}
           <p class="f">
             <a href={props.moreHref} target="_blank" rel="noopener">

@@ -7,12 +7,14 @@ import { formatDayOfMonth, LOCALES } from '../../core/locale.ts';
 import { PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
+import type { HubStanding } from '../../pipeline/hub-standing.ts';
 import { dayAfter, dayIn, startOfDay, type EventParams } from '../../publish/event-query.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
 import type { SourceRow } from '../../store/schema.ts';
 import { CalendarLink } from './calendar-link.tsx';
 import { EventLine, zoneOptions } from './event-parts.tsx';
+import { HubEmpty, isHubEmpty } from './hub-empty.tsx';
 import { EVENTS_PATH, foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 import { byLabel, CheckGroup, Hidden, Select } from './river.tsx';
 
@@ -42,6 +44,8 @@ export interface EventsProps {
   subscribe: EventsSubscribe;
   feeds: FeedLink[];
   switchHref: string;
+  /** Where the hub stands: an empty list explains a hub with no items yet. */
+  standing?: HubStanding;
 }
 
 const SUMMARY_CHARS = 200;
@@ -111,56 +115,66 @@ function EventFilters(props: EventsProps) {
   for (const [name, value] of new URLSearchParams(props.pageQuery)) if (['clusters', 'limit', 'type', 'since'].includes(name)) kept.push([name, value]);
   const active = [query.topics, query.regions, query.provinces, query.languages, query.sources].some((v) => v?.length) || query.q || range.fromDate || range.toDate;
   const topics = [...ctx.topicLabels.entries()].sort(byLabel(ui));
+  const chosen = [query.topics, query.regions, query.provinces, query.languages, query.sources].reduce((n, v) => n + (v?.length ?? 0), 0) + (query.q ? 1 : 0) + (range.fromDate || range.toDate ? 1 : 0);
+  // Folded on small screens as on the river, so the first events show without scrolling.
   return (
     <section class="filters" aria-labelledby="filters-h">
-      <h2 id="filters-h">{w.filtersHeading}</h2>
-      <form method="get" action={pageHref(ctx, path)}>
-        <Hidden entries={kept} />
-        <p>
-          <label for="f-q">{w.searchLabel}</label>
-          <input type="search" id="f-q" name="q" value={query.q ?? ''} maxlength={200} />
-        </p>
-        <p>
-          <label for="f-tz">{w.timeZone}</label>
-          <select id="f-tz" name="tz">
-            {zoneOptions(ui).map(([zone, label]) => (
-              <option value={zone} selected={zone === range.tz}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </p>
-        <fieldset class="dates">
-          <legend>{w.dates}</legend>
-          <label for="f-from">{w.dateFrom}</label>
-          <input type="date" id="f-from" name="from" value={range.fromDate ?? ''} lang={LOCALES[ui]} />
-          <label for="f-to">{w.dateTo}</label>
-          <input type="date" id="f-to" name="to" value={range.toDate ?? ''} lang={LOCALES[ui]} />
-        </fieldset>
-        <CheckGroup name="topic" legend={w.topic} options={topics} chosen={query.topics} />
-        <details open={Boolean(query.regions?.length || query.provinces?.length)}>
-          <summary>{w.region}</summary>
-          <fieldset>
-            <legend class="vh">{w.region}</legend>
-            {REGIONS.map((r) => (
-              <label>
-                <input type="checkbox" name="region" value={r} checked={query.regions?.includes(r) ?? false} />
-                {REGION_LABELS[r][ui]}
-              </label>
-            ))}
+      <h2 id="filters-h" class="wide-only">
+        {w.filtersHeading}
+      </h2>
+      <details class="panel">
+        <summary>
+          <span class="panel-h">{w.filtersHeading}</span>
+          {chosen ? <span class="count"> · {w.filtersActive(chosen)}</span> : null}
+        </summary>
+        <form method="get" action={pageHref(ctx, path)}>
+          <Hidden entries={kept} />
+          <p>
+            <label for="f-q">{w.searchLabel}</label>
+            <input type="search" id="f-q" name="q" value={query.q ?? ''} maxlength={200} />
+          </p>
+          <p>
+            <label for="f-tz">{w.timeZone}</label>
+            <select id="f-tz" name="tz">
+              {zoneOptions(ui).map(([zone, label]) => (
+                <option value={zone} selected={zone === range.tz}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </p>
+          <fieldset class="dates">
+            <legend>{w.dates}</legend>
+            <label for="f-from">{w.dateFrom}</label>
+            <input type="date" id="f-from" name="from" value={range.fromDate ?? ''} lang={LOCALES[ui]} />
+            <label for="f-to">{w.dateTo}</label>
+            <input type="date" id="f-to" name="to" value={range.toDate ?? ''} lang={LOCALES[ui]} />
           </fieldset>
-          <Select id="f-province" name="province" label={w.province} any={w.anyProvince} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel(ui))} chosen={query.provinces} />
-        </details>
-        <CheckGroup name="lang" legend={w.language} options={(['en', 'fr', 'other'] as const).map((l) => [l, LANGUAGE_LABELS[l][ui]])} chosen={query.languages} />
-        <details open={Boolean(query.sources?.length)}>
-          <summary>{w.source}</summary>
-          <Select id="f-source" name="source" label={w.source} any={w.anySource} options={props.sources.map((s) => [s.slug, s.title] as [string, string]).sort(byLabel(ui))} chosen={query.sources} />
-        </details>
-        <p class="actions">
-          <button type="submit">{w.apply}</button>
-          {active ? <a href={pageHref(ctx, path)}>{w.clear}</a> : null}
-        </p>
-      </form>
+          <CheckGroup name="topic" legend={w.topic} options={topics} chosen={query.topics} />
+          <details open={Boolean(query.regions?.length || query.provinces?.length)}>
+            <summary>{w.region}</summary>
+            <fieldset>
+              <legend class="vh">{w.region}</legend>
+              {REGIONS.map((r) => (
+                <label>
+                  <input type="checkbox" name="region" value={r} checked={query.regions?.includes(r) ?? false} />
+                  {REGION_LABELS[r][ui]}
+                </label>
+              ))}
+            </fieldset>
+            <Select id="f-province" name="province" label={w.province} any={w.anyProvince} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel(ui))} chosen={query.provinces} />
+          </details>
+          <CheckGroup name="lang" legend={w.language} options={(['en', 'fr', 'other'] as const).map((l) => [l, LANGUAGE_LABELS[l][ui]])} chosen={query.languages} />
+          <details open={Boolean(query.sources?.length)}>
+            <summary>{w.source}</summary>
+            <Select id="f-source" name="source" label={w.source} any={w.anySource} options={props.sources.map((s) => [s.slug, s.title] as [string, string]).sort(byLabel(ui))} chosen={query.sources} />
+          </details>
+          <p class="actions">
+            <button type="submit">{w.apply}</button>
+            {active ? <a href={pageHref(ctx, path)}>{w.clear}</a> : null}
+          </p>
+        </form>
+      </details>
     </section>
   );
 }
@@ -227,6 +241,8 @@ export function EventsPage(props: EventsProps) {
                 </ol>
               </section>
             ))
+          ) : isHubEmpty(props.standing) ? (
+            <HubEmpty ctx={ctx} standing={props.standing} />
           ) : (
             <p>{upcoming ? w.noEvents : w.noPastEvents}</p>
           )}

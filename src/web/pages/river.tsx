@@ -7,12 +7,14 @@ import { compareText, formatDayAndDate, formatShortDate } from '../../core/local
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, READ_IN, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
+import type { HubStanding } from '../../pipeline/hub-standing.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemRef, ItemView } from '../../store/items-query.ts';
 import type { SourceView } from '../source-views.ts';
 import { EmailDigestForm, type EmailFormLinks } from './digest-pages.tsx';
 import { CalendarLink } from './calendar-link.tsx';
 import { EventLine } from './event-parts.tsx';
+import { HubEmpty, isHubEmpty } from './hub-empty.tsx';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
 
 /** Links and snippets of the subscribe box, made by the route from the current filter. */
@@ -57,6 +59,8 @@ export interface RiverProps {
   switchHref: string;
   /** "Only items in my language": whether it is on, and the link that turns it on or off. */
   onlyMine?: { on: boolean; href: string };
+  /** Where the hub stands: an empty river explains a hub with no items yet. */
+  standing?: HubStanding;
 }
 
 const SUMMARY_CHARS = 240;
@@ -437,6 +441,8 @@ export function RiverPage(props: RiverProps) {
                 <ItemCard ctx={ctx} item={item} />
               ))}
             </ol>
+          ) : isHubEmpty(props.standing) ? (
+            <HubEmpty ctx={ctx} standing={props.standing} />
           ) : (
             <p>{w.noItems}</p>
           )}
