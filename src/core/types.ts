@@ -35,7 +35,8 @@ export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 export type SourceOrigin = 'file' | 'api';
 
 /** How one fetch ended: new bytes read, a 304, the same bytes again, or a failure. */
-export type FetchOutcome = 'ok' | 'not-modified' | 'unchanged' | 'failed';
+export const FETCH_OUTCOMES = ['ok', 'not-modified', 'unchanged', 'failed'] as const;
+export type FetchOutcome = (typeof FETCH_OUTCOMES)[number];
 
 // Errors and warnings are data: a stable code and the facts to word it with. The words, in both
 // languages, are made in web/; the English detail a stage writes beside a code is for logs and

@@ -2,9 +2,7 @@
 // register, from the structured location when there is one and from the notice's text and links.
 import type { EventPlace, Province } from '../core/types.ts';
 import { foldForDates } from './event-text.ts';
-import { PLACES } from './place.ts';
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { placeNameIndex } from './place.ts';
 
 /** Names that are a province or territory (or a region of one), not a city. */
 const PROVINCE_LEVEL = new Set([
@@ -13,14 +11,7 @@ const PROVINCE_LEVEL = new Set([
   'colombie-britannique', 'yukon', 'northwest territories', 'territoires du nord-ouest', 'nunavut',
 ]);
 
-const PROVINCE_OF = new Map<string, Province>();
-for (const [province, names] of Object.entries(PLACES) as [Province, string[]][]) {
-  for (const name of names) PROVINCE_OF.set(foldForDates(name), province);
-}
-const NAMES = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${[...PROVINCE_OF.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\p{N}])`,
-  'gu',
-);
+const { provinceOf: PROVINCE_OF, pattern: NAMES } = placeNameIndex(foldForDates);
 /** Words that put a place name where the event is: "in Moncton", "à Sudbury", "Location: Halifax". */
 const LOCATIVE = /(?:\bin|\bat|(?<![a-z])a|\bau|\ben|\blieu|\blocation|\bwhere|(?<![a-z])ou|\bvenue|,)\s*:?\s*(?:(?:the|la|le|l')\s*)?$/;
 /** A name inside an institution's name ("Université Laval", "Brandon University") says nothing of where. */

@@ -26,15 +26,23 @@ function fold(s: string): string {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const PROVINCE_OF = new Map<string, Province>();
-for (const [province, names] of Object.entries(PLACES) as [Province, string[]][]) {
-  for (const name of names) PROVINCE_OF.set(fold(name), province);
+/**
+ * The place names as `fold` spells them, each with its province, and one pattern that finds them
+ * as whole words: every name in one alternation, longest first, so a text is scanned once.
+ */
+export function placeNameIndex(fold: (name: string) => string): { provinceOf: Map<string, Province>; pattern: RegExp } {
+  const provinceOf = new Map<string, Province>();
+  for (const [province, names] of Object.entries(PLACES) as [Province, string[]][]) {
+    for (const name of names) provinceOf.set(fold(name), province);
+  }
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:${[...provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\p{N}])`,
+    'gu',
+  );
+  return { provinceOf, pattern };
 }
-/** Every place name in one alternation, longest first, so the text is scanned once. */
-const PLACE_NAMES = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${[...PROVINCE_OF.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\p{N}])`,
-  'gu',
-);
+
+const { provinceOf: PROVINCE_OF, pattern: PLACE_NAMES } = placeNameIndex(fold);
 
 /** The one province or territory the text names, if exactly one. */
 export function detectProvince(text: string): Province | undefined {

@@ -44,17 +44,7 @@ export interface ImportOpmlOptions {
 export type LanguageOrigin = 'option' | 'outline' | 'feed' | 'assumed';
 
 export interface ImportReport {
-  imported: {
-    slug: string;
-    url: string;
-    title: string;
-    organization: string;
-    region: Region;
-    province?: Province;
-    languages: Language[];
-    languagesFrom: LanguageOrigin;
-    topics: string[];
-  }[];
+  imported: (Pick<SourceSpec, 'slug' | 'url' | 'title' | 'organization' | 'region' | 'province' | 'languages' | 'topics'> & { languagesFrom: LanguageOrigin })[];
   skipped: { url: string; reason: string; code: 'already-registered' | 'listed-twice'; existing?: string }[];
   /** Folder names that match no topic (their feeds are imported without that topic). */
   unmatchedFolders: string[];

@@ -3,10 +3,10 @@
 // is (the ingest keeps the database and the network to itself). A document that is not a feed
 // is a reading too.
 import { ParseError } from '../core/errors.ts';
-import type { Item, Language, Province, Region, Warning } from '../core/types.ts';
-import { normalizeItem } from '../normalize/normalize-item.ts';
+import type { Language, Province, Region } from '../core/types.ts';
 import type { Taxonomy } from '../normalize/topics.ts';
 import { parseFeed } from '../parse/parse-feed.ts';
+import { normalizeParsed } from './normalize-parsed.ts';
 import type { FeedReading } from './plan-ingest.ts';
 
 export interface ReadInput {
@@ -30,26 +30,7 @@ export async function readFeed(input: ReadInput, taxonomy: Taxonomy): Promise<Fe
     if (err instanceof ParseError) return { kind: 'unreadable', detail: err.message };
     throw err;
   }
-  const warnings: Warning[] = feed.warnings.map((detail) => ({ code: 'parse-note', params: { detail } }));
-  const dropped = new Map(Object.entries(feed.dropped));
-  const items: Item[] = [];
-  const ctx = {
-    now: input.now,
-    fetchUrl: input.url,
-    feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
-    source: input.source,
-    taxonomy,
-  };
-  for (const parsed of feed.items) {
-    const out = normalizeItem(parsed, ctx);
-    if ('dropped' in out) {
-      dropped.set(out.dropped, (dropped.get(out.dropped) ?? 0) + 1);
-      continue;
-    }
-    items.push(out.item);
-    warnings.push(...out.warnings);
-  }
-  for (const [reason, count] of dropped) warnings.push({ code: 'items-dropped', params: { reason, count } });
+  const { items, warnings } = normalizeParsed(feed, input, taxonomy);
   const { title, link, ttlMinutes, updatePeriodMinutes } = feed;
   return { kind: 'feed', feed: { title, link, ttlMinutes, updatePeriodMinutes }, items, warnings };
 }

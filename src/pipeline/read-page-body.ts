@@ -3,13 +3,13 @@
 // both stages gave. No I/O, and plain data in (the body's bytes, the selectors as strings, the
 // last count), so it runs wherever readFeed runs. A page that cannot be read with its selectors
 // is a reading too: it says why, as a page problem ("the selectors stopped matching").
-import type { Item, PageProblem, PageSelectors, ParsedFeed, Warning } from '../core/types.ts';
+import type { Item, PageProblem, PageSelectors, Warning } from '../core/types.ts';
 import type { FetchOk } from '../fetch/fetch-feed.ts';
-import { normalizeItem } from '../normalize/normalize-item.ts';
 import type { Taxonomy } from '../normalize/topics.ts';
 import { DUPLICATE_GUID } from '../parse/coerce-item.ts';
 import { extractPageItems, readPage } from '../parse/page/index.ts';
 import type { SourceRow } from '../store/schema.ts';
+import { normalizeParsed } from './normalize-parsed.ts';
 import type { FeedReading } from './plan-ingest.ts';
 import type { ReadInput } from './read-feed.ts';
 
@@ -46,32 +46,12 @@ export async function readPageBody(input: PageReadInput, taxonomy: Taxonomy): Pr
   for (const problem of problems) {
     if (problem.code === 'selector-matches-nothing' && problem.params.field) warnings.push({ code: 'selector-unmatched', params: { field: problem.params.field } });
   }
-  return { kind: 'feed', ...normalizePageItems(feed, input, taxonomy, warnings) };
-}
-
-function normalizePageItems(feed: ParsedFeed, input: PageReadInput, taxonomy: Taxonomy, warnings: Warning[]): Omit<Extract<FeedReading, { kind: 'feed' }>, 'kind'> {
-  // The same post listed twice (featured, then in the list) is one item: nothing was lost.
-  const dropped = new Map(Object.entries(feed.dropped).filter(([reason]) => reason !== DUPLICATE_GUID));
-  const ctx = {
-    now: input.now,
-    fetchUrl: input.url,
-    feed: { link: feed.link, baseUrl: feed.baseUrl, language: feed.language },
-    source: input.source,
-    taxonomy,
-  };
-  warnings.push(...feed.warnings.map((detail): Warning => ({ code: 'parse-note', params: { detail } })));
-  const items: Item[] = [];
-  for (const parsed of feed.items) {
-    const out = normalizeItem(parsed, ctx);
-    if ('dropped' in out) {
-      dropped.set(out.dropped, (dropped.get(out.dropped) ?? 0) + 1);
-      continue;
-    }
-    items.push(middayIfDateOnly(out.item, parsed.published, input.now));
-    warnings.push(...out.warnings);
-  }
-  for (const [reason, count] of dropped) warnings.push({ code: 'items-dropped', params: { reason, count } });
-  return { feed: { title: feed.title, link: feed.link }, items, warnings };
+  const normalized = normalizeParsed(feed, input, taxonomy, {
+    // The same post listed twice (featured, then in the list) is one item: nothing was lost.
+    quietDrops: [DUPLICATE_GUID],
+    adjust: (item, parsed) => middayIfDateOnly(item, parsed.published, input.now),
+  });
+  return { kind: 'feed', feed: { title: feed.title, link: feed.link }, items: normalized.items, warnings: [...warnings, ...normalized.warnings] };
 }
 
 /** A time of day in a date as written: "12:00", "14 h 05", "T09", "3 pm". */

@@ -6,7 +6,7 @@
 // List-Unsubscribe with one-click POST (RFC 8058).
 import { createHash } from 'node:crypto';
 import { formatDate, formatEventWhen } from '../core/locale.ts';
-import type { ItemType, Language } from '../core/types.ts';
+import { isOneOf, type ItemType, type Language } from '../core/types.ts';
 import { EVENT_WORDS, TYPE_LABELS } from '../core/words.ts';
 import { DEFAULT_EVENT_ZONE } from '../normalize/event-zone.ts';
 import { truncateText } from '../normalize/text.ts';
@@ -90,7 +90,7 @@ export function digestSections(stories: ItemView[], now: Date): DigestSection[] 
       type === 'event'
         ? [...upcoming, ...otherEvents].map((item) => ({ item, when: item.publishedAt }))
         : stories
-            .filter((s) => !isEvent(s) && (TYPE_ORDER.includes(s.type as ItemType) ? s.type === type : type === 'news'))
+            .filter((s) => !isEvent(s) && (isOneOf(TYPE_ORDER, s.type) ? s.type === type : type === 'news'))
             .sort(newest)
             .map((item) => ({ item, when: item.publishedAt })),
   })).filter((s) => s.stories.length > 0);

@@ -4,6 +4,8 @@
 import { BadRequestError } from '../core/errors.ts';
 import { EVENT_TIME_ZONES, type EventTimeZone } from '../core/words.ts';
 import { addDays, DEFAULT_EVENT_ZONE, startOfDayIn, wallTimeAt } from '../normalize/event-zone.ts';
+import { eventCursor } from '../store/events-query.ts';
+import type { ItemView } from '../store/items-query.ts';
 import { quoted } from './feed-query.ts';
 
 export const EVENT_PARAMS = ['tz', 'from', 'to', 'month'] as const;
@@ -107,6 +109,12 @@ export function canonicalEventParams(p: EventParams): string {
 /** Opaque cursor for the next page of a list of events: the last event's start and id. */
 export function encodeEventCursor(at: { startAt: Date; id: number }): string {
   return Buffer.from(`e:${at.startAt.getTime()}:${at.id}`).toString('base64url');
+}
+
+/** The cursor of the page after `rows`, undefined when they do not fill a page. */
+export function nextEventCursor(rows: readonly ItemView[], limit: number): string | undefined {
+  const last = rows.at(-1);
+  return last && rows.length === limit ? encodeEventCursor(eventCursor(last)) : undefined;
 }
 
 /** The `after` parameter, when a page after the first is asked for. */

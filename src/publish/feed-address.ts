@@ -75,11 +75,22 @@ export function feedPath(kind: FeedKind, name: string): string {
   return `/${kind}/${name}`;
 }
 
+/** The `ui` parameter an address needs to be read in `ui`: none for the address's own language ("ui=fr" or ""). */
+export function uiParam(ui: Language, defaultUi: Language = 'en'): string {
+  return ui === defaultUi ? '' : `ui=${ui}`;
+}
+
+/** The same as a query to append to an English-by-default address: "?ui=fr" or "". */
+export function uiQuery(ui: Language): string {
+  const param = uiParam(ui);
+  return param ? `?${param}` : '';
+}
+
 /**
  * The self URL of one output feed: ?ui= appears only when it changes the document, so a saved
  * feed's self link is the short URL it was given.
  */
 export function feedSelfUrl(publicUrl: string, path: string, format: OutputFormat, selfQuery: string, ui: Language, defaultUi: Language = 'en'): string {
-  const qs = [selfQuery, ui === defaultUi ? '' : `ui=${ui}`].filter(Boolean).join('&');
+  const qs = [selfQuery, uiParam(ui, defaultUi)].filter(Boolean).join('&');
   return `${publicUrl}${path}.${format}${qs ? `?${qs}` : ''}`;
 }

@@ -181,6 +181,18 @@ export function encodeCursor(next: { publishedAt: Date; id: number; seen?: numbe
   return Buffer.from(text).toString('base64url');
 }
 
+/**
+ * The cursor of the page after `rows`, undefined when they do not fill a page: by position when
+ * ranked by relevance, else by the last item, with how many came before it when `seen` is known.
+ */
+export function nextCursor(query: Pick<FeedQuery, 'limit' | 'order' | 'offset'>, rows: readonly { publishedAt: Date; id: number }[], seen?: number): string | undefined {
+  const last = rows.at(-1);
+  if (!last || rows.length < query.limit) return undefined;
+  return query.order === 'relevance'
+    ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
+    : encodeCursor({ publishedAt: last.publishedAt, id: last.id, ...(seen !== undefined ? { seen: seen + rows.length } : {}) });
+}
+
 function parseCursor(params: URLSearchParams): Pick<FeedQuery, 'before' | 'offset' | 'seen'> {
   const name = params.get('before') !== null ? 'before' : 'page';
   const raw = params.get(name);

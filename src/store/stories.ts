@@ -3,7 +3,6 @@
 // compareStories decides. A few index-bound queries for the whole batch (linked items, similar
 // items, their facts), then one update for the items that join a story or a translation.
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ItemLanguage } from '../core/types.ts';
 import { fingerprintKeys } from '../normalize/fingerprint.ts';
 import { compareStories, type StoryFacts } from '../normalize/same-story.ts';
 import { intArray, queryRows, textArray, type Tx } from './db.ts';
@@ -80,7 +79,7 @@ function toFacts(r: Selected): StoryRow {
     alternateUrls: r.alternateUrls,
     title: r.title,
     summary: r.summary,
-    language: r.language as ItemLanguage,
+    language: r.language,
     publishedAt: r.publishedAt,
     fingerprint: String(r.fingerprint ?? 0n),
   };

@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { isOneOf, LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../core/types.ts';
+import { FETCH_OUTCOMES, isOneOf, LANGUAGES, PROVINCE_REGION, PROVINCES, REGIONS, type Language } from '../core/types.ts';
 import { formatBytes } from '../core/locale.ts';
 import { DEFAULT_OPML_LIMITS } from '../parse/index.ts';
 import { importOpml, type OutlineProblem } from '../pipeline/import-opml.ts';
@@ -33,7 +33,7 @@ import {
   type CookieScope,
 } from './admin-session.ts';
 import { ADMIN_FORM_WORDS } from './admin-form-words.ts';
-import { ADMIN_WORDS, type FetchOutcomeName } from './admin-words.ts';
+import { ADMIN_WORDS } from './admin-words.ts';
 import { PAGE_SOURCE_WORDS } from './page-source-words.ts';
 import type { AppEnv } from './app-env.ts';
 import type { FormBody, Handler, Signed } from './admin-handler.ts';
@@ -371,7 +371,7 @@ export function createAdminPageRoutes(deps: AdminRoutesDeps): Hono<AppEnv> {
         return { tone: 'ok', text: PAGE_SOURCE_WORDS[ctx.ui].doneSelectors };
       case 'refreshed': {
         const outcome = params.get('outcome') ?? '';
-        const known = Object.hasOwn(aw.outcome, outcome) ? aw.outcome[outcome as FetchOutcomeName] : outcome.replace(/[^a-z-]/g, '');
+        const known = isOneOf(FETCH_OUTCOMES, outcome) ? aw.outcome[outcome] : outcome.replace(/[^a-z-]/g, '');
         const failed = outcome === 'failed';
         return {
           tone: failed ? 'bad' : 'ok',

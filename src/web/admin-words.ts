@@ -2,9 +2,7 @@
 // French is typed as `AdminWords`, so a string added in one language only does not compile. Fetch
 // errors and warnings are worded from their codes in error-words.ts.
 import { formatMinutes } from '../core/locale.ts';
-import type { Language } from '../core/types.ts';
-
-export type FetchOutcomeName = 'ok' | 'not-modified' | 'unchanged' | 'failed';
+import type { FetchOutcome, Language } from '../core/types.ts';
 
 const en = {
   adminTitle: 'Sources and their health',
@@ -59,9 +57,9 @@ const en = {
   noFetches: 'No fetch yet',
   sparkLegend:
     'Recent fetches, oldest on the left: a bar above the line is a fetch that worked (green: new content; grey: nothing new), taller when it was slower; a red bar below the line is a failure.',
-  outcomeCount: (outcome: FetchOutcomeName, n: number) =>
+  outcomeCount: (outcome: FetchOutcome, n: number) =>
     ({ ok: `${n} ok`, 'not-modified': `${n} not modified`, unchanged: `${n} unchanged`, failed: `${n} failed` })[outcome],
-  outcome: { ok: 'OK', 'not-modified': 'Not modified (304)', unchanged: 'Unchanged', failed: 'Failed' } as Record<FetchOutcomeName, string>,
+  outcome: { ok: 'OK', 'not-modified': 'Not modified (304)', unchanged: 'Unchanged', failed: 'Failed' } as Record<FetchOutcome, string>,
 
   sourceFields: 'Details',
   fieldTitle: 'Title',

@@ -3,13 +3,13 @@
 // (from and to, or month) is read as days in `tz` (Eastern by default).
 import { Hono } from 'hono';
 import type { Topic } from '../core/types.ts';
-import { encodeEventCursor, EVENT_PARAMS, eventWindow, parseEventCursor, parseEventParams, parseWhen } from '../publish/event-query.ts';
+import { EVENT_PARAMS, eventWindow, nextEventCursor, parseEventCursor, parseEventParams, parseWhen } from '../publish/event-query.ts';
 import type { FeedCache } from '../publish/feed-cache.ts';
 import { parseFeedQuery, QUERY_PARAMS } from '../publish/feed-query.ts';
 import { sourceSlugsOf } from '../publish/feed-renderer.ts';
 import type { SearchTerms } from '../publish/bilingual-search.ts';
 import type { Db } from '../store/db.ts';
-import { eventCursor, queryEvents } from '../store/events-query.ts';
+import { queryEvents } from '../store/events-query.ts';
 import type { AppEnv } from './app-env.ts';
 import { itemJson } from './json-views.ts';
 
@@ -40,8 +40,7 @@ export function createEventsApiRoutes(deps: EventsApiDeps): Hono<AppEnv> {
     const at = new Date(now());
     const { before: _b, offset: _o, order: _r, ...filter } = query;
     const rows = await queryEvents(deps.db, { ...filter, ...eventWindow(when, range, at), after });
-    const last = rows.at(-1);
-    return c.json({ events: rows.map(itemJson), next: last && rows.length === query.limit ? encodeEventCursor(eventCursor(last)) : null });
+    return c.json({ events: rows.map(itemJson), next: nextEventCursor(rows, query.limit) ?? null });
   });
   return app;
 }

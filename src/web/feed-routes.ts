@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import type { Topic } from '../core/types.ts';
-import { FEED_KINDS, feedAddress, type FeedKind } from '../publish/feed-address.ts';
+import { FEED_KINDS, feedAddress, uiQuery, type FeedKind } from '../publish/feed-address.ts';
 import { strongEtag, type FeedCache } from '../publish/feed-cache.ts';
 import { parseFeedQuery } from '../publish/feed-query.ts';
 import { sourceSlugsOf, type FeedRenderer, type RenderedFeed } from '../publish/feed-renderer.ts';
@@ -114,7 +114,7 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
   app.get('/opml/:file', async (c) => {
     const file = c.req.param('file');
     const ui = parseFeedQuery(new URL(c.req.url).searchParams, await vocabulary()).ui;
-    const suffix = ui === 'fr' ? '?ui=fr' : '';
+    const suffix = uiQuery(ui);
     let body: string;
     if (file === 'topics.opml') {
       body = renderOpml(

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { Topic } from '../core/types.ts';
 import type { SearchTerms } from '../publish/bilingual-search.ts';
 import type { FeedCache } from '../publish/feed-cache.ts';
-import { encodeCursor, parseFeedQuery } from '../publish/feed-query.ts';
+import { nextCursor, parseFeedQuery } from '../publish/feed-query.ts';
 import { sourceSlugsOf } from '../publish/feed-renderer.ts';
 import type { Db } from '../store/db.ts';
 import { queryItems } from '../store/items-query.ts';
@@ -28,14 +28,7 @@ export function createPublicApiRoutes(deps: PublicApiDeps): Hono<AppEnv> {
     const url = new URL(c.req.url);
     const query = parseFeedQuery(url.searchParams, { sourceSlugs: await sourceSlugsOf(db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug), searchTerms: deps.searchTerms });
     const rows = await queryItems(db, query);
-    const last = rows.at(-1);
-    const next =
-      rows.length < query.limit || !last
-        ? null
-        : query.order === 'relevance'
-          ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
-          : encodeCursor({ publishedAt: last.publishedAt, id: last.id });
-    return c.json({ items: rows.map(itemJson), next });
+    return c.json({ items: rows.map(itemJson), next: nextCursor(query, rows) ?? null });
   });
 
   app.get('/api/sources', async (c) => c.json({ sources: (await listSources(db)).map(sourceJson) }));

@@ -8,17 +8,18 @@ import { BadRequestError, NotFoundError } from '../core/errors.ts';
 import { dayNumber } from '../core/locale.ts';
 import type { Logger } from '../core/logger.ts';
 import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
+import { uiParam, uiQuery } from '../publish/feed-address.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { isTrackingParam } from '../normalize/canonical-url.ts';
 import { standingOf, type HubStanding } from '../pipeline/hub-standing.ts';
 import type { SearchTerms } from '../publish/bilingual-search.ts';
 import { selectionOf } from '../publish/digest-message.ts';
-import { canonicalEventParams, dayIn, encodeEventCursor, EVENT_PARAMS, eventWindow, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
-import { canonicalFilter, checkParameters, encodeCursor, listParam, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
+import { canonicalEventParams, dayIn, EVENT_PARAMS, eventWindow, nextEventCursor, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
+import { canonicalFilter, checkParameters, encodeCursor, listParam, nextCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
-import { eventCursor, queryEvents } from '../store/events-query.ts';
+import { queryEvents } from '../store/events-query.ts';
 import { getItem, queryItems, type ItemView } from '../store/items-query.ts';
 import { getSavedFeed, SAVED_FEED_ID } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
@@ -157,13 +158,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   async function pagingOf(query: FeedQuery, pageQuery: string, rows: ItemView[], paged: boolean): Promise<Paging> {
     const at = (cursor?: string) => [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&');
     const seen = paged ? query.seen : 0;
-    const last = rows.at(-1);
-    const older =
-      last && rows.length >= query.limit
-        ? query.order === 'relevance'
-          ? encodeCursor({ offset: (query.offset ?? 0) + rows.length })
-          : encodeCursor({ publishedAt: last.publishedAt, id: last.id, ...(seen !== undefined ? { seen: seen + rows.length } : {}) })
-        : undefined;
+    const older = nextCursor(query, rows, seen);
     let newerQuery: string | undefined;
     if (paged) {
       if (seen === undefined || seen <= query.limit) newerQuery = pageQuery;
@@ -203,14 +198,14 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
 
   function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
     const filter = canonicalFilter(query);
-    // The feeds list what the page lists: each story once, in the page's language.
-    const feedQuery = [filter, ui === 'fr' ? 'ui=fr' : `prefer=${query.prefer ?? ui}`].filter(Boolean).join('&');
+    // The feeds list what the page lists: each story once, in the page's language (ui=fr says so for French).
+    const feedQuery = [filter, uiParam(ui) || `prefer=${query.prefer ?? ui}`].filter(Boolean).join('&');
     const feeds = feedLinks('/feeds/all', feedQuery, heading);
     const links: SubscribeLinks = {
       rss: feeds[0].href,
       atom: feeds[1].href,
       json: feeds[2].href,
-      opml: `${publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`,
+      opml: `${publicUrl}/opml/topics.opml${uiQuery(ui)}`,
       ...embedSnippets([filter, `ui=${ui}`].filter(Boolean).join('&'), heading, ui, `${publicUrl}/${ui}/${filter ? `?${filter}` : ''}`),
       calendar: `${publicUrl}/calendar/all.ics${filter ? `?${filter}` : ''}`,
       email: deps.emailDigests ? { action: `${base}/${ui}/digests`, selection: selectionOf(query) } : undefined,
@@ -341,7 +336,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const item = /^\d{1,15}$/.test(raw) ? await getItem(db, Number(raw)) : undefined;
     if (!item) throw new NotFoundError(`no item ${raw}`);
     const ctx = contextFor(ui);
-    const feeds = feedLinks(`/sources/${item.source.slug}`, ui === 'fr' ? 'ui=fr' : '', item.source.title);
+    const feeds = feedLinks(`/sources/${item.source.slug}`, uiParam(ui), item.source.title);
     return sendPage(c, ui, fresh(await renderDocument(<ItemPage ctx={ctx} item={item} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });
 
@@ -374,14 +369,13 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       const todayStart = startOfDay(today, range.tz);
       const { before: _b, offset: _o, order: _r, ...selection } = query;
       const items = await queryEvents(db, { ...selection, ...eventWindow(when, range, todayStart), after });
-      const last = items.at(-1);
-      const next = last && items.length === query.limit ? encodeEventCursor(eventCursor(last)) : undefined;
+      const next = nextEventCursor(items, query.limit);
       const title = when === 'upcoming' ? ctx.w.eventsHeading : ctx.w.pastEventsHeading;
       const heading = canonicalFilter(query) ? `${title} · ${describeQuery(query, ui, topicLabels[ui])}` : title;
       const filter = canonicalFilter(query);
       const withFilter = (...parts: string[]) => parts.filter(Boolean).join('&');
       const calendar = `${publicUrl}/calendar/all.ics${withFilter(filter) ? `?${withFilter(filter)}` : ''}`;
-      const rss = `${publicUrl}/feeds/all.rss?${withFilter(canonicalFilter({ ...query, types: ['event'] }), ui === 'fr' ? 'ui=fr' : '')}`;
+      const rss = `${publicUrl}/feeds/all.rss?${withFilter(canonicalFilter({ ...query, types: ['event'] }), uiParam(ui))}`;
       const path = when === 'upcoming' ? EVENTS_PATH : PAST_PATH;
       const body = await renderDocument(
         <EventsPage
@@ -413,8 +407,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     const ctx = contextFor(ui);
     const sources = await listSources(db);
     const feeds: FeedLink[] = [
-      ...feedLinks('/feeds/all', ui === 'fr' ? 'ui=fr' : '', ctx.w.navRiver),
-      { type: 'text/x-opml', title: ctx.w.sourcesOpml, href: `${publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}` },
+      ...feedLinks('/feeds/all', uiParam(ui), ctx.w.navRiver),
+      { type: 'text/x-opml', title: ctx.w.sourcesOpml, href: `${publicUrl}/opml/sources.opml${uiQuery(ui)}` },
     ];
     return sendPage(c, ui, fresh(await renderDocument(<DirectoryPage ctx={ctx} sources={sources} feeds={feeds} switchHref={switchHref(c, ui)} />)));
   });

@@ -6,11 +6,11 @@ import { htmlToText, plainText, titleText } from '../../src/normalize/text.ts';
 
 // The reference: the plain patterns, written out.
 const BLOCK = /<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|td|th|caption|figure|figcaption|section|article|aside|header|footer|address|details|summary)\b[^>]*>/gi;
-const old = {
+const reference = {
   htmlToText: (html: string) => (html ? decodeHTML(html.replace(BLOCK, ' ').replace(/<[^>]*>/g, '')).replace(/[\s\u00a0]+/g, ' ').trim() : ''),
   plainText: (value: string | undefined) => (value ? decodeHTML(value.replace(/<[^>]*>/g, '')).replace(/[\s\u00a0]+/g, ' ').trim() : ''),
   titleText: (raw: string | undefined, isHtml: boolean | undefined) =>
-    !raw ? '' : isHtml ? old.plainText(raw) : decodeHTMLStrict(raw).replace(/[\s\u00a0]+/g, ' ').trim(),
+    !raw ? '' : isHtml ? reference.plainText(raw) : decodeHTMLStrict(raw).replace(/[\s\u00a0]+/g, ' ').trim(),
 };
 
 describe('text collapses whitespace as the plain patterns do', () => {
@@ -23,10 +23,10 @@ describe('text collapses whitespace as the plain patterns do', () => {
       let s = '';
       const length = Math.floor(rnd() * 16);
       for (let i = 0; i < length; i++) s += pieces[Math.floor(rnd() * pieces.length)];
-      expect(htmlToText(s), JSON.stringify(s)).toBe(old.htmlToText(s));
-      expect(plainText(s), JSON.stringify(s)).toBe(old.plainText(s));
-      expect(titleText(s, false), JSON.stringify(s)).toBe(old.titleText(s, false));
-      expect(titleText(s, true), JSON.stringify(s)).toBe(old.titleText(s, true));
+      expect(htmlToText(s), JSON.stringify(s)).toBe(reference.htmlToText(s));
+      expect(plainText(s), JSON.stringify(s)).toBe(reference.plainText(s));
+      expect(titleText(s, false), JSON.stringify(s)).toBe(reference.titleText(s, false));
+      expect(titleText(s, true), JSON.stringify(s)).toBe(reference.titleText(s, true));
     }
   });
 });

@@ -3,7 +3,7 @@
 // website, region and province, languages, default topics and fetch interval, with the API's
 // checks (pipeline/subscribe.ts, updateSource) and every refusal worded in the page's language. A
 // source from feeds.yaml is changed in the file: the page says where, and offers no form.
-import type { SourceRow } from '../../store/schema.ts';
+import type { SourceView } from '../source-views.ts';
 import { ADMIN_FORM_WORDS, type ProblemText } from '../admin-form-words.ts';
 import { ErrorSummary, errorsByField, LanguagesField, PlaceFields, TextField, TopicsField, type AddProblem, type FieldName } from './admin-add.tsx';
 import { ActionForm, AdminLayout, adminHref, type AdminContext } from './admin-frame.tsx';
@@ -21,7 +21,10 @@ export interface EditFormValues {
 }
 
 /** The form filled in with what the source says now. */
-export function editValuesOf(s: SourceRow): EditFormValues {
+/** What the edit page shows of a source. */
+export type EditedSource = Pick<SourceView, 'slug' | 'title' | 'organization' | 'url' | 'siteUrl' | 'region' | 'province' | 'languages' | 'topics' | 'intervalOverrideMinutes' | 'origin'>;
+
+export function editValuesOf(s: EditedSource): EditFormValues {
   return {
     title: s.title,
     organization: s.organization,
@@ -37,7 +40,7 @@ export function editValuesOf(s: SourceRow): EditFormValues {
 
 const SHOWN: FieldName[] = ['title', 'organization', 'url', 'siteUrl', 'region', 'province', 'languages', 'topics', 'intervalMinutes'];
 
-export function EditSourcePage(props: { ctx: AdminContext; source: SourceRow; values: EditFormValues; topics: [string, string][]; switchHref: string; problem?: AddProblem }) {
+export function EditSourcePage(props: { ctx: AdminContext; source: EditedSource; values: EditFormValues; topics: [string, string][]; switchHref: string; problem?: AddProblem }) {
   const { ctx, source: s, values, problem } = props;
   const { aw, ui } = ctx;
   const fw = ADMIN_FORM_WORDS[ui];

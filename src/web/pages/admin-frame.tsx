@@ -3,10 +3,11 @@
 // sign out), notices, the status of a source in words with a shape beside it, the sparkline of
 // recent fetches, the sign-in page and plain message pages. Forms only: no script anywhere.
 import type { Child } from 'hono/jsx';
+import { FETCH_OUTCOMES, type FetchOutcome } from '../../core/types.ts';
 import type { FetchView, SourceView } from '../source-views.ts';
 import { ADMIN_FORM_WORDS } from '../admin-form-words.ts';
 import { ADMIN_CSS } from '../assets.ts';
-import type { AdminWords, FetchOutcomeName } from '../admin-words.ts';
+import type { AdminWords } from '../admin-words.ts';
 import { FORM_TOKEN_FIELD } from '../admin-session.ts';
 import { DIGEST_ADMIN_WORDS } from '../digest-words.ts';
 import { healthOf, type HealthKind } from './directory.tsx';
@@ -151,18 +152,15 @@ export function SourceState(props: { ctx: AdminContext; source: SourceView; stac
   );
 }
 
-const OUTCOMES: FetchOutcomeName[] = ['ok', 'not-modified', 'unchanged', 'failed'];
-
-const outcomeOf = (f: Pick<FetchView, 'outcome'>): FetchOutcomeName => f.outcome;
 
 /** "Last 30 fetches: 28 ok, 1 not modified, 1 failed": the sparkline's text alternative. */
 export function describeFetches(aw: AdminWords, fetches: FetchView[]): string {
   if (fetches.length === 0) return aw.noFetches;
-  const counts = new Map<FetchOutcomeName, number>();
-  for (const f of fetches) counts.set(outcomeOf(f), (counts.get(outcomeOf(f)) ?? 0) + 1);
+  const counts = new Map<FetchOutcome, number>();
+  for (const f of fetches) counts.set(f.outcome, (counts.get(f.outcome) ?? 0) + 1);
   return aw.fetchesSummary(
     fetches.length,
-    OUTCOMES.filter((o) => counts.has(o)).map((o) => aw.outcomeCount(o, counts.get(o)!)),
+    FETCH_OUTCOMES.filter((o) => counts.has(o)).map((o) => aw.outcomeCount(o, counts.get(o)!)),
   );
 }
 
@@ -201,7 +199,7 @@ export function Sparkline(props: { ctx: AdminContext; fetches: FetchView[]; scal
       <path d={`M0 ${UP + 0.5}H${width}`} stroke="#8a939e" stroke-width="1" />
       {recent.map((f, i) => {
         const x = (SPARK_FETCHES - recent.length + i) * BAR + 0.5;
-        const outcome = outcomeOf(f);
+        const outcome = f.outcome;
         if (outcome === 'failed') return <rect class="sf" x={x} y={UP + 1} width={BAR - 1} height={DOWN} />;
         const h = barHeight(f.durationMs);
         return <rect class={outcome === 'ok' ? 'so' : 'sn'} x={x} y={UP - h} width={BAR - 1} height={h} />;

@@ -5,7 +5,7 @@
 import { compareText, formatBytes, formatDuration, formatRecent, formatStamp, formatUpcoming } from '../../core/locale.ts';
 import type { Language, ProblemParams, SourceErrorCode } from '../../core/types.ts';
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
-import type { FetchOutcomeName } from '../admin-words.ts';
+import { uiQuery } from '../../publish/feed-address.ts';
 import { errorWords, warningWords } from '../error-words.ts';
 import { PAGE_SOURCE_WORDS } from '../page-source-words.ts';
 import type { FetchView, SourceView } from '../source-views.ts';
@@ -210,7 +210,7 @@ export function HealthPage(props: { ctx: AdminContext; rows: SourceHealth[]; swi
         </>
       )}
       <p class="meta">
-        <a href={`${ctx.publicUrl}/api/sources`}>{w.footerApi}</a> · <a href={`${ctx.publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}`}>{w.sourcesOpml}</a>
+        <a href={`${ctx.publicUrl}/api/sources`}>{w.footerApi}</a> · <a href={`${ctx.publicUrl}/opml/sources.opml${uiQuery(ui)}`}>{w.sourcesOpml}</a>
       </p>
     </AdminLayout>
   );
@@ -428,7 +428,7 @@ export function SourcePage(props: { ctx: AdminContext; source: SourceView; fetch
         </dl>
         <p class="links">
           <a href={pageHref(ctx, '', `source=${s.slug}`)}>{aw.readerItems}</a>
-          <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${ui === 'fr' ? '?ui=fr' : ''}`}>{w.feedOurs}</a>
+          <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${uiQuery(ui)}`}>{w.feedOurs}</a>
           <a href={s.url}>{w.feedOriginal}</a>
         </p>
       </section>

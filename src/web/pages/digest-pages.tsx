@@ -27,6 +27,33 @@ export interface EmailFormValues {
   ui: string;
 }
 
+/** How often and in which language a digest comes: the same choices when subscribing and when changing. */
+function FrequencyAndLanguage(props: { dw: DigestPageWords; frequency: string; ui: string }) {
+  const { dw } = props;
+  return (
+    <>
+      <fieldset class="field">
+        <legend>{dw.frequency}</legend>
+        <label class="check">
+          <input type="radio" name="frequency" value="daily" checked={props.frequency === 'daily'} /> {dw.daily}
+        </label>
+        <label class="check">
+          <input type="radio" name="frequency" value="weekly" checked={props.frequency !== 'daily'} /> {dw.weekly}
+        </label>
+      </fieldset>
+      <fieldset class="field">
+        <legend>{dw.language}</legend>
+        <label class="check" lang="en">
+          <input type="radio" name="ui" value="en" checked={props.ui !== 'fr'} /> English
+        </label>
+        <label class="check" lang="fr">
+          <input type="radio" name="ui" value="fr" checked={props.ui === 'fr'} /> Français
+        </label>
+      </fieldset>
+    </>
+  );
+}
+
 /** The email form of the Subscribe box (and of the page that returns it with a problem). */
 export function EmailDigestForm(props: { ctx: PageContext; form: EmailFormLinks; values?: EmailFormValues; problem?: string; headingLevel?: 2 | 3 }) {
   const { ctx, form } = props;
@@ -58,24 +85,7 @@ export function EmailDigestForm(props: { ctx: PageContext; form: EmailFormLinks;
           </p>
         ) : null}
       </div>
-      <fieldset class="field">
-        <legend>{dw.frequency}</legend>
-        <label class="check">
-          <input type="radio" name="frequency" value="daily" checked={v.frequency === 'daily'} /> {dw.daily}
-        </label>
-        <label class="check">
-          <input type="radio" name="frequency" value="weekly" checked={v.frequency !== 'daily'} /> {dw.weekly}
-        </label>
-      </fieldset>
-      <fieldset class="field">
-        <legend>{dw.language}</legend>
-        <label class="check" lang="en">
-          <input type="radio" name="ui" value="en" checked={v.ui !== 'fr'} /> English
-        </label>
-        <label class="check" lang="fr">
-          <input type="radio" name="ui" value="fr" checked={v.ui === 'fr'} /> Français
-        </label>
-      </fieldset>
+      <FrequencyAndLanguage dw={dw} frequency={v.frequency} ui={v.ui} />
       {/* A field no person sees or fills: a form that comes back with it filled was sent by a robot. */}
       <div hidden>
         <label for="digest-website">{dw.honeypot}</label>
@@ -205,24 +215,7 @@ export function DigestManagePage(props: {
         </div>
       ) : null}
       <form method="post" action={props.action} class="admin-form">
-        <fieldset class="field">
-          <legend>{dw.frequency}</legend>
-          <label class="check">
-            <input type="radio" name="frequency" value="daily" checked={values.frequency === 'daily'} /> {dw.daily}
-          </label>
-          <label class="check">
-            <input type="radio" name="frequency" value="weekly" checked={values.frequency !== 'daily'} /> {dw.weekly}
-          </label>
-        </fieldset>
-        <fieldset class="field">
-          <legend>{dw.language}</legend>
-          <label class="check" lang="en">
-            <input type="radio" name="ui" value="en" checked={values.ui !== 'fr'} /> English
-          </label>
-          <label class="check" lang="fr">
-            <input type="radio" name="ui" value="fr" checked={values.ui === 'fr'} /> Français
-          </label>
-        </fieldset>
+        <FrequencyAndLanguage dw={dw} frequency={values.frequency} ui={values.ui} />
         <h2>{dw.selectionHeading}</h2>
         <div class="filters">
           <div class="field">

@@ -11,6 +11,7 @@ import { PROVINCE_REGION, PROVINCES, REGIONS, type Language, type Province, type
 import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
 import { isOffline } from '../../pipeline/hub-standing.ts';
 import { isUnreached } from '../../pipeline/network-verdict.ts';
+import { uiQuery } from '../../publish/feed-address.ts';
 import { errorWords } from '../error-words.ts';
 import type { SourceView } from '../source-views.ts';
 import { MAP_HEIGHT, MAP_WIDTH, PROVINCE_SHAPES } from './canada-outlines.ts';
@@ -99,7 +100,7 @@ function OrganizationCard(props: { ctx: PageContext; org: Organization; offline:
             <br />
             <span class="links">
               <a href={s.url}>{s.kind === 'page' ? w.pageOriginal : w.feedOriginal}</a>
-              <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${ui === 'fr' ? '?ui=fr' : ''}`}>{w.feedOurs}</a>
+              <a href={`${ctx.publicUrl}/sources/${s.slug}.rss${uiQuery(ui)}`}>{w.feedOurs}</a>
               <a href={pageHref(ctx, '', `source=${s.slug}`)}>{w.itemCount(s.itemCount)}</a>
             </span>
             <Health ctx={ctx} source={s} offline={props.offline} />
@@ -174,7 +175,7 @@ export function DirectoryPage(props: { ctx: PageContext; sources: SourceView[]; 
       <p class="lede">{w.directoryIntro}</p>
       {offline ? <p class="hub-empty">{w.directoryOffline}</p> : null}
       <p>
-        <a href={`${ctx.publicUrl}/opml/sources.opml${ui === 'fr' ? '?ui=fr' : ''}`}>{w.sourcesOpml}</a>
+        <a href={`${ctx.publicUrl}/opml/sources.opml${uiQuery(ui)}`}>{w.sourcesOpml}</a>
       </p>
       <CanadaMap ctx={ctx} counts={counts} />
       {REGIONS.map((region: Region) => {

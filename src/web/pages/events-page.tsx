@@ -11,7 +11,7 @@ import type { HubStanding } from '../../pipeline/hub-standing.ts';
 import { dayAfter, dayIn, startOfDay, type EventParams } from '../../publish/event-query.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
 import type { ItemView } from '../../store/items-query.ts';
-import type { SourceRow } from '../../store/schema.ts';
+import type { SourceView } from '../source-views.ts';
 import { CalendarLink } from './calendar-link.tsx';
 import { EventLine, zoneOptions } from './event-parts.tsx';
 import { HubEmpty, isHubEmpty } from './hub-empty.tsx';
@@ -36,7 +36,7 @@ export interface EventsProps {
   range: EventParams;
   heading: string;
   items: ItemView[];
-  sources: SourceRow[];
+  sources: Pick<SourceView, 'slug' | 'title'>[];
   /** Filter, zone and range as a query string, without the cursor. */
   pageQuery: string;
   nextQuery?: string;

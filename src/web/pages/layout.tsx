@@ -3,6 +3,7 @@
 // (Each .tsx names its JSX runtime above, so it compiles the same with or without tsconfig.json.)
 import type { Child } from 'hono/jsx';
 import type { Language } from '../../core/types.ts';
+import { uiQuery } from '../../publish/feed-address.ts';
 import { ICON, SITE_CSS, type Asset } from '../assets.ts';
 import { otherLanguage } from '../language.ts';
 import type { Words } from '../reader-words.ts';
@@ -115,7 +116,7 @@ export function Layout(props: {
           <div class="wrap">
             <p>{w.footer}</p>
             <p>
-              <a href={`${ctx.publicUrl}/opml/topics.opml${ui === 'fr' ? '?ui=fr' : ''}`}>OPML</a> · <a href={`${ctx.publicUrl}/api/items`}>{w.footerApi}</a>
+              <a href={`${ctx.publicUrl}/opml/topics.opml${uiQuery(ui)}`}>OPML</a> · <a href={`${ctx.publicUrl}/api/items`}>{w.footerApi}</a>
             </p>
           </div>
         </footer>
