@@ -3,6 +3,7 @@
 import { evaluate, HOLDOUT_DIR, type PrecisionRecall } from './evaluate.ts';
 import { evaluateTwins, TWINS_HOLDOUT_DIR } from './evaluate-twins.ts';
 import { evaluateEvents, eventsOnGeneralSet, EVENTS_HOLDOUT_DIR, type EventReport, type Rate } from './evaluate-events.ts';
+import { evaluateSearch, type Share } from './evaluate-search.ts';
 
 const report = await evaluate();
 const showErrors = process.argv.includes('--errors');
@@ -66,7 +67,18 @@ eventRows(events).forEach(([name, r], i) => console.log(`${name.padEnd(24)} ${sh
 console.log(`${'non-events given one'.padEnd(24)} ${String(events.nonEvents.invented.length).padStart(6)} of ${events.nonEvents.of}${' '.repeat(10)}${String(eventsHoldout.nonEvents.invented.length).padStart(3)} of ${eventsHoldout.nonEvents.of}`);
 console.log(`${'general set non-events'.padEnd(24)} ${String(general.invented.length).padStart(6)} of ${general.nonEvents} given an event (tests/fixtures/eval/ and eval-holdout/)`);
 
+const search = await evaluateSearch();
+const found = (s: Share) => `${pct(s.of ? s.found / s.of : 1)}  ${String(s.found).padStart(4)} of ${String(s.of).padEnd(4)}`;
+console.log(`\nBilingual search — ${search.items} labelled items, ${search.queries.length} queries (tests/fixtures/search/)`);
+console.log(`${''.padEnd(24)} ${'items of the query’s topic found'}`);
+console.log(`${'French query, English'.padEnd(24)} ${found(search.frToEn)}`);
+console.log(`${'English query, French'.padEnd(24)} ${found(search.enToFr)}`);
+for (const q of search.queries) {
+  console.log(`${`  ${q.q}`.padEnd(24)} other language ${found(q.across)}  own language ${found(q.same)}  off topic ${q.offTopic.length}${q.ownLanguageFirst ? '' : '  (own language not first)'}`);
+}
+
 if (showErrors) {
+  for (const q of search.queries) for (const id of [...q.across.missed, ...q.same.missed]) console.log(`  search miss: ${q.q} → ${id}`);
   console.log('\nEvent misses');
   for (const m of [...events.misses, ...eventsHoldout.misses]) console.log(`  ${m.id.padEnd(14)} ${m.what.padEnd(18)} expected ${m.expected}, got ${m.got}`);
   for (const id of [...events.nonEvents.invented, ...eventsHoldout.nonEvents.invented, ...general.invented]) console.log(`  non-event given an event: ${id}`);
