@@ -5,7 +5,7 @@
 // and so do English items holding "housing", the other half of its pair. The terms are matched as
 // the taxonomy matches items (normalize/topics.ts): whole words, accents and case aside, plurals
 // and feminine forms included.
-import { LANGUAGES, type Language, type Topic } from '../core/types.ts';
+import { LANGUAGES, type Language, type LexiconPair, type Topic } from '../core/types.ts';
 import { compileTaxonomy, tagTopics, type Taxonomy } from '../normalize/topics.ts';
 import { contentWords } from '../normalize/words.ts';
 import type { CrossSearch } from '../store/items-query.ts';
@@ -35,6 +35,24 @@ export interface SearchTerms {
 /** The pairs the taxonomy itself gives: each topic's English and French labels. */
 export function taxonomyPairs(topics: Topic[]): TermPair[] {
   return topics.map((t) => ({ en: t.label.en, fr: t.label.fr }));
+}
+
+/**
+ * The lexicon's entries as search pairs: each spelling of one side paired with the other side's
+ * first spelling. Entries spelled alike in both languages (most place names) and entries of
+ * function words ("un" for "one") add nothing a plain search does not already find.
+ */
+export function lexiconTermPairs(lexicon: readonly LexiconPair[]): TermPair[] {
+  const pairs = new Map<string, TermPair>();
+  for (const entry of lexicon) {
+    const en = entry.en.split('|');
+    const fr = entry.fr.split('|');
+    if (!contentWords(en[0]).length || !contentWords(fr[0]).length) continue;
+    for (const pair of [...en.map((e) => ({ en: e, fr: fr[0] })), ...fr.map((f) => ({ en: en[0], fr: f }))]) {
+      if (pair.en.toLowerCase() !== pair.fr.toLowerCase()) pairs.set(`${pair.en}\u0000${pair.fr}`, pair);
+    }
+  }
+  return [...pairs.values()];
 }
 
 /** Compiles the taxonomy's keywords and the term pairs (by default, the taxonomy's labels). */

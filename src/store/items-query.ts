@@ -152,10 +152,9 @@ function textMatch(t: ItemsTable, q: string, cross: CrossSearch | undefined, twi
       if (cross.phrases[lang].length) meaning.push(sql`(${t.language} = ${lang} and ${t.search} @@ ${phrasesQuery(lang, cross.phrases[lang])})`);
     }
     if (meaning.length) {
-      const away = cross.language ? [cross.language === 'en' ? 'fr' : 'en'] : ['en', 'fr'];
-      parts.push(
-        sql`(${inArray(t.language, away as ItemLanguage[])} and (${sql.join(meaning, sql` or `)})${cross.rest ? sql` and ${t.search} @@ ${searchQuery(cross.rest)}` : sql``})`,
-      );
+      // A topic the words name finds its items in either language: "housing" finds the English
+      // items on housing that say "rent" or "shelter", as "logement" does.
+      parts.push(sql`((${sql.join(meaning, sql` or `)})${cross.rest ? sql` and ${t.search} @@ ${searchQuery(cross.rest)}` : sql``})`);
     }
   }
   if (twinIds.length) parts.push(inArray(t.id, twinIds));

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { REGIONS, type Language, type ParsedItem, type SourceSpec } from '../../src/core/types.ts';
 import { normalizeItem } from '../../src/normalize/normalize-item.ts';
 import { compileTaxonomy } from '../../src/normalize/topics.ts';
-import { compileSearchTerms, taxonomyPairs, type TermPair } from '../../src/publish/bilingual-search.ts';
+import { compileSearchTerms, lexiconTermPairs, taxonomyPairs, type TermPair } from '../../src/publish/bilingual-search.ts';
+import { LEXICON_PAIRS } from '../../src/normalize/lexicon.ts';
 import { parseFeedQuery } from '../../src/publish/feed-query.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 import { openDatabase } from '../../src/store/db.ts';
@@ -69,11 +70,12 @@ function total(reports: QueryReport[]): Share {
   return reports.reduce<Share>((s, r) => ({ found: s.found + r.across.found, of: s.of + r.across.of, missed: [...s.missed, ...r.across.missed] }), { found: 0, of: 0, missed: [] });
 }
 
+/** Searches are read as the hub reads them: the taxonomy, and the built-in lexicon unless `pairs` is given. */
 export async function evaluateSearch(options: { pairs?: TermPair[] } = {}): Promise<SearchReport> {
   const set = setSchema.parse(parse(await readFile(SEARCH_SET, 'utf8')));
   const { topics } = parseFeedsFile(await readFile(FEEDS_FILE, 'utf8'));
   const taxonomy = compileTaxonomy(topics);
-  const searchTerms = compileSearchTerms(topics, [...taxonomyPairs(topics), ...(options.pairs ?? [])]);
+  const searchTerms = compileSearchTerms(topics, [...taxonomyPairs(topics), ...(options.pairs ?? lexiconTermPairs(LEXICON_PAIRS))]);
   const database = await openDatabase({ dataDir: 'memory://' });
   try {
     const db = database.db;

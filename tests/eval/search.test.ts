@@ -26,6 +26,12 @@ describe('bilingual search on the labelled set', () => {
     expect(report.enToFr.found / report.enToFr.of, report.enToFr.missed.join(', ')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('a query naming a topic finds ≥ 90% of its own language’s items on it, worded otherwise too', () => {
+    const same = report.queries.reduce((s, q) => ({ found: s.found + q.same.found, of: s.of + q.same.of }), { found: 0, of: 0 });
+    expect(same.of).toBeGreaterThanOrEqual(24);
+    expect(same.found / same.of, report.queries.flatMap((q) => q.same.missed).join(', ')).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('ranks the query’s own language first', () => {
     for (const q of report.queries) expect(q.ownLanguageFirst, q.q).toBe(true);
   });

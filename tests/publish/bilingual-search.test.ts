@@ -2,7 +2,8 @@
 // and from the term pairs given (the lexicon), never from a guess.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Topic } from '../../src/core/types.ts';
-import { compileSearchTerms, expandSearch, taxonomyPairs, type SearchTerms } from '../../src/publish/bilingual-search.ts';
+import { LEXICON_PAIRS } from '../../src/normalize/lexicon.ts';
+import { compileSearchTerms, expandSearch, lexiconTermPairs, taxonomyPairs, type SearchTerms } from '../../src/publish/bilingual-search.ts';
 import { loadFeedsFile } from '../../src/sources/feeds-file.ts';
 
 let topics: Topic[];
@@ -46,5 +47,25 @@ describe('expandSearch', () => {
     const withLexicon = compileSearchTerms(topics, [...taxonomyPairs(topics), { en: 'private sponsorship', fr: 'parrainage privé' }, { en: 'sponsorship', fr: 'parrainage' }]);
     expect(expandSearch('parrainage', withLexicon)).toEqual({ language: 'fr', topics: [], phrases: { en: ['sponsorship'], fr: [] } });
     expect(expandSearch('private sponsorship', withLexicon)?.phrases.fr).toEqual(['parrainage privé', 'parrainage']);
+  });
+});
+
+describe('lexiconTermPairs', () => {
+  it('pairs each spelling with the other side’s first, and drops what a plain search already finds', () => {
+    const pairs = lexiconTermPairs([
+      { en: 'call for proposals|CFP', fr: 'appel de propositions|appel à propositions' },
+      { en: 'Halifax', fr: 'Halifax' },
+      { en: 'one', fr: 'un' },
+    ]);
+    expect(pairs).toEqual([
+      { en: 'call for proposals', fr: 'appel de propositions' },
+      { en: 'CFP', fr: 'appel de propositions' },
+      { en: 'call for proposals', fr: 'appel à propositions' },
+    ]);
+  });
+
+  it('with the built-in lexicon, a French sector term not in the taxonomy reads into English', () => {
+    const withLexicon = compileSearchTerms(topics, [...taxonomyPairs(topics), ...lexiconTermPairs(LEXICON_PAIRS)]);
+    expect(expandSearch('appel de propositions', withLexicon)?.phrases.en).toContain('call for proposals');
   });
 });
