@@ -8,6 +8,7 @@
 // queries again on a warmed connection. The scratch database is dropped at the end.
 import { sql } from 'drizzle-orm';
 import { REGIONS } from '../src/core/types.ts';
+import { compileSearchTerms } from '../src/publish/bilingual-search.ts';
 import { FEED_LIMITS } from '../src/publish/feed-address.ts';
 import { parseFeedQuery } from '../src/publish/feed-query.ts';
 import { loadFeedsFile } from '../src/sources/feeds-file.ts';
@@ -166,7 +167,8 @@ export async function benchScale(): Promise<void> {
     }
     const seedSeconds = (performance.now() - t0) / 1000;
     const sourceSlugs = Array.from({ length: SOURCES }, (_, i) => `src-${i + 1}`);
-    const vocabulary = { topicSlugs, sourceSlugs };
+    // Searches are read in both languages, as the hub reads them.
+    const vocabulary = { topicSlugs, sourceSlugs, searchTerms: compileSearchTerms(topics) };
 
     const combos = topicSlugs.flatMap((topic) => REGIONS.flatMap((region) => ['en', 'fr'].map((lang) => `topic=${topic}&region=${region}&lang=${lang}`)));
     const filtered = [...new Set(pick(combos, DISTINCT * 3, 7))].slice(0, DISTINCT);

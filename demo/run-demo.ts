@@ -18,7 +18,7 @@ const FEEDS_FILE = 'data/demo/feeds.yaml';
 const DATA_DIR = 'data/demo';
 
 export interface ComposeOptions {
-  /** The repository's feeds.yaml: only its `topics:` are taken (none if it is missing). */
+  /** The repository's feeds.yaml: only its `topics:` and `lexicon:` are taken (none if it is missing). */
   repoFeedsFile: string;
   /** demo/sources.yaml */
   demoSourcesFile: string;
@@ -36,7 +36,7 @@ export interface ComposedFeeds {
 
 /** The demo's feeds file: the repository's taxonomy and the demo's sources, checked like the hub will. */
 export async function composeDemoFeeds(options: ComposeOptions): Promise<ComposedFeeds> {
-  const topics = await readTopics(options.repoFeedsFile);
+  const { topics, lexicon } = await readTaxonomy(options.repoFeedsFile);
   const demo = (parse(await readFile(options.demoSourcesFile, 'utf8')) ?? {}) as { sources?: Record<string, unknown>[] };
   const known = new Set(topics.map((t) => (t as { slug?: unknown }).slug));
   const warnings: string[] = [];
@@ -60,21 +60,22 @@ export async function composeDemoFeeds(options: ComposeOptions): Promise<Compose
     `# topics: from ${path.relative(ROOT, options.repoFeedsFile) || options.repoFeedsFile}; sources: from ${path.relative(ROOT, options.demoSourcesFile) || options.demoSourcesFile}`,
     '',
   ].join('\n');
-  const text = header + stringify({ topics, sources }, { lineWidth: 0 });
+  const text = header + stringify({ topics, ...(lexicon.length ? { lexicon } : {}), sources }, { lineWidth: 0 });
   parseFeedsFile(text, FEEDS_FILE); // the same checks the hub makes, reported before it starts
   return { text, topics: topics.length, sources: sources.length, warnings };
 }
 
-async function readTopics(file: string): Promise<unknown[]> {
+/** The repository's topics and its additions to the English–French lexicon (none when the file is missing). */
+async function readTaxonomy(file: string): Promise<{ topics: unknown[]; lexicon: unknown[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { topics: [], lexicon: [] };
     throw err;
   }
-  const doc = (parse(text) ?? {}) as { topics?: unknown };
-  return Array.isArray(doc.topics) ? doc.topics : [];
+  const doc = (parse(text) ?? {}) as { topics?: unknown; lexicon?: unknown };
+  return { topics: Array.isArray(doc.topics) ? doc.topics : [], lexicon: Array.isArray(doc.lexicon) ? doc.lexicon : [] };
 }
 
 async function waitUntilReady(url: string, isAlive: () => boolean, timeoutMs: number): Promise<boolean> {

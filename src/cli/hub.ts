@@ -5,6 +5,7 @@ import { VERSION, type Config } from '../core/config.ts';
 import { recordWebsubDelivery } from '../core/metrics.ts';
 import type { Logger } from '../core/logger.ts';
 import { createHostLimiter } from '../fetch/host-limiter.ts';
+import { compileLexicon } from '../normalize/lexicon.ts';
 import { compileTaxonomy } from '../normalize/topics.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createReadPool, type BodyReader } from '../pipeline/read-pool.ts';
@@ -142,6 +143,7 @@ export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, dat
     limiter,
     taxonomy: compileTaxonomy(feeds.topics),
     reader,
+    lexicon: compileLexicon(feeds.lexicon),
     logger: pipelineLog,
     network: createNetworkWatch(pipelineLog),
     onItemsChanged: () => {

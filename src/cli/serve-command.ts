@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { VERSION, type Config } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
+import { LEXICON_PAIRS } from '../normalize/lexicon.ts';
 import { standingOf } from '../pipeline/hub-standing.ts';
+import { lexiconTermPairs } from '../publish/bilingual-search.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { createApp } from '../web/app.ts';
 import { createOpsApp } from '../web/ops-app.ts';
@@ -33,6 +35,7 @@ export function startHttp(hub: Hub, host: string, port: number): Promise<Running
     publicUrl: hub.config.publicUrl,
     version: VERSION,
     topics: hub.feeds.topics,
+    lexicon: lexiconTermPairs([...LEXICON_PAIRS, ...hub.feeds.lexicon]),
     feedCache: hub.feedCache,
     websub: hub.websub,
     pipeline: hub.pipeline,

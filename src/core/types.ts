@@ -217,6 +217,12 @@ export interface Topic {
   categories: string[];
 }
 
+/** One idea of the English–French lexicon; each side may give several spellings, separated by "|". */
+export interface LexiconPair {
+  en: string;
+  fr: string;
+}
+
 export interface Enclosure {
   url: string;
   type?: string;

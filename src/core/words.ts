@@ -58,6 +58,9 @@ export const LANGUAGE_LABELS: Labels<ItemLanguage> = {
   other: { en: 'Other languages', fr: 'Autres langues' },
 };
 
+/** The link to an item's twin, written in the twin's language (as a language switch is). */
+export const READ_IN: Record<Language, string> = { en: 'Read in English', fr: 'Lire en français' };
+
 /** Output feeds' own words: feed titles that say what is filtered, descriptions, OPML titles. */
 export const FEED_WORDS = {
   feedDescription: { en: "Items from the settlement sector's platforms, gathered by Passerelle:", fr: 'Contenus des plateformes du secteur de l’établissement, réunis par Passerelle\u00a0:' },

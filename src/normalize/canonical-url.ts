@@ -87,3 +87,17 @@ function decodeSegment(segment: string): string {
     return segment;
   }
 }
+
+/** Characters of a path two links must share from its start, when one of them was cut short. */
+export const LINK_STEM_CHARS = 40;
+
+/**
+ * The host and the first LINK_STEM_CHARS characters of a canonical URL's path, or undefined for a
+ * shorter path: a link a newsletter or a share card cut short keeps this much of the whole one,
+ * and finds it by equality. Only a lookup key: what it finds is compared like any candidate.
+ */
+export function linkStem(canonical: string): string | undefined {
+  const m = /^https:\/\/([^/?#]+)(\/[^?#]*)/.exec(canonical);
+  if (!m || m[2].length < LINK_STEM_CHARS) return undefined;
+  return `${m[1]}${m[2].slice(0, LINK_STEM_CHARS)}`;
+}

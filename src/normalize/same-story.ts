@@ -36,13 +36,19 @@ const DEFAULTS: Required<SameStoryOptions> = { windowDays: 4, nearIdenticalBits:
 const DECORATION = new Set(
   ('new nouveau nouvelle nouveaux nouvelles now maintenant available disponible update mise jour reminder rappel read lire more plus ' +
     'via repost shared partage news nouvelles recap launch launches launched lance lancement released releases publie publiee today ' +
-    'aujourd hui upcoming prochain prochaine').split(' '),
+    'aujourd hui upcoming prochain prochaine open opens ouvert ouverte ouverts ouvertes').split(' '),
 );
 
 const MONTHS = new Set(
   ('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
     'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre janv fevr avr juil').split(' '),
 );
+
+/** Month abbreviations a shortened headline uses ("Jan. 15", "15 janv."), spelled out. */
+const MONTH_ABBREVIATIONS: Record<string, string> = {
+  jan: 'january', feb: 'february', mar: 'march', apr: 'april', jun: 'june', jul: 'july', aug: 'august', sep: 'september',
+  sept: 'september', oct: 'october', nov: 'november', dec: 'december', janv: 'janvier', fevr: 'fevrier', avr: 'avril', juil: 'juillet',
+};
 
 /** 'duplicate', 'translation' or null for a candidate pair; symmetric. */
 export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryOptions = {}): StoryRelation {
@@ -62,7 +68,7 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
   // A different date, number or issue in the titles is a different occurrence of a series; a
   // different place or name on each side is a different posting of one template.
   if (substitutes(titleA, titleB, isNumberOrMonth)) return null;
-  if (swapsNames(da.names, db.names, titleA, titleB)) return null;
+  if (swapsNames(...spelledOut(da.names, db.names, da.titleList, db.titleList), titleA, titleB)) return null;
   if (substitutes(da.summaryDates, db.summaryDates, () => true)) return null;
 
   const titleSimilarity = overlap(titleA, titleB);
@@ -82,6 +88,8 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
 /** What the comparison reads from an item's text, worked out once per item. */
 interface Derived {
   titleWords: Set<string>;
+  /** The title's words in order, for acronyms spelled out on the other side. */
+  titleList: string[];
   names: Set<string>;
   summaryWords: Set<string>;
   summaryDates: Set<string>;
@@ -96,7 +104,7 @@ const derivedOf = new WeakMap<StoryFacts, Derived>();
 function derived(facts: StoryFacts): Derived {
   let d = derivedOf.get(facts);
   if (!d) {
-    d = { titleWords: titleWords(facts.title), names: namesIn(facts.title), summaryWords: new Set(contentWords(facts.summary)), summaryDates: datesIn(facts.summary) };
+    d = { titleWords: titleWords(facts.title), titleList: contentWords(facts.title), names: namesIn(facts.title), summaryWords: new Set(contentWords(facts.summary)), summaryDates: datesIn(facts.summary) };
     derivedOf.set(facts, d);
   }
   return d;
@@ -120,7 +128,7 @@ function sameOrganization(a: StoryFacts, b: StoryFacts): boolean {
 }
 
 function titleWords(title: string): Set<string> {
-  return new Set(contentWords(title).filter((w) => !DECORATION.has(w)));
+  return new Set(contentWords(title).filter((w) => !DECORATION.has(w)).map((w) => MONTH_ABBREVIATIONS[w] ?? w));
 }
 
 /** Month-day and day-month mentions ("March 5", "5 mars"), normalised to "month day". */
@@ -143,6 +151,30 @@ function substitutes(a: Set<string>, b: Set<string>, kind: (w: string) => boolea
   return onlyA && onlyB;
 }
 
+/**
+ * The names of each headline without an acronym the other spells out ("AGM" / "Annual General
+ * Meeting"), and without the words that spell it.
+ */
+function spelledOut(namesA: Set<string>, namesB: Set<string>, listA: string[], listB: string[]): [Set<string>, Set<string>] {
+  const a = new Set(namesA);
+  const b = new Set(namesB);
+  const drop = (names: Set<string>, other: Set<string>, otherList: string[]) => {
+    for (const name of [...names]) {
+      if (name.length < 2 || name.length > 6 || !/^[a-z]+$/.test(name)) continue;
+      for (let i = 0; i + name.length <= otherList.length; i++) {
+        const run = otherList.slice(i, i + name.length);
+        if (run.map((w) => w[0]).join('') !== name) continue;
+        names.delete(name);
+        for (const w of run) other.delete(w);
+        break;
+      }
+    }
+  };
+  drop(a, b, listB);
+  drop(b, a, listA);
+  return [a, b];
+}
+
 /** True when each headline has a name (a capitalised word that does not open it) the other lacks. */
 function swapsNames(namesOfA: Set<string>, namesOfB: Set<string>, wordsA: Set<string>, wordsB: Set<string>): boolean {
   const namesA = [...namesOfA].filter((w) => !wordsB.has(w));
@@ -159,7 +191,9 @@ function namesIn(title: string): Set<string> {
   for (const part of title.split(/[:|]/)) {
     const words = part.match(/[\p{L}\p{N}]+/gu) ?? [];
     words.slice(1).forEach((w) => {
-      if (/^\p{Lu}/u.test(w)) names.add(foldAccents(w).toLowerCase());
+      if (!/^\p{Lu}/u.test(w)) return;
+      const folded = foldAccents(w).toLowerCase();
+      names.add(MONTH_ABBREVIATIONS[folded] ?? folded);
     });
   }
   return names;

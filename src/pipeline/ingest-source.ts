@@ -8,6 +8,7 @@ import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { SourceErrorCode, Warning } from '../core/types.ts';
 import { fetchFeed, type FetchDeps, type FetchOk, type FetchResult } from '../fetch/fetch-feed.ts';
 import { HostBlockedError, type HostLimiter } from '../fetch/host-limiter.ts';
+import type { Lexicon } from '../normalize/lexicon.ts';
 import type { Taxonomy } from '../normalize/topics.ts';
 import type { Db } from '../store/db.ts';
 import { churnWarning, commitIngest, type IngestCounts } from '../store/ingest.ts';
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   taxonomy: Taxonomy;
   /** Where new bodies are read: the hub's worker pool; on the calling thread when unset. */
   reader?: BodyReader;
+  /** The English–French lexicon (built-in and feeds.yaml's), compiled once, for twins; the built-in one when not given. */
+  lexicon?: Lexicon;
   logger: Logger;
   now?: () => Date;
   /** Test seam for DNS (rebinding tests). */
@@ -161,6 +164,7 @@ async function commit(deps: PipelineDeps, metrics: Metrics, source: SourceRow, o
       patch: plan.patch,
       log: plan.log,
       historyLimit: deps.schedule.historyPerSource,
+      lexicon: deps.lexicon,
     });
   } finally {
     metrics.recordIngestCommit((performance.now() - c0) / 1000);

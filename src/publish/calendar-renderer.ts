@@ -9,6 +9,7 @@ import { dayNumber } from '../core/locale.ts';
 import type { Db } from '../store/db.ts';
 import { queryEvents } from '../store/events-query.ts';
 import type { ItemView } from '../store/items-query.ts';
+import { compileSearchTerms, type SearchTerms } from './bilingual-search.ts';
 import { buildCalendar } from './build-calendar.ts';
 import type { FeedCache, Rendered } from './feed-cache.ts';
 import { canonicalFilter, FILTER_PARAMS, parseFeedQuery, quoted, type FeedQuery } from './feed-query.ts';
@@ -26,7 +27,7 @@ const DAY_MS = 86_400_000;
  * Everything a calendar URL may carry; others are ignored, as by the feeds. `tz` is read only to be
  * checked: a calendar's times carry their own zone, and the range's days are read in the one given.
  */
-export const CALENDAR_PARAMS: readonly string[] = [...FILTER_PARAMS, ...EVENT_PARAMS, 'limit'];
+export const CALENDAR_PARAMS: readonly string[] = [...FILTER_PARAMS, ...EVENT_PARAMS, 'limit', 'prefer'];
 
 export interface CalendarAddress {
   /** "all", or a topic's slug. */
@@ -46,6 +47,8 @@ export interface CalendarRendererOptions {
   version: string;
   cache: FeedCache;
   now?: () => number;
+  /** How searches are read in both languages (by default, from the taxonomy alone). */
+  searchTerms?: SearchTerms;
 }
 
 /** "housing.ics" → "housing", with a 400 for any other extension. */
@@ -60,10 +63,11 @@ export function createCalendarRenderer(options: CalendarRendererOptions) {
   const { db, cache, publicUrl, topics } = options;
   const now = options.now ?? Date.now;
   const topicSlugs = topics.map((tp) => tp.slug);
+  const searchTerms = options.searchTerms ?? compileSearchTerms(topics);
 
   async function resolve(address: CalendarAddress): Promise<{ query: FeedQuery; range: EventParams; selfUrl: string; homeQuery: string }> {
     const params = address.params;
-    const query = parseFeedQuery(params, { topicSlugs, sourceSlugs: await sourceSlugsOf(db, cache) }, { ...CALENDAR_LIMITS, known: CALENDAR_PARAMS });
+    const query = parseFeedQuery(params, { topicSlugs, sourceSlugs: await sourceSlugsOf(db, cache), searchTerms }, { ...CALENDAR_LIMITS, known: CALENDAR_PARAMS });
     const range = parseEventParams(params);
     let path = '/calendar/all';
     if (address.kind === 'topics') {
@@ -74,7 +78,7 @@ export function createCalendarRenderer(options: CalendarRendererOptions) {
       throw new BadRequestError(`calendar: no calendar ${quoted(address.name)}; use /calendar/all.ics with filters or /calendar/topics/{slug}.ics`);
     }
     const own = canonicalFilter(address.kind === 'topics' ? { ...query, topics: undefined } : query);
-    const selfQuery = [own, canonicalEventParams(range), query.limit !== CALENDAR_LIMITS.defaultLimit ? `limit=${query.limit}` : ''].filter(Boolean).join('&');
+    const selfQuery = [own, canonicalEventParams(range), query.limit !== CALENDAR_LIMITS.defaultLimit ? `limit=${query.limit}` : '', query.prefer ? `prefer=${query.prefer}` : ''].filter(Boolean).join('&');
     const homeQuery = [canonicalFilter(query), canonicalEventParams(range)].filter(Boolean).join('&');
     return { query, range, selfUrl: `${publicUrl}${path}.ics${selfQuery ? `?${selfQuery}` : ''}`, homeQuery };
   }

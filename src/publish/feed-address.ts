@@ -1,6 +1,6 @@
 // The grammar of our output-feed URLs, written once: {PUBLIC_URL}/{kind}/{name}.{format}?{query},
 // where kind is feeds (name "all"), topics, sources or f (a saved feed), format is rss, atom or
-// json, and the query is the filter vocabulary (feed-query.ts) plus limit, ui and sort. The web
+// json, and the query is the filter vocabulary (feed-query.ts) plus limit, ui, sort and prefer. The web
 // routes read it, WebSub topics are read with it, and every self link is written by feedSelfUrl.
 import { BadRequestError } from '../core/errors.ts';
 import type { Language } from '../core/types.ts';
@@ -16,7 +16,7 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['rss', 'atom', 'json'];
 export const FEED_LIMITS = { defaultLimit: 50, maxLimit: 200 };
 
 /** Everything a feed URL may carry. Paging (before, page) belongs to the API and the reader, not to feeds. */
-export const FEED_PARAMS: readonly string[] = [...FILTER_PARAMS, 'limit', 'ui', 'sort'];
+export const FEED_PARAMS: readonly string[] = [...FILTER_PARAMS, 'limit', 'ui', 'sort', 'prefer'];
 
 export interface FeedAddress {
   kind: FeedKind;

@@ -1,5 +1,5 @@
 // The one query vocabulary of the product: topic, region, province, lang, type, source, q, since,
-// limit (plus before/page for paging, clusters, ui). The reader, every feed format, the JSON API,
+// limit (plus before/page for paging, clusters, ui, prefer). The reader, every feed format, the JSON API,
 // saved feeds and WebSub topics all parse it here, so a copied URL means the same everywhere.
 // Every problem is a 400 that names the parameter and the accepted values, as an English message
 // and as data (QueryProblem) the web layer words in the reader's language: no value, however
@@ -8,10 +8,13 @@ import { BadRequestError } from '../core/errors.ts';
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type ItemType, type Language, type Province, type Region } from '../core/types.ts';
 import { isTrackingParam } from '../normalize/canonical-url.ts';
 import type { ItemQuery } from '../store/items-query.ts';
+import { expandSearch, type SearchTerms } from './bilingual-search.ts';
 
 export interface QueryVocabulary {
   topicSlugs: string[];
   sourceSlugs: string[];
+  /** The terms a search is read with in both languages; without them a search finds its own words only. */
+  searchTerms?: SearchTerms;
 }
 
 export interface FeedQuery extends ItemQuery {
@@ -24,8 +27,11 @@ export interface FeedQuery extends ItemQuery {
 /** Parameters that select items; their canonical form names a feed. */
 export const FILTER_PARAMS = ['topic', 'region', 'province', 'lang', 'type', 'source', 'q', 'since', 'clusters'] as const;
 
-/** What a selection takes besides its filter: its size, its order and the language of its words. */
-export const QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS, 'limit', 'sort', 'ui'];
+/**
+ * What a selection takes besides its filter: its size, its order, the language of its words, and
+ * the language a story told in both is listed in (`prefer`; `ui` implies it).
+ */
+export const QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS, 'limit', 'sort', 'ui', 'prefer'];
 
 /** The cursors of paged lists (the API and the reader; a feed has no pages and ignores them). */
 export const PAGE_PARAMS: readonly string[] = ['before', 'page'];
@@ -209,6 +215,8 @@ export interface ParseOptions {
   maxLimit: number;
   /** The parameters this address takes (tracking parameters aside); by default the selection and paging. */
   known?: readonly string[];
+  /** The language stories are listed in when neither `prefer` nor `ui` says (a reader page's own). */
+  prefer?: Language;
 }
 
 /** Edit distance, for "did you mean": short names only, so the table stays tiny. */
@@ -277,7 +285,9 @@ export function parseFeedQuery(params: URLSearchParams, vocab: QueryVocabulary, 
   const types = oneOf<ItemType>('type', listParam(params, 'type'), ITEM_TYPES);
   const sources = oneOf('source', listParam(params, 'source'), vocab.sourceSlugs);
   const [ui] = oneOf<Language>('ui', listParam(params, 'ui'), ['en', 'fr']);
+  const prefer = oneOf<Language>('prefer', listParam(params, 'prefer'), ['en', 'fr'])[0] ?? ui ?? options.prefer;
   const q = parseSearch(params);
+  const crossSearch = q && vocab.searchTerms ? expandSearch(q, vocab.searchTerms, prefer) : undefined;
   const sort = oneOf('sort', listParam(params, 'sort'), ['date', 'relevance'] as const)[0];
   return {
     topics: topics.length ? topics : undefined,
@@ -287,6 +297,8 @@ export function parseFeedQuery(params: URLSearchParams, vocab: QueryVocabulary, 
     types: types.length ? types : undefined,
     sources: sources.length ? sources : undefined,
     q,
+    ...(crossSearch ? { crossSearch } : {}),
+    ...(prefer ? { prefer } : {}),
     since: parseSince(params),
     limit: parseLimit(params, options.defaultLimit, options.maxLimit),
     clusters: parseBoolean(params, 'clusters', true),

@@ -9,6 +9,7 @@ import { queryItems } from '../store/items-query.ts';
 import { getSavedFeed, SAVED_FEED_ID } from '../store/saved-feeds.ts';
 import { listSources } from '../store/sources-repo.ts';
 import { renderAtom } from './atom.ts';
+import { compileSearchTerms, type SearchTerms } from './bilingual-search.ts';
 import { buildOutputFeed } from './build-output-feed.ts';
 import { FEED_LIMITS, FEED_PARAMS, feedAddressOf, feedPath, feedSelfUrl, unknownFeedParams, type FeedAddress } from './feed-address.ts';
 import type { FeedCache, Rendered } from './feed-cache.ts';
@@ -42,6 +43,8 @@ export interface FeedRendererOptions {
   publicUrl: string;
   version: string;
   cache: FeedCache;
+  /** How searches are read in both languages (by default, from the taxonomy alone). */
+  searchTerms?: SearchTerms;
 }
 
 /** The slugs of every source, from the database once per data generation. */
@@ -64,10 +67,11 @@ const EVERY_FILTER: (keyof FeedQuery)[] = ['topics', 'regions', 'provinces', 'la
 export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
   const { db, cache, publicUrl } = options;
   const topicSlugs = options.topics.map((tp) => tp.slug);
+  const searchTerms = options.searchTerms ?? compileSearchTerms(options.topics);
 
   async function resolve(address: FeedAddress): Promise<Resolved> {
     const sourceSlugs = await sourceSlugsOf(db, cache);
-    const parse = (params: URLSearchParams) => parseFeedQuery(params, { topicSlugs, sourceSlugs }, FEED_LIMITS);
+    const parse = (params: URLSearchParams) => parseFeedQuery(params, { topicSlugs, sourceSlugs, searchTerms }, FEED_LIMITS);
     const { kind, name, format } = address;
     // A misspelt parameter is refused rather than ignored (the feed would look unfiltered); paging
     // and tracking parameters do not change a feed (unknownFeedParams says what a WebSub topic may carry).
@@ -101,7 +105,9 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
         const own = new URLSearchParams(saved.query);
         own.set('ui', params.get('ui') ?? saved.ui);
         if (params.get('limit')) own.set('limit', params.get('limit')!);
-        query = parse(own);
+        // A saved feed lists both twins, as it always did, unless its address asks for one language.
+        const { prefer } = parse(new URLSearchParams([...params].filter(([k]) => k === 'ui' || k === 'prefer')));
+        query = { ...parse(own), prefer };
         fixed = EVERY_FILTER;
         title = saved.title;
         defaultUi = saved.ui;
@@ -114,6 +120,8 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
       canonicalFilter(rest),
       rest.q && query.order === 'date' ? 'sort=date' : '',
       query.limit !== FEED_LIMITS.defaultLimit ? `limit=${query.limit}` : '',
+      // The self link names the twins' language unless its ui does already.
+      query.prefer && !(query.prefer === query.ui && query.ui !== (defaultUi ?? 'en')) ? `prefer=${query.prefer}` : '',
     ]
       .filter(Boolean)
       .join('&');

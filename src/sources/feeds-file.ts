@@ -5,7 +5,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node } from '
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { checkSelectorSyntax, MAX_SELECTOR_CHARS } from '../core/page-selectors.ts';
-import { LANGUAGES, PROVINCES, REGIONS, SOURCE_KINDS, type SourceSpec, type Topic } from '../core/types.ts';
+import { LANGUAGES, PROVINCES, REGIONS, SOURCE_KINDS, type LexiconPair, type SourceSpec, type Topic } from '../core/types.ts';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const slug = z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens');
@@ -72,10 +72,17 @@ export const topicSchema = z.strictObject({
   categories: z.array(z.string().trim().min(1)).default([]),
 });
 
+/** One side of a lexicon entry: a word or phrase, or several spellings of it. */
+const lexiconSide = z.union([z.string().trim().min(1).max(200), z.array(z.string().trim().min(1).max(200)).min(1).max(20)]).transform((v) => (Array.isArray(v) ? v.join('|') : v));
+
+/** An English word or phrase and its French counterpart, added to the built-in lexicon (normalize/lexicon.ts). */
+export const lexiconPairSchema = z.strictObject({ en: lexiconSide, fr: lexiconSide });
+
 const fileSchema = z
   .strictObject({
     topics: z.array(topicSchema).default([]),
     sources: z.array(sourceSpecSchema).default([]),
+    lexicon: z.array(lexiconPairSchema).max(2000).default([]),
   })
   .superRefine((file, ctx) => {
     const topics = new Set(file.topics.map((t) => t.slug));
@@ -128,6 +135,8 @@ export function provinceFits(region: string, province: string): boolean {
 export interface FeedsFile {
   sources: SourceSpec[];
   topics: Topic[];
+  /** Operator's additions to the English–French lexicon. */
+  lexicon: LexiconPair[];
 }
 
 export async function loadFeedsFile(file: string): Promise<FeedsFile> {

@@ -7,6 +7,7 @@ import { queryRows, type Db, type Tx } from './db.ts';
 import { fetches, items, sources, type SourceRow } from './schema.ts';
 import { bumpGeneration } from './hub-state.ts';
 import { EVENT_COLUMNS, eventChanged, eventRecord, eventSequenceUpdate } from './item-event-columns.ts';
+import type { Lexicon } from '../normalize/lexicon.ts';
 import { assignStories, indexFingerprints } from './stories.ts';
 
 export type SourcePatch = Partial<
@@ -40,6 +41,8 @@ export interface IngestCommit {
   log: FetchLog;
   /** Fetch log rows kept per source. */
   historyLimit: number;
+  /** The English–French lexicon twins are recognised with; the built-in one when not given. */
+  lexicon?: Lexicon;
 }
 
 export interface IngestCounts {
@@ -62,7 +65,7 @@ export async function commitIngest(db: Db, commit: IngestCommit): Promise<Ingest
     // some of them above jit_above_cost, and compiling one takes 20–90 ms.
     if (commit.items?.length) await tx.execute(sql`set local jit = off`);
     const counts = commit.items?.length
-      ? await upsertItems(tx, commit.sourceId, commit.items)
+      ? await upsertItems(tx, commit.sourceId, commit.items, commit.lexicon)
       : { itemsNew: 0, itemsUpdated: 0, itemsRekeyed: 0 };
     const patch = counts.itemsRekeyed
       ? { ...commit.patch, lastWarnings: [...(commit.patch.lastWarnings ?? []), churnWarning(counts.itemsRekeyed)] }
@@ -162,7 +165,7 @@ async function upsertRows(tx: Tx, sourceId: number, batch: Item[], notStoredYet:
  * (first wins), and a new key whose link and title match a stored item takes that item's key,
  * so a feed that changes every GUID on every fetch does not multiply its items.
  */
-async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<IngestCounts> {
+async function upsertItems(tx: Tx, sourceId: number, batch: Item[], lexicon?: Lexicon): Promise<IngestCounts> {
   const unique = new Map<string, Item>();
   for (const item of batch) if (!unique.has(item.key)) unique.set(item.key, { ...item });
   const list = [...unique.values()];
@@ -217,6 +220,6 @@ async function upsertItems(tx: Tx, sourceId: number, batch: Item[]): Promise<Ing
       }
     }
   }
-  await assignStories(tx, insertedIds);
+  await assignStories(tx, insertedIds, lexicon);
   return { itemsNew, itemsUpdated, itemsRekeyed };
 }

@@ -3,8 +3,8 @@
 // once: as its earliest copy among those the filter keeps, with the others listed in `also`.
 import { and, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { ItemLanguage, ItemType, Province, Region } from '../core/types.ts';
-import { textArray, type Db, type Tx } from './db.ts';
+import type { ItemLanguage, ItemType, Language, Province, Region } from '../core/types.ts';
+import { queryRows, textArray, type Db, type Tx } from './db.ts';
 import { splitEvent, type StoredEvent } from './stored-event.ts';
 import { items, sources } from './schema.ts';
 
@@ -18,6 +18,13 @@ export interface ItemQuery {
   sources?: string[];
   /** Full-text search, in English and French at once. */
   q?: string;
+  /** What the search's words mean in the other language (publish/bilingual-search.ts builds it from `q`). */
+  crossSearch?: CrossSearch;
+  /**
+   * The reader's language: a story told in both official languages is listed once, in this one
+   * (its twin in the other is reached from it). Unset, both twins are listed.
+   */
+  prefer?: Language;
   since?: Date;
   limit: number;
   /** Keyset pagination: items strictly older than this (publishedAt, id) pair. */
@@ -32,6 +39,22 @@ export interface ItemQuery {
    * it, so a new copy of an older story does not make it new (email digests).
    */
   firstSeen?: { after: Date; until: Date };
+}
+
+/**
+ * A search's words read in both languages. Items in the other language than the query's match
+ * when they carry a topic its words name or hold its words' translation, and also every word no
+ * term covered (names, places: words that survive translation).
+ */
+export interface CrossSearch {
+  /** The language of the query's words, when they say: its items rank first. */
+  language?: Language;
+  /** Topic slugs the query's words name. */
+  topics: string[];
+  /** The query's terms in each language, from the term pairs. */
+  phrases: Record<Language, string[]>;
+  /** The query's words no term covers, when there are any. */
+  rest?: string;
 }
 
 export interface ItemRef {
@@ -73,6 +96,8 @@ export interface ItemView {
 }
 
 const other = alias(items, 'other');
+const mate = alias(items, 'mate');
+const twin = alias(items, 'twin');
 
 /**
  * Newest first, spelled as items_newest_idx is built (DESC NULLS LAST): a bare DESC means NULLS
@@ -81,7 +106,7 @@ const other = alias(items, 'other');
  * against 10 ms).
  */
 const NEWEST_FIRST = [sql`${items.publishedAt} desc nulls last`, sql`${items.id} desc nulls last`];
-export type ItemsTable = typeof items | typeof other;
+export type ItemsTable = typeof items | typeof other | typeof mate | typeof twin;
 
 // Everything but the search vector, which only queries use.
 const { search: _search, ...itemColumns } = getTableColumns(items);
@@ -97,8 +122,8 @@ export const sourceColumns = {
   lastSuccessAt: sources.lastSuccessAt,
 };
 
-/** The filter as SQL over one alias of the items table (the NOT EXISTS below needs it twice). */
-function filterOn(t: ItemsTable, q: ItemQuery, sourceIds: number[] | undefined): SQL[] {
+/** The filter as SQL over one alias of the items table (the NOT EXISTS below need it again). */
+function filterOn(t: ItemsTable, q: ItemQuery, sourceIds: number[] | undefined, twinIds: number[] = []): SQL[] {
   const where: SQL[] = [];
   if (sourceIds) where.push(sourceIds.length ? inArray(t.sourceId, sourceIds) : sql`false`);
   if (q.topics?.length) where.push(sql`${t.topics} && ${textArray(q.topics)}`);
@@ -107,8 +132,47 @@ function filterOn(t: ItemsTable, q: ItemQuery, sourceIds: number[] | undefined):
   if (q.languages?.length) where.push(inArray(t.language, q.languages));
   if (q.types?.length) where.push(inArray(t.type, q.types));
   if (q.since) where.push(gte(t.publishedAt, q.since));
-  if (q.q) where.push(sql`${t.search} @@ ${searchQuery(q.q)}`);
+  if (q.q) where.push(textMatch(t, q.q, q.crossSearch, twinIds));
   return where;
+}
+
+const CONFIGS: Record<Language, string> = { en: 'passerelle_en', fr: 'passerelle_fr' };
+
+/**
+ * The search as SQL: the words themselves, as always; with a cross search, the other language's
+ * items that carry its topics or hold its terms' translation (and its other words); and the twins
+ * of items holding the words (`twinIds`, looked up beforehand).
+ */
+function textMatch(t: ItemsTable, q: string, cross: CrossSearch | undefined, twinIds: number[]): SQL {
+  const parts: SQL[] = [sql`${t.search} @@ ${searchQuery(q)}`];
+  if (cross) {
+    const meaning: SQL[] = [];
+    if (cross.topics.length) meaning.push(sql`${t.topics} && ${textArray(cross.topics)}`);
+    for (const lang of ['en', 'fr'] as const) {
+      if (cross.phrases[lang].length) meaning.push(sql`(${t.language} = ${lang} and ${t.search} @@ ${phrasesQuery(lang, cross.phrases[lang])})`);
+    }
+    if (meaning.length) {
+      // A topic the words name finds its items in either language: "housing" finds the English
+      // items on housing that say "rent" or "shelter", as "logement" does.
+      parts.push(sql`((${sql.join(meaning, sql` or `)})${cross.rest ? sql` and ${t.search} @@ ${searchQuery(cross.rest)}` : sql``})`);
+    }
+  }
+  if (twinIds.length) parts.push(inArray(t.id, twinIds));
+  return parts.length === 1 ? parts[0] : sql`(${sql.join(parts, sql` or `)})`;
+}
+
+/** Any of the phrases, in one language's configuration. */
+function phrasesQuery(lang: Language, phrases: string[]): SQL {
+  return sql`(${sql.join(
+    phrases.map((p) => sql`phraseto_tsquery(${CONFIGS[lang]}::regconfig, ${p})`),
+    sql` || `,
+  )})`;
+}
+
+/** What relevance ranks a search's matches by: its words, and their translations. */
+function rankQuery(q: string, cross: CrossSearch | undefined): SQL {
+  const extra = (['en', 'fr'] as const).filter((l) => cross?.phrases[l].length).map((l) => phrasesQuery(l, cross!.phrases[l]));
+  return extra.length ? sql`(${searchQuery(q)} || ${sql.join(extra, sql` || `)})` : searchQuery(q);
 }
 
 /** The words in English, French and language-neutral form: "logement" and "housing" both find their items. */
@@ -132,9 +196,11 @@ export async function selectItems(db: Db, q: ItemQuery) {
   const filter = where.length ? and(...where) : sql`true`;
   const rows = db.select({ item: itemColumns, source: sourceColumns }).from(items).innerJoin(sources, eq(items.sourceId, sources.id));
   if (byRelevance) {
+    // The query's language first, when its words say which it is.
+    const language = q.crossSearch?.language;
     const query = rows
       .where(filter)
-      .orderBy(desc(sql`ts_rank(${items.search}, ${searchQuery(q.q!)})`), ...NEWEST_FIRST)
+      .orderBy(...(language ? [sql`(${items.language} = ${language}) desc`] : []), desc(sql`ts_rank(${items.search}, ${rankQuery(q.q!, q.crossSearch)})`), ...NEWEST_FIRST)
       .limit(q.limit)
       .offset(q.offset ?? 0);
     return { query };
@@ -158,18 +224,52 @@ export async function filterOf(db: Db, q: ItemQuery, options: { byRelevance?: bo
     sourceIds = (await db.select({ id: sources.id }).from(sources).where(inArray(sources.slug, q.sources))).map((r) => r.id);
   }
   const same = options.same ?? (() => []);
-  const where = [...filterOn(items, q, sourceIds), ...same(items)];
+  const twinIds = q.q ? await twinsOfMatches(db, q.q) : [];
+  const where = [...filterOn(items, q, sourceIds, twinIds), ...same(items)];
   if (q.q) {
-    const ids = await textCandidates(db, where, !!options.byRelevance, where.length === 1);
+    // A cross search's walk also reads the language and topics of the items it passes.
+    const ids = await textCandidates(db, where, !!options.byRelevance, where.length === 1, !!q.crossSearch);
     if (ids) where.push(ids.length ? inArray(items.id, ids) : sql`false`);
   }
   if (q.clusters !== false) {
     // Another copy of the same story that this filter keeps and that came first hides this one.
     where.push(
-      sql`not exists (select 1 from ${items} as ${sql.identifier('other')} where ${other.clusterId} = ${items.clusterId} and ${other.id} < ${items.id} and ${and(...filterOn(other, q, sourceIds), ...same(other), sql`true`)})`,
+      sql`not exists (select 1 from ${items} as ${sql.identifier('other')} where ${other.clusterId} = ${items.clusterId} and ${other.id} < ${items.id} and ${and(...filterOn(other, q, sourceIds, twinIds), ...same(other), sql`true`)})`,
+    );
+  }
+  if (q.prefer) {
+    // A story in the other language whose twin in the reader's language this filter keeps is
+    // shown by that twin. Twins are found from any copy of the story (a repost of the English
+    // item has no link of its own to the French one).
+    const away = q.prefer === 'en' ? 'fr' : 'en';
+    const twinShown = and(eq(twin.language, q.prefer), ...filterOn(twin, q, sourceIds, twinIds), ...same(twin), sql`true`);
+    const twinOf = (t: ItemsTable) => sql`(${twin.id} = ${t.translationOf} or ${twin.translationOf} = ${t.id})`;
+    where.push(
+      sql`not (${items.language} = ${away} and (exists (select 1 from ${items} as ${sql.identifier('twin')} where ${twinOf(items)} and ${twinShown})
+        or exists (select 1 from ${items} as ${sql.identifier('mate')} join ${items} as ${sql.identifier('twin')} on ${twinOf(mate)}
+          where ${mate.clusterId} = ${items.clusterId} and ${mate.id} <> ${items.id} and ${twinShown})))`,
     );
   }
   return where;
+}
+
+/** Twins looked up for one search at most. */
+const TWIN_LIMIT = 1000;
+
+/**
+ * The items whose twin holds the search's words: a French item is found by its English twin's
+ * words, and the other way round. Only linked items are read (items_translation_of_idx).
+ */
+async function twinsOfMatches(db: Db, q: string): Promise<number[]> {
+  const rows = await queryRows<{ id: number | string }>(
+    db,
+    sql`select id from (
+      select m.translation_of as id from ${items} m where m.translation_of is not null and m.search @@ ${searchQuery(q)}
+      union
+      select l.id from ${items} l join ${items} m on m.id = l.translation_of where l.translation_of is not null and m.search @@ ${searchQuery(q)}
+    ) found limit ${TWIN_LIMIT}`,
+  );
+  return rows.map((r) => Number(r.id));
 }
 
 /** Relevance ranks the newest RANK_WINDOW matches of a search (deeper: sort=date pages through all). */
@@ -197,13 +297,13 @@ const LONG_WALK_SIGN = Math.ceil((RANK_WINDOW * SHORT_WALK_BUDGET) / LONG_WALK_B
  * newest matches come soon when walking items_search_walk_idx, which holds each item's text beside
  * its date, so the walk touches no table pages (only needed to rank; date order walks anyway).
  */
-async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOnly: boolean): Promise<number[] | undefined> {
+async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOnly: boolean, cross = false): Promise<number[] | undefined> {
   return db.transaction(async (tx) => {
     if (byRelevance && textOnly) {
-      const found = await newestMatches(tx, where, SHORT_WALK_BUDGET);
+      const found = await newestMatches(tx, where, SHORT_WALK_BUDGET, cross);
       if (found.length === RANK_WINDOW) return found;
       if (found.length >= LONG_WALK_SIGN) {
-        const more = await newestMatches(tx, where, LONG_WALK_BUDGET);
+        const more = await newestMatches(tx, where, LONG_WALK_BUDGET, cross);
         if (more.length === RANK_WINDOW) return more;
       }
     }
@@ -224,8 +324,9 @@ async function textCandidates(db: Db, where: SQL[], byRelevance: boolean, textOn
 }
 
 /** The newest matches (RANK_WINDOW at most) among the newest `budget` items, from items_search_walk_idx alone. */
-async function newestMatches(tx: Tx, where: SQL[], budget: number): Promise<number[]> {
-  const recent = tx.select({ id: items.id, publishedAt: items.publishedAt, search: items.search }).from(items).orderBy(...NEWEST_FIRST).limit(budget).as('items');
+async function newestMatches(tx: Tx, where: SQL[], budget: number, cross: boolean): Promise<number[]> {
+  const columns = { id: items.id, publishedAt: items.publishedAt, search: items.search, ...(cross ? { language: items.language, topics: items.topics } : {}) };
+  const recent = tx.select(columns).from(items).orderBy(...NEWEST_FIRST).limit(budget).as('items');
   // The same order as the inner query (NULLS LAST): the planner keeps its order and stops at RANK_WINDOW.
   const rows = await tx
     .select({ id: recent.id })

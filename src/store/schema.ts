@@ -197,6 +197,25 @@ export const itemFingerprintKeys = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_fingerprint_keys_item_idx').on(t.itemId)],
 );
 
+/**
+ * Keys that find an item's other versions by equality, with its date: for an English or French
+ * item, one per publisher key of its source with its language ("o:ircc…|fr", normalize/twins.ts),
+ * so a new item reads its publisher's items in the other language, its twin candidates; and the
+ * start of its link ("l:…", normalize/canonical-url.ts linkStem), so a link cut short finds the
+ * whole one. Each lookup is a range read of one key inside a time window.
+ */
+export const itemStoryKeys = pgTable(
+  'item_story_keys',
+  {
+    key: text('key').notNull(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    publishedAt: tz('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] }), index('item_story_keys_item_idx').on(t.itemId)],
+);
+
 export const fetches = pgTable(
   'fetches',
   {

@@ -12,6 +12,7 @@ import { getMetrics, type Metrics } from '../core/metrics.ts';
 import type { Topic } from '../core/types.ts';
 import type { PipelineDeps } from '../pipeline/ingest-source.ts';
 import { createFeedCache, type FeedCache } from '../publish/feed-cache.ts';
+import { compileSearchTerms, taxonomyPairs, type TermPair } from '../publish/bilingual-search.ts';
 import { createFeedRenderer } from '../publish/feed-renderer.ts';
 import type { WebsubHub } from '../publish/websub.ts';
 import type { Database } from '../store/db.ts';
@@ -38,6 +39,8 @@ export interface AppDeps {
   publicUrl: string;
   version: string;
   topics: Topic[];
+  /** EN↔FR term pairs that searches are read with, besides the taxonomy's own (feeds.yaml's lexicon). */
+  lexicon?: TermPair[];
   /** Shared with the pipeline in one-process mode, so a local ingest is seen at once. */
   feedCache?: FeedCache;
   /** The WebSub hub our feeds advertise at /websub (cli/hub.ts); without one, no hub endpoint. */
@@ -65,7 +68,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const db = database.db;
   const log = logger.child({ component: 'http' });
   const feedCache = deps.feedCache ?? createFeedCache({ readGeneration: async () => (await readGeneration(db)).generation });
-  const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache });
+  // How searches are read in both languages: the taxonomy's keywords and labels, and the lexicon.
+  const searchTerms = compileSearchTerms(topics, [...taxonomyPairs(topics), ...(deps.lexicon ?? [])]);
+  const renderer = createFeedRenderer({ db, topics, publicUrl, version: deps.version, cache: feedCache, searchTerms });
   const metrics = deps.metrics ?? getMetrics();
   const auth = createAuth({ db, metrics, adminToken: deps.adminToken, trustProxy: deps.trustProxy, throttle: deps.authThrottle });
   const saver = createSelectionSaver({ db, topicSlugs: topics.map((t) => t.slug), publicUrl, cache: feedCache, settings: deps.savedFeeds });
@@ -82,15 +87,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // In this order: a request is answered by the first route that matches it.
   app.route('/', createMetricsRoutes({ db, metrics, auth, token: deps.metricsToken })); // /metrics
   app.route('/', createHealthRoutes({ version: deps.version, ping: () => database.ping() })); // /healthz, /readyz
-  app.route('/', createPublicApiRoutes({ db, topics, feedCache })); // GET /api/items, /api/sources
-  app.route('/', createEventsApiRoutes({ db, topics, feedCache })); // GET /api/events
+  app.route('/', createPublicApiRoutes({ db, topics, feedCache, searchTerms })); // GET /api/items, /api/sources
+  app.route('/', createEventsApiRoutes({ db, topics, feedCache, searchTerms })); // GET /api/events
   app.route('/', createFeedRoutes({ db, topics, publicUrl, renderer, cache: feedCache, saver, trustProxy: deps.trustProxy })); // /feeds, /topics, /sources, /f, /opml, /api/saved-feeds
-  app.route('/', createCalendarRoutes({ db, topics, publicUrl, version: deps.version, cache: feedCache })); // /calendar/…ics
+  app.route('/', createCalendarRoutes({ db, topics, publicUrl, version: deps.version, cache: feedCache, searchTerms })); // /calendar/…ics
   if (deps.websub) app.route('/', createWebsubRoutes(deps.websub)); // /websub
   if (admin) app.route('/', createAdminApiRoutes(admin)); // /api/sources/…, /api/opml, /api/admin/log, with a token
   if (admin) app.route('/', createAdminPageRoutes(admin)); // /admin, /{en,fr}/admin/…
   if (deps.digests) app.route('/', createDigestRoutes({ db, logger, publicUrl, topics, settings: deps.digests, trustProxy: deps.trustProxy, onRequest: deps.digests.onRequest })); // /{en,fr}/digests/…
-  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics, saver, trustProxy: deps.trustProxy, emailDigests: Boolean(deps.digests) })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
+  app.route('/', createReaderRoutes({ db, logger, publicUrl, topics, searchTerms, saver, trustProxy: deps.trustProxy, emailDigests: Boolean(deps.digests) })); // /, /{en,fr}/…, /embed, /embed.js, /assets; last, for its 404 pages
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

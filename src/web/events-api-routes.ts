@@ -7,6 +7,7 @@ import { EVENT_PARAMS, eventWindow, nextEventCursor, parseEventCursor, parseEven
 import type { FeedCache } from '../publish/feed-cache.ts';
 import { parseFeedQuery, QUERY_PARAMS } from '../publish/feed-query.ts';
 import { sourceSlugsOf } from '../publish/feed-renderer.ts';
+import type { SearchTerms } from '../publish/bilingual-search.ts';
 import type { Db } from '../store/db.ts';
 import { queryEvents } from '../store/events-query.ts';
 import type { AppEnv } from './app-env.ts';
@@ -20,6 +21,7 @@ export interface EventsApiDeps {
   topics: Topic[];
   feedCache: FeedCache;
   now?: () => number;
+  searchTerms?: SearchTerms;
 }
 
 export function createEventsApiRoutes(deps: EventsApiDeps): Hono<AppEnv> {
@@ -29,7 +31,7 @@ export function createEventsApiRoutes(deps: EventsApiDeps): Hono<AppEnv> {
     const params = new URL(c.req.url).searchParams;
     const query = parseFeedQuery(
       params,
-      { sourceSlugs: await sourceSlugsOf(deps.db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug) },
+      { sourceSlugs: await sourceSlugsOf(deps.db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug), searchTerms: deps.searchTerms },
       { ...API_EVENT_LIMITS, known: [...QUERY_PARAMS, ...EVENT_PARAMS, 'when', 'after'] },
     );
     const range = parseEventParams(params);

@@ -27,6 +27,21 @@ export function cookieLanguage(header: string | undefined): Language | undefined
   return isOneOf(LANGUAGES, lang) ? lang : undefined;
 }
 
+/** The cookie that remembers "only items in my language" (the page's language, whichever it is). */
+export const ONLY_COOKIE = 'passerelle_only';
+
+/** Where the river's "only items in my language" link leads (then back to the river). */
+export const ONLY_PATH = 'only-my-language';
+
+export function onlyOwnLanguage(header: string | undefined): boolean {
+  return new RegExp(`(?:^|;\\s*)${ONLY_COOKIE}=1(?:;|$)`).test(header ?? '');
+}
+
+/** Sets the choice for a year, as the language cookie does, or forgets it. */
+export function onlyLanguageCookie(on: boolean, scope: { base: string; secure: boolean }): string {
+  return `${ONLY_COOKIE}=${on ? '1' : ''}; Path=${scope.base || '/'}; Max-Age=${on ? 31536000 : 0}; SameSite=Lax; HttpOnly${scope.secure ? '; Secure' : ''}`;
+}
+
 /** The Set-Cookie value that remembers a reader's language for a year, on every page of the hub. */
 export function languageCookie(ui: Language, scope: { base: string; secure: boolean }): string {
   return `${UI_COOKIE}=${ui}; Path=${scope.base || '/'}; Max-Age=31536000; SameSite=Lax; HttpOnly${scope.secure ? '; Secure' : ''}`;

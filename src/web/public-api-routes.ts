@@ -2,6 +2,7 @@
 // token; the admin API (admin-routes.ts) adds the rest under /api.
 import { Hono } from 'hono';
 import type { Topic } from '../core/types.ts';
+import type { SearchTerms } from '../publish/bilingual-search.ts';
 import type { FeedCache } from '../publish/feed-cache.ts';
 import { nextCursor, parseFeedQuery } from '../publish/feed-query.ts';
 import { sourceSlugsOf } from '../publish/feed-renderer.ts';
@@ -16,6 +17,7 @@ export interface PublicApiDeps {
   topics: Topic[];
   /** Holds the known source slugs between ingests. */
   feedCache: FeedCache;
+  searchTerms?: SearchTerms;
 }
 
 export function createPublicApiRoutes(deps: PublicApiDeps): Hono<AppEnv> {
@@ -24,7 +26,7 @@ export function createPublicApiRoutes(deps: PublicApiDeps): Hono<AppEnv> {
 
   app.get('/api/items', async (c) => {
     const url = new URL(c.req.url);
-    const query = parseFeedQuery(url.searchParams, { sourceSlugs: await sourceSlugsOf(db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug) });
+    const query = parseFeedQuery(url.searchParams, { sourceSlugs: await sourceSlugsOf(db, deps.feedCache), topicSlugs: deps.topics.map((t) => t.slug), searchTerms: deps.searchTerms });
     const rows = await queryItems(db, query);
     return c.json({ items: rows.map(itemJson), next: nextCursor(query, rows) ?? null });
   });

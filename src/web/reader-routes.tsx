@@ -12,9 +12,10 @@ import { uiParam, uiQuery } from '../publish/feed-address.ts';
 import { strongEtag, createFeedCache, type Rendered } from '../publish/feed-cache.ts';
 import { isTrackingParam } from '../normalize/canonical-url.ts';
 import { standingOf, type HubStanding } from '../pipeline/hub-standing.ts';
+import type { SearchTerms } from '../publish/bilingual-search.ts';
 import { selectionOf } from '../publish/digest-message.ts';
 import { canonicalEventParams, dayIn, EVENT_PARAMS, eventWindow, nextEventCursor, parseEventCursor, parseEventParams, startOfDay } from '../publish/event-query.ts';
-import { canonicalFilter, encodeCursor, nextCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
+import { canonicalFilter, checkParameters, encodeCursor, listParam, nextCursor, oneOf, PAGE_PARAMS, parseFeedQuery, parseWholeNumber, QUERY_PARAMS, QueryError, type FeedQuery } from '../publish/feed-query.ts';
 import { describeQuery } from '../publish/wording.ts';
 import type { Db } from '../store/db.ts';
 import { readGeneration } from '../store/hub-state.ts';
@@ -27,7 +28,7 @@ import { isSentFromOurPages } from './admin-session.ts';
 import type { AppEnv } from './app-env.ts';
 import { ADMIN_CSS, EMBED_JS, ICON, SITE_CSS, type Asset } from './assets.ts';
 import { sendCacheable } from './http-cache.ts';
-import { askedLanguage, cookieLanguage, languageCookie, onlyLanguage, otherLanguage, otherLanguageHref, preferredLanguage } from './language.ts';
+import { askedLanguage, cookieLanguage, languageCookie, ONLY_PATH, onlyLanguage, onlyLanguageCookie, onlyOwnLanguage, otherLanguage, otherLanguageHref, preferredLanguage } from './language.ts';
 import { COMMON_HEADERS, EMBED_HEADERS, HTML, PAGE_HEADERS } from './page-headers.ts';
 import { DirectoryPage } from './pages/directory.tsx';
 import { embedHeight, EmbedPage } from './pages/embed-page.tsx';
@@ -45,6 +46,8 @@ export interface ReaderDeps {
   logger: Logger;
   publicUrl: string;
   topics: Topic[];
+  /** How searches are read in both languages. */
+  searchTerms?: SearchTerms;
   /** The Subscribe box offers email digests (SMTP_URL is set). */
   emailDigests?: boolean;
   /** "Save this selection" saves through the API's saver: the same rate and total. */
@@ -87,7 +90,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   const cache = createFeedCache({ readGeneration: async () => (await readGeneration(db)).generation, maxEntries: 300 });
 
   const contextFor = (ui: Language): PageContext => ({ ui, w: wordsFor(ui), base, publicUrl, topicLabels: topicLabels[ui], now: Date.now() });
-  const vocabulary = (sources: { slug: string }[]) => ({ topicSlugs, sourceSlugs: sources.map((s) => s.slug) });
+  const vocabulary = (sources: { slug: string }[]) => ({ topicSlugs, sourceSlugs: sources.map((s) => s.slug), searchTerms: deps.searchTerms });
 
   const switchHref = (c: Context, ui: Language) => otherLanguageHref(c, ui, base);
 
@@ -139,10 +142,11 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   }
 
   /** Filter, sort and size of a page as a query string, without the cursor: what its links keep. */
-  function pageQueryOf(query: FeedQuery, limits: { defaultLimit: number }): string {
+  function pageQueryOf(query: FeedQuery, limits: { defaultLimit: number }, ui: Language): string {
     const params = new URLSearchParams(canonicalFilter(query));
     if (query.q && query.order === 'date') params.set('sort', 'date');
     if (query.limit !== limits.defaultLimit) params.set('limit', String(query.limit));
+    if (query.prefer && query.prefer !== ui) params.set('prefer', query.prefer);
     return params.toString();
   }
 
@@ -194,7 +198,8 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
 
   function subscribeLinks(query: FeedQuery, ui: Language, heading: string): { links: SubscribeLinks; feeds: FeedLink[] } {
     const filter = canonicalFilter(query);
-    const feedQuery = [filter, uiParam(ui)].filter(Boolean).join('&');
+    // The feeds list what the page lists: each story once, in the page's language (ui=fr says so for French).
+    const feedQuery = [filter, uiParam(ui) || `prefer=${query.prefer ?? ui}`].filter(Boolean).join('&');
     const feeds = feedLinks('/feeds/all', feedQuery, heading);
     const links: SubscribeLinks = {
       rss: feeds[0].href,
@@ -235,21 +240,24 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     if (clean !== undefined) return c.redirect(`${base}/${ui}/${clean ? `?${clean}` : ''}`, 301);
     const params = url.searchParams;
     const sources = await listSources(db);
-    const query = parseFeedQuery(params, vocabulary(sources), PAGE_LIMITS);
-    const pageQuery = pageQueryOf(query, PAGE_LIMITS);
+    const asked = parseFeedQuery(params, vocabulary(sources), { ...PAGE_LIMITS, prefer: ui });
+    const pageQuery = pageQueryOf(asked, PAGE_LIMITS, ui);
+    // "Only items in my language", when the reader chose it and the address names no language.
+    const onlyMine = onlyOwnLanguage(c.req.header('cookie')) && !asked.languages;
+    const query: FeedQuery = onlyMine ? { ...asked, languages: [ui] } : asked;
     const cursor = params.get('before') ?? params.get('page') ?? '';
     const ctx = contextFor(ui);
     const standing = standingOf(sources);
-    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now), standingKey(standing, ctx.now)].join('\u0000');
+    const key = ['river', ui, pageQuery, cursor, dayNumber(ctx.now), standingKey(standing, ctx.now), onlyMine ? 'only' : ''].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, query);
       const paging = await pagingOf(query, pageQuery, items, cursor !== '');
-      const heading = headingOf(query, ui, ctx.w.riverHeading);
+      const heading = headingOf(asked, ui, ctx.w.riverHeading);
       const { links, feeds } = subscribeLinks(query, ui, heading);
       const body = await renderDocument(
         <RiverPage
           ctx={ctx}
-          query={query}
+          query={asked}
           heading={heading}
           items={items}
           sources={sources}
@@ -258,6 +266,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
           subscribe={links}
           feeds={feeds}
           switchHref={pageHref(ctx, '', [pageQuery, cursor ? `before=${cursor}` : ''].filter(Boolean).join('&'), otherLanguage(ui))}
+          onlyMine={{ on: onlyMine, href: `${base}/${ui}/${ONLY_PATH}?only=${onlyMine ? 'off' : 'on'}${pageQuery ? `&back=${encodeURIComponent(pageQuery)}` : ''}` }}
           standing={standing}
         />,
       );
@@ -265,6 +274,27 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     });
     return sendPage(c, ui, rendered);
   });
+
+  // "Only items in my language": a link, so it works with scripts off; remembered for a year like
+  // the page's language, and undone the same way. `back` is the river's query to return to.
+  for (const ui of LANGUAGES) {
+    app.get(`/${ui}/${ONLY_PATH}`, (c) =>
+      handle(c, ui, async () => {
+        const params = new URL(c.req.url).searchParams;
+        checkParameters(params, ['only', 'back']);
+        const [only] = oneOf('only', listParam(params, 'only'), ['on', 'off'] as const);
+        // Only ever a query on the river, re-encoded: it cannot lead elsewhere. One too long to be ours leads to the river.
+        const back = params.get('back') ?? '';
+        const search = back.length > 2000 ? '' : new URLSearchParams(back).toString();
+        return c.body(null, 303, {
+          Location: `${base}/${ui}/${search ? `?${search}` : ''}`,
+          'Set-Cookie': onlyLanguageCookie(only !== 'off', { base, secure: secureCookie }),
+          'Cache-Control': 'no-store',
+          ...COMMON_HEADERS,
+        });
+      }),
+    );
+  }
 
   // "Save this selection": a plain form, so it works with scripts off. It must come from our own
   // pages, and counts against the same rate and total as POST /api/saved-feeds.
@@ -325,12 +355,12 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
   async function eventsPage(c: Context<AppEnv>, ui: Language, when: 'upcoming' | 'past'): Promise<Response> {
     const params = new URL(c.req.url).searchParams;
     const sources = await listSources(db);
-    const query = parseFeedQuery(params, vocabulary(sources), EVENTS_LIMITS);
+    const query = parseFeedQuery(params, vocabulary(sources), { ...EVENTS_LIMITS, prefer: ui });
     const range = parseEventParams(params);
     const after = parseEventCursor(params);
     const ctx = contextFor(ui);
     const today = dayIn(ctx.now, range.tz);
-    const pageQuery = [pageQueryOf(query, EVENTS_LIMITS), canonicalEventParams(range)].filter(Boolean).join('&');
+    const pageQuery = [pageQueryOf(query, EVENTS_LIMITS, ui), canonicalEventParams(range)].filter(Boolean).join('&');
     const cursor = params.get('after') ?? '';
     const standing = standingOf(sources);
     const key = ['events', when, ui, pageQuery, cursor, today, standingKey(standing, ctx.now)].join('\u0000');
@@ -419,7 +449,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
     if (view === 'events') {
       // Upcoming events by date; one that has ended leaves the list within a quarter of an hour.
       const at = Math.floor(ctx.now / EMBED_EVENTS_STEP_MS) * EMBED_EVENTS_STEP_MS;
-      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at, standingKey(standing, ctx.now)].join('\u0000');
+      const key = ['embed-events', ui, dark ? 'dark' : 'light', filter, query.limit, rows ?? '', at, standingKey(standing, ctx.now), query.prefer ?? ''].join('\u0000');
       const rendered = await cache.get(key, async () => {
         const { before: _b, offset: _o, order: _r, ...selection } = query;
         const items = await queryEvents(db, { ...selection, when: 'upcoming', at: new Date(at) });
@@ -429,7 +459,7 @@ export function createReaderRoutes(deps: ReaderDeps): Hono<AppEnv> {
       });
       return send(rendered);
     }
-    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now), standingKey(standing, ctx.now)].join('\u0000');
+    const key = ['embed', ui, dark ? 'dark' : 'light', filter, query.limit, query.order, rows ?? '', dayNumber(ctx.now), standingKey(standing, ctx.now), query.prefer ?? ''].join('\u0000');
     const rendered = await cache.get(key, async () => {
       const items = await queryItems(db, { ...query, before: undefined, offset: undefined });
       const heading = headingOf(query, ui, ctx.w.embedAll);

@@ -45,6 +45,8 @@ const en = {
   position: (from: number, to: number) => `Items ${from}–${to}`,
   alsoBy: 'Also published by',
   subscribeShort: 'Subscribe',
+  onlyMine: 'Only items in English',
+  everyLanguage: 'Every language',
 
   subscribeHeading: 'Subscribe to this selection',
   subscribeIntro: 'Follow exactly what this page lists in any feed reader, with no account. Copy one of these addresses into your reader:',
@@ -243,6 +245,8 @@ const fr: Words = {
   position: (from, to) => `Contenus ${from} à ${to}`,
   alsoBy: 'Aussi publié par',
   subscribeShort: 'S’abonner',
+  onlyMine: 'Seulement en français',
+  everyLanguage: 'Toutes les langues',
 
   subscribeHeading: 'S’abonner à cette sélection',
   subscribeIntro: 'Suivez exactement ce que liste cette page dans n’importe quel lecteur de fils, sans compte. Copiez une de ces adresses dans votre lecteur\u00a0:',

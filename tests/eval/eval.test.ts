@@ -41,6 +41,11 @@ describe('normalize/ on the labelled set', () => {
     expect(report.nearMisses.merged).toEqual([]);
   });
 
+  it('finds duplicates among the pairs the store looks up (same link, fingerprint key or link stem) with recall ≥ 0.95', () => {
+    expect(report.duplicatesFromCandidates.precision).toBe(1);
+    expect(report.duplicatesFromCandidates.recall).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('never links a translation that is not one', () => {
     expect(report.translations.precision).toBe(1);
   });

@@ -7,12 +7,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ITEM_TYPES, type ItemLanguage, type ItemType, type SourceSpec } from '../../src/core/types.ts';
-import { canonicalUrl, translationKey } from '../../src/normalize/canonical-url.ts';
+import { canonicalUrl, linkStem, translationKey } from '../../src/normalize/canonical-url.ts';
 import { chooseItemLanguage } from '../../src/normalize/detect-language.ts';
 import { computeFingerprint, fingerprintKeys } from '../../src/normalize/fingerprint.ts';
 import { classifyType } from '../../src/normalize/item-type.ts';
 import { compareStories, type StoryFacts } from '../../src/normalize/same-story.ts';
 import { compileTaxonomy, tagTopics } from '../../src/normalize/topics.ts';
+import { compileLexicon } from '../../src/normalize/lexicon.ts';
+import { twinEvidence } from '../../src/normalize/twin-evidence.ts';
+import { publisherKeys, twinScore, type TwinFacts } from '../../src/normalize/twins.ts';
 import { parseFeedsFile } from '../../src/sources/feeds-file.ts';
 
 export const EVAL_DIR = new URL('../fixtures/eval/', import.meta.url);
@@ -64,7 +67,7 @@ export interface EvalReport {
   language: { accuracy: number; declaredOnlyAccuracy: number; errors: { id: string; expected: ItemLanguage; got: ItemLanguage }[] };
   type: { accuracy: number; perType: Record<string, PrecisionRecall & { support: number }>; errors: { id: string; expected: ItemType; got: ItemType }[] };
   duplicates: PrecisionRecall & { pairs: number };
-  /** The same, comparing only the pairs a store would fetch: same canonical URL, or a shared fingerprint key within the window. */
+  /** The same, comparing only the pairs a store would fetch: same canonical URL, or a shared fingerprint key or link stem within the window. */
   duplicatesFromCandidates: PrecisionRecall & { pairs: number; candidates: number };
   translations: PrecisionRecall & { pairs: number };
   nearMisses: { pairs: number; merged: string[] };
@@ -173,9 +176,11 @@ export async function evaluate(options: { dir?: URL; feedsFile?: URL } = {}): Pr
   }));
   const index = new Map(items.map((item, i) => [item.id, i]));
   const keys = facts.map((f) => new Set(fingerprintKeys(f.fingerprint)));
+  const stems = facts.map((f) => linkStem(f.canonicalUrl!));
   const isCandidate = (i: number, j: number) =>
     facts[i].canonicalUrl === facts[j].canonicalUrl ||
-    (Math.abs(facts[i].publishedAt.getTime() - facts[j].publishedAt.getTime()) <= WINDOW_MS && [...keys[i]].some((k) => keys[j].has(k)));
+    (Math.abs(facts[i].publishedAt.getTime() - facts[j].publishedAt.getTime()) <= WINDOW_MS &&
+      ([...keys[i]].some((k) => keys[j].has(k)) || (stems[i] !== undefined && stems[i] === stems[j])));
   const predictedDup = new UnionFind(items.length);
   const candidateDup = new UnionFind(items.length);
   const translationEdges: [number, number][] = [];
@@ -191,6 +196,35 @@ export async function evaluate(options: { dir?: URL; feedsFile?: URL } = {}): Pr
       } else if (relation === 'translation') translationEdges.push([i, j]);
     }
   }
+  // Items no URL links to a translation get their twin from their content, as the store does:
+  // in order of publication, each takes the best-scoring earlier item not linked yet.
+  const lexicon = compileLexicon(feeds.lexicon);
+  const twinFacts: TwinFacts[] = items.map((item, i) => ({
+    language: facts[i].language,
+    publishedAt: facts[i].publishedAt,
+    publisherKeys: publisherKeys(sources.get(item.source)!),
+    evidence: twinEvidence({ title: item.title, summary: item.summary, url: item.url, language: facts[i].language }, lexicon),
+  }));
+  const hasTranslation = new Set(translationEdges.flat());
+  const order = items.map((_, i) => i).sort((x, y) => facts[x].publishedAt.getTime() - facts[y].publishedAt.getTime() || x - y);
+  const met: number[] = [];
+  for (const i of order) {
+    if (!hasTranslation.has(i)) {
+      let best = -1;
+      let bestScore = 0;
+      for (const j of met) {
+        if (hasTranslation.has(j)) continue;
+        const score = twinScore(twinFacts[i], twinFacts[j]);
+        if (score !== null && score > bestScore) [best, bestScore] = [j, score];
+      }
+      if (best >= 0) {
+        translationEdges.push([i, best]);
+        hasTranslation.add(i).add(best);
+      }
+    }
+    met.push(i);
+  }
+
   const trueDup = new UnionFind(items.length);
   const trueTranslationEdges: [number, number][] = [];
   items.forEach((item, i) => {

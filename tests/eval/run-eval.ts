@@ -1,7 +1,9 @@
 // Prints the normalize/ evaluation as readable tables: `npm run eval` (add --errors to list
 // every miss).
 import { evaluate, HOLDOUT_DIR, type PrecisionRecall } from './evaluate.ts';
+import { evaluateTwins, TWINS_HOLDOUT_DIR } from './evaluate-twins.ts';
 import { evaluateEvents, eventsOnGeneralSet, EVENTS_HOLDOUT_DIR, type EventReport, type Rate } from './evaluate-events.ts';
+import { evaluateSearch, type Share } from './evaluate-search.ts';
 
 const report = await evaluate();
 const showErrors = process.argv.includes('--errors');
@@ -28,7 +30,7 @@ console.log(row('duplicate pairs', report.duplicates, `  ${String(report.duplica
 console.log(row('translation pairs', report.translations, `  ${String(report.translations.pairs).padStart(10)}`));
 console.log(
   row('duplicates, store-style', report.duplicatesFromCandidates, `  ${String(report.duplicatesFromCandidates.pairs).padStart(10)}`) +
-    `   (only same-URL or shared-key pairs: ${report.duplicatesFromCandidates.candidates} of ${(report.items * (report.items - 1)) / 2} compared)`,
+    `   (only same-URL, shared-key or same-link-stem pairs: ${report.duplicatesFromCandidates.candidates} of ${(report.items * (report.items - 1)) / 2} compared)`,
 );
 console.log(`${'near misses merged'.padEnd(24)} ${report.nearMisses.merged.length} of ${report.nearMisses.pairs}${report.nearMisses.merged.length ? `: ${report.nearMisses.merged.join(', ')}` : ''}`);
 
@@ -40,6 +42,15 @@ console.log(row('translation pairs', holdout.translations));
 console.log(`${'language accuracy'.padEnd(24)} ${pct(holdout.language.accuracy)}`);
 console.log(`${'type accuracy'.padEnd(24)} ${pct(holdout.type.accuracy)}`);
 console.log(`${'near misses merged'.padEnd(24)} ${holdout.nearMisses.merged.length} of ${holdout.nearMisses.pairs}`);
+
+const twins = await evaluateTwins();
+const twinsHoldout = await evaluateTwins(TWINS_HOLDOUT_DIR);
+console.log(`\nEnglish/French twins from their content — ${twins.items} items, ${twins.twinPairs} twin pairs, ${twins.nonTwinPairs} labelled near misses (tests/fixtures/twins/)`);
+console.log(`${''.padEnd(24)} ${'prec'.padStart(6)} ${'recall'.padStart(6)}    TP wrong missed  near misses linked`);
+const twinRow = (name: string, r: typeof twins) =>
+  `${name.padEnd(24)} ${pct(r.precision)} ${pct(r.recall)}  ${String(r.truePositives).padStart(4)} ${String(r.wrong.length).padStart(5)} ${String(r.missed.length).padStart(6)}  ${r.nearMissesLinked.length} of ${r.nonTwinPairs}`;
+console.log(twinRow('main set', twins));
+console.log(twinRow(`held-out (${twinsHoldout.twinPairs} pairs)`, twinsHoldout));
 
 const events = await evaluateEvents();
 const eventsHoldout = await evaluateEvents({ dir: EVENTS_HOLDOUT_DIR });
@@ -56,10 +67,30 @@ eventRows(events).forEach(([name, r], i) => console.log(`${name.padEnd(24)} ${sh
 console.log(`${'non-events given one'.padEnd(24)} ${String(events.nonEvents.invented.length).padStart(6)} of ${events.nonEvents.of}${' '.repeat(10)}${String(eventsHoldout.nonEvents.invented.length).padStart(3)} of ${eventsHoldout.nonEvents.of}`);
 console.log(`${'general set non-events'.padEnd(24)} ${String(general.invented.length).padStart(6)} of ${general.nonEvents} given an event (tests/fixtures/eval/ and eval-holdout/)`);
 
+const search = await evaluateSearch();
+const found = (s: Share) => `${pct(s.of ? s.found / s.of : 1)}  ${String(s.found).padStart(4)} of ${String(s.of).padEnd(4)}`;
+console.log(`\nBilingual search — ${search.items} labelled items, ${search.queries.length} queries (tests/fixtures/search/)`);
+console.log(`${''.padEnd(24)} ${'items of the query’s topic found'}`);
+console.log(`${'French query, English'.padEnd(24)} ${found(search.frToEn)}`);
+console.log(`${'English query, French'.padEnd(24)} ${found(search.enToFr)}`);
+for (const q of search.queries) {
+  console.log(`${`  ${q.q}`.padEnd(24)} other language ${found(q.across)}  own language ${found(q.same)}  off topic ${q.offTopic.length}${q.ownLanguageFirst ? '' : '  (own language not first)'}`);
+}
+
 if (showErrors) {
+  for (const q of search.queries) for (const id of [...q.across.missed, ...q.same.missed]) console.log(`  search miss: ${q.q} → ${id}`);
   console.log('\nEvent misses');
   for (const m of [...events.misses, ...eventsHoldout.misses]) console.log(`  ${m.id.padEnd(14)} ${m.what.padEnd(18)} expected ${m.expected}, got ${m.got}`);
   for (const id of [...events.nonEvents.invented, ...eventsHoldout.nonEvents.invented, ...general.invented]) console.log(`  non-event given an event: ${id}`);
+  console.log('\nTwin errors');
+  for (const r of [twins, twinsHoldout]) {
+    for (const [what, list] of [['wrong', r.wrong], ['missed', r.missed]] as const) {
+      for (const pair of list) {
+        const s = r.signals.get(pair);
+        console.log(`  ${what.padEnd(7)} ${pair}  ${s ? `${s.conflict ? `conflict: ${s.conflict} ` : ''}title ${s.titleSim.toFixed(2)} body ${s.bodySim.toFixed(2)} shared ${s.shared} ${s.minutesApart} min apart` : 'not comparable (language, publisher or window)'}`);
+      }
+    }
+  }
   console.log('\nTopic errors (missing / extra)');
   for (const e of report.topicErrors) console.log(`  ${e.id.padEnd(12)} -[${e.missing.join(', ')}] +[${e.extra.join(', ')}]`);
   console.log('\nLanguage errors');

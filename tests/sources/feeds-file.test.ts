@@ -107,3 +107,21 @@ ${source('    topics: [housing, nonsense]\n').replace('province: ns', 'province:
   });
 });
 
+
+describe('the lexicon section', () => {
+  it('takes English–French pairs, each side a phrase or a list of spellings', () => {
+    const file = parseFeedsFile(`lexicon:\n  - { en: drop-in, fr: halte-accueil }\n  - en: [newcomer hub, welcome hub]\n    fr: carrefour d'accueil\nsources:\n${source()}`);
+    expect(file.lexicon).toEqual([
+      { en: 'drop-in', fr: 'halte-accueil' },
+      { en: 'newcomer hub|welcome hub', fr: "carrefour d'accueil" },
+    ]);
+  });
+
+  it('is optional', () => {
+    expect(parseFeedsFile(`sources:\n${source()}`).lexicon).toEqual([]);
+  });
+
+  it('refuses a pair without both sides, with its line', () => {
+    expect(problems(`lexicon:\n  - { en: drop-in }\nsources:\n${source()}`).join('\n')).toMatch(/line 2: lexicon\.0\.fr/);
+  });
+});

@@ -24,6 +24,8 @@ describe.each(databaseKinds)('stories, topics and search on %s', (kind) => {
       spec('ocasi', { organization: 'OCASI', region: 'ontario', province: 'on' }),
       spec('p2p', { organization: 'Pathways to Prosperity', region: 'national', languages: ['en', 'fr'] }),
       spec('ccr', { organization: 'Canadian Council for Refugees', region: 'national', languages: ['en', 'fr'] }),
+      spec('nbmc-en', { organization: 'New Brunswick Multicultural Council', url: 'https://nbmc-cmnb.example.ca/feed/', languages: ['en'] }),
+      spec('nbmc-fr', { organization: 'Conseil multiculturel du Nouveau-Brunswick', url: 'https://nbmc-cmnb.example.ca/fr/feed/', languages: ['fr'] }),
     ]);
   });
   afterAll(() => cleanup());
@@ -130,5 +132,35 @@ describe.each(databaseKinds)('stories, topics and search on %s', (kind) => {
     const ranked = await queryItems(database.db, { limit: 10, q: 'mental health youth', order: 'relevance' });
     expect(ranked[0].title).toBe('Call for proposals: youth mental health programs for newcomer families');
     expect(await queryItems(database.db, { limit: 10, q: 'zzzqqq' })).toEqual([]);
+  });
+
+  it('a cross-post with a shortened headline and a link cut short joins its story', async () => {
+    const summaryHtml = 'Join member agencies from across British Columbia on January 15, 2026 at the Sheraton Vancouver Wall Centre for our Annual General Meeting and Forum on sustaining settlement services.';
+    await ingest('amssa', [{ guid: 'agm', title: 'Now open: Registration for the 2026 AMSSA Annual General Meeting and Forum, January 15', summaryHtml, link: 'https://www.amssa.example.ca/news/now-open-registration-for-the-2026-amssa-annual-general-meeting-and-forum/', published: '2024-05-22T18:00:00Z' }]);
+    await ingest('ocasi', [{ guid: 'agm-x', title: '2026 AMSSA AGM & Forum, Jan. 15', summaryHtml, link: 'https://www.amssa.example.ca/news/now-open-registration-for-the-2026-amssa-annua?utm_source=x', published: '2024-05-23T15:00:00Z' }]);
+    const copies = await queryItems(database.db, { limit: 10, q: 'Sheraton Wall Centre', clusters: false });
+    expect(copies).toHaveLength(2);
+    expect(new Set(copies.map((i) => i.clusterId)).size).toBe(1);
+  });
+
+  it('an organization’s English and French posts are linked from their content, with translated slugs', async () => {
+    await ingest('nbmc-en', [
+      { guid: 'en-1', title: 'Webinar: Anti-racism in the workplace for small employers', summaryHtml: 'Wednesday, October 22, 2025, noon to 1 p.m. (Atlantic). A practical session for small and medium employers on preventing and responding to racism at work.', link: 'https://nbmc-cmnb.example.ca/2025/10/webinar-anti-racism-workplace/', published: '2024-05-24T13:00:00Z' },
+      { guid: 'en-2', title: 'Webinar: Inclusive hiring practices for small employers', summaryHtml: 'Wednesday, October 29, 2025, noon to 1 p.m. (Atlantic). How small and medium employers can reach, interview and onboard newcomer candidates.', link: 'https://nbmc-cmnb.example.ca/2025/10/webinar-inclusive-hiring/', published: '2024-05-24T13:05:00Z' },
+    ]);
+    await ingest('nbmc-fr', [
+      { guid: 'fr-1', title: 'Webinaire : L’antiracisme en milieu de travail pour les petits employeurs', summaryHtml: 'Le mercredi 22 octobre 2025, de midi à 13 h (heure de l’Atlantique). Une séance pratique pour les petites et moyennes entreprises sur la prévention du racisme au travail.', link: 'https://nbmc-cmnb.example.ca/fr/2025/10/webinaire-antiracisme-milieu-travail/', published: '2024-05-24T13:10:00Z' },
+      { guid: 'fr-3', title: 'Webinaire : L’antiracisme en milieu de travail pour les organismes', summaryHtml: 'Le mercredi 5 novembre 2025, de midi à 13 h (heure de l’Atlantique). Une séance pratique pour les organismes communautaires sur la prévention du racisme.', link: 'https://nbmc-cmnb.example.ca/fr/2025/10/webinaire-antiracisme-organismes/', published: '2024-05-24T13:20:00Z' },
+    ]);
+    const items = await queryItems(database.db, { limit: 20, sources: ['nbmc-en', 'nbmc-fr'], clusters: false });
+    const byTitle = (title: string) => items.find((i) => i.title.startsWith(title))!;
+    const en = byTitle('Webinar: Anti-racism');
+    const fr = byTitle('Webinaire : L’antiracisme en milieu de travail pour les petits');
+    expect(fr.translation?.id).toBe(en.id);
+    expect(en.translation?.id).toBe(fr.id);
+    // Not merged: two items, two clusters; the other posts stay alone.
+    expect(en.clusterId).not.toBe(fr.clusterId);
+    expect(byTitle('Webinar: Inclusive').translation).toBeFalsy();
+    expect(byTitle('Webinaire : L’antiracisme en milieu de travail pour les organismes').translation).toBeFalsy();
   });
 });

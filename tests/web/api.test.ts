@@ -88,7 +88,7 @@ describe.each(databaseKinds)('JSON API on %s', (kind) => {
       parameter: 'amp;lang',
       suggestion: 'lang',
       escapedAmpersand: true,
-      accepted: ['topic', 'region', 'province', 'lang', 'type', 'source', 'q', 'since', 'clusters', 'limit', 'sort', 'ui', 'before', 'page'],
+      accepted: ['topic', 'region', 'province', 'lang', 'type', 'source', 'q', 'since', 'clusters', 'limit', 'sort', 'ui', 'prefer', 'before', 'page'],
     });
     // Tracking parameters that newsletters add are not misspellings.
     expect((await app.request('/api/items?lang=fr&utm_source=newsletter&utm_medium=email&mc_cid=abc&fbclid=x')).status).toBe(200);

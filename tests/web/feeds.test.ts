@@ -205,7 +205,7 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     const spellings = [
       '/feeds/all.json?lang=en,fr&topic=housing',
       '/feeds/all.json?topic=housing&lang=fr&lang=en',
-      '/feeds/all.json?topic=HOUSING&lang=fr%2Cen&limit=50&ui=en&clusters=true',
+      '/feeds/all.json?topic=HOUSING&lang=fr%2Cen&limit=50&clusters=true',
       '/feeds/all.json?lang=fr+en&topic=housing,housing&utm_source=newsletter',
       '/feeds/all.json?topic=housing&lang=en&lang=fr&before=abc',
     ];
@@ -214,6 +214,9 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     expect(etags.size).toBe(1);
     for (const r of answers) expect(((await r.json()) as { feed_url: string }).feed_url).toBe(`${PUBLIC}/feeds/all.json?lang=en%2Cfr&topic=housing`);
     expect(cache.size()).toBe(1);
+    // `ui=en` asks for each story once, in English: another feed, named so.
+    const english = (await (await small.request('/feeds/all.json?topic=housing&lang=fr,en&ui=en')).json()) as { feed_url: string };
+    expect(english.feed_url).toBe(`${PUBLIC}/feeds/all.json?lang=en%2Cfr&topic=housing&prefer=en`);
     // A thousand distinct queries: the cache holds what fits, never more.
     for (let i = 0; i < 1000; i++) {
       const res = await small.request(`/feeds/all.rss?q=word${i}&lang=en`);
@@ -278,7 +281,7 @@ describe.each(databaseKinds)('output feeds on %s', (kind) => {
     ['/feeds/all.rss?since=last-week', 400, /since: must be a date/],
     ['/feeds/all.rss?limit=500', 400, /limit: must be a whole number from 1 to 200/],
     ['/feeds/all.rss?region=yukon', 400, /region: unknown value "yukon"/],
-    ['/feeds/all.rss?topc=housing', 400, /^"topc": not a parameter of this address; did you mean "topic"\?; accepted: topic, region, province, lang, type, source, q, since, clusters, limit, ui, sort, before, page$/],
+    ['/feeds/all.rss?topc=housing', 400, /^"topc": not a parameter of this address; did you mean "topic"\?; accepted: topic, region, province, lang, type, source, q, since, clusters, limit, ui, sort, prefer, before, page$/],
     ['/topics/housing.atom?Lang=fr', 400, /^"Lang": not a parameter of this address; did you mean "lang"\?/],
     ['/feeds/all.json?topic=housing&amp;lang=fr', 400, /^"amp;lang": not a parameter of this address: the address has "&amp;" where "&" belongs .*; use "lang"/],
     ['/sources/isans.rss?colour=blue', 400, /^"colour": not a parameter of this address; accepted:/],

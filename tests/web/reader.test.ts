@@ -99,8 +99,12 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toMatch(/^<!doctype html><html lang="fr">/);
       expect(html).toContain('<a href="/en/?topic=housing" lang="en" hreflang="en">English</a>');
       expect(html).toContain('<link rel="alternate" hreflang="en" href="/en/?topic=housing"/>');
-      expect(html).toContain(`<h3 lang="en"><a href="/fr/items/${ids.housing}">${ENTRIES.housing.title}</a></h3>`);
+      // The story told in both languages is listed once, in French, with the way to its English twin.
       expect(html).toContain(`<h3><a href="/fr/items/${ids.housingFr}">`);
+      expect(html).not.toContain(`<h3 lang="en"><a href="/fr/items/${ids.housing}">`);
+      expect(html).toContain(`<a href="/fr/items/${ids.housing}" lang="en" hreflang="en">Read in English</a>`);
+      // An item only in English stays, marked as English.
+      expect((await page('/fr/?source=ontario-hub&type=job')).html).toContain(`<h3 lang="en"><a href="/fr/items/${ids.job}">${ENTRIES.job.title}</a></h3>`);
       expect(html).toContain('Filtrer');
       expect(html).toContain('<a href="/fr/?topic=housing">Logement</a>');
       const item = await page(`/fr/items/${ids.housing}`);
@@ -154,7 +158,9 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(res.status).toBe(200);
       const titles = riverTitles(html);
       expect(titles).toHaveLength(20);
-      expect(titles.slice(0, 3)).toEqual([ENTRIES.housingFr.title, ENTRIES.housing.title, ENTRIES.funding.title]);
+      // The French twin of the housing clinic is not listed again on the English river.
+      expect(titles.slice(0, 2)).toEqual([ENTRIES.housing.title, ENTRIES.funding.title]);
+      expect(titles).not.toContain(ENTRIES.housingFr.title);
       // The cross-post joined its original's cluster: shown once, with the other publisher named.
       expect(titles).not.toContain(ENTRIES.housingRepost.title);
       expect(html).toContain('Also published by: Pacific Settlement Knowledge Hub');
@@ -170,16 +176,24 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
 
     it('filters with the feeds’ vocabulary: topic, region, province, language, type, source, search', async () => {
       const titles = async (q: string) => riverTitles((await page(`/en/?${q}`)).html);
-      expect(await titles('topic=housing')).toEqual(expect.arrayContaining([ENTRIES.housing.title, ENTRIES.housingFr.title]));
+      expect(await titles('topic=housing')).toEqual(expect.arrayContaining([ENTRIES.housing.title]));
       expect(await titles('topic=housing')).not.toContain(ENTRIES.job.title);
       expect(await titles('type=job')).toEqual([ENTRIES.job.title]);
-      expect(await titles('province=ns')).toEqual([ENTRIES.housingFr.title, ENTRIES.housing.title]);
+      expect(await titles('province=ns')).toEqual([ENTRIES.housing.title]);
+      // Asked for French items, the English river shows the French twin.
+      expect(await titles('province=ns&lang=fr')).toEqual([ENTRIES.housingFr.title]);
       expect(await titles('region=north')).toEqual([ENTRIES.french.title]);
       expect(await titles('source=carrefour')).toEqual([ENTRIES.funding.title]);
       const fr = await titles('lang=fr&limit=50');
       expect(fr.length).toBeGreaterThan(5);
       expect(fr).not.toContain(ENTRIES.housing.title);
-      expect(await titles('q=logement+abordable')).toEqual([ENTRIES.housingFr.title]);
+      // A French search also finds the English items on its topic; of the clinic, told in both
+      // languages, the English river lists the English twin.
+      const logement = await titles('q=logement+abordable');
+      expect(logement[0]).toBe(ENTRIES.housing.title);
+      expect(logement).not.toContain(ENTRIES.housingFr.title);
+      expect(logement).not.toContain(ENTRIES.job.title);
+      expect(riverTitles((await page('/fr/?q=logement+abordable')).html)[0]).toBe(ENTRIES.housingFr.title);
       expect(await titles('q=whitehorse')).toEqual([ENTRIES.french.title]);
       // Ranked by relevance unless asked otherwise.
       expect((await titles('q=interpreter'))[0]).toBe(ENTRIES.interpretation.title);
@@ -222,8 +236,9 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       }
       expect(pages).toBe(4);
       expect(new Set(seen).size).toBe(seen.length);
-      expect(seen).toHaveLength(Object.keys(ENTRIES).length - 1 + FILLER);
-      const api = (await (await get('/api/items?limit=200')).json()) as { items: { title: string }[] };
+      // Every story once: the cross-post joined its original, and the two French twins are reached from their English items.
+      expect(seen).toHaveLength(Object.keys(ENTRIES).length - 3 + FILLER);
+      const api = (await (await get('/api/items?limit=200&prefer=en')).json()) as { items: { title: string }[] };
       expect(seen).toEqual(api.items.map((i: { title: string }) => i.title));
     });
 
@@ -410,7 +425,8 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       expect(html).toContain('Plus sur Passerelle');
       expect(html.match(/<li>/g)).toHaveLength(1);
       expect(html).toContain(`<a href="${ENTRIES.housingFr.link}" target="_blank" rel="noopener">`);
-      const en = await (await get('/embed?topic=housing&ui=fr&limit=2')).text();
+      // A widget in French lists the housing clinic in French; asked for English items, it marks them.
+      const en = await (await get('/embed?topic=housing&ui=fr&lang=en&limit=2')).text();
       expect(en).toContain(`<a href="${ENTRIES.housing.link}" target="_blank" rel="noopener" lang="en">`);
       expect(html).toContain(`<a href="${PUBLIC}/fr/?topic=housing" target="_blank" rel="noopener">Logement</a>`);
       expect(Buffer.byteLength(html)).toBeLessThan(8 * 1024);
@@ -442,7 +458,7 @@ describe.each(databaseKinds)('web reader on %s', (kind) => {
       ['/embed?theme=blue', /“theme” does not take “blue”\. Accepted: light, dark\./],
       ['/embed?limit=99', /“limit” must be a whole number from 1 to 50\./],
       ['/embed?height=0', /“height” must be a whole number from 1 to 50\./],
-      ['/embed?topc=housing&ui=en', /“topc” is not a parameter of this address\. Did you mean “topic”\? It takes: topic, region, province, lang, type, source, q, since, clusters, limit, sort, ui, theme, height, view\./],
+      ['/embed?topc=housing&ui=en', /“topc” is not a parameter of this address\. Did you mean “topic”\? It takes: topic, region, province, lang, type, source, q, since, clusters, limit, sort, ui, prefer, theme, height, view\./],
       // Pasted into a CMS's URL field, the snippet's "&amp;" came back: said in the widget's language.
       ['/embed?ui=fr&amp;topic=housing', /L’adresse contient «\u00a0&amp;amp;\u00a0» là où il faut «\u00a0&amp;\u00a0» .*utilisez «\u00a0topic\u00a0»\./],
       ['/embed?lang=fr&topc=housing', /«\u00a0topc\u00a0» n’est pas un paramètre de cette adresse\. Vouliez-vous dire «\u00a0topic\u00a0»\u00a0\?/],

@@ -196,7 +196,7 @@ describe.each(databaseKinds)('POST /websub on %s', (kind) => {
     const spellings = [
       `${PUBLIC}/feeds/all.rss?topic=housing&lang=fr,en`,
       `${PUBLIC}/feeds/all.rss?lang=fr&lang=en&topic=housing,housing`,
-      `${PUBLIC}/feeds/all.rss?topic=HOUSING&lang=en+fr&limit=50&ui=en&clusters=true`,
+      `${PUBLIC}/feeds/all.rss?topic=HOUSING&lang=en+fr&limit=50&clusters=true`,
       `HTTPS://HUB.EXAMPLE.CA:443/feeds/all.rss?lang=en%2Cfr&topic=housing`,
       `${PUBLIC}/feeds/%61ll.RSS?topic=housing&lang=en,fr`,
     ];

@@ -4,7 +4,7 @@
 // normalize/sanitize-html.ts with a frozen policy; it is the only HTML not written by us.
 import { formatDate } from '../../core/locale.ts';
 import type { ItemLanguage } from '../../core/types.ts';
-import { LANGUAGE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
+import { LANGUAGE_LABELS, READ_IN, TYPE_SINGULAR } from '../../core/words.ts';
 import type { ItemRef, ItemView } from '../../store/items-query.ts';
 import { EventBlock } from './event-parts.tsx';
 import { foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
@@ -42,6 +42,13 @@ export function ItemPage(props: { ctx: PageContext; item: ItemView; feeds: FeedL
       </p>
       <article class="item">
         <h1 lang={lang}>{item.title}</h1>
+        {item.translation && (item.translation.language === 'en' || item.translation.language === 'fr') ? (
+          <p class="twin">
+            <a href={pageHref(ctx, `items/${item.translation.id}`)} lang={foreignLang(ctx, item.translation.language)} hreflang={item.translation.language}>
+              {READ_IN[item.translation.language]}
+            </a>
+          </p>
+        ) : null}
         <dl class="facts">
           <dt>{w.publishedBy}</dt>
           <dd>

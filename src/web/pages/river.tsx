@@ -5,11 +5,11 @@
 // the box to subscribe to, save or embed exactly this selection.
 import { compareText, formatDayAndDate, formatShortDate } from '../../core/locale.ts';
 import { ITEM_TYPES, PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
+import { LANGUAGE_LABELS, PROVINCE_LABELS, READ_IN, REGION_LABELS, TYPE_LABELS, TYPE_SINGULAR } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
 import type { HubStanding } from '../../pipeline/hub-standing.ts';
 import type { FeedQuery } from '../../publish/feed-query.ts';
-import type { ItemView } from '../../store/items-query.ts';
+import type { ItemRef, ItemView } from '../../store/items-query.ts';
 import type { SourceView } from '../source-views.ts';
 import { EmailDigestForm, type EmailFormLinks } from './digest-pages.tsx';
 import { CalendarLink } from './calendar-link.tsx';
@@ -57,6 +57,8 @@ export interface RiverProps {
   feeds: FeedLink[];
   /** The same page in the other language. */
   switchHref: string;
+  /** "Only items in my language": whether it is on, and the link that turns it on or off. */
+  onlyMine?: { on: boolean; href: string };
   /** Where the hub stands: an empty river explains a hub with no items yet. */
   standing?: HubStanding;
 }
@@ -92,6 +94,7 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
           {formatDayAndDate(item.publishedAt, ctx.now, ui)}
         </time>{' '}
         · {meta}
+        {item.translation ? <TwinLink ctx={ctx} twin={item.translation} /> : null}
       </p>
       {item.event ? <EventLine ctx={ctx} event={item.event} /> : null}
       {item.summary ? (
@@ -113,6 +116,20 @@ function ItemCard(props: { ctx: PageContext; item: ItemView }) {
         </p>
       ) : null}
     </li>
+  );
+}
+
+/** The same item in the other official language, in the words of that language. */
+export function TwinLink(props: { ctx: PageContext; twin: ItemRef }) {
+  const { ctx, twin } = props;
+  if (twin.language !== 'en' && twin.language !== 'fr') return null;
+  return (
+    <>
+      {' · '}
+      <a href={pageHref(ctx, `items/${twin.id}`)} lang={foreignLang(ctx, twin.language)} hreflang={twin.language}>
+        {READ_IN[twin.language]}
+      </a>
+    </>
   );
 }
 
@@ -390,6 +407,14 @@ export function RiverPage(props: RiverProps) {
       <p class="lede">
         <span class="lede-text">{w.tagline} · </span>
         <a href="#subscribe">{w.subscribeShort}</a>
+        {props.onlyMine ? (
+          <>
+            {' · '}
+            <a href={props.onlyMine.href} rel="nofollow">
+              {props.onlyMine.on ? w.everyLanguage : w.onlyMine}
+            </a>
+          </>
+        ) : null}
       </p>
       <SearchForm {...props} />
       <div class="river">
