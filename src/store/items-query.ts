@@ -227,7 +227,7 @@ export async function filterOf(db: Db, q: ItemQuery, options: { byRelevance?: bo
   const twinIds = q.q ? await twinsOfMatches(db, q.q) : [];
   const where = [...filterOn(items, q, sourceIds, twinIds), ...same(items)];
   if (q.q) {
-    // A cross search's walk also reads the language and topics of the items it passes.
+    // A cross search's walk also reads the language and topics of the items it passes (both in items_search_walk_idx).
     const ids = await textCandidates(db, where, !!options.byRelevance, where.length === 1, !!q.crossSearch);
     if (ids) where.push(ids.length ? inArray(items.id, ids) : sql`false`);
   }

@@ -172,8 +172,9 @@ export const items = pgTable(
     index('items_event_start_idx')
       .on(t.eventStartAt, t.id, t.eventEndAt, t.language, t.type, t.province, t.sourceId, t.clusterId, t.regions, t.topics)
       .where(sql`${t.eventStartAt} is not null`),
-    // Also items_search_walk_idx (published_at desc, id desc) INCLUDE (search), made by migration
-    // 0009 because drizzle cannot spell INCLUDE: a common word's search walks it (items-query.ts).
+    // Also items_search_walk_idx (published_at desc, id desc) INCLUDE (search, language, topics),
+    // made by migration because drizzle cannot spell INCLUDE: a common word's search walks it
+    // (items-query.ts), and a bilingual search tests each item's language and topics on the way.
   ],
 );
 
