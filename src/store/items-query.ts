@@ -4,7 +4,7 @@
 import { and, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ItemLanguage, ItemType, Language, Province, Region } from '../core/types.ts';
-import { queryRows, textArray, type Db, type Tx } from './db.ts';
+import { intArray, queryRows, textArray, type Db, type Tx } from './db.ts';
 import { splitEvent, type StoredEvent } from './stored-event.ts';
 import { items, sources } from './schema.ts';
 
@@ -224,12 +224,20 @@ export async function filterOf(db: Db, q: ItemQuery, options: { byRelevance?: bo
     sourceIds = (await db.select({ id: sources.id }).from(sources).where(inArray(sources.slug, q.sources))).map((r) => r.id);
   }
   const same = options.same ?? (() => []);
-  const twinIds = q.q ? await twinsOfMatches(db, q.q) : [];
-  const where = [...filterOn(items, q, sourceIds, twinIds), ...same(items)];
+  let twinIds: number[] = [];
+  let candidates: number[] | undefined;
   if (q.q) {
+    // The matches first, then only their twins: a search's twins are looked up among the items
+    // it may show, not among every linked item holding its words.
+    const matching = [...filterOn(items, q, sourceIds), ...same(items)];
     // A cross search's walk also reads the language and topics of the items it passes (both in items_search_walk_idx).
-    const ids = await textCandidates(db, where, !!options.byRelevance, where.length === 1, !!q.crossSearch);
-    if (ids) where.push(ids.length ? inArray(items.id, ids) : sql`false`);
+    candidates = await textCandidates(db, matching, !!options.byRelevance, matching.length === 1, !!q.crossSearch);
+    twinIds = candidates ? await twinsOf(db, candidates) : await twinsOfMatches(db, q.q);
+  }
+  const where = [...filterOn(items, q, sourceIds, twinIds), ...same(items)];
+  if (candidates) {
+    const ids = [...new Set([...candidates, ...twinIds])];
+    where.push(ids.length ? inArray(items.id, ids) : sql`false`);
   }
   if (q.clusters !== false) {
     // Another copy of the same story that this filter keeps and that came first hides this one.
@@ -253,12 +261,27 @@ export async function filterOf(db: Db, q: ItemQuery, options: { byRelevance?: bo
   return where;
 }
 
+/** The items linked as translations to any of `ids`, either way (items_translation_of_idx). */
+async function twinsOf(db: Db, ids: number[]): Promise<number[]> {
+  if (!ids.length) return [];
+  const list = intArray(ids, 'bigint');
+  const rows = await queryRows<{ id: number | string }>(
+    db,
+    sql`select l.id from ${items} l where l.translation_of = any(${list}) and l.translation_of is not null
+      union
+      select m.translation_of from ${items} m where m.id = any(${list}) and m.translation_of is not null`,
+  );
+  const found = new Set(ids);
+  return rows.map((r) => Number(r.id)).filter((id) => !found.has(id));
+}
+
 /** Twins looked up for one search at most. */
 const TWIN_LIMIT = 1000;
 
 /**
  * The items whose twin holds the search's words: a French item is found by its English twin's
- * words, and the other way round. Only linked items are read (items_translation_of_idx).
+ * words, and the other way round. Only linked items are read (items_translation_of_idx), but all
+ * of those holding the words: only for a common word's search by date, which has no candidates.
  */
 async function twinsOfMatches(db: Db, q: string): Promise<number[]> {
   const rows = await queryRows<{ id: number | string }>(
