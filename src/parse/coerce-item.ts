@@ -117,7 +117,9 @@ export function coerceItems(candidates: unknown[], maxItems: number, skipped = 0
   const over = Math.max(0, items.length - maxItems) + skipped;
   if (over) {
     count(`over the per-feed cap (${maxItems})`, over);
-    warnings.push(`kept the first ${Math.min(maxItems, items.length)} of ${items.length + skipped} items`);
+    // Cut while parsing, the cap counted entries as listed (repeats among them are dropped after).
+    const [kept, of] = skipped ? [candidates.length, candidates.length + skipped] : [maxItems, items.length];
+    warnings.push(`kept the first ${kept} of ${of} items`);
     items.length = Math.min(maxItems, items.length);
   }
   return { items, dropped, warnings };
