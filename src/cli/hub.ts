@@ -120,10 +120,14 @@ async function lockDataDir(config: Readonly<Config>, logger: Logger, what: { com
 export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, database: Database, logger: Logger, overrides: Partial<PipelineDeps> = {}): HubServices {
   const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation, maxBytes: config.feedCacheBytes });
   const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
+  // WebSub's checks and deliveries read over the background jobs' own connections, with a cache of
+  // their own there, so a delivery never waits for a connection behind the web requests.
+  const jobsCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.jobsDb)).generation, maxBytes: Math.floor(config.feedCacheBytes / 4) });
+  const jobsRenderer = createFeedRenderer({ db: database.jobsDb, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: jobsCache });
   const websubJobs = createWebsubJobs({
-    db: database.db,
-    renderer,
-    cache: feedCache,
+    db: database.jobsDb,
+    renderer: jobsRenderer,
+    cache: jobsCache,
     publicUrl: config.publicUrl,
     logger,
     guard: config.fetch,

@@ -6,7 +6,10 @@
 //
 // An ingest never waits for WebSub: itemsChanged() asks for a check a moment later. The delivery
 // job's lease pass then renders the subscribed topics (a batch per pass, the oldest subscriptions
-// first), marks the subscriptions whose document changed, and leases the due deliveries. A failed
+// first), marks the subscriptions whose document changed, and leases the due deliveries, which POST
+// the document that check rendered: a change is rendered once, not again by every delivery (on a
+// busy hub each render waits behind the web requests for the database). A delivery that finds the
+// hub changed since its document was rendered is due again, and the next check decides. A failed
 // delivery backs off, then is dropped; the subscription lives until its lease ends (§7), or until
 // the callback answers 410.
 import { DEFAULT_WEBSUB_SETTINGS } from '../core/config.ts';
@@ -53,6 +56,8 @@ export type DeliveryOutcome = WebsubDeliveryOutcome;
 const REQUEST_MAX_ATTEMPTS = 3;
 /** Topics rendered per lease pass of the delivery job, so deliveries start while the rest are checked. */
 const CHECK_BATCH = 20;
+/** A delivery sends the document its check rendered if that is this recent; an older one is rendered again. */
+const RENDER_REUSE_MS = 30_000;
 
 export interface WebsubJobsOptions {
   db: Db;
@@ -114,7 +119,7 @@ type RequestResult = { kind: 'denial-told' } | VerifyOutcome;
 type DeliveryResult =
   | { kind: 'deny'; reason: string }
   | { kind: 'unrenderable'; error: string; durationMs: number }
-  | { kind: 'current'; etag: string }
+  | { kind: 'current'; etag: string; currentHash: string }
   | { kind: 'attempted'; etag: string; attempt: Exclude<DeliveryAttempt, { kind: 'aborted' }>; currentHash: string }
   | { kind: 'aborted' };
 
@@ -234,6 +239,24 @@ export function createWebsubJobs(options: WebsubJobsOptions): WebsubJobs {
   let checkedAt = -Infinity;
   let toCheck: string[] = [];
   const checkPending = () => checkWanted || toCheck.length > 0;
+  /**
+   * The document each topic's latest check rendered, with the hub generation read before it (the
+   * document is at least that new). Only topics with live subscriptions are kept.
+   */
+  const checked = new Map<string, { feed: RenderedFeed; generation: number; at: number }>();
+
+  /** The topic's document for a delivery: its check's, if recent, or rendered now. */
+  async function documentFor(topic: string): Promise<{ render: TopicRender; generation: number }> {
+    const kept = checked.get(topic);
+    if (kept && performance.now() - kept.at < RENDER_REUSE_MS) return { render: { kind: 'ok', feed: kept.feed }, generation: kept.generation };
+    const { generation } = await readGeneration(db);
+    return { render: await renderTopic(topic), generation };
+  }
+
+  /** What a delivery records as the topic's current document: its own, unless the hub changed since (then none, and it is due again). */
+  async function currentHashAfter(etag: string, generation: number): Promise<string> {
+    return (await readGeneration(db)).generation === generation ? etag : '';
+  }
 
   /** Renders a batch of subscribed topics and marks the subscriptions whose document changed. */
   async function checkSomeTopics(ctx: JobContext): Promise<void> {
@@ -244,12 +267,17 @@ export function createWebsubJobs(options: WebsubJobsOptions): WebsubJobs {
       checkedGeneration = generation;
       checkedAt = performance.now();
       toCheck = await listSubscribedTopics(db);
+      const live = new Set(toCheck);
+      for (const topic of checked.keys()) if (!live.has(topic)) checked.delete(topic);
     }
     let marked = 0;
     for (const topic of toCheck.splice(0, CHECK_BATCH)) {
       const r = await renderTopic(topic);
-      if (r.kind === 'ok') marked += await markTopicChanged(db, topic, r.feed.etag);
-      else if (r.kind === 'invalid') for (const s of await listSubscriptionsForTopic(db, topic)) await deny(s, r.reason);
+      checked.delete(topic);
+      if (r.kind === 'ok') {
+        checked.set(topic, { feed: r.feed, generation: checkedGeneration, at: performance.now() });
+        marked += await markTopicChanged(db, topic, r.feed.etag);
+      } else if (r.kind === 'invalid') for (const s of await listSubscriptionsForTopic(db, topic)) await deny(s, r.reason);
       else if (r.kind === 'error') log.warn({ topic, error: r.error }, 'topic check failed');
       // 'unknown': not under PUBLIC_URL any more (it changed); those leases simply run out.
     }
@@ -265,19 +293,15 @@ export function createWebsubJobs(options: WebsubJobsOptions): WebsubJobs {
     },
     async run(lease, signal) {
       const t0 = performance.now();
-      const r = await renderTopic(lease.topic);
+      const { render: r, generation } = await documentFor(lease.topic);
       if (r.kind === 'invalid') return { kind: 'deny', reason: r.reason };
       if (r.kind !== 'ok') return { kind: 'unrenderable', error: r.kind === 'error' ? r.error : 'topic is not a feed of this hub', durationMs: Math.round(performance.now() - t0) };
       const feed = r.feed;
       // Already dealt with (another process, or the document changed back).
-      if (feed.etag === lease.lastContentHash) return { kind: 'current', etag: feed.etag };
+      if (feed.etag === lease.lastContentHash) return { kind: 'current', etag: feed.etag, currentHash: await currentHashAfter(feed.etag, generation) };
       const attempt = await deliverFeed(feed, lease, hubUrl, caller(signal));
       if (attempt.kind === 'aborted') return attempt;
-      let currentHash = feed.etag;
-      if (attempt.kind === 'delivered') {
-        const now = await renderTopic(lease.topic);
-        if (now.kind === 'ok') currentHash = now.feed.etag;
-      }
+      const currentHash = attempt.kind === 'delivered' ? await currentHashAfter(feed.etag, generation) : feed.etag;
       return { kind: 'attempted', etag: feed.etag, attempt, currentHash };
     },
     async record(lease, result, ctx) {
@@ -291,7 +315,7 @@ export function createWebsubJobs(options: WebsubJobsOptions): WebsubJobs {
         case 'deny':
           return deny(lease, result.reason);
         case 'current':
-          return landed(await completeDelivery(db, lease, { contentHash: result.etag, currentHash: result.etag, delivered: false }));
+          return landed(await completeDelivery(db, lease, { contentHash: result.etag, currentHash: result.currentHash, delivered: false }));
         case 'unrenderable':
           return fail(lease, dlog, ctx, null, { error: result.error, permanent: false, durationMs: result.durationMs });
       }

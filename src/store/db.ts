@@ -34,6 +34,12 @@ export async function queryRows<T>(db: Db | Tx, query: ReturnType<typeof sql>): 
 
 export interface Database {
   db: Db;
+  /**
+   * For background work that must not queue behind web requests for a connection (WebSub
+   * deliveries): on PostgreSQL a small pool of its own (JOBS_POOL_SIZE connections, beside
+   * `poolSize`), on PGlite the one connection there is.
+   */
+  jobsDb: Db;
   kind: 'pglite' | 'postgres';
   /**
    * Whether an acknowledged commit is on disk ('fsync': PostgreSQL, and PGlite in a directory) or
@@ -159,6 +165,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
   timer.unref();
   return {
     db,
+    jobsDb: db,
     kind: 'pglite',
     durability,
     rows,
@@ -198,6 +205,8 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const pool = openPostgresPool(url, { max: poolSize, onReset });
   const db = drizzle(pool.client, { schema }) as unknown as Db;
+  const jobsPool = openPostgresPool(url, { max: JOBS_POOL_SIZE, onReset });
+  const jobsDb = drizzle(jobsPool.client, { schema }) as unknown as Db;
   const applyMigrations = async (folder?: string) => {
     // A single dedicated connection holds the advisory lock for the whole run, so several
     // processes starting together apply each migration exactly once.
@@ -215,12 +224,14 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
       }
       // This connection looked the array types up (text[] and the like): the pools reuse them.
       pool.loadTypes(single);
+      jobsPool.loadTypes(single);
     } finally {
       await single.end({ timeout: 5 });
     }
   };
   return {
     db,
+    jobsDb,
     kind: 'postgres',
     durability: 'fsync',
     rows: <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query),
@@ -239,12 +250,15 @@ async function openPostgres(url: string, poolSize: number, onReset?: (reason: st
       }
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), jobsPool.end()]);
     },
     migrate: applyMigrations,
     migrateTo: migrateTo(applyMigrations),
   };
 }
+
+/** Connections of the background jobs' own pool on PostgreSQL (Database.jobsDb). */
+export const JOBS_POOL_SIZE = 2;
 
 /** How long /readyz waits for the database before saying it is not ready. */
 const PING_TIMEOUT_MS = 3000;

@@ -193,6 +193,28 @@ describe.each(databaseKinds)('WebSub delivery on %s', (kind) => {
     expect(beta).toHaveLength(0);
   });
 
+  it('the ingest that changes a topic sets its delivery off itself: no lease poll is needed, and the subscriber gets the current document once', async () => {
+    // Polls an hour apart: only the ingest's own wake can start the delivery.
+    const p = process(database, { pollMs: 3_600_000, fullCheckMs: 3_600_000 });
+    const { websub, renderer, pipeline } = p;
+    const alpha = callback(subscriber, '/alpha');
+    await subscribe(p, ALPHA, '/alpha');
+    websub.start();
+    await sleep(150);
+    expect(alpha).toHaveLength(0);
+
+    alphaItems = [['k1', 'Alpha kicked off'], ...alphaItems];
+    expect(await ingest(pipeline, 'alpha')).toMatchObject({ outcome: 'ok', itemsNew: 1 });
+    await expect.poll(() => alpha.length, { timeout: 5000, interval: 20 }).toBe(1);
+    const expected = await renderer.render(renderer.addressOf(ALPHA)!);
+    expect(alpha[0].body).toBe(Buffer.from(expected.body).toString('utf8'));
+    expect(alpha[0].body).toContain('Alpha kicked off');
+
+    await websub.idle();
+    expect(await getSubscription(database.db, ALPHA, subscriber.url('/alpha'))).toMatchObject({ lastContentHash: expected.etag, pendingSince: null });
+    expect(alpha).toHaveLength(1);
+  });
+
   it('failing callbacks back off and are dropped, while a fast one is served at once and the ingest never waits', async () => {
     const outcomes: DeliveryOutcome[] = [];
     // Every callback here is on 127.0.0.1: one host, given all four slots.
