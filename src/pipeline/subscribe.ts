@@ -224,6 +224,9 @@ type Found =
 
 type NewSource = ReturnType<typeof newSourceSchema.parse>;
 
+/** Valid stand-ins for the fields a new source takes from its feed or page once it is read. */
+const DECIDED_LATER = { slug: 'decided-later', title: 'decided later', selectors: { item: 'li' } } as const;
+
 /**
  * Checks the input, refuses duplicates, then finds the source: the feed behind the address, or
  * for `kind: "page"` the page and what its selectors read. Nothing is stored.
@@ -235,17 +238,18 @@ async function findSource(input: unknown, deps: SubscribeDeps, preview: boolean)
   const isPage = req.kind === 'page';
   if (isPage && req.feedUrl) throw problemsError([{ field: 'feedUrl', message: 'only for a feed: a page source is read at its url' }]);
 
-  // Everything that does not depend on the feed is checked before any request is sent.
+  // Everything that does not depend on the feed is checked before any request is sent. What the
+  // feed or page decides later (slug and title from the feed's own, selectors from the blocks
+  // proposed) stands in as a valid value, so only what the caller gave is judged now.
   const { feedUrl: _chosen, ...fields } = req;
   const early = checkSpec(
     {
       ...fields,
-      slug: req.slug ?? 'placeholder',
-      title: req.title ?? 'placeholder',
+      slug: req.slug ?? DECIDED_LATER.slug,
+      title: req.title ?? DECIDED_LATER.title,
       languages: req.languages ?? ['en'],
       url: req.feedUrl ?? req.url,
-      // Selectors may be left out for now: the page's repeated blocks are proposed instead.
-      ...(isPage && !req.selectors ? { selectors: { item: 'placeholder' } } : {}),
+      ...(isPage && !req.selectors ? { selectors: DECIDED_LATER.selectors } : {}),
     },
     deps.topics,
   );

@@ -10,6 +10,7 @@ import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS, TYPE_LABELS } from '..
 import type { ItemQuery } from '../../store/items-query.ts';
 import { DIGEST_PAGE_WORDS, type DigestPageWords } from '../digest-words.ts';
 import { Layout, pageHref, type PageContext } from './layout.tsx';
+import { CheckGroup } from './river.tsx';
 
 export interface DigestContext extends PageContext {
   dw: DigestPageWords;
@@ -164,27 +165,6 @@ export interface ManageValues {
   suspendedReason?: string | null;
 }
 
-function Checks(props: { name: string; legend: string; options: [string, string][]; chosen: string[] | undefined }) {
-  const chosen = new Set(props.chosen ?? []);
-  return (
-    <details open={chosen.size > 0}>
-      <summary>
-        {props.legend}
-        {chosen.size ? <span class="count"> ({chosen.size})</span> : null}
-      </summary>
-      <fieldset>
-        <legend class="vh">{props.legend}</legend>
-        {props.options.map(([value, label]) => (
-          <label>
-            <input type="checkbox" name={props.name} value={value} checked={chosen.has(value)} />
-            {label}
-          </label>
-        ))}
-      </fieldset>
-    </details>
-  );
-}
-
 /** The change page: frequency, language and selection, and leaving. */
 export function DigestManagePage(props: {
   ctx: DigestContext;
@@ -222,12 +202,12 @@ export function DigestManagePage(props: {
             <label for="m-q">{dw.keywords}</label>
             <input type="text" id="m-q" name="q" value={q.q ?? ''} maxlength={200} />
           </div>
-          <Checks name="topic" legend={w.topic} options={[...ctx.topicLabels.entries()].sort(byLabel)} chosen={q.topics} />
-          <Checks name="region" legend={w.region} options={REGIONS.map((r) => [r, REGION_LABELS[r][ui]])} chosen={q.regions} />
-          <Checks name="province" legend={w.province} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel)} chosen={q.provinces} />
-          <Checks name="lang" legend={w.language} options={(['en', 'fr', 'other'] as const).map((l) => [l, LANGUAGE_LABELS[l][ui]])} chosen={q.languages} />
-          <Checks name="type" legend={w.type} options={ITEM_TYPES.map((t) => [t, TYPE_LABELS[t][ui]])} chosen={q.types} />
-          <Checks name="source" legend={w.source} options={[...props.sources].sort(byLabel)} chosen={q.sources} />
+          <CheckGroup name="topic" legend={w.topic} options={[...ctx.topicLabels.entries()].sort(byLabel)} chosen={q.topics} open={Boolean(q.topics?.length)} />
+          <CheckGroup name="region" legend={w.region} options={REGIONS.map((r) => [r, REGION_LABELS[r][ui]])} chosen={q.regions} open={Boolean(q.regions?.length)} />
+          <CheckGroup name="province" legend={w.province} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel)} chosen={q.provinces} open={Boolean(q.provinces?.length)} />
+          <CheckGroup name="lang" legend={w.language} options={(['en', 'fr', 'other'] as const).map((l) => [l, LANGUAGE_LABELS[l][ui]])} chosen={q.languages} open={Boolean(q.languages?.length)} />
+          <CheckGroup name="type" legend={w.type} options={ITEM_TYPES.map((t) => [t, TYPE_LABELS[t][ui]])} chosen={q.types} open={Boolean(q.types?.length)} />
+          <CheckGroup name="source" legend={w.source} options={[...props.sources].sort(byLabel)} chosen={q.sources} open={Boolean(q.sources?.length)} />
         </div>
         <p class="buttons">
           <button type="submit">{dw.save}</button>

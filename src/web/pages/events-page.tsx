@@ -4,8 +4,8 @@
 // river's filters plus a time zone and a date range, in one plain GET form; paging; and the box
 // to subscribe to these events in a calendar or put them on a website.
 import { formatDayOfMonth, LOCALES } from '../../core/locale.ts';
-import { PROVINCES, REGIONS, type ItemLanguage, type Language } from '../../core/types.ts';
-import { LANGUAGE_LABELS, PROVINCE_LABELS, REGION_LABELS } from '../../core/words.ts';
+import { type ItemLanguage, type Language } from '../../core/types.ts';
+import { LANGUAGE_LABELS } from '../../core/words.ts';
 import { truncateText } from '../../normalize/text.ts';
 import type { HubStanding } from '../../pipeline/hub-standing.ts';
 import { dayAfter, dayIn, startOfDay, type EventParams } from '../../publish/event-query.ts';
@@ -16,7 +16,7 @@ import { CalendarLink } from './calendar-link.tsx';
 import { EventLine, zoneOptions } from './event-parts.tsx';
 import { HubEmpty, isHubEmpty } from './hub-empty.tsx';
 import { EVENTS_PATH, foreignLang, Layout, pageHref, type FeedLink, type PageContext } from './layout.tsx';
-import { byLabel, CheckGroup, Hidden, Select } from './river.tsx';
+import { byLabel, CheckGroup, Hidden, PlaceGroup, SourceGroup } from './river.tsx';
 
 /** Where the past events live, under the events page, in each language. */
 export const PAST_PATH: Record<Language, string> = { en: 'events/past', fr: 'evenements/passes' };
@@ -151,24 +151,9 @@ function EventFilters(props: EventsProps) {
             <input type="date" id="f-to" name="to" value={range.toDate ?? ''} lang={LOCALES[ui]} />
           </fieldset>
           <CheckGroup name="topic" legend={w.topic} options={topics} chosen={query.topics} />
-          <details open={Boolean(query.regions?.length || query.provinces?.length)}>
-            <summary>{w.region}</summary>
-            <fieldset>
-              <legend class="vh">{w.region}</legend>
-              {REGIONS.map((r) => (
-                <label>
-                  <input type="checkbox" name="region" value={r} checked={query.regions?.includes(r) ?? false} />
-                  {REGION_LABELS[r][ui]}
-                </label>
-              ))}
-            </fieldset>
-            <Select id="f-province" name="province" label={w.province} any={w.anyProvince} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel(ui))} chosen={query.provinces} />
-          </details>
+          <PlaceGroup ctx={ctx} query={query} open={Boolean(query.regions?.length || query.provinces?.length)} />
           <CheckGroup name="lang" legend={w.language} options={(['en', 'fr', 'other'] as const).map((l) => [l, LANGUAGE_LABELS[l][ui]])} chosen={query.languages} />
-          <details open={Boolean(query.sources?.length)}>
-            <summary>{w.source}</summary>
-            <Select id="f-source" name="source" label={w.source} any={w.anySource} options={props.sources.map((s) => [s.slug, s.title] as [string, string]).sort(byLabel(ui))} chosen={query.sources} />
-          </details>
+          <SourceGroup ctx={ctx} query={query} sources={props.sources.map((s) => [s.slug, s.title])} open={Boolean(query.sources?.length)} />
           <p class="actions">
             <button type="submit">{w.apply}</button>
             {active ? <a href={pageHref(ctx, path)}>{w.clear}</a> : null}

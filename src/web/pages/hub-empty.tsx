@@ -14,7 +14,7 @@ export function isHubEmpty(standing: HubStanding | undefined): standing is HubSt
 export function HubEmpty(props: { ctx: PageContext; standing: HubStanding }) {
   const { ctx, standing: s } = props;
   const { w, ui } = ctx;
-  const [what, todo] =
+  const [what, advice] =
     s.kind === 'no-sources' ? [w.hubNoSources, w.hubNoSourcesDo]
     : s.kind === 'offline' ? [w.hubOffline(s.sources), w.hubOfflineDo]
     : s.kind === 'failing' ? [w.hubFailing(s.sources), w.hubFailingDo]
@@ -28,7 +28,7 @@ export function HubEmpty(props: { ctx: PageContext; standing: HubStanding }) {
         <strong>{what}</strong>
       </p>
       <p>
-        {todo}
+        {advice}
         {next ? ` ${w.hubNextTry(next)}` : ''}
       </p>
       {s.kind === 'no-sources' ? null : (

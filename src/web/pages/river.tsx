@@ -134,10 +134,10 @@ export function TwinLink(props: { ctx: PageContext; twin: ItemRef }) {
 }
 
 /** One dimension of the filter, folded: what is chosen shows as chips above the results. */
-export function CheckGroup(props: { name: string; legend: string; options: [string, string][]; chosen: string[] | undefined; lang?: Language }) {
+export function CheckGroup(props: { name: string; legend: string; options: [string, string][]; chosen: string[] | undefined; open?: boolean }) {
   const chosen = new Set(props.chosen ?? []);
   return (
-    <details>
+    <details open={props.open}>
       <summary>
         {props.legend}
         {chosen.size ? <span class="count"> ({chosen.size})</span> : null}
@@ -177,6 +177,46 @@ export function byLabel(ui: Language) {
   return (a: [string, string], b: [string, string]) => compare(a[1], b[1]);
 }
 
+/** Regions as checkboxes and provinces as a list, folded under one summary with their count. */
+export function PlaceGroup(props: { ctx: PageContext; query: Pick<FeedQuery, 'regions' | 'provinces'>; open?: boolean }) {
+  const { ctx, query } = props;
+  const { w, ui } = ctx;
+  const places = (query.regions?.length ?? 0) + (query.provinces?.length ?? 0);
+  return (
+    <details open={props.open}>
+      <summary>
+        {w.region}
+        {places ? <span class="count"> ({places})</span> : null}
+      </summary>
+      <fieldset>
+        <legend class="vh">{w.region}</legend>
+        {REGIONS.map((r) => (
+          <label>
+            <input type="checkbox" name="region" value={r} checked={query.regions?.includes(r) ?? false} />
+            {REGION_LABELS[r][ui]}
+          </label>
+        ))}
+      </fieldset>
+      <Select id="f-province" name="province" label={w.province} any={w.anyProvince} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel(ui))} chosen={query.provinces} />
+    </details>
+  );
+}
+
+/** The sources as one list, folded, with how many are chosen. */
+export function SourceGroup(props: { ctx: PageContext; query: Pick<FeedQuery, 'sources'>; sources: [string, string][]; open?: boolean }) {
+  const { ctx, query } = props;
+  const { w, ui } = ctx;
+  return (
+    <details open={props.open}>
+      <summary>
+        {w.source}
+        {query.sources?.length ? <span class="count"> ({query.sources.length})</span> : null}
+      </summary>
+      <Select id="f-source" name="source" label={w.source} any={w.anySource} options={[...props.sources].sort(byLabel(ui))} chosen={query.sources} />
+    </details>
+  );
+}
+
 /** How many values the panel has chosen, for its folded summary. */
 function chosenCount(query: FeedQuery): number {
   return [query.topics, query.regions, query.provinces, query.languages, query.types, query.sources].reduce((n, v) => n + (v?.length ?? 0), 0);
@@ -192,7 +232,6 @@ function FilterPanel(props: RiverProps) {
   const chosen = chosenCount(query);
   const topics = [...ctx.topicLabels.entries()].sort(byLabel(ui));
   const sources: [string, string][] = props.sources.map((s) => [s.slug, s.title]);
-  const places = (query.regions?.length ?? 0) + (query.provinces?.length ?? 0);
   // Folded on small screens, where the results come first; on wide ones the stylesheet shows its
   // contents beside the results without the summary, so no script is needed either way.
   return (
@@ -208,31 +247,10 @@ function FilterPanel(props: RiverProps) {
         <form method="get" action={pageHref(ctx)}>
           <Hidden entries={kept} />
           <CheckGroup name="topic" legend={w.topic} options={topics} chosen={query.topics} />
-          <details>
-            <summary>
-              {w.region}
-              {places ? <span class="count"> ({places})</span> : null}
-            </summary>
-            <fieldset>
-              <legend class="vh">{w.region}</legend>
-              {REGIONS.map((r) => (
-                <label>
-                  <input type="checkbox" name="region" value={r} checked={query.regions?.includes(r) ?? false} />
-                  {REGION_LABELS[r][ui]}
-                </label>
-              ))}
-            </fieldset>
-            <Select id="f-province" name="province" label={w.province} any={w.anyProvince} options={PROVINCES.map((p) => [p, PROVINCE_LABELS[p][ui]] as [string, string]).sort(byLabel(ui))} chosen={query.provinces} />
-          </details>
+          <PlaceGroup ctx={ctx} query={query} />
           <CheckGroup name="lang" legend={w.language} options={(['en', 'fr', 'other'] as const).map((l) => [l, LANGUAGE_LABELS[l][ui]])} chosen={query.languages} />
           <CheckGroup name="type" legend={w.type} options={ITEM_TYPES.map((t) => [t, TYPE_LABELS[t][ui]])} chosen={query.types} />
-          <details>
-            <summary>
-              {w.source}
-              {query.sources?.length ? <span class="count"> ({query.sources.length})</span> : null}
-            </summary>
-            <Select id="f-source" name="source" label={w.source} any={w.anySource} options={sources.sort(byLabel(ui))} chosen={query.sources} />
-          </details>
+          <SourceGroup ctx={ctx} query={query} sources={sources} />
           <p class="actions">
             <button type="submit">{w.apply}</button>
             {chosen || query.q ? <a href={pageHref(ctx)}>{w.clear}</a> : null}
