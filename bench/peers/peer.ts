@@ -32,6 +32,8 @@ const FETCH_ENV = {
   // The farm is on loopback addresses: allowed as a deployment allows an internal platform.
   PRIVATE_NETWORK_ALLOWLIST: '127.0.0.0/8',
 };
+/** Which sides run (both unless set): `passerelle` alone is quicker when only its profile is wanted. */
+const SIDES = (process.env.BENCH_PEER_SIDES ?? 'freshrss,passerelle').split(',').map((s) => s.trim()) as Side[];
 const PROFILE = /^(1|true|yes)$/.test(process.env.BENCH_PEER_PROFILE ?? '');
 const KEEP = /^(1|true|yes)$/.test(process.env.BENCH_KEEP ?? '');
 
@@ -186,7 +188,7 @@ async function compare(work: string, php: string): Promise<void> {
     );
     for (let round = 1; round <= ROUNDS; round++) {
       for (const pair of PAIRS) {
-        for (const side of ['freshrss', 'passerelle'] as const) {
+        for (const side of SIDES) {
           const r = await runSide(ctx, pair, side, round);
           runs.push(r);
           console.log(
@@ -289,7 +291,7 @@ async function profileRun(ctx: Context, pgVersion: string): Promise<void> {
   const r = await runSide(ctx, 'postgres', 'passerelle', 0, { nodeArgs: [`--cpu-prof`, `--cpu-prof-dir=${profDir}`], statementLog });
   try {
     console.log(`${fmt(r.m.wallS, 1)} s wall, ${fmt(r.m.appCpuS, 1)} s CPU app, ${fmt(r.m.dbCpuS ?? 0, 1)} s CPU database (profiling and logging slow both)\n`);
-    // One profile per thread: the busiest is the main thread, told in full; the others in a line.
+    // One profile per thread: the two busiest (the main thread and a parse worker) told in full; the others in a line.
     const profiles = await Promise.all(
       (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).map(async (f) => ({ f, p: await summarizeProfile(path.join(profDir, f)) })),
     );
@@ -297,8 +299,8 @@ async function profileRun(ctx: Context, pgVersion: string): Promise<void> {
     profiles.sort((a, b) => busyOf(b.p) - busyOf(a.p));
     for (const [i, { f, p }] of profiles.entries()) {
       const busy = busyOf(p);
-      console.log(`${f}: ${fmt(busy / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s${i ? ' (another thread)' : '\n'}`);
-      if (i) continue;
+      console.log(`${f}: ${fmt(busy / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s${i > 1 ? ' (another thread)' : '\n'}`);
+      if (i > 1) continue;
       const share = (ms: number) => `${fmt((ms / busy) * 100, 1)} %`;
       const stages = new Map<string, number>();
       for (const [k, ms] of p.byProjectFile) {
