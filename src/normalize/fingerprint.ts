@@ -21,6 +21,22 @@ export function computeFingerprint(title: string, summary: string): string {
   return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
 }
 
+/** A fingerprint as its two 32-bit halves: compared and cut into bands without BigInt arithmetic. */
+export interface FingerprintHalves {
+  hi: number;
+  lo: number;
+}
+
+export function fingerprintHalves(fingerprint: string | bigint): FingerprintHalves {
+  const value = BigInt.asUintN(64, BigInt(fingerprint));
+  return { hi: Number(value >> 32n), lo: Number(value & 0xffffffffn) };
+}
+
+/** hammingDistance of two fingerprints already cut in halves. */
+export function fingerprintDistance(a: FingerprintHalves, b: FingerprintHalves): number {
+  return popcount32((a.hi ^ b.hi) >>> 0) + popcount32((a.lo ^ b.lo) >>> 0);
+}
+
 /** Number of differing bits between two fingerprints (0–64). */
 export function hammingDistance(a: string | bigint, b: string | bigint): number {
   const x = BigInt.asUintN(64, BigInt(a) ^ BigInt(b));
@@ -34,7 +50,9 @@ export function hammingDistance(a: string | bigint, b: string | bigint): number 
  * unrelated items share one about 3% of the time, cheap to weed out with compareStories.
  */
 export function fingerprintBands(fingerprint: string | bigint, bands = 8): number[] {
-  const value = BigInt.asUintN(64, BigInt(fingerprint));
+  const { hi, lo } = fingerprintHalves(fingerprint);
+  if (bands === 8) return [lo & 255, (lo >>> 8) & 255, (lo >>> 16) & 255, lo >>> 24, hi & 255, (hi >>> 8) & 255, (hi >>> 16) & 255, hi >>> 24];
+  const value = (BigInt(hi) << 32n) | BigInt(lo);
   const width = BigInt(BITS / bands);
   const mask = (1n << width) - 1n;
   return Array.from({ length: bands }, (_, i) => Number((value >> (width * BigInt(i))) & mask));
@@ -43,7 +61,7 @@ export function fingerprintBands(fingerprint: string | bigint, bands = 8): numbe
 /**
  * Lookup keys for near-duplicate candidates: one per pair of the eight 8-bit bands, numbered so
  * that keys of different pairs never collide. Two fingerprints share a key when at least two of
- * their bands are equal, which every pair at most 3 bits apart does (at least 5 bands intact);
+ * their bands are equal, which every pair at most 6 bits apart does (at least 2 bands intact);
  * unrelated texts share one about once in 2,300 pairs, where a single shared band would be one in 32.
  */
 export function fingerprintKeys(fingerprint: string | bigint): number[] {

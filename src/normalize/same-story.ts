@@ -3,7 +3,7 @@
 // organization: linked, never merged). Cheap enough for every candidate pair the store finds
 // (same canonical URL, or a shared fingerprint band, inside the time window).
 import type { ItemLanguage } from '../core/types.ts';
-import { hammingDistance } from './fingerprint.ts';
+import { fingerprintDistance, fingerprintHalves, type FingerprintHalves } from './fingerprint.ts';
 import { contentWords, foldAccents } from './words.ts';
 
 export interface StoryFacts {
@@ -65,23 +65,26 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
   const db = derived(b);
   const titleA = da.titleWords;
   const titleB = db.titleWords;
+  const titleSimilarity = overlap(titleA, titleB);
+  const summarySimilarity = overlap(da.summaryWords, db.summaryWords);
+  const nearIdentical = fingerprintDistance(da.fingerprint, db.fingerprint) <= opts.nearIdenticalBits;
+  const shortSummaries = Math.min(a.summary.length, b.summary.length) < 40;
+  const sameHeadline = titleSimilarity >= 0.8 && (summarySimilarity >= 0.5 || shortSummaries);
+  const editedHeadline = titleSimilarity >= 0.5 && summarySimilarity >= 0.7;
+  // Most candidates fail here; the vetoes below only ever turn a match into none.
+  if (!sameHeadline && !editedHeadline && !nearIdentical) return null;
+
   // A different date, number or issue in the titles is a different occurrence of a series; a
   // different place or name on each side is a different posting of one template.
   if (substitutes(titleA, titleB, isNumberOrMonth)) return null;
   if (swapsNames(...spelledOut(da.names, db.names, da.titleList, db.titleList), titleA, titleB)) return null;
   if (substitutes(da.summaryDates, db.summaryDates, () => true)) return null;
 
-  const titleSimilarity = overlap(titleA, titleB);
-  const summarySimilarity = overlap(da.summaryWords, db.summaryWords);
-  const bits = hammingDistance(a.fingerprint, b.fingerprint);
-  const shortSummaries = Math.min(a.summary.length, b.summary.length) < 40;
-
   // Same headline, and the bodies agree (or one has none to compare).
-  if (titleSimilarity >= 0.8 && (summarySimilarity >= 0.5 || shortSummaries)) return 'duplicate';
-  // An edited headline over the same body; a word swapped on both sides (city, program) is a different posting.
-  if (titleSimilarity >= 0.5 && summarySimilarity >= 0.7 && !substitutes(titleA, titleB, () => true)) return 'duplicate';
-  // Nearly the same text throughout.
-  if (bits <= opts.nearIdenticalBits && !substitutes(titleA, titleB, () => true)) return 'duplicate';
+  if (sameHeadline) return 'duplicate';
+  // An edited headline over the same body, or nearly the same text throughout; a word swapped on
+  // both sides (city, program) is a different posting.
+  if (!substitutes(titleA, titleB, () => true)) return 'duplicate';
   return null;
 }
 
@@ -93,6 +96,7 @@ interface Derived {
   names: Set<string>;
   summaryWords: Set<string>;
   summaryDates: Set<string>;
+  fingerprint: FingerprintHalves;
 }
 
 /**
@@ -104,7 +108,7 @@ const derivedOf = new WeakMap<StoryFacts, Derived>();
 function derived(facts: StoryFacts): Derived {
   let d = derivedOf.get(facts);
   if (!d) {
-    d = { titleWords: titleWords(facts.title), titleList: contentWords(facts.title), names: namesIn(facts.title), summaryWords: new Set(contentWords(facts.summary)), summaryDates: datesIn(facts.summary) };
+    d = { titleWords: titleWords(facts.title), titleList: contentWords(facts.title), names: namesIn(facts.title), summaryWords: new Set(contentWords(facts.summary)), summaryDates: datesIn(facts.summary), fingerprint: fingerprintHalves(facts.fingerprint) };
     derivedOf.set(facts, d);
   }
   return d;
