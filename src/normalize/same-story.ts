@@ -66,12 +66,14 @@ export function compareStories(a: StoryFacts, b: StoryFacts, options: SameStoryO
   const titleA = da.titleWords;
   const titleB = db.titleWords;
   const titleSimilarity = overlap(titleA, titleB);
-  const summarySimilarity = overlap(da.summaryWords, db.summaryWords);
   const nearIdentical = fingerprintDistance(da.fingerprint, db.fingerprint) <= opts.nearIdenticalBits;
+  // Most candidates fail here, before their summaries are compared.
+  if (titleSimilarity < 0.5 && !nearIdentical) return null;
+  const summarySimilarity = overlap(da.summaryWords, db.summaryWords);
   const shortSummaries = Math.min(a.summary.length, b.summary.length) < 40;
   const sameHeadline = titleSimilarity >= 0.8 && (summarySimilarity >= 0.5 || shortSummaries);
   const editedHeadline = titleSimilarity >= 0.5 && summarySimilarity >= 0.7;
-  // Most candidates fail here; the vetoes below only ever turn a match into none.
+  // The vetoes below only ever turn a match into none.
   if (!sameHeadline && !editedHeadline && !nearIdentical) return null;
 
   // A different date, number or issue in the titles is a different occurrence of a series; a

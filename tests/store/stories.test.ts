@@ -26,6 +26,8 @@ describe.each(databaseKinds)('stories, topics and search on %s', (kind) => {
       spec('ccr', { organization: 'Canadian Council for Refugees', region: 'national', languages: ['en', 'fr'] }),
       spec('nbmc-en', { organization: 'New Brunswick Multicultural Council', url: 'https://nbmc-cmnb.example.ca/feed/', languages: ['en'] }),
       spec('nbmc-fr', { organization: 'Conseil multiculturel du Nouveau-Brunswick', url: 'https://nbmc-cmnb.example.ca/fr/feed/', languages: ['fr'] }),
+      spec('forum-news', { organization: 'Practice Forum', region: 'national' }),
+      spec('archive', { organization: 'Settlement Archive', region: 'national' }),
     ]);
   });
   afterAll(() => cleanup());
@@ -68,6 +70,22 @@ describe.each(databaseKinds)('stories, topics and search on %s', (kind) => {
     // Filtered to one source, that source's copy stands for the story.
     const amssaOnly = await queryItems(database.db, { limit: 10, q: 'rural funding', sources: ['amssa'] });
     expect(amssaOnly.map((i) => i.source.slug)).toEqual(['amssa']);
+  });
+
+  it('a repost from a feed whose items span months (an archive feed) still joins its story', async () => {
+    const story = {
+      title: 'Settlement practitioners gather for the annual frontline practice forum',
+      summaryHtml: 'Frontline settlement practitioners meet for two days to share practice on client intake, interpretation and case notes.',
+    };
+    await ingest('forum-news', [{ ...story, guid: 'forum-1', link: 'https://forum-news.example.ca/news/practice-forum', published: '2024-05-22T09:00:00Z' }]);
+    // One fetch of a feed that also carries a post from the winter: its batch spans over three months.
+    await ingest('archive', [
+      { ...story, guid: 'c-forum', link: 'https://archive.example.ca/posts/forum', published: '2024-05-22T15:00:00Z' },
+      { title: 'Winter coat drive for newcomer families', summaryHtml: 'Drop off coats and boots at our office until the end of January.', guid: 'c-coats', link: 'https://archive.example.ca/posts/coats', published: '2024-01-10T15:00:00Z' },
+    ]);
+    const rows = await queryItems(database.db, { limit: 10, q: 'frontline practice forum', clusters: false });
+    expect(rows.map((r) => r.source.slug).sort()).toEqual(['archive', 'forum-news']);
+    expect(new Set(rows.map((r) => r.clusterId)).size).toBe(1);
   });
 
   it('an item with no other copy is a cluster of its own from the moment it is stored', async () => {
