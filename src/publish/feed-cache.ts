@@ -115,6 +115,10 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
     slots.set(slotKey, slot);
   };
   const young = (doc: Doc) => now() - doc.renderedAt < staleMs;
+  // While it is answered stale, a document is rendered again at most once per `checkEveryMs` (the
+  // delay within which other processes see a change anyway): in a busy cycle the data changes many
+  // times a second, and each render (and the source list read before it) costs the ingest too.
+  const due = (key: string, doc: Doc) => now() - doc.renderedAt >= checkEveryMs && !inFlight.has(key);
   /** The data changed: what can no longer be answered goes, and the aliases of what went. */
   const dropStale = () => {
     for (const [slotKey, slot] of slots) if (slot.kind === 'doc' && !young(slot)) drop(slotKey);
@@ -159,9 +163,8 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
     promise.then(done, done);
     return promise;
   };
-  /** One render in the background per key, whatever its generation; a failure leaves the older document in place. */
+  /** A render in the background; a failure leaves the older document in place. */
   const refresh = (key: string, gen: number, render: Render) => {
-    if (inFlight.has(key)) return;
     start(key, gen, render).catch((err: unknown) => options.onRefreshError?.(err, key));
   };
 
@@ -171,7 +174,7 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
       const slot = slots.get(docKey(key));
       if (slot?.kind === 'doc' && (slot.generation === gen || young(slot))) {
         touch(docKey(key), slot);
-        if (slot.generation !== gen) refresh(key, gen, render);
+        if (slot.generation !== gen && due(key, slot)) refresh(key, gen, render);
         return slot.value as Rendered & E;
       }
       const flight = inFlight.get(key);
@@ -205,8 +208,8 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
       if (!current && !(revalidate && young(doc))) return undefined;
       touch(aliasKey(url), alias);
       touch(docKey(alias.key), doc);
-      // Maybe older than the data: asked for again in the background (through get), unless a render is under way.
-      if (!current && !inFlight.has(alias.key)) revalidate!();
+      // Maybe older than the data: asked for again in the background (through get), unless a render is under way or was just made.
+      if (!current && due(alias.key, doc)) revalidate!();
       return doc.value as T;
     },
     invalidate() {

@@ -174,6 +174,21 @@ describe('feed cache, answering from older data within a bound', () => {
     expect(c.renders()).toBe(2);
   });
 
+  it('however often the data changes, a document is rendered again at most once a second', async () => {
+    const c = staleCacheOf({ staleMs: 5000 });
+    await settled(c, c.doc('a'));
+    for (let i = 0; i < 4; i++) {
+      c.change(200);
+      expect(await c.doc('a')).toBe('v1');
+    }
+    expect(c.renders()).toBe(1);
+    c.change(200);
+    expect(await c.doc('a')).toBe('v1');
+    expect(c.renders()).toBe(2);
+    await c.release();
+    expect(await c.doc('a')).toBe('v6');
+  });
+
   it('past the bound, a request waits for the new data', async () => {
     const c = staleCacheOf({ staleMs: 5000 });
     await settled(c, c.doc('a'));
