@@ -80,7 +80,8 @@ export function createFeedCache(options: FeedCacheOptions): FeedCache {
   const now = options.now ?? Date.now;
   // Insertion order is recency order: a hit is moved to the end, eviction takes the front.
   const slots = new Map<string, Slot>();
-  // At most one render per key: one for the current generation that requests wait for, or one in the background.
+  // The render under way for each key (the latest, when a newer generation needed its own): requests
+  // for its generation wait for it, and no other starts in the background meanwhile.
   const inFlight = new Map<string, { generation: number; promise: Promise<Rendered> }>();
   const memos = new Map<string, { generation: number; value: Promise<unknown> }>();
   let bytes = 0;
