@@ -118,10 +118,16 @@ async function lockDataDir(config: Readonly<Config>, logger: Logger, what: { com
 
 /** The fetcher, the retention job, WebSub, email digests and the feed cache over an open database. */
 export function assembleServices(config: Readonly<Config>, feeds: FeedsFile, database: Database, logger: Logger, overrides: Partial<PipelineDeps> = {}): HubServices {
-  const feedCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.db)).generation, maxBytes: config.feedCacheBytes });
+  const feedCache = createFeedCache({
+    readGeneration: async () => (await readGeneration(database.db)).generation,
+    maxBytes: config.feedCacheBytes,
+    staleMs: config.feedStaleSeconds * 1000,
+    onRefreshError: (err, key) => logger.warn({ err, feed: key }, 'feed render in the background failed: the older document is answered until its bound'),
+  });
   const renderer = createFeedRenderer({ db: database.db, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: feedCache });
   // WebSub's checks and deliveries read over the background jobs' own connections, with a cache of
-  // their own there, so a delivery never waits for a connection behind the web requests.
+  // their own there, so a delivery never waits for a connection behind the web requests. That cache
+  // answers nothing stale: a delivery announcing new items carries them.
   const jobsCache = createFeedCache({ readGeneration: async () => (await readGeneration(database.jobsDb)).generation, maxBytes: Math.floor(config.feedCacheBytes / 4) });
   const jobsRenderer = createFeedRenderer({ db: database.jobsDb, topics: feeds.topics, publicUrl: config.publicUrl, version: VERSION, cache: jobsCache });
   const websubJobs = createWebsubJobs({

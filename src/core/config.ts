@@ -13,6 +13,12 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 /** Rendered feeds kept in memory, in bytes, when FEED_CACHE_BYTES does not say. */
 export const DEFAULT_FEED_CACHE_BYTES = 64 * 1024 * 1024;
+/**
+ * How long a rendered feed may still be answered after the data under it changed, while it is
+ * rendered again. Readers poll every quarter of an hour or so: a few seconds behind is invisible,
+ * and during a busy cycle polls do not wait for renders that compete with the ingest.
+ */
+export const DEFAULT_FEED_STALE_SECONDS = 5;
 
 export const DEFAULT_WEBSUB_SETTINGS: WebsubSettings = {
   concurrency: 8,
@@ -78,6 +84,7 @@ const envSchema = z.object({
   RETENTION_SCHEDULE: z.string().min(1).default('0 30 3 * * *'),
   ADMIN_LOG_RETENTION_DAYS: int(0, 36_500).default(365),
   FEED_CACHE_BYTES: int(0, 64 * 1024 ** 3).default(DEFAULT_FEED_CACHE_BYTES),
+  FEED_STALE_SECONDS: int(0, 3600).default(DEFAULT_FEED_STALE_SECONDS),
   WEBSUB_CONCURRENCY: int(1, 1000).default(DEFAULT_WEBSUB_SETTINGS.concurrency),
   WEBSUB_HOST_CONCURRENCY: int(1, 100).default(DEFAULT_WEBSUB_SETTINGS.hostConcurrency),
   WEBSUB_MAX_PENDING: int(1, 1_000_000).default(DEFAULT_WEBSUB_SETTINGS.maxPending),
@@ -122,6 +129,8 @@ export interface Config {
   trustProxy: boolean;
   /** Memory for rendered output feeds (publish/feed-cache.ts). */
   feedCacheBytes: number;
+  /** How long a feed rendered from older data may still be answered while it is rendered again (publish/feed-cache.ts). */
+  feedStaleSeconds: number;
   fetch: FetchSettings;
   read: ReadSettings;
   schedule: ScheduleSettings;
@@ -270,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     metricsPort: e.METRICS_PORT,
     trustProxy: e.TRUST_PROXY,
     feedCacheBytes: e.FEED_CACHE_BYTES,
+    feedStaleSeconds: e.FEED_STALE_SECONDS,
     fetch: Object.freeze({
       userAgent: `Passerelle/${VERSION} (feed aggregator; +${contact})`,
       timeoutMs: e.FETCH_TIMEOUT_MS,

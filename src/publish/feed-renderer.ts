@@ -29,8 +29,12 @@ export interface RenderedFeed extends Rendered {
 export interface FeedRenderer {
   /** Renders (or finds in the cache) the feed at `address`; `requestUrl`, when given, finds it again through peek(). */
   render(address: FeedAddress, requestUrl?: string): Promise<RenderedFeed>;
-  /** The feed a request URL was answered with, if it is still current (no database, no parsing). */
-  peek(requestUrl: string): RenderedFeed | undefined;
+  /**
+   * The feed a request URL was answered with, if it is still current (no database, no parsing).
+   * Given its `address`, also one rendered from older data within the cache's stale bound, while
+   * the feed is rendered again in the background.
+   */
+  peek(requestUrl: string, address?: () => FeedAddress): RenderedFeed | undefined;
   /** The canonical self URL of a feed, without rendering it: 400 or 404 for an address that is not one. */
   canonicalUrl(address: FeedAddress): Promise<string>;
   /** Reads one of our feed URLs (absolute, under PUBLIC_URL); undefined if it is not one. */
@@ -129,7 +133,7 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
     return { query: { ...query, before: undefined, offset: undefined }, path, selfQuery, selfUrl, title, defaultUi };
   }
 
-  return {
+  const renderer: FeedRenderer = {
     async render(address, requestUrl) {
       const { query, path, selfQuery, selfUrl, title, defaultUi } = await resolve(address);
       const feed = await cache.get<{ format: OutputFormat; selfUrl: string }>(selfUrl, async () => {
@@ -141,7 +145,11 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
       if (requestUrl) cache.alias(requestUrl, selfUrl);
       return feed;
     },
-    peek: (requestUrl) => cache.peek<RenderedFeed>(requestUrl),
+    peek(requestUrl, address) {
+      // A failure here is met again by the request that finds the document past its bound.
+      const revalidate = address && (() => void renderer.render(address(), requestUrl).catch(() => {}));
+      return cache.peek<RenderedFeed>(requestUrl, revalidate);
+    },
     async canonicalUrl(address) {
       const unknown = unknownFeedParams(address.params);
       if (unknown.length) {
@@ -151,4 +159,5 @@ export function createFeedRenderer(options: FeedRendererOptions): FeedRenderer {
     },
     addressOf: (url) => feedAddressOf(url, publicUrl),
   };
+  return renderer;
 }

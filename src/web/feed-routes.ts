@@ -72,7 +72,8 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Hono<AppEnv> {
   async function serveFeed(c: Context<AppEnv>, kind: FeedKind) {
     const file = c.req.param('file') ?? '';
     // Most requests are polls of a URL already rendered: answer them without parsing anything.
-    const feed = renderer.peek(c.req.url) ?? (await renderer.render(feedAddress(kind, file, new URL(c.req.url).searchParams), c.req.url));
+    const address = () => feedAddress(kind, file, new URL(c.req.url).searchParams);
+    const feed = renderer.peek(c.req.url, address) ?? (await renderer.render(address(), c.req.url));
     let headers = headersOf.get(feed);
     if (!headers) {
       headers = cacheHeaders(feed, FORMAT_MEDIA_TYPES[feed.format], FEED_MAX_AGE, {

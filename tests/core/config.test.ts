@@ -39,12 +39,14 @@ describe('loadConfig', () => {
   it('bounds what anonymous clients can grow: the feed cache in bytes, WebSub and saved feeds', () => {
     const c = loadConfig({});
     expect(c.feedCacheBytes).toBe(64 * 1024 * 1024);
+    expect(c.feedStaleSeconds).toBe(5);
     expect(c.websub).toEqual({ concurrency: 8, hostConcurrency: 2, maxPending: 1000, maxPendingPerHost: 20, maxSubscriptions: 20_000, maxSubscriptionsPerHost: 200 });
     expect(c.savedFeeds).toEqual({ max: 50_000, perClientPerHour: 30 });
     expect(c.retention.savedFeedUnusedDays).toBe(365);
-    const set = loadConfig({ FEED_CACHE_BYTES: '0', WEBSUB_HOST_CONCURRENCY: '4', WEBSUB_MAX_PENDING_PER_HOST: '5', SAVED_FEEDS_MAX: '10', SAVED_FEED_UNUSED_DAYS: '0' });
+    const set = loadConfig({ FEED_CACHE_BYTES: '0', WEBSUB_HOST_CONCURRENCY: '4', WEBSUB_MAX_PENDING_PER_HOST: '5', SAVED_FEEDS_MAX: '10', SAVED_FEED_UNUSED_DAYS: '0', FEED_STALE_SECONDS: '0' });
+    expect(set.feedStaleSeconds).toBe(0);
     expect([set.feedCacheBytes, set.websub.hostConcurrency, set.websub.maxPendingPerHost, set.savedFeeds.max, set.retention.savedFeedUnusedDays]).toEqual([0, 4, 5, 10, 0]);
-    for (const [name, value] of [['FEED_CACHE_BYTES', '-1'], ['WEBSUB_HOST_CONCURRENCY', '0'], ['WEBSUB_MAX_SUBSCRIPTIONS', 'lots'], ['SAVED_FEEDS_PER_HOUR', '0']]) {
+    for (const [name, value] of [['FEED_CACHE_BYTES', '-1'], ['WEBSUB_HOST_CONCURRENCY', '0'], ['WEBSUB_MAX_SUBSCRIPTIONS', 'lots'], ['SAVED_FEEDS_PER_HOUR', '0'], ['FEED_STALE_SECONDS', '-1']]) {
       expect(() => loadConfig({ [name]: value }), name).toThrow(new RegExp(name));
     }
   });

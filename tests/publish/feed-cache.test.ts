@@ -1,7 +1,8 @@
 // The feed cache holds at most its budget in bytes, documents and aliases together; the least
-// recently used go first, nothing keeps an evicted document, and a new data generation empties it.
+// recently used go first, nothing keeps an evicted document, and a new data generation empties it
+// (or, with a stale bound, leaves what may still be answered while it is rendered again).
 import { describe, expect, it } from 'vitest';
-import { createFeedCache } from '../../src/publish/feed-cache.ts';
+import { createFeedCache, strongEtag } from '../../src/publish/feed-cache.ts';
 
 const KIB = 1024;
 
@@ -100,5 +101,165 @@ describe('feed cache', () => {
     const { cache, doc } = cacheOf(1024 * KIB, { maxEntries: 3 });
     for (let i = 0; i < 10; i++) await doc(`d${i}`, 100);
     expect(cache.size()).toBe(3);
+  });
+});
+
+/** A cache whose renders wait until released, each answering with the data version it read. */
+function staleCacheOf(options: { staleMs?: number; maxBytes?: number } = {}) {
+  let generation = 1;
+  let clock = 0;
+  let renders = 0;
+  let failing = false;
+  const errors: unknown[] = [];
+  const waiting: (() => void)[] = [];
+  const cache = createFeedCache({ readGeneration: async () => generation, maxBytes: options.maxBytes ?? 1024 * KIB, now: () => clock, staleMs: options.staleMs, onRefreshError: (err) => errors.push(err) });
+  const doc = async (key: string) => {
+    const rendered = await cache.get(key, async () => {
+      renders++;
+      const version = generation;
+      await new Promise<void>((release) => waiting.push(release));
+      if (failing) throw new Error('database went away');
+      return { body: `${key} v${version} `.padEnd(KIB, '.'), lastModified: new Date(version * 1000) };
+    });
+    // The validators are those of the bytes sent, stale or not.
+    const body = new TextDecoder().decode(rendered.body);
+    const version = body.split(' ')[1];
+    expect(rendered.etag).toBe(strongEtag(body));
+    expect(rendered.lastModified).toEqual(new Date(Number(version.slice(1)) * 1000));
+    return version;
+  };
+  return {
+    cache,
+    doc,
+    renders: () => renders,
+    errors,
+    fail: (yes: boolean) => (failing = yes),
+    /** Lets every waiting render finish. */
+    release: async () => {
+      await new Promise((r) => setImmediate(r));
+      while (waiting.length) waiting.shift()!();
+      await new Promise((r) => setImmediate(r));
+    },
+    /** The data changes; `ms` later, the next request reads the generation again. */
+    change: (ms: number) => {
+      generation++;
+      clock += ms;
+      cache.invalidate();
+    },
+    later: (ms: number) => (clock += ms),
+  };
+}
+
+/** Gets a document, letting its render (if one is needed) finish. */
+async function settled<T>(c: { release: () => Promise<void> }, pending: Promise<T>): Promise<T> {
+  let done = false;
+  pending.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  while (!done) await c.release();
+  return pending;
+}
+
+describe('feed cache, answering from older data within a bound', () => {
+  it('answers the older document at once while exactly one render replaces it', async () => {
+    const c = staleCacheOf({ staleMs: 5000 });
+    expect(await settled(c, c.doc('a'))).toBe('v1');
+    c.change(1000);
+    // No render is released: these are answered from the document held.
+    expect(await Promise.all([c.doc('a'), c.doc('a'), c.doc('a')])).toEqual(['v1', 'v1', 'v1']);
+    expect(c.renders()).toBe(2);
+    await c.release();
+    expect(await c.doc('a')).toBe('v2');
+    expect(c.renders()).toBe(2);
+  });
+
+  it('however often the data changes, a document is rendered again at most once a second', async () => {
+    const c = staleCacheOf({ staleMs: 5000 });
+    await settled(c, c.doc('a'));
+    for (let i = 0; i < 4; i++) {
+      c.change(200);
+      expect(await c.doc('a')).toBe('v1');
+    }
+    expect(c.renders()).toBe(1);
+    c.change(200);
+    expect(await c.doc('a')).toBe('v1');
+    expect(c.renders()).toBe(2);
+    await c.release();
+    expect(await c.doc('a')).toBe('v6');
+  });
+
+  it('past the bound, a request waits for the new data', async () => {
+    const c = staleCacheOf({ staleMs: 5000 });
+    await settled(c, c.doc('a'));
+    c.change(6000);
+    expect(await settled(c, c.doc('a'))).toBe('v2');
+  });
+
+  it('a render that fails in the background leaves the older document, until its bound', async () => {
+    const c = staleCacheOf({ staleMs: 5000 });
+    await settled(c, c.doc('a'));
+    c.fail(true);
+    c.change(1000);
+    expect(await c.doc('a')).toBe('v1');
+    await c.release();
+    expect(c.errors).toHaveLength(1);
+    expect(await c.doc('a')).toBe('v1');
+    await c.release();
+    expect(c.cache.size()).toBe(1);
+    // Past the bound the failure is the request's own.
+    c.later(5000);
+    await expect(settled(c, c.doc('a'))).rejects.toThrow('database went away');
+    c.fail(false);
+    expect(await settled(c, c.doc('a'))).toBe('v2');
+  });
+
+  it('a replaced document is no longer counted, and the budget holds', async () => {
+    const c = staleCacheOf({ staleMs: 5000, maxBytes: 10 * KIB });
+    await settled(c, c.doc('a'));
+    const one = c.cache.bytes();
+    c.change(1000);
+    await c.doc('a');
+    await c.release();
+    expect(await c.doc('a')).toBe('v2');
+    expect(c.cache.bytes()).toBe(one);
+    for (let i = 0; i < 40; i++) {
+      await settled(c, c.doc(`d${i}`));
+      if (i % 3 === 0) c.change(1000);
+      expect(c.cache.bytes()).toBeLessThanOrEqual(10 * KIB);
+    }
+  });
+
+  it('without a bound (the default), every request after a change waits for the new data', async () => {
+    const c = staleCacheOf();
+    await settled(c, c.doc('a'));
+    c.cache.alias('https://hub.example.ca/a', 'a');
+    c.change(1);
+    expect(c.cache.peek('https://hub.example.ca/a', () => {})).toBeUndefined();
+    expect(await settled(c, c.doc('a'))).toBe('v2');
+    expect(c.renders()).toBe(2);
+  });
+
+  it('peek answers a document within the bound only when it can have it rendered again', async () => {
+    const c = staleCacheOf({ staleMs: 5000 });
+    await settled(c, c.doc('a'));
+    c.cache.alias('https://hub.example.ca/a', 'a');
+    c.change(1000);
+    let asked = 0;
+    expect(c.cache.peek('https://hub.example.ca/a')).toBeUndefined();
+    expect(c.cache.peek('https://hub.example.ca/a', () => asked++)?.etag).toBeDefined();
+    expect(asked).toBe(1);
+    // Once a render is under way, peeks do not ask again.
+    void c.doc('a');
+    await new Promise((r) => setImmediate(r));
+    c.cache.peek('https://hub.example.ca/a', () => asked++);
+    expect(asked).toBe(1);
+    await c.release();
+    // The new document is current: answered with no render asked for.
+    expect(c.cache.peek('https://hub.example.ca/a', () => asked++)?.lastModified).toEqual(new Date(2000));
+    expect(asked).toBe(1);
+    // Past the bound, and the generation not read lately: not answered without a request reading it.
+    c.later(6000);
+    expect(c.cache.peek('https://hub.example.ca/a', () => asked++)).toBeUndefined();
   });
 });
