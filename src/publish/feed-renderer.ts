@@ -7,7 +7,7 @@ import type { Language, Topic } from '../core/types.ts';
 import type { Db } from '../store/db.ts';
 import { queryItems } from '../store/items-query.ts';
 import { getSavedFeed, SAVED_FEED_ID } from '../store/saved-feeds.ts';
-import { listSources } from '../store/sources-repo.ts';
+import { listSourceSlugs } from '../store/sources-repo.ts';
 import { renderAtom } from './atom.ts';
 import { compileSearchTerms, type SearchTerms } from './bilingual-search.ts';
 import { buildOutputFeed } from './build-output-feed.ts';
@@ -53,7 +53,7 @@ export interface FeedRendererOptions {
 
 /** The slugs of every source, from the database once per data generation. */
 export function sourceSlugsOf(db: Db, cache: FeedCache): Promise<string[]> {
-  return cache.memo('source-slugs', async () => (await listSources(db)).map((s) => s.slug));
+  return cache.memo('source-slugs', () => listSourceSlugs(db));
 }
 
 interface Resolved {

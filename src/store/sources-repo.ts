@@ -113,6 +113,11 @@ export async function listSources(db: Db): Promise<SourceRow[]> {
   return db.select().from(sources).orderBy(asc(sources.slug));
 }
 
+/** Every source's slug, in order: what a filter's names are checked against, without reading the rest. */
+export async function listSourceSlugs(db: Db): Promise<string[]> {
+  return (await db.select({ slug: sources.slug }).from(sources).orderBy(asc(sources.slug))).map((r) => r.slug);
+}
+
 export async function getSourceBySlug(db: Db, slug: string): Promise<SourceRow | undefined> {
   const [row] = await db.select().from(sources).where(eq(sources.slug, slug));
   return row;
