@@ -112,8 +112,12 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
 
 /** Characters Postgres text cannot hold (NUL) or XML forbids; parse/ strips them too, this is the last guard. */
 function stripControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+  return MAYBE_CONTROLS.test(text) ? text.replace(CONTROLS, '') : text;
 }
+
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Every character CONTROLS may remove, surrogates in pairs included: one quick look finds most texts clean. */
+const MAYBE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
 
 /** Plain text of a separate summary field; markup is sanitized first so nothing hidden leaks in. */
 function summaryText(html: string, bases: (string | undefined)[]): string {
