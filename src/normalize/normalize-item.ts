@@ -7,7 +7,7 @@ import { parseFeedDate, plausibleDate } from './dates.ts';
 import { eventWarning, findItemEvent } from './event.ts';
 import { computeFingerprint } from './fingerprint.ts';
 import { contentHash, itemKey } from './identity.ts';
-import { sanitizeHtml } from './sanitize-html.ts';
+import { sanitizedText, sanitizeHtml } from './sanitize-html.ts';
 import type { Taxonomy } from './topics.ts';
 import { htmlToText, plainText, titleText, truncateText } from './text.ts';
 import { resolveHttpUrl } from './urls.ts';
@@ -123,5 +123,5 @@ const MAYBE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\uff
 function summaryText(html: string, bases: (string | undefined)[]): string {
   const cut = stripControls(html.slice(0, SUMMARY_SOURCE_CHARS));
   // Most summaries are plain text: no second HTML parse for them.
-  return htmlToText(cut.includes('<') ? sanitizeHtml(cut, { bases }) : cut);
+  return cut.includes('<') ? sanitizedText(cut, { bases }) : htmlToText(cut);
 }
