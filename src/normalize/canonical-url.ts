@@ -21,6 +21,16 @@ const DEFAULT_PORTS = new Set(['80', '443']);
  * URL comes back trimmed.
  */
 export function canonicalUrl(url: string): string {
+  // An item asks for its link's canonical form, then for its translation key, which starts from it.
+  if (url === lastCanonical.url) return lastCanonical.canonical;
+  const canonical = canonicalForm(url);
+  lastCanonical = { url, canonical };
+  return canonical;
+}
+
+let lastCanonical = { url: '', canonical: '' };
+
+function canonicalForm(url: string): string {
   const parsed = parseHttpUrl(url);
   if (!parsed) return url.trim();
   const host = parsed.hostname.toLowerCase().replace(/^www\d*\./, '').replace(/\.$/, '');

@@ -190,6 +190,25 @@ function parseInPhrase(folded: string): number | undefined {
   return undefined;
 }
 
+/** RSS's own form, "Sun, 01 Nov 2026 10:00:00 GMT", which most feeds write. */
+const RFC_822 = /^(?:([a-z]+),? )?(\d{1,2}) ([a-z]+) (\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ([a-z]{1,5}|[+-]\d{4})$/i;
+
+/**
+ * The time of a date in RSS's form, read as the general path below reads it, or undefined when
+ * the text is not quite that form (the general path then decides): a shortcut, never a second reading.
+ */
+function parseRfc822(s: string): number | undefined {
+  const m = RFC_822.exec(s);
+  if (!m) return undefined;
+  const [, weekday, day, monthName, year, hour, minute, second, zone] = m;
+  const month = MONTHS[monthName.toLowerCase()];
+  // A zone that is also a joining word ("at") is dropped by the general path: not a shortcut case.
+  if (month === undefined || (weekday !== undefined && !WEEKDAYS.has(weekday.toLowerCase())) || FILLERS.has(zone.toLowerCase())) return undefined;
+  const offset = parseOffset(zone);
+  if (offset === undefined) return undefined;
+  return utc(+year, month, +day, +hour, +minute, +(second ?? 0), offset);
+}
+
 /** Parses a date string from a feed or a page. Returns undefined when nothing sensible can be read. */
 export function parseFeedDate(raw: string | undefined | null): Date | undefined {
   if (raw == null) return undefined;
@@ -202,6 +221,8 @@ export function parseFeedDate(raw: string | undefined | null): Date | undefined 
     return new Date(s.length > 11 ? n : n * 1000);
   }
 
+  const rfc822 = parseRfc822(s);
+  if (rfc822 !== undefined) return new Date(rfc822);
   const rewritten = rewriteNumericDates(s);
   const t = parseWhole(rewritten) ?? parseInPhrase(foldWords(rewritten));
   return t === undefined ? undefined : new Date(t);

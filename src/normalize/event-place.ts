@@ -11,7 +11,7 @@ const PROVINCE_LEVEL = new Set([
   'colombie-britannique', 'yukon', 'northwest territories', 'territoires du nord-ouest', 'nunavut',
 ]);
 
-const { provinceOf: PROVINCE_OF, pattern: NAMES } = placeNameIndex(foldForDates);
+const { provinceOf: PROVINCE_OF, find: findPlaceNames } = placeNameIndex(foldForDates);
 /** Words that put a place name where the event is: "in Moncton", "à Sudbury", "Location: Halifax". */
 const LOCATIVE = /(?:\bin|\bat|(?<![a-z])a|\bau|\ben|\blieu|\blocation|\bwhere|(?<![a-z])ou|\bvenue|,)\s*:?\s*(?:(?:the|la|le|l')\s*)?$/;
 /** A name inside an institution's name ("Université Laval", "Brandon University") says nothing of where. */
@@ -30,8 +30,8 @@ function namesIn(text: string): NameFound[] {
   if (text === lastNames.text) return lastNames.names;
   const folded = foldForDates(text);
   const found: NameFound[] = [];
-  for (const m of folded.matchAll(NAMES)) {
-    const key = m[0];
+  for (const m of findPlaceNames(folded)) {
+    const key = m.name;
     const before = folded.slice(Math.max(0, m.index - 16), m.index);
     // "à Québec" and "Quebec City" are the city; "au Québec" the province.
     const after = folded.slice(m.index + key.length, m.index + key.length + 16);

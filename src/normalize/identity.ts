@@ -1,8 +1,8 @@
 // Identity of an item within its source, and a hash of what a reader sees (to notice edits).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return hash('sha1', text, 'hex');
 }
 
 /** GUID, else link, else a hash of title and date: stable across re-fetches of the same entry. */
@@ -13,5 +13,5 @@ export function itemKey(guid: string | undefined, link: string | undefined, titl
 }
 
 export function contentHash(parts: (string | undefined)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('base64url').slice(0, 32);
+  return hash('sha256', parts.map((p) => p ?? '').join('\u0000'), 'base64url').slice(0, 32);
 }

@@ -7,7 +7,7 @@ import { parseFeedDate, plausibleDate } from './dates.ts';
 import { eventWarning, findItemEvent } from './event.ts';
 import { computeFingerprint } from './fingerprint.ts';
 import { contentHash, itemKey } from './identity.ts';
-import { sanitizeHtml } from './sanitize-html.ts';
+import { sanitizedText, sanitizeHtml } from './sanitize-html.ts';
 import type { Taxonomy } from './topics.ts';
 import { htmlToText, plainText, titleText, truncateText } from './text.ts';
 import { resolveHttpUrl } from './urls.ts';
@@ -112,12 +112,16 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
 
 /** Characters Postgres text cannot hold (NUL) or XML forbids; parse/ strips them too, this is the last guard. */
 function stripControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+  return MAYBE_CONTROLS.test(text) ? text.replace(CONTROLS, '') : text;
 }
+
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Every character CONTROLS may remove, surrogates in pairs included: one quick look finds most texts clean. */
+const MAYBE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
 
 /** Plain text of a separate summary field; markup is sanitized first so nothing hidden leaks in. */
 function summaryText(html: string, bases: (string | undefined)[]): string {
   const cut = stripControls(html.slice(0, SUMMARY_SOURCE_CHARS));
   // Most summaries are plain text: no second HTML parse for them.
-  return htmlToText(cut.includes('<') ? sanitizeHtml(cut, { bases }) : cut);
+  return cut.includes('<') ? sanitizedText(cut, { bases }) : htmlToText(cut);
 }

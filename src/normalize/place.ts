@@ -26,29 +26,48 @@ function fold(s: string): string {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A place name found in a text: where it starts, and the name as `fold` spells it. */
+export interface PlaceNameFound {
+  index: number;
+  name: string;
+}
+
 /**
- * The place names as `fold` spells them, each with its province, and one pattern that finds them
- * as whole words: every name in one alternation, longest first, so a text is scanned once.
+ * The place names as `fold` spells them, each with its province, and a finder of those names as
+ * whole words in folded text: every name in one alternation, longest first, so a text is scanned
+ * once. The scan looks for the names alone, which is quick, and checks that no letter or digit
+ * touches one only where one is: the same matches as the whole-word pattern run over the text.
  */
-export function placeNameIndex(fold: (name: string) => string): { provinceOf: Map<string, Province>; pattern: RegExp } {
+export function placeNameIndex(fold: (name: string) => string): { provinceOf: Map<string, Province>; find(text: string): PlaceNameFound[] } {
   const provinceOf = new Map<string, Province>();
   for (const [province, names] of Object.entries(PLACES) as [Province, string[]][]) {
     for (const name of names) provinceOf.set(fold(name), province);
   }
-  const pattern = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${[...provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\p{N}])`,
-    'gu',
-  );
-  return { provinceOf, pattern };
+  const names = [...provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const anywhere = new RegExp(`(?:${names})`, 'gu');
+  const wholeWord = new RegExp(`(?<![\\p{L}\\p{N}])(?:${names})(?![\\p{L}\\p{N}])`, 'uy');
+  const find = (text: string): PlaceNameFound[] => {
+    const found: PlaceNameFound[] = [];
+    anywhere.lastIndex = 0;
+    for (let m = anywhere.exec(text); m; m = anywhere.exec(text)) {
+      wholeWord.lastIndex = m.index;
+      const whole = wholeWord.exec(text);
+      // Not a whole word here: the next try starts one character on, as a search would.
+      anywhere.lastIndex = whole ? wholeWord.lastIndex : m.index + 1;
+      if (whole) found.push({ index: whole.index, name: whole[0] });
+    }
+    return found;
+  };
+  return { provinceOf, find };
 }
 
-const { provinceOf: PROVINCE_OF, pattern: PLACE_NAMES } = placeNameIndex(fold);
+const { provinceOf: PROVINCE_OF, find: findPlaceNames } = placeNameIndex(fold);
 
 /** The one province or territory the text names, if exactly one. */
 export function detectProvince(text: string): Province | undefined {
   const found = new Set<Province>();
-  for (const m of fold(text).matchAll(PLACE_NAMES)) {
-    found.add(PROVINCE_OF.get(m[0])!);
+  for (const { name } of findPlaceNames(fold(text))) {
+    found.add(PROVINCE_OF.get(name)!);
     if (found.size > 1) return undefined;
   }
   return found.size === 1 ? [...found][0] : undefined;

@@ -16,6 +16,7 @@
 // rename stays in its depth map and corrupts a later closing tag. Unwrap or drop through
 // `exclusiveFilter` instead.
 import sanitize from 'sanitize-html';
+import { htmlToText } from './text.ts';
 import { resolveHttpUrl } from './urls.ts';
 
 type Resolve = (href: string | undefined) => string | undefined;
@@ -91,9 +92,26 @@ const VIDEO_EMBEDS: readonly { label: string; toPage(url: URL): string | undefin
   },
 ];
 
+/**
+ * ALLOWED_TAGS as sanitize-html reads them: it asks `allowedTags.indexOf(name)` for every tag
+ * and every text node, a linear search through the whole list; this list answers from a map.
+ * Same elements, same answers.
+ */
+class TagList extends Array<string> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array; // a copy (map, filter, slice) is a plain array: the map only knows this list
+  }
+
+  private static readonly positions = new Map(ALLOWED_TAGS.map((tag, i) => [tag, i] as const));
+
+  override indexOf(tag: string, fromIndex?: number): number {
+    return fromIndex === undefined ? (TagList.positions.get(tag) ?? -1) : super.indexOf(tag, fromIndex);
+  }
+}
+
 /** The policy, built once; its transforms resolve URLs against the bases of the call under way. */
 const POLICY = deepFreeze({
-  allowedTags: ALLOWED_TAGS,
+  allowedTags: TagList.from(ALLOWED_TAGS),
   allowedAttributes: {
     a: ['href', 'title', 'hreflang', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
@@ -150,6 +168,65 @@ export function sanitizeHtml(html: string, options: SanitizeOptions): string {
     return sanitize(html, POLICY).trim();
   } finally {
     callBases = outer;
+  }
+}
+
+/**
+ * The text of sanitizeHtml(html), as htmlToText reads it. Markup of the plainest kind (see
+ * isPlainMarkup) gives the same text sanitized or not, and is not parsed: a summary is only ever
+ * needed as text, and most are a paragraph or two of words.
+ */
+export function sanitizedText(html: string, options: SanitizeOptions): string {
+  return htmlToText(isPlainMarkup(html) ? html : sanitizeHtml(html, options));
+}
+
+/**
+ * Allowed elements the policy writes back as they came when they have no attributes: none has a
+ * transform, none holds raw text, and the one void element among them is <br>.
+ */
+const PLAIN_ELEMENTS = new Set([
+  'p', 'br', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'div', 'span',
+  'strong', 'b', 'em', 'i', 'u', 's', 'small', 'code', 'sub', 'sup', 'mark', 'del', 'ins',
+]);
+/** Those whose start tag closes an open <p> in htmlparser2 (as <li> closes an open <li>). */
+const CLOSES_P = new Set(['p', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'div']);
+const PLAIN_TAG = /<(\/?)([a-z][a-z0-9]*)( ?\/)?>/y;
+const MAX_PLAIN_DEPTH = 50;
+
+/**
+ * True for markup that sanitizing leaves with the same text and the same tags, give or take end
+ * tags after the last text: plain elements without attributes, properly nested, no start tag
+ * that htmlparser2 would take as closing another, and text without "&" or ">" (so nothing is
+ * decoded or escaped on the way). Anything else is sanitized.
+ */
+function isPlainMarkup(html: string): boolean {
+  const open: string[] = [];
+  let at = 0;
+  for (;;) {
+    const lt = html.indexOf('<', at);
+    const textEnd = lt < 0 ? html.length : lt;
+    for (let i = at; i < textEnd; i++) {
+      const c = html.charCodeAt(i);
+      if (c === 38 /* & */ || c === 62 /* > */) return false;
+    }
+    if (lt < 0) return true;
+    PLAIN_TAG.lastIndex = lt;
+    const tag = PLAIN_TAG.exec(html);
+    if (!tag || !PLAIN_ELEMENTS.has(tag[2])) return false;
+    const [, closing, name, selfClosing] = tag;
+    const top = open[open.length - 1];
+    if (name === 'br') {
+      if (closing) return false;
+    } else if (selfClosing) {
+      return false;
+    } else if (closing) {
+      if (top !== name) return false;
+      open.pop();
+    } else {
+      if ((top === 'p' && CLOSES_P.has(name)) || (top === 'li' && name === 'li') || open.length >= MAX_PLAIN_DEPTH) return false;
+      open.push(name);
+    }
+    at = lt + tag[0].length;
   }
 }
 

@@ -87,6 +87,14 @@ export interface Taxonomy {
   stems: Map<string, Stem[]>;
   /** Keywords the maps cannot index (letters outside ASCII): tried at every word. */
   anywhere: Entry[];
+  /** Field words met so far, with their case key and every keyword that may start at them (see wordEntries). */
+  words: Map<string, WordEntries>;
+}
+
+/** What prepareField needs to know of a field word, the same wherever the word occurs. */
+interface WordEntries {
+  key: string;
+  entries: Entry[];
 }
 
 export interface TopicInput {
@@ -110,7 +118,7 @@ export function compileTaxonomy(topics: Topic[]): Taxonomy {
     if (!list.includes(slug)) list.push(slug);
     categories.set(key, list);
   };
-  const taxonomy: Taxonomy = { topics: [], categories, byKey: new Map(), byWord: new Map(), stems: new Map(), anywhere: [] };
+  const taxonomy: Taxonomy = { topics: [], categories, byKey: new Map(), byWord: new Map(), stems: new Map(), anywhere: [], words: new Map() };
   topics.forEach((topic, t) => {
     for (const c of [...topic.categories, topic.slug, topic.label.en, topic.label.fr]) addCategory(c, topic.slug);
     const ci: { order: number; kw: Keyword }[] = [];
@@ -297,20 +305,38 @@ const candidate = (word: number, list: ListKind, index: number) => (word * 4 + l
 
 function prepareField(raw: string, taxonomy: Taxonomy): PreparedField {
   const words = splitField(raw);
-  const keys = words.map(caseKey);
+  const keys: string[] = new Array(words.length);
   const candidates: (number[] | undefined)[] = new Array(taxonomy.topics.length);
   for (let i = 0; i < words.length; i++) {
-    const byKey = taxonomy.byKey.get(keys[i]);
-    if (byKey) for (const e of byKey) addCandidate(candidates, i, e);
-    const byWord = taxonomy.byWord.get(words[i]);
-    if (byWord) for (const e of byWord) addCandidate(candidates, i, e);
-    // A capitalised stem starts with the word's first character, an ordinary one with its key's.
-    addStems(candidates, i, words, keys, taxonomy.stems.get(words[i][0]));
-    if (keys[i][0] !== words[i][0]) addStems(candidates, i, words, keys, taxonomy.stems.get(keys[i][0]));
-    for (const e of taxonomy.anywhere) addCandidate(candidates, i, e);
+    const known = wordEntries(words[i], taxonomy);
+    keys[i] = known.key;
+    for (const e of known.entries) addCandidate(candidates, i, e);
   }
   for (const list of candidates) if (list && list.length > 1) list.sort(ascending);
   return { words, keys, candidates };
+}
+
+/** Words kept in `taxonomy.words` before it starts over: the vocabulary of many feeds, and a bound. */
+const WORDS_KEPT = 50_000;
+
+/** A field word's case key and the keywords that may start at it, looked up once per word. */
+function wordEntries(word: string, taxonomy: Taxonomy): WordEntries {
+  let known = taxonomy.words.get(word);
+  if (known) return known;
+  const key = caseKey(word);
+  const entries: Entry[] = [];
+  const byKey = taxonomy.byKey.get(key);
+  if (byKey) entries.push(...byKey);
+  const byWord = taxonomy.byWord.get(word);
+  if (byWord) entries.push(...byWord);
+  // A capitalised stem starts with the word's first character, an ordinary one with its key's.
+  addStems(entries, word, key, taxonomy.stems.get(word[0]));
+  if (key[0] !== word[0]) addStems(entries, word, key, taxonomy.stems.get(key[0]));
+  entries.push(...taxonomy.anywhere);
+  known = { key, entries };
+  if (taxonomy.words.size >= WORDS_KEPT) taxonomy.words.clear();
+  taxonomy.words.set(word, known);
+  return known;
 }
 
 function addCandidate(candidates: (number[] | undefined)[], word: number, e: Entry): void {
@@ -320,8 +346,8 @@ function addCandidate(candidates: (number[] | undefined)[], word: number, e: Ent
   else candidates[e.topic] = [c];
 }
 
-function addStems(candidates: (number[] | undefined)[], i: number, words: string[], keys: string[], stems: Stem[] | undefined): void {
-  if (stems) for (const s of stems) if ((s.sensitive ? words[i] : keys[i]).startsWith(s.stem)) addCandidate(candidates, i, s.entry);
+function addStems(entries: Entry[], word: string, key: string, stems: Stem[] | undefined): void {
+  if (stems) for (const s of stems) if ((s.sensitive ? word : key).startsWith(s.stem)) entries.push(s.entry);
 }
 
 const ascending = (a: number, b: number) => a - b;

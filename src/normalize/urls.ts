@@ -8,20 +8,43 @@ export function resolveHttpUrl(href: string | undefined | null, ...bases: (strin
   // so the scheme check below sees what a browser would.
   const cleaned = String(href).trim().replace(/[\u0000-\u001f\u007f]/g, '');
   if (!cleaned) return undefined;
-  for (const base of [...bases.filter((b): b is string => !!b), undefined]) {
-    try {
-      const url = base === undefined ? new URL(cleaned) : new URL(cleaned, absoluteBase(base));
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-      if (!url.hostname) return undefined;
-      return url.toString();
-    } catch {
-      // try the next base
-    }
+  for (const base of bases) {
+    if (!base) continue;
+    const url = parseUrl(cleaned, absoluteBase(base));
+    if (url) return httpHref(url);
   }
-  return undefined;
+  const url = parseUrl(cleaned, undefined);
+  return url ? httpHref(url) : undefined;
 }
 
+/** `href` parsed against `base`, or undefined when it cannot be (then the next base is tried). */
+function parseUrl(href: string, base: string | undefined): URL | undefined {
+  try {
+    return base === undefined ? new URL(href) : new URL(href, base);
+  } catch {
+    return undefined;
+  }
+}
+
+function httpHref(url: URL): string | undefined {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!url.hostname) return undefined;
+  return url.toString();
+}
+
+/** Bases already read: an item's links, images and summary resolve against the same few. */
+const readBases = new Map<string, string | undefined>();
+const READ_BASES_KEPT = 64;
+
 function absoluteBase(base: string): string | undefined {
+  if (readBases.has(base)) return readBases.get(base);
+  const absolute = readBase(base);
+  if (readBases.size >= READ_BASES_KEPT) readBases.clear();
+  readBases.set(base, absolute);
+  return absolute;
+}
+
+function readBase(base: string): string | undefined {
   try {
     const u = new URL(base);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;

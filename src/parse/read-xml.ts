@@ -8,7 +8,10 @@ import { ParseError } from '../core/errors.ts';
 import type { FeedFormat } from '../core/types.ts';
 import { cleanXml, repairXml, stripDoctype } from './repair-xml.ts';
 import { isRecord, reshapeTree, wantsMarkup, type NodeContext, type XmlNode } from './reshape-tree.ts';
-import { collectInnerMarkup, measureDepth, scanTags, skipItemsBeyond } from './scan-xml.ts';
+import { collectInnerMarkup, cutLongCdata, measureDepth, restoreCdata, scanTags, skipItemsBeyond } from './scan-xml.ts';
+
+/** CDATA sections at least this long are kept out of the XML parser (see cutLongCdata). */
+const CUT_CDATA_CHARS = 256;
 
 /** Deeper than any real feed; keeps every recursive walk (ours, xml2js's builder) far from the stack limit. */
 const MAX_DEPTH = 1000;
@@ -103,10 +106,20 @@ export function readXmlFeed(input: string, documentUrl?: string, maxItems = Infi
   let text = capped.text;
   if (measureDepth(text, MAX_DEPTH) > MAX_DEPTH) throw new ParseError('document too deeply nested');
 
-  const parser = new FeedXmlParser();
-  let tree: XmlNode | null;
+  let parser = new FeedXmlParser();
+  let tree: XmlNode | null | undefined;
+  // Parsed with its long CDATA sections cut out, and put back: the same tree, sooner. Any
+  // failure there is forgotten, and the document parsed as written says what is wrong with it.
+  const cut = cutLongCdata(text, CUT_CDATA_CHARS);
+  if (cut) {
+    try {
+      tree = restoreCdata(parser.parseTree(cut.text), cut.sections) as XmlNode | null;
+    } catch {
+      parser = new FeedXmlParser();
+    }
+  }
   try {
-    tree = parser.parseTree(text);
+    if (tree === undefined) tree = parser.parseTree(text);
   } catch (original) {
     const repaired = repairXml(text);
     if (!repaired.repairs.length) throw describeXmlError(original);

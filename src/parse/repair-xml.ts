@@ -11,9 +11,12 @@ import { scanTags, skipDeclaration } from './scan-xml.ts';
 const ILLEGAL_XML_CHARS =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Every character ILLEGAL_XML_CHARS may remove, surrogates in pairs included: one quick look finds most texts clean. */
+const MAYBE_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Removes characters XML 1.0 forbids (NUL, most C0 controls, lone surrogates, U+FFFE/FFFF). */
 export function stripIllegalXmlChars(text: string): string {
-  return text.replace(ILLEGAL_XML_CHARS, '');
+  return MAYBE_ILLEGAL.test(text) ? text.replace(ILLEGAL_XML_CHARS, '') : text;
 }
 
 export interface CleanedXml {

@@ -201,3 +201,87 @@ export function skipItemsBeyond(text: string, keep: number): { text: string; ski
   if (cutStart < 0 || cutEnd < cutStart) return { text, skipped: 0 };
   return { text: text.slice(0, cutStart) + text.slice(cutEnd), skipped };
 }
+
+/** Marks where a cut CDATA section was: a noncharacter, so text that holds one is not cut. */
+const CUT_MARK = '\uFDD0';
+const CUT_PLACE = /\uFDD0(\d+)\uFDD0/g;
+
+/**
+ * The document with the contents of its long CDATA sections replaced by short marks, and those
+ * contents in order: sax reads CDATA one character at a time and never looks inside it, so the
+ * parser is spared the item bodies, which are most of a feed's bytes. Undefined when there is
+ * nothing to cut, or when the document has anything this scan might read otherwise than sax
+ * (a declaration, a bare "<", a "<" inside a tag, something unterminated, the mark itself): the
+ * document is then parsed as written.
+ */
+export function cutLongCdata(text: string, minChars: number): { text: string; sections: string[] } | undefined {
+  if (text.includes(CUT_MARK)) return undefined;
+  const sections: string[] = [];
+  const parts: string[] = [];
+  let copied = 0;
+  let i = 0;
+  const n = text.length;
+  for (;;) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) break;
+    const next = text.charCodeAt(lt + 1);
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', lt)) {
+        const end = text.indexOf('-->', lt + 4);
+        if (end < 0) return undefined;
+        i = end + 3;
+      } else if (text.startsWith('<![CDATA[', lt)) {
+        const start = lt + 9;
+        const end = text.indexOf(']]>', start);
+        if (end < 0) return undefined;
+        if (end - start >= minChars) {
+          parts.push(text.slice(copied, start), `${CUT_MARK}${sections.length}${CUT_MARK}`);
+          sections.push(text.slice(start, end));
+          copied = end;
+        }
+        i = end + 3;
+      } else {
+        return undefined;
+      }
+      continue;
+    }
+    if (next === 63 /* ? */) {
+      const end = text.indexOf('?>', lt + 2);
+      if (end < 0) return undefined;
+      i = end + 2;
+      continue;
+    }
+    const nameStart = next === 47 /* / */ ? lt + 2 : lt + 1;
+    if (nameStart >= n || isNameEnd(text.charCodeAt(nameStart))) return undefined;
+    let quote = 0;
+    let j = nameStart;
+    for (; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 60 /* < */) return undefined;
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) {
+        quote = c;
+      } else if (c === 62 /* > */) {
+        break;
+      }
+    }
+    if (j >= n) return undefined;
+    i = j + 1;
+  }
+  if (!sections.length) return undefined;
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), sections };
+}
+
+/** Puts the sections cutLongCdata took out back into every string of a parsed tree, in place. */
+export function restoreCdata(node: unknown, sections: string[]): unknown {
+  if (typeof node === 'string') return node.includes(CUT_MARK) ? node.replace(CUT_PLACE, (_, k: string) => sections[Number(k)]) : node;
+  if (Array.isArray(node)) {
+    for (let k = 0; k < node.length; k++) node[k] = restoreCdata(node[k], sections);
+  } else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = restoreCdata(record[key], sections);
+  }
+  return node;
+}

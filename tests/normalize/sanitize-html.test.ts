@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedItem } from '../../src/core/types.ts';
 import { compileTaxonomy } from '../../src/normalize/topics.ts';
 import { normalizeItem, type NormalizeContext } from '../../src/normalize/normalize-item.ts';
-import { sanitizeHtml } from '../../src/normalize/sanitize-html.ts';
+import { sanitizedText, sanitizeHtml } from '../../src/normalize/sanitize-html.ts';
 import { htmlToText } from '../../src/normalize/text.ts';
 
 const BASES = ['https://www.example.org/blog/2024/post.html'];
@@ -265,5 +265,26 @@ describe('htmlToText on sanitized hostile content', () => {
     );
     if ('dropped' in out) throw new Error(out.dropped);
     expect(out.item.summary).toBe('Nouvelle session Inscrivez-vous ici. -->');
+  });
+});
+
+describe('sanitizedText', () => {
+  it('reads a summary as its sanitized HTML reads, plain markup or not', () => {
+    const summaries = [
+      '<p>Nouvelle session <strong>d’information</strong></p><p>Inscrivez-vous',
+      '<p>Two<br/>lines<br />and<br>more</p>',
+      '<p>one<p>two',
+      '<ul><li>a<li>b</ul>',
+      '<p>before<ul><li>list</li></ul></p>after',
+      '<div>a</p>b</div>',
+      '<span>a</li>b</span>',
+      '<p>\u00a0 spaced\n\tout </p>',
+      '<p>Tom &amp; Jerry &gt; 3</p>',
+      '<p>cut in a tag <stro',
+      '<p>hidden<script>alert(1)</script> text</p>',
+      '<p class="lead">styled</p><h1>Title</h1>',
+      '<em><strong>crossed</em></strong> end',
+    ];
+    for (const html of summaries) expect(sanitizedText(html, { bases: BASES }), html).toBe(htmlToText(clean(html)));
   });
 });

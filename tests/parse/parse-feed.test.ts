@@ -174,3 +174,26 @@ describe('parseFeed on damaged fixtures', () => {
     }
   });
 });
+
+describe('parseFeed on long CDATA bodies', () => {
+  const body = `<p>Atelier « emploi » ]] suite ] <!-- pas un commentaire --> &amp; <a href="/x?a=1&b=2">lien</a></p>\n`.repeat(6);
+
+  it('reads every body exactly as written, beside text and other sections', async () => {
+    const feed = await parseFeed(
+      rss(
+        `<item><title>A</title><guid>a</guid><description>avant <![CDATA[${body}]]> après</description><content:encoded><![CDATA[${body}]]><![CDATA[${body}]]></content:encoded></item>` +
+          `<item><title>B</title><guid>b</guid><content:encoded><![CDATA[${body}]]]]]></content:encoded></item>`,
+      ).replace('<rss version="2.0">', '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'),
+    );
+    expect(feed.items.map((i) => [i.summaryHtml, i.contentHtml])).toEqual([
+      [`avant ${body} après`.trim(), `${body}${body}`.trim()],
+      [undefined, `${body}]]]`.trim()],
+    ]);
+  });
+
+  it('says what is wrong with a broken document as before, a long section or not', async () => {
+    const error = await failureOf(parseFeed(rss(`<item><title>A</title><description><![CDATA[${body}]]></descr></item>`)));
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).message).toBe("invalid XML: unexpected close tag at line 7");
+  });
+});
