@@ -61,6 +61,9 @@ export function churnWarning(count: number): Warning {
 
 export async function commitIngest(db: Db, commit: IngestCommit): Promise<IngestCounts> {
   return db.transaction(async (tx) => {
+    // An ingest's queries are short, but on a young table without statistics the planner costs
+    // some of them above jit_above_cost, and compiling one takes 20–90 ms.
+    if (commit.items?.length) await tx.execute(sql`set local jit = off`);
     const counts = commit.items?.length
       ? await upsertItems(tx, commit.sourceId, commit.items, commit.lexicon)
       : { itemsNew: 0, itemsUpdated: 0, itemsRekeyed: 0 };

@@ -31,9 +31,7 @@ export function connectionOptions(max: number): postgres.Options<Record<string, 
     // unhandled and ends the process (porsager/postgres #1192, #1223). The types are read once, by
     // the connection that runs the migrations, and copied into each pool (see copyTypes).
     fetch_types: false,
-    // The hub's queries are short and index-bound, but on a young table without statistics the
-    // planner costs some above jit_above_cost, and compiling one takes 20–90 ms.
-    connection: { application_name: 'passerelle', jit: 'off' },
+    connection: { application_name: 'passerelle' },
   };
 }
 
