@@ -43,8 +43,6 @@ const WINDOW_MS = 7 * 86_400_000;
 /** Bounds on what one batch's lookups may return. */
 const MAX_LINKED_ROWS = 5_000;
 const MAX_SIMILAR_ROWS = 20_000;
-/** Batches whose windows span more than this look each key up in its own window. */
-const ONE_SCAN_SPAN_MS = 60 * 86_400_000;
 
 interface StoryRow extends StoryFacts {
   id: number;
@@ -214,30 +212,11 @@ async function findSimilar(tx: Tx, fresh: { id: number; fingerprint: bigint | nu
       }
     }
   }
-  const newIdSet = new Set(newIds);
   if (!windows.size) return [];
-  const keys = [...windows.keys()].sort((a, b) => a - b);
-  const lo = Math.min(...[...windows.values()].map((w) => w.lo));
-  const hi = Math.max(...[...windows.values()].map((w) => w.hi));
-  // A feed's items usually span days: one scan of the key index for all keys over the batch's
-  // window, each key's rows then held to its own window here, costs far less than a lookup per key.
-  const rows =
-    hi - lo <= ONE_SCAN_SPAN_MS
-      ? (
-          await queryRows<{ id: number | string; key: number; at: Date | string }>(
-            tx,
-            sql`select k.item_id as id, k.key, k.published_at as at from ${itemFingerprintKeys} k
-              where k.key = any(${intArray(keys)}) and k.published_at between to_timestamp(${lo / 1000}) and to_timestamp(${hi / 1000})
-              limit ${MAX_SIMILAR_ROWS}`,
-          )
-        ).filter((r) => {
-          const w = windows.get(Number(r.key))!;
-          const at = new Date(r.at).getTime();
-          return at >= w.lo && at <= w.hi && !newIdSet.has(Number(r.id));
-        })
-      : await queryRows<{ id: number | string }>(
-          tx,
-          sql`select distinct k.item_id as id
+  const keys = [...windows.keys()];
+  const rows = await queryRows<{ id: number | string }>(
+    tx,
+    sql`select distinct k.item_id as id
       from unnest(${intArray(keys)}, ${intArray(keys.map((k) => windows.get(k)!.lo), 'bigint')}, ${intArray(keys.map((k) => windows.get(k)!.hi), 'bigint')}) as q(key, lo, hi)
       cross join lateral (
         select item_id from ${itemFingerprintKeys} k
@@ -245,8 +224,8 @@ async function findSimilar(tx: Tx, fresh: { id: number; fingerprint: bigint | nu
       ) k
       where k.item_id <> all(${intArray(newIds, 'bigint')})
       limit ${MAX_SIMILAR_ROWS}`,
-        );
-  return uniq(rows.map((r) => Number(r.id))).filter((id) => !skip.has(id));
+  );
+  return rows.map((r) => Number(r.id)).filter((id) => !skip.has(id));
 }
 
 /** The first key of the two-key advisory locks that serialize twin matching per publisher. */
