@@ -43,20 +43,7 @@ export function scanTags(
       continue;
     }
     const name = text.slice(nameStart, j);
-    // Find the closing ">" outside quotes; "<" cannot occur inside a tag (XML 1.0 §2.3), so
-    // stopping there keeps a runaway quote from swallowing the rest of the document.
-    let quote = 0;
-    for (; j < n; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 60 /* < */) break;
-      if (quote) {
-        if (c === quote) quote = 0;
-      } else if (c === 34 || c === 39) {
-        quote = c;
-      } else if (c === 62 /* > */) {
-        break;
-      }
-    }
+    j = tagEnd(text, j);
     if (j >= n) return;
     if (text.charCodeAt(j) === 60) {
       i = j;
@@ -66,6 +53,28 @@ export function scanTags(
     if (onTag(kind, name, lt, j + 1) === false) return;
     i = j + 1;
   }
+}
+
+/**
+ * Where the tag that goes on at `from` ends: its closing ">" outside quotes, else the "<" that
+ * cuts it short (one cannot occur inside a tag, XML 1.0 §2.3, so stopping there keeps a runaway
+ * quote from swallowing the rest of the document), else the end of the text.
+ */
+function tagEnd(text: string, from: number): number {
+  let quote = 0;
+  let j = from;
+  for (; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 60 /* < */) break;
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) {
+      quote = c;
+    } else if (c === 62 /* > */) {
+      break;
+    }
+  }
+  return j;
 }
 
 function isNameEnd(c: number): boolean {
@@ -253,20 +262,8 @@ export function cutLongCdata(text: string, minChars: number): { text: string; se
     }
     const nameStart = next === 47 /* / */ ? lt + 2 : lt + 1;
     if (nameStart >= n || isNameEnd(text.charCodeAt(nameStart))) return undefined;
-    let quote = 0;
-    let j = nameStart;
-    for (; j < n; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 60 /* < */) return undefined;
-      if (quote) {
-        if (c === quote) quote = 0;
-      } else if (c === 34 || c === 39) {
-        quote = c;
-      } else if (c === 62 /* > */) {
-        break;
-      }
-    }
-    if (j >= n) return undefined;
+    const j = tagEnd(text, nameStart);
+    if (j >= text.length || text.charCodeAt(j) !== 62 /* > */) return undefined;
     i = j + 1;
   }
   if (!sections.length) return undefined;
