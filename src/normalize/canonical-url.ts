@@ -21,16 +21,6 @@ const DEFAULT_PORTS = new Set(['80', '443']);
  * URL comes back trimmed.
  */
 export function canonicalUrl(url: string): string {
-  // An item asks for its link's canonical form, then for its translation key, which starts from it.
-  if (url === lastCanonical.url) return lastCanonical.canonical;
-  const canonical = canonicalForm(url);
-  lastCanonical = { url, canonical };
-  return canonical;
-}
-
-let lastCanonical = { url: '', canonical: '' };
-
-function canonicalForm(url: string): string {
   const parsed = parseHttpUrl(url);
   if (!parsed) return url.trim();
   const host = parsed.hostname.toLowerCase().replace(/^www\d*\./, '').replace(/\.$/, '');
@@ -55,7 +45,11 @@ const LANGUAGE_VALUE = /^(?:en|fr|eng|fra|fre|english|french|anglais|francais|fr
  * `?lang=en|fr`, an `en.`/`fr.` host label).
  */
 export function translationKey(url: string): string {
-  const canonical = canonicalUrl(url);
+  return translationKeyOfCanonical(canonicalUrl(url));
+}
+
+/** translationKey of a URL already in its canonical form (an item keeps both). */
+export function translationKeyOfCanonical(canonical: string): string {
   const parsed = parseHttpUrl(canonical);
   if (!parsed) return canonical;
   const host = parsed.hostname.replace(/^(?:en|fr)\./, '');

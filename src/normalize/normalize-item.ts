@@ -1,7 +1,7 @@
 // The one conversion from what a document said (ParsedItem) to what we keep (Item). Pure: the
 // clock, the URLs and the limits come in through the context; warnings come back as data.
 import type { Item, ParsedItem, Warning } from '../core/types.ts';
-import { canonicalUrl, translationKey } from './canonical-url.ts';
+import { canonicalUrl, translationKeyOfCanonical } from './canonical-url.ts';
 import { classify, languageHint, type SourceDefaults } from './classify.ts';
 import { parseFeedDate, plausibleDate } from './dates.ts';
 import { eventWarning, findItemEvent } from './event.ts';
@@ -77,6 +77,7 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     .filter((u): u is string => !!u && u !== url)
     .map(canonicalUrl);
 
+  const canonical = url ? canonicalUrl(url) : undefined;
   const item: Item = {
     key: itemKey(parsed.guidShared ? undefined : guid, url, title, rawDate),
     guid,
@@ -97,8 +98,8 @@ export function normalizeItem(parsed: ParsedItem, ctx: NormalizeContext): Normal
     type: tags.type,
     regions: tags.regions,
     province: tags.province,
-    canonicalUrl: url ? canonicalUrl(url) : undefined,
-    translationKey: url ? translationKey(url) : undefined,
+    canonicalUrl: canonical,
+    translationKey: canonical === undefined ? undefined : translationKeyOfCanonical(canonical),
     alternateUrls: alternates,
     fingerprint: computeFingerprint(title, summary),
   };
