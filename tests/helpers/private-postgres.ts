@@ -36,6 +36,27 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux). A private server is
+ * stopped and started again on its port; a port the kernel hands out for `listen(0)` could go to
+ * another test's server in the moment it is stopped, and the restart would then find it taken.
+ */
+async function restartablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('no free port between 20000 and 30000');
+}
+
 function asPostgresUser(command: string, args: string[]): Promise<unknown> {
   const root = process.getuid?.() === 0;
   return root ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args);
@@ -49,7 +70,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await chown(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   const data = path.join(dir, 'data');
-  const port = await freePort();
+  const port = await restartablePort();
   await asPostgresUser(path.join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   const pgCtl = (...args: string[]) => asPostgresUser(path.join(PG_BIN, 'pg_ctl'), ['-D', data, ...args]);
